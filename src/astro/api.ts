@@ -1,0 +1,36 @@
+import type { ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import type { ActualToken } from '../plan/actual.ts';
+
+// The two faces of the Astro API client. The planner only ever receives an AstroReader, which has no
+// write method at all: a plan cannot write, by construction. Only the executor gets an AstroWriter.
+
+export interface TokenFilter {
+  workspaceId?: string;
+  deploymentId?: string;
+  includeOnlyOrganizationTokens?: boolean;
+}
+
+export interface DeploymentFilter {
+  workspaceIds?: string[];
+  deploymentIds?: string[];
+  names?: string[];
+}
+
+export interface AstroReader {
+  readonly organizationId: string;
+  /** Every page, `roles` normalized to []. */
+  listTokens(filter?: TokenFilter): Promise<ActualToken[]>;
+  getToken(tokenId: string): Promise<{ token: ActualToken; requestId: string | undefined }>;
+  listDeployments(filter?: DeploymentFilter): Promise<Deployment[]>;
+  listWorkspaces(): Promise<Workspace[]>;
+  /** The organization's custom DEPLOYMENT-scoped roles (every page). */
+  listDeploymentRoles(): Promise<Role[]>;
+}
+
+export interface AstroWriter extends AstroReader {
+  /** POST /tokens/{id}/roles with the complete new list. Idempotent, so retried like a GET. */
+  replaceTokenRoles(
+    tokenId: string,
+    roles: ApiTokenRole[],
+  ): Promise<{ result: SubjectRoles; requestId: string | undefined }>;
+}

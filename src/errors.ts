@@ -1,0 +1,74 @@
+import type { Diagnostic } from './manifest/types.ts';
+
+// Named errors; the CLI maps them to messages and exit codes in one place (src/cli.ts).
+
+/** Problems in the user's manifest files, all of them at once. */
+export class ManifestError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ManifestError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
+}
+
+/** An error answer (or no answer) from the Astro API. Never carries the API token. */
+export class AstroApiError extends Error {
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  readonly fieldErrors: { field: string; code: string; message: string }[];
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  constructor(opts: {
+    message: string;
+    status?: number;
+    requestId?: string;
+    fieldErrors?: { field: string; code: string; message: string }[];
+    method: string;
+    path: string;
+    attempts: number;
+    cause?: unknown;
+  }) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AstroApiError';
+    this.status = opts.status;
+    this.requestId = opts.requestId;
+    this.fieldErrors = opts.fieldErrors ?? [];
+    this.method = opts.method;
+    this.path = opts.path;
+    this.attempts = opts.attempts;
+  }
+}
+
+/** A token's live roles changed since the plan was made: nothing is written for it. */
+export class ConflictError extends Error {
+  readonly tokenId: string;
+  constructor(tokenId: string, message: string) {
+    super(message);
+    this.name = 'ConflictError';
+    this.tokenId = tokenId;
+  }
+}
+
+/** A safety guard refused the plan; nothing was written. */
+export class GuardError extends Error {
+  readonly violations: string[];
+  constructor(violations: string[]) {
+    super(`refused by safety guards:\n${violations.map((v) => `  - ${v}`).join('\n')}`);
+    this.name = 'GuardError';
+    this.violations = violations;
+  }
+}
+
+/** Bad command-line usage. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
