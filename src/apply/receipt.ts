@@ -1,0 +1,32 @@
+import type { ApiTokenRole } from '../astro/types.ts';
+import type { PlanAction } from '../plan/types.ts';
+
+export type TokenStatus = 'applied' | 'conflict' | 'failed';
+
+/** What apply did for one token: the roles read, the roles written, and the API's request IDs. */
+export interface TokenReceipt {
+  tokenId: string;
+  tokenName: string;
+  status: TokenStatus;
+  actions: PlanAction[];
+  before: ApiTokenRole[] | null;
+  after: ApiTokenRole[] | null;
+  requestIds: string[];
+  error?: string;
+}
+
+export interface Receipt {
+  formatVersion: 1;
+  organizationId: string;
+  checksum: string;
+  status: 'applied' | 'partial' | 'nothing-to-do';
+  summary: { tokens: number; applied: number; conflicts: number; failed: number };
+  /** Guards that refused the plan but were overridden with --allow-unsafe. */
+  overriddenGuards: string[];
+  tokens: TokenReceipt[];
+}
+
+export function receiptStatus(tokens: readonly TokenReceipt[]): Receipt['status'] {
+  if (tokens.length === 0) return 'nothing-to-do';
+  return tokens.every((t) => t.status === 'applied') ? 'applied' : 'partial';
+}

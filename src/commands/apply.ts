@@ -1,0 +1,117 @@
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { applyPlan } from '../apply/executor.ts';
+import { renderReceiptText } from '../apply/receipt-text.ts';
+import { checkSavedPlan } from '../apply/saved-plan.ts';
+import { GuardError, UsageError } from '../errors.ts';
+import { checkGuards } from '../plan/guards.ts';
+import { tokenIdFromJwt } from '../plan/jwt.ts';
+import type { Plan } from '../plan/types.ts';
+import { parseCommandArgs, parseCount } from './args.ts';
+import { connect, loadDesired, planLive, readJsonFile, say, type Connection, type Io } from './context.ts';
+import { renderPlan } from './plan.ts';
+
+const spec = {
+  name: 'apply',
+  usage: `Usage: astro-access apply [-f FILE]... [--auto-approve] [PLAN.json]
+
+Make the live Astro roles match the manifest. The plan is always shown first and checked by the safety
+guards; then each affected token is re-read, compared with the plan, and written once with its whole
+role list. Role entries the plan does not own are sent back exactly as read.
+
+With PLAN.json (from 'astro-access plan --out'), carry out exactly that saved plan: tokens whose live
+roles changed since it was made are refused as conflicts, and nothing else is touched.
+
+Options:
+  -f, --file FILE        manifest file (repeatable; default astro-access.yaml; not with PLAN.json)
+      --auto-approve     do not ask for confirmation (required without a terminal)
+      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON
+      --max-removals N   refuse plans removing more than N bindings in all (default 50)
+      --allow-unsafe     override the safety guards (recorded in the receipt)
+      --parallelism N    tokens written at once (default 4; one token is never written twice at once)
+      --debug            print each API request (the token is never printed) to stderr
+  -h, --help             show this help
+
+Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.`,
+  options: {
+    file: { type: 'string', short: 'f', multiple: true },
+    'auto-approve': { type: 'boolean' },
+    receipt: { type: 'string' },
+    'max-removals': { type: 'string' },
+    'allow-unsafe': { type: 'boolean' },
+    parallelism: { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  allowPositionals: true,
+} as const;
+
+async function confirm(io: Io): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(
+      '\nDo you want to apply these changes? Only "yes" will be accepted to approve.\n  Enter a value: ',
+    );
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+async function savedPlan(path: string): Promise<Plan> {
+  const { plan, problems } = checkSavedPlan(await readJsonFile(path));
+  if (!plan) throw new UsageError(`${path} is not a usable plan: ${problems.join('; ')}`);
+  return plan;
+}
+
+export async function applyCommand(io: Io, argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(spec, argv);
+  if (values.help) {
+    io.stdout.write(spec.usage + '\n');
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError('apply takes at most one PLAN.json');
+  const planFile = positionals[0];
+  if (planFile && values.file) throw new UsageError('give either a saved PLAN.json or -f manifests, not both');
+  const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
+  const parallelism = Math.max(1, parseCount(values.parallelism, '--parallelism', 4));
+
+  // Everything that can fail offline fails before the first request.
+  let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
+  const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
+  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false });
+  try {
+    if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
+    io.stdout.write(renderPlan(io, plan, 'text'));
+
+    const self = tokenIdFromJwt(conn.token);
+    if (self.warning) say(io, `warning: ${self.warning}`);
+    const guards = checkGuards(plan, { maxRemovals, selfTokenId: self.id, allowUnsafe: values['allow-unsafe'] ?? false });
+    if (guards.violations.length > 0) throw new GuardError(guards.violations);
+    for (const g of guards.overridden) say(io, `warning: guard overridden by --allow-unsafe: ${g}`);
+
+    if (plan.actions.length === 0) {
+      io.stdout.write('Nothing to apply.\n');
+      return 0;
+    }
+    if (!values['auto-approve']) {
+      if (!io.stdin.isTTY) {
+        throw new UsageError('refusing to apply without confirmation: no terminal to ask on. Pass --auto-approve.');
+      }
+      if (!(await confirm(io))) {
+        say(io, 'Apply cancelled.');
+        return 1;
+      }
+    }
+    const receipt = await applyPlan(plan, conn.writer, {
+      concurrency: parallelism,
+      overriddenGuards: guards.overridden,
+      onProgress: (line) => say(io, line),
+    });
+    io.stdout.write(renderReceiptText(receipt));
+    if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
+    return receipt.status === 'partial' ? 1 : 0;
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { astroConfigFromEnv } from '../astro/config.ts';
+import { createAstroClient, readOnly } from '../astro/client.ts';
+import type { AstroReader, AstroWriter } from '../astro/api.ts';
+import { readActual } from '../astro/read-actual.ts';
+import { loadManifestFiles } from '../manifest/load.ts';
+import type { Desired } from '../manifest/types.ts';
+import { ManifestError, formatDiagnostic } from '../errors.ts';
+import type { Actual } from '../plan/actual.ts';
+import { makePlan } from '../plan/planner.ts';
+import type { Plan } from '../plan/types.ts';
+
+/** What a command may touch: streams and environment, injected so the CLI is one testable function. */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_MANIFEST = 'astro-access.yaml';
+
+export function say(io: Io, line: string): void {
+  io.stderr.write(line.endsWith('\n') ? line : line + '\n');
+}
+
+/** Load and validate the manifest files; every problem at once, before any API call. */
+export async function loadDesired(io: Io, files: string[]): Promise<Desired> {
+  const result = await loadManifestFiles(files.length > 0 ? files : [DEFAULT_MANIFEST]);
+  for (const w of result.warnings) say(io, `warning: ${formatDiagnostic(w)}`);
+  if (result.errors.length > 0 || !result.desired) throw new ManifestError(result.errors);
+  return result.desired;
+}
+
+export interface Connection {
+  writer: AstroWriter;
+  reader: AstroReader;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL. Callers that only read get `reader`. */
+export function connect(io: Io, organizationId: string, opts: { debug?: boolean } = {}): Connection {
+  const config = astroConfigFromEnv(io.env);
+  const client = createAstroClient({
+    ...config,
+    organizationId,
+    ...(opts.debug ? { debug: (line: string) => say(io, `debug: ${line}`) } : {}),
+  });
+  return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
+}
+
+/** The workspace IDs a manifest names directly: the fallback list when the org-wide token list is refused. */
+function manifestWorkspaceIds(desired: Desired): string[] {
+  return [...new Set(desired.deployments.flatMap((d) => (d.workspace.id ? [d.workspace.id] : [])))];
+}
+
+/** Read the live state with the read-only client and plan against it. */
+export async function planLive(io: Io, desired: Desired, reader: AstroReader): Promise<{ plan: Plan; actual: Actual }> {
+  const { actual, warnings } = await readActual(reader, { workspaceIds: manifestWorkspaceIds(desired) });
+  say(
+    io,
+    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +
+      `${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`,
+  );
+  const { plan, errors } = makePlan(desired, actual);
+  if (errors.length > 0 || !plan) throw new ManifestError(errors);
+  plan.warnings.push(...warnings);
+  return { plan, actual };
+}
+
+export async function readJsonFile(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8')) as unknown;
+}

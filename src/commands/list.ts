@@ -1,0 +1,111 @@
+import type { AstroReader } from '../astro/api.ts';
+import { AstroApiError, UsageError } from '../errors.ts';
+import type { ActualToken } from '../plan/actual.ts';
+import { formatTable, relativeTime } from '../render/table.ts';
+import { parseCommandArgs } from './args.ts';
+import { connect, type Io } from './context.ts';
+
+const spec = {
+  name: 'list',
+  usage: `Usage: astro-access list --deployment-id ID [--workspace-id ID] [--all-scopes] [--format table|json]
+
+List the workspace API tokens that hold a role on one deployment, like
+'astro deployment token workspace-token list'.
+
+Options:
+      --deployment-id ID     the deployment (required)
+      --workspace-id ID      the deployment's workspace (checked; optional)
+      --organization-id ID   default $ASTRO_ORGANIZATION_ID
+      --all-scopes           show organization and deployment tokens too
+      --format FORMAT        table (default) or json
+  -h, --help                 show this help`,
+  options: {
+    'deployment-id': { type: 'string' },
+    'workspace-id': { type: 'string' },
+    'organization-id': { type: 'string' },
+    'all-scopes': { type: 'boolean' },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const;
+
+export function organizationIdFrom(io: Io, flag: string | undefined): string {
+  const id = flag ?? io.env.ASTRO_ORGANIZATION_ID;
+  if (!id) throw new UsageError('give --organization-id or set ASTRO_ORGANIZATION_ID');
+  return id;
+}
+
+/** Tokens org-wide; a token that may not list org-wide (403) lists its workspace instead. */
+async function tokensFor(reader: AstroReader, workspaceId: string): Promise<ActualToken[]> {
+  try {
+    return await reader.listTokens();
+  } catch (err) {
+    if (err instanceof AstroApiError && err.status === 403) return reader.listTokens({ workspaceId });
+    throw err;
+  }
+}
+
+function createdBy(t: ActualToken): string {
+  return t.createdBy?.fullName ?? t.createdBy?.apiTokenName ?? '';
+}
+
+export async function listCommand(io: Io, argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(spec, argv);
+  if (values.help) {
+    io.stdout.write(spec.usage + '\n');
+    return 0;
+  }
+  const deploymentId = values['deployment-id'];
+  if (!deploymentId) throw new UsageError("--deployment-id is required. Run 'astro-access list --help' for usage.");
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
+
+  const conn = connect(io, organizationIdFrom(io, values['organization-id']));
+  try {
+    const [deployment] = await conn.reader.listDeployments({ deploymentIds: [deploymentId] });
+    if (!deployment || deployment.id !== deploymentId) throw new UsageError(`deployment ${deploymentId} not found`);
+    const workspaceId = values['workspace-id'];
+    if (workspaceId && workspaceId !== deployment.workspaceId) {
+      throw new UsageError(`deployment ${deploymentId} belongs to workspace ${deployment.workspaceId}, not ${workspaceId}`);
+    }
+    const rows = (await tokensFor(conn.reader, deployment.workspaceId))
+      .filter((t) => values['all-scopes'] || t.scope === 'WORKSPACE')
+      .flatMap((t) => {
+        const entry = t.roles.find((r) => r.entityType === 'DEPLOYMENT' && r.entityId === deploymentId);
+        return entry ? [{ token: t, role: entry.role }] : [];
+      })
+      .sort((a, b) => a.token.name.localeCompare(b.token.name) || a.token.id.localeCompare(b.token.id));
+
+    if (format === 'json') {
+      const out = rows.map(({ token, role }) => ({
+        id: token.id,
+        name: token.name,
+        description: token.description,
+        scope: token.scope,
+        deploymentRole: role,
+        createdAt: token.createdAt,
+        createdBy: createdBy(token),
+      }));
+      io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      return 0;
+    }
+    const now = Date.now();
+    io.stdout.write(
+      formatTable(
+        ['ID', 'NAME', 'DESCRIPTION', 'SCOPE', 'DEPLOYMENT ROLE', 'CREATED', 'CREATED BY'],
+        rows.map(({ token, role }) => [
+          token.id,
+          token.name,
+          token.description,
+          token.scope,
+          role,
+          relativeTime(token.createdAt, now),
+          createdBy(token),
+        ]),
+      ),
+    );
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+import { checkGuards } from '../plan/guards.ts';
+import { tokenIdFromJwt } from '../plan/jwt.ts';
+import type { Plan } from '../plan/types.ts';
+import { renderJson } from '../render/json.ts';
+import { renderMarkdown } from '../render/markdown.ts';
+import { renderText, shouldUseColor } from '../render/text.ts';
+import { parseCommandArgs, parseCount } from './args.ts';
+import { connect, loadDesired, planLive, say, type Io } from './context.ts';
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const spec = {
+  name: 'plan',
+  usage: `Usage: astro-access plan [-f FILE]... [--format text|markdown|json] [--out PLAN.json] [--detailed-exitcode]
+
+Compare the manifest with the live Astro API and show the add / update / remove actions that apply
+would make. A plan only reads: it has no way to write.
+
+Options:
+  -f, --file FILE          manifest file (repeatable; default astro-access.yaml)
+      --format FORMAT      text (default), markdown or json
+      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json'
+      --detailed-exitcode  exit 2 when there are changes, 0 when there are none
+      --max-removals N     guard limit shown with the plan (default 50)
+      --debug              print each API request (the token is never printed) to stderr
+  -h, --help               show this help
+
+Environment:
+  ASTRO_API_TOKEN   an Astro API token (required)
+  ASTRO_API_URL     default https://api.astronomer.io/v1
+
+Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`,
+  options: {
+    file: { type: 'string', short: 'f', multiple: true },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    'max-removals': { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const;
+
+export function parseFormat(value: string | undefined): Format {
+  const format = value ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  }
+  return format as Format;
+}
+
+export function renderPlan(io: Io, plan: Plan, format: Format): string {
+  if (format === 'json') return renderJson(plan);
+  if (format === 'markdown') return renderMarkdown(plan);
+  return renderText(plan, { color: shouldUseColor(io.stdout, io.env) });
+}
+
+export async function planCommand(io: Io, argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(spec, argv);
+  if (values.help) {
+    io.stdout.write(spec.usage + '\n');
+    return 0;
+  }
+  const format = parseFormat(values.format);
+  const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
+  const desired = await loadDesired(io, values.file ?? []);
+  const conn = connect(io, desired.organizationId, { debug: values.debug ?? false });
+  try {
+    const { plan } = await planLive(io, desired, conn.reader);
+    io.stdout.write(renderPlan(io, plan, format));
+    if (values.out) {
+      await writeFile(values.out, renderJson(plan));
+      say(io, `Saved the plan to ${values.out}. Apply exactly this plan with: astro-access apply ${values.out}`);
+    }
+    const self = tokenIdFromJwt(conn.token);
+    const guards = checkGuards(plan, { maxRemovals, selfTokenId: self.id, allowUnsafe: false });
+    for (const v of guards.violations) say(io, `warning: apply would refuse this plan: ${v}`);
+    return values['detailed-exitcode'] && plan.actions.length > 0 ? 2 : 0;
+  } finally {
+    await conn.close();
+  }
+}

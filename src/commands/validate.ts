@@ -1,0 +1,36 @@
+import { parseCommandArgs } from './args.ts';
+import { loadDesired, type Io } from './context.ts';
+
+const spec = {
+  name: 'validate',
+  usage: `Usage: astro-access validate [-f FILE]...
+
+Check manifest files offline: YAML syntax, the schema, duplicates across files. No API call, no token needed.
+Every problem is reported at once as file:line:col: message.
+
+Options:
+  -f, --file FILE   manifest file (repeatable; default astro-access.yaml)
+  -h, --help        show this help`,
+  options: {
+    file: { type: 'string', short: 'f', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const;
+
+export async function validateCommand(io: Io, argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(spec, argv);
+  if (values.help) {
+    io.stdout.write(spec.usage + '\n');
+    return 0;
+  }
+  const desired = await loadDesired(io, values.file ?? []);
+  const bindings = desired.deployments.reduce(
+    (n, d) => n + (d.workspaceTokens?.length ?? 0) + (d.organizationTokens?.length ?? 0),
+    0,
+  );
+  io.stdout.write(
+    `Valid: ${desired.files.length} file${desired.files.length === 1 ? '' : 's'}, ` +
+      `${desired.deployments.length} deployments, ${bindings} bindings.\n`,
+  );
+  return 0;
+}

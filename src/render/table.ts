@@ -1,0 +1,22 @@
+import { sanitizeTerminal } from './sanitize.ts';
+
+/** A plain aligned table, like the astro CLI's list output. Cells are stripped of control characters. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const clean = rows.map((r) => r.map((c) => sanitizeTerminal(c)));
+  const widths = header.map((h, i) => Math.max(h.length, ...clean.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...clean.map(line)].join('\n') + '\n';
+}
+
+/** "3 days ago", as the astro CLI prints CREATED. */
+export function relativeTime(iso: string, now: number): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return '';
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  const units: [string, number][] = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
+  for (const [unit, size] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
