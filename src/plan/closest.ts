@@ -1,0 +1,38 @@
+// "Did you mean": the existing names nearest to a misspelt one.
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** Distinct candidates within `maxDistance` edits, nearest first, at most `limit` of them. */
+export function closestNames(
+  wanted: string,
+  candidates: Iterable<string>,
+  maxDistance = 3,
+  limit = 3,
+): string[] {
+  const scored: { name: string; d: number }[] = [];
+  for (const name of new Set(candidates)) {
+    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
+    const d = editDistance(wanted, name);
+    if (d <= maxDistance) scored.push({ name, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+
+/** `; did you mean "a", "b"?` or `` when nothing is close. */
+export function didYouMean(wanted: string, candidates: Iterable<string>): string {
+  const near = closestNames(wanted, candidates);
+  return near.length === 0 ? '' : `; did you mean ${near.map((n) => JSON.stringify(n)).join(', ')}?`;
+}

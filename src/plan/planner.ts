@@ -1,0 +1,186 @@
+import type { Desired, Diagnostic, TokenKind } from '../manifest/types.ts';
+import type { Actual, ActualToken } from './actual.ts';
+import { planChecksum } from './checksum.ts';
+import { fingerprintRoles } from './fingerprint.ts';
+import { indexActual } from './index-actual.ts';
+import type { LiveBinding } from './index-actual.ts';
+import { compareDeployments, compareEntries, cmp } from './order.ts';
+import { tokenMatcher } from './patterns.ts';
+import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
+import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
+import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
+
+// Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
+// number of declared and live bindings on managed deployments.
+
+export interface MakePlanResult {
+  plan?: Plan;
+  errors: Diagnostic[];
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
+  const ix = indexActual(actual);
+  const { deployments, errors } = resolveNames(desired, ix);
+  if (desired.organizationId !== actual.organizationId) {
+    const at = desired.deployments[0]?.at ?? { file: desired.files[0] ?? 'manifest', line: 1, col: 1 };
+    errors.unshift({
+      ...at,
+      message: `the manifest is for organization ${desired.organizationId}, but the live state read is of organization ${actual.organizationId}`,
+    });
+  }
+  if (errors.length > 0) return { errors };
+
+  const ignore = tokenMatcher(desired.ignore);
+  const protect = tokenMatcher(desired.protect);
+  const tokenRefs = new Map<string, PlanTokenRef>();
+  const tokenRef = (t: ActualToken): PlanTokenRef => {
+    let r = tokenRefs.get(t.id);
+    if (!r) tokenRefs.set(t.id, (r = { id: t.id, name: t.name, scope: t.scope }));
+    return r;
+  };
+
+  const actions: PlanAction[] = [];
+  const unmanaged: PlanBinding[] = [];
+  const ignored: PlanBinding[] = [];
+  const warnings: { deployment: PlanDeploymentRef; token: PlanTokenRef; text: string }[] = [];
+  const planDeployments: PlanDeployment[] = [];
+  const affected = new Map<string, ActualToken>();
+  const protectCandidates = new Map<string, ActualToken>();
+  let unchanged = 0;
+
+  for (const rd of deployments) {
+    const dep: PlanDeploymentRef = {
+      id: rd.deployment.id,
+      name: rd.deployment.name,
+      workspaceId: rd.workspace.id,
+      workspaceName: rd.workspace.name,
+    };
+    const live = ix.bindingsByDeployment.get(dep.id) ?? [];
+    for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
+    const managedKinds = KINDS.filter((k) => rd.bindings[k] !== undefined);
+    let existing = 0;
+    let after = 0;
+
+    for (const kind of managedKinds) {
+      const declared = new Map<string, ResolvedBinding>();
+      for (const b of rd.bindings[kind] ?? []) {
+        protectCandidates.set(b.token.id, b.token);
+        const pattern = ignore.match(b.token);
+        if (pattern === null) declared.set(b.token.id, b);
+        else {
+          warnings.push({
+            deployment: dep,
+            token: tokenRef(b.token),
+            text: `${b.source}: token ${q(b.token.name)} (${b.token.id}) is declared on deployment ${q(dep.name)} (${dep.id}) but matches ignore pattern ${q(pattern)}; the declaration is skipped and its binding left as it is`,
+          });
+        }
+      }
+      const liveOfKind = new Map<string, LiveBinding>();
+      for (const lb of live) if (lb.kind === kind && !liveOfKind.has(lb.token.id)) liveOfKind.set(lb.token.id, lb);
+
+      for (const [id, lb] of liveOfKind) {
+        const binding: PlanBinding = { deployment: dep, token: tokenRef(lb.token), role: lb.role, reason: '' };
+        const pattern = ignore.match(lb.token);
+        if (pattern !== null) {
+          ignored.push({ ...binding, reason: `matches ignore pattern ${q(pattern)}` });
+          continue;
+        }
+        existing++;
+        const want = declared.get(id);
+        if (want === undefined) {
+          if (rd.desired.prune) {
+            actions.push(action('remove', dep, tokenRef(lb.token), lb.role, null, 'not declared and prune is on', null));
+            affected.set(id, lb.token);
+          } else {
+            unmanaged.push({ ...binding, reason: 'not declared and prune is off for this deployment' });
+            after++;
+          }
+          continue;
+        }
+        after++;
+        if (want.role === lb.role) unchanged++;
+        else {
+          const reason = `role differs: ${lb.role} → ${want.role}`;
+          actions.push(action('update', dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
+          affected.set(id, lb.token);
+        }
+      }
+      for (const [id, want] of declared) {
+        if (liveOfKind.has(id)) continue;
+        after++;
+        actions.push(action('add', dep, tokenRef(want.token), null, want.role, 'declared in manifest', want.source));
+        affected.set(id, want.token);
+      }
+    }
+    planDeployments.push(planDeployment(dep, rd, managedKinds, existing, after));
+  }
+
+  actions.sort(compareEntries);
+  unmanaged.sort(compareEntries);
+  ignored.sort(compareEntries);
+  warnings.sort(compareEntries);
+  planDeployments.sort(compareDeployments);
+
+  const tokens: Plan['tokens'] = {};
+  for (const id of [...affected.keys()].sort(cmp)) {
+    const t = affected.get(id);
+    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
+  }
+  const protectedTokens = [...protectCandidates.values()]
+    .filter((t) => protect.match(t) !== null)
+    .map((t) => t.id)
+    .sort(cmp);
+  const count = (k: PlanAction['action']): number => actions.filter((a) => a.action === k).length;
+
+  return {
+    errors: [],
+    plan: {
+      formatVersion: 1,
+      organizationId: actual.organizationId,
+      manifestDigest: desired.digest,
+      checksum: planChecksum(actions),
+      summary: {
+        add: count('add'),
+        update: count('update'),
+        remove: count('remove'),
+        unchanged,
+        unmanaged: unmanaged.length,
+        ignored: ignored.length,
+      },
+      actions,
+      unmanaged,
+      ignored,
+      warnings: warnings.map((w) => w.text),
+      deployments: planDeployments,
+      protectedTokens,
+      tokens,
+    },
+  };
+}
+
+function action(
+  kind: PlanAction['action'],
+  deployment: PlanDeploymentRef,
+  token: PlanTokenRef,
+  before: string | null,
+  after: string | null,
+  reason: string,
+  source: string | null,
+): PlanAction {
+  return { action: kind, deployment, token, before, after, reason, source };
+}
+
+function planDeployment(
+  dep: PlanDeploymentRef,
+  rd: ResolvedDeployment,
+  managedKinds: TokenKind[],
+  existing: number,
+  desired: number,
+): PlanDeployment {
+  const raw = (k: TokenKind): unknown[] | undefined =>
+    k === 'workspace' ? rd.desired.workspaceTokens : rd.desired.organizationTokens;
+  const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
+  return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
+}
