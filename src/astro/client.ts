@@ -1,0 +1,108 @@
+import type { AstroReader, AstroWriter, DeploymentFilter, TokenFilter } from './api.ts';
+import type { AstroClientConfig } from './config.ts';
+import { validateBaseUrl } from './config.ts';
+import { Transport } from './http.ts';
+import type { ClientStats } from './http.ts';
+import { readAllPages } from './paginate.ts';
+import type { ActualToken } from '../plan/actual.ts';
+import type { ApiToken, ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import { USER_AGENT } from './version.ts';
+
+export type { ClientStats } from './http.ts';
+
+export type AstroClient = AstroWriter & { close(): Promise<void>; stats(): ClientStats };
+
+/** The full client. Hand the planner `readOnly(client)`, and only the executor the client itself. */
+export function createAstroClient(config: AstroClientConfig & { organizationId: string }): AstroClient {
+  const transport = new Transport({
+    baseUrl: validateBaseUrl(config.baseUrl),
+    token: config.token,
+    userAgent: config.userAgent ?? USER_AGENT,
+    rateLimits: config.rateLimits ?? { get: 25, post: 10 },
+    maxAttempts: Math.max(1, config.maxAttempts ?? 6),
+    backoff: {
+      baseMs: config.backoff?.baseMs ?? 250,
+      maxMs: config.backoff?.maxMs ?? 8000,
+      retryAfterMaxMs: config.backoff?.retryAfterMaxMs ?? 60_000,
+    },
+    timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
+    debug: config.debug,
+  });
+  const pageSize = config.pageSize ?? 1000;
+  const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
+
+  return {
+    organizationId: config.organizationId,
+
+    async listTokens(filter: TokenFilter = {}): Promise<ActualToken[]> {
+      const tokens = await readAllPages<ApiToken>(transport, `${org}/tokens`, 'tokens', pageSize, {
+        workspaceId: filter.workspaceId,
+        deploymentId: filter.deploymentId,
+        includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens,
+      });
+      return dedupeById(tokens).map(normalizeToken);
+    },
+
+    async getToken(tokenId: string) {
+      const { data, requestId } = await transport.request<ApiToken>('GET', `${org}/tokens/${encodeURIComponent(tokenId)}`);
+      return { token: normalizeToken(data), requestId };
+    },
+
+    async listDeployments(filter: DeploymentFilter = {}): Promise<Deployment[]> {
+      const deployments = await readAllPages<Deployment>(transport, `${org}/deployments`, 'deployments', pageSize, {
+        workspaceIds: filter.workspaceIds,
+        deploymentIds: filter.deploymentIds,
+        names: filter.names,
+      });
+      return dedupeById(deployments);
+    },
+
+    async listWorkspaces(): Promise<Workspace[]> {
+      return dedupeById(await readAllPages<Workspace>(transport, `${org}/workspaces`, 'workspaces', pageSize));
+    },
+
+    async listDeploymentRoles(): Promise<Role[]> {
+      const roles = await readAllPages<Role>(transport, `${org}/roles`, 'roles', pageSize, { scopeTypes: 'DEPLOYMENT' });
+      // Filter here too: the client must not depend on the server honouring scopeTypes.
+      return dedupeById(roles).filter((r) => r.scopeType === 'DEPLOYMENT');
+    },
+
+    async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[]) {
+      const { data, requestId } = await transport.request<SubjectRoles>(
+        'POST',
+        `${org}/tokens/${encodeURIComponent(tokenId)}/roles`,
+        { body: { roles } },
+      );
+      return { result: data, requestId };
+    },
+
+    close: () => transport.close(),
+    stats: () => transport.stats(),
+  };
+}
+
+/**
+ * A view with the reader methods only: no `replaceTokenRoles` property exists on it, so code holding it
+ * (the planner) cannot write, by construction.
+ */
+export function readOnly(client: AstroReader): AstroReader {
+  return Object.freeze({
+    organizationId: client.organizationId,
+    listTokens: (filter?: TokenFilter) => client.listTokens(filter),
+    getToken: (tokenId: string) => client.getToken(tokenId),
+    listDeployments: (filter?: DeploymentFilter) => client.listDeployments(filter),
+    listWorkspaces: () => client.listWorkspaces(),
+    listDeploymentRoles: () => client.listDeploymentRoles(),
+  });
+}
+
+/** `roles` may be absent on the wire; the rest of the program can rely on an array. */
+function normalizeToken(token: ApiToken): ActualToken {
+  return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
+}
+
+/** Pages can overlap when the list changes while it is read; keep the first copy of each ID. */
+function dedupeById<T extends { id: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
+}

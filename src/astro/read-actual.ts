@@ -1,0 +1,63 @@
+import { AstroApiError } from '../errors.ts';
+import type { Actual, ActualToken } from '../plan/actual.ts';
+import type { AstroReader } from './api.ts';
+import type { Workspace } from './types.ts';
+
+/**
+ * Reads the snapshot the planner works from: workspaces, deployments, tokens and custom deployment roles,
+ * concurrently, each list read page by page exactly once (no per-item GETs).
+ *
+ * Tokens are listed organization-wide. If that is refused (403, e.g. a workspace-scoped API token), tokens
+ * are listed per managed workspace (`workspaceIds`, or every listed workspace when not given), plus the
+ * organization tokens when that is allowed, and a warning says so.
+ */
+export async function readActual(
+  reader: AstroReader,
+  opts: { workspaceIds?: string[] },
+): Promise<{ actual: Actual; warnings: string[] }> {
+  const warnings: string[] = [];
+  const workspacesRead = reader.listWorkspaces();
+  const [workspaces, deployments, tokens, roles] = await Promise.all([
+    workspacesRead,
+    reader.listDeployments(),
+    readTokens(reader, opts.workspaceIds, workspacesRead, warnings),
+    reader.listDeploymentRoles(),
+  ]);
+  return { actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles }, warnings };
+}
+
+async function readTokens(
+  reader: AstroReader,
+  workspaceIds: string[] | undefined,
+  workspacesRead: Promise<Workspace[]>,
+  warnings: string[],
+): Promise<ActualToken[]> {
+  try {
+    return await reader.listTokens();
+  } catch (err) {
+    if (!isForbidden(err)) throw err;
+  }
+  const ids = [...new Set(workspaceIds ?? (await workspacesRead).map((w) => w.id))].sort();
+  const [perWorkspace, orgTokens] = await Promise.all([
+    Promise.all(ids.map((workspaceId) => reader.listTokens({ workspaceId }))),
+    reader.listTokens({ includeOnlyOrganizationTokens: true }).catch((err: unknown) => {
+      if (!isForbidden(err)) throw err;
+      return undefined;
+    }),
+  ]);
+  warnings.push(
+    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${ids.length} workspace${ids.length === 1 ? '' : 's'})` +
+      (orgTokens === undefined
+        ? '; organization tokens could not be listed either (403), so their bindings are not visible'
+        : ', plus the organization tokens'),
+  );
+  const byId = new Map<string, ActualToken>();
+  for (const token of [...perWorkspace.flat(), ...(orgTokens ?? [])]) {
+    if (!byId.has(token.id)) byId.set(token.id, token);
+  }
+  return [...byId.values()];
+}
+
+function isForbidden(err: unknown): boolean {
+  return err instanceof AstroApiError && err.status === 403;
+}
