@@ -26,10 +26,13 @@ export function parseRetryAfter(value: string | undefined, nowMs: number, capMs:
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
-  } else {
+  } else if (/[a-z]/i.test(text)) {
+    // An HTTP-date ("Fri, 01 May 2026 12:00:05 GMT"); bare numbers like "-3" are not dates.
     const at = Date.parse(text);
     if (Number.isNaN(at)) return undefined;
     ms = at - nowMs;
+  } else {
+    return undefined;
   }
   return Math.min(capMs, Math.max(0, Math.ceil(ms)));
 }
