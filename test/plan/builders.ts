@@ -1,0 +1,111 @@
+import type { Deployment, Role, Workspace } from '../../src/astro/types.ts';
+import type { Desired, DesiredBinding, DesiredDeployment, Reference, SourceLocation } from '../../src/manifest/types.ts';
+import type { Actual, ActualToken } from '../../src/plan/actual.ts';
+
+// Small builders for planner inputs: an organization (Actual) and a manifest (Desired) in a few lines.
+
+const T = '2026-01-01T00:00:00Z';
+export const ORG = 'clx42kkcm01fo01o06agtmshg';
+export const FILE = 'astro-access.yaml';
+
+export class OrgBuilder {
+  readonly actual: Actual = { organizationId: ORG, workspaces: [], deployments: [], tokens: [], roles: [] };
+  private n = 0;
+
+  nextId(): string {
+    return 'c' + String(++this.n).padStart(24, '0');
+  }
+
+  workspace(name: string, id = this.nextId()): Workspace {
+    const w: Workspace = { id, name, organizationId: ORG, cicdEnforcedDefault: false, createdAt: T, updatedAt: T };
+    this.actual.workspaces.push(w);
+    return w;
+  }
+
+  deployment(ws: Workspace, name: string, id = this.nextId()): Deployment {
+    const d: Deployment = {
+      id, name, workspaceId: ws.id, workspaceName: ws.name, organizationId: ORG, status: 'HEALTHY', createdAt: T, updatedAt: T,
+    };
+    this.actual.deployments.push(d);
+    return d;
+  }
+
+  private token(name: string, scope: ActualToken['scope'], roles: ActualToken['roles'], id: string): ActualToken {
+    const t: ActualToken = {
+      id, name, description: '', shortToken: id.slice(-6), scope, kind: 'STANDARD', roles, startAt: T, createdAt: T, updatedAt: T,
+    };
+    this.actual.tokens.push(t);
+    return t;
+  }
+
+  /** A workspace token with its own WORKSPACE role on `ws` and the given deployment roles. */
+  workspaceToken(ws: Workspace, name: string, bindings: [Deployment, string][] = [], id = this.nextId()): ActualToken {
+    return this.token(name, 'WORKSPACE', [
+      { entityType: 'WORKSPACE', entityId: ws.id, role: 'WORKSPACE_MEMBER' },
+      ...deploymentEntries(bindings),
+    ], id);
+  }
+
+  orgToken(name: string, bindings: [Deployment, string][] = [], id = this.nextId()): ActualToken {
+    return this.token(name, 'ORGANIZATION', [
+      { entityType: 'ORGANIZATION', entityId: ORG, role: 'ORGANIZATION_MEMBER' },
+      ...deploymentEntries(bindings),
+    ], id);
+  }
+
+  deploymentToken(dep: Deployment, name: string, id = this.nextId()): ActualToken {
+    return this.token(name, 'DEPLOYMENT', deploymentEntries([[dep, 'DEPLOYMENT_ADMIN']]), id);
+  }
+
+  customRole(name: string, restrictedTo: Workspace[] = []): Role {
+    const who = { id: 'cu1', subjectType: 'USER' as const };
+    const r: Role = {
+      id: this.nextId(), name, scopeType: 'DEPLOYMENT', restrictedWorkspaceIds: restrictedTo.map((w) => w.id),
+      createdAt: T, updatedAt: T, createdBy: who, updatedBy: who,
+    };
+    this.actual.roles.push(r);
+    return r;
+  }
+}
+
+function deploymentEntries(bindings: [Deployment, string][]): ActualToken['roles'] {
+  return bindings.map(([d, role]) => ({ entityType: 'DEPLOYMENT' as const, entityId: d.id, role }));
+}
+
+// Manifest side: every node gets its own line so sources and diagnostics can be told apart.
+let line = 0;
+const at = (): SourceLocation => ({ file: FILE, line: ++line, col: 7 });
+
+/** A reference by name (a string) or by ID ({ id }). */
+export type Ref = string | { id: string };
+export function ref(r: Ref): Reference {
+  return typeof r === 'string' ? { name: r, at: at() } : { id: r.id, at: at() };
+}
+
+export function bind(token: Ref, role: string): DesiredBinding {
+  return { at: at(), token: ref(token), role, roleAt: at() };
+}
+
+export function dep(
+  workspace: Ref,
+  deployment: Ref,
+  kinds: { workspaceTokens?: DesiredBinding[]; organizationTokens?: DesiredBinding[]; prune?: boolean } = {},
+): DesiredDeployment {
+  const d: DesiredDeployment = { at: at(), workspace: ref(workspace), deployment: ref(deployment), prune: kinds.prune ?? true };
+  if (kinds.workspaceTokens) d.workspaceTokens = kinds.workspaceTokens;
+  if (kinds.organizationTokens) d.organizationTokens = kinds.organizationTokens;
+  return d;
+}
+
+export function manifest(deployments: DesiredDeployment[], opts: { ignore?: string[]; protect?: string[] } = {}): Desired {
+  return {
+    organizationId: ORG,
+    ignore: opts.ignore ?? [],
+    protect: opts.protect ?? [],
+    deployments,
+    files: [FILE],
+    digest: 'f'.repeat(64),
+  };
+}
+
+export const src = (b: { at: SourceLocation }): string => `${b.at.file}:${b.at.line}`;
