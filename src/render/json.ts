@@ -1,0 +1,61 @@
+import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from '../plan/types.ts';
+
+// The saved plan is read by people (diffs in review) and by `apply PLAN.json`: keys come out in the
+// order the type declares them, whatever order the object was built in. Keys the type does not know
+// (a newer field) are kept, after the known ones, rather than dropped silently.
+
+type Obj = Record<string, unknown>;
+
+function ordered<T extends object>(value: T, keys: readonly (keyof T & string)[], nested: Partial<Record<keyof T, (v: never) => unknown>> = {}): Obj {
+  const src = value as Obj;
+  const out: Obj = {};
+  for (const k of keys) {
+    if (!(k in src)) continue;
+    const fix = nested[k] as ((v: unknown) => unknown) | undefined;
+    out[k] = fix && src[k] !== null && src[k] !== undefined ? fix(src[k]) : src[k];
+  }
+  for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];
+  return out;
+}
+
+const deploymentRef = (d: PlanDeploymentRef): Obj => ordered(d, ['id', 'name', 'workspaceId', 'workspaceName']);
+const tokenRef = (t: PlanTokenRef): Obj => ordered(t, ['id', 'name', 'scope']);
+
+const action = (a: PlanAction): Obj =>
+  ordered(a, ['action', 'deployment', 'token', 'before', 'after', 'reason', 'source'], { deployment: deploymentRef, token: tokenRef });
+
+const binding = (b: PlanBinding): Obj =>
+  ordered(b, ['deployment', 'token', 'role', 'reason'], { deployment: deploymentRef, token: tokenRef });
+
+const deployment = (d: PlanDeployment): Obj =>
+  ordered(d, ['id', 'name', 'workspaceId', 'workspaceName', 'managedKinds', 'existing', 'desired', 'explicitEmpty', 'source']);
+
+/** Token IDs sorted, so the same plan always serializes to the same bytes. */
+function tokens(t: Plan['tokens']): Obj {
+  const out: Obj = {};
+  for (const id of Object.keys(t).sort()) {
+    const entry = t[id];
+    out[id] = entry ? ordered(entry, ['fingerprint']) : entry;
+  }
+  return out;
+}
+
+export function planToOrderedObject(plan: Plan): Obj {
+  return ordered(
+    plan,
+    ['formatVersion', 'organizationId', 'manifestDigest', 'checksum', 'summary', 'actions', 'unmanaged', 'ignored', 'warnings', 'deployments', 'protectedTokens', 'tokens'],
+    {
+      summary: (s: Plan['summary']) => ordered(s, ['add', 'update', 'remove', 'unchanged', 'unmanaged', 'ignored']),
+      actions: (list: PlanAction[]) => list.map(action),
+      unmanaged: (list: PlanBinding[]) => list.map(binding),
+      ignored: (list: PlanBinding[]) => list.map(binding),
+      deployments: (list: PlanDeployment[]) => list.map(deployment),
+      tokens,
+    },
+  );
+}
+
+/** Stable, 2-space JSON with a trailing newline. */
+export function renderJson(plan: Plan): string {
+  return JSON.stringify(planToOrderedObject(plan), null, 2) + '\n';
+}

@@ -1,0 +1,114 @@
+import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
+import { MarkdownDoc } from './markdown-doc.ts';
+import { code, escapeCodeLine, escapeMarkdownText as esc, fenceFor } from './markdown-escape.ts';
+import { alignCells } from './width.ts';
+import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, plural, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
+
+// Markdown for PR comments and job summaries, rendered from the JSON plan alone. Summary first, so a
+// comment cut to GitHub's size limit still says what matters; long sections are folded. Every string
+// from the API or the manifest is escaped (see markdown-escape.ts); heading and footer are the
+// caller's own markdown and are used as given.
+
+export type ActionLabel = 'proposed' | 'drift';
+
+export interface MarkdownOptions {
+  /** Hard cap on the result's length (GitHub rejects comments over 65,536 characters). */
+  maxChars?: number;
+  heading?: string;
+  /** Key `${deploymentId}/${tokenId}`: whether this pull request proposes the action or it is drift. */
+  labels?: Map<string, ActionLabel>;
+  footer?: string;
+  /** Where the reader finds what a cut document leaves out. */
+  fullPlanHint?: string;
+}
+
+export const DEFAULT_MAX_CHARS = 65_000;
+/** A deployment with more action lines than this is folded into <details>. */
+export const FOLD_AFTER_LINES = 15;
+
+const DIFF_MARKER: Record<PlanAction['action'], string> = { add: '+', update: '!', remove: '-' };
+
+export function labelKey(a: Pick<PlanAction, 'deployment' | 'token'>): string {
+  return `${a.deployment.id}/${a.token.id}`;
+}
+
+function summaryLines(plan: Plan, labels: Map<string, ActionLabel> | undefined): string[] {
+  if (plan.actions.length === 0) return ['**No changes.** The live roles match the manifest.'];
+  let line = `**Plan:** ${changeCounts(plan.summary)}`;
+  const lines: string[] = [];
+  if (labels) {
+    const n = { proposed: 0, drift: 0 };
+    for (const a of plan.actions) {
+      const l = labels.get(labelKey(a));
+      if (l) n[l]++;
+    }
+    line += ` (${n.proposed} proposed by this pull request, ${n.drift} drift)`;
+    if (n.drift > 0) lines.push('', '_drift_: the live roles differ from what the base branch already declares.');
+  }
+  return [line, ...lines];
+}
+
+function diffLines(actions: readonly PlanAction[], labels: Map<string, ActionLabel> | undefined): string[] {
+  const rows = actions.map((a) => {
+    const label = labels?.get(labelKey(a));
+    return [
+      DIFF_MARKER[a.action],
+      escapeCodeLine(a.token.name),
+      `(${escapeCodeLine(a.token.id)})`,
+      scopeLabel(a.token.scope),
+      escapeCodeLine(roleChange(a)),
+      `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ''}`,
+    ];
+  });
+  return alignCells(rows).map((cells) => cells.join(' ').trimEnd());
+}
+
+function deploymentSection(doc: MarkdownDoc, g: DeploymentGroup, labels: Map<string, ActionLabel> | undefined): void {
+  const d = g.deployment;
+  doc.line(`#### Deployment ${esc(d.name)} (${code(d.id)}) in workspace ${esc(d.workspaceName)}`, '');
+  const lines = diffLines(g.actions, labels);
+  const fold = lines.length > FOLD_AFTER_LINES;
+  if (fold) doc.openDetails(`${plural(lines.length, 'action')}: ${changeCounts(countKinds(g.actions))}`);
+  const fence = fenceFor(lines);
+  doc.openFence(fence, 'diff').line(...lines).closeFence(fence);
+  if (fold) doc.closeDetails();
+  doc.line('');
+}
+
+function bindingTable(doc: MarkdownDoc, title: string, bindings: readonly PlanBinding[]): void {
+  if (bindings.length === 0) return;
+  doc.openDetails(`${title} (${bindings.length})`);
+  doc.line('| Deployment | Token | Token ID | Scope | Role | Reason |', '|---|---|---|---|---|---|');
+  for (const b of bindings) {
+    const cells = [`${esc(b.deployment.name)} ${code(b.deployment.id)}`, esc(b.token.name), code(b.token.id), scopeLabel(b.token.scope), esc(b.role), esc(b.reason)];
+    doc.line(`| ${cells.join(' | ')} |`);
+  }
+  doc.closeDetails().line('');
+}
+
+export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
+  const doc = new MarkdownDoc();
+  if (opts.heading !== undefined) doc.line(opts.heading, '');
+  doc.line(...summaryLines(plan, opts.labels));
+  const kept = keptCounts(plan.summary);
+  if (kept !== '') doc.line('', `Not changed: ${kept}.`);
+  doc.line('');
+  if (plan.summary.remove > 0) {
+    doc.line('> [!WARNING]', `> ${plural(plan.summary.remove, 'binding')} will be removed.`, '');
+  }
+  doc.line(`Organization ${code(plan.organizationId)}, plan checksum ${code(plan.checksum)}`, '');
+  if (plan.warnings.length > 0) {
+    doc.openDetails(`Warnings (${plan.warnings.length})`);
+    doc.line(...plan.warnings.map((w) => `- ${esc(w)}`));
+    doc.closeDetails().line('');
+  }
+  for (const g of groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] })) deploymentSection(doc, g, opts.labels);
+  bindingTable(doc, 'Unmanaged bindings, kept', plan.unmanaged);
+  bindingTable(doc, 'Ignored bindings', plan.ignored);
+  const hint = opts.fullPlanHint ?? 'the full plan is in the job summary / the plan file';
+  return doc.render({
+    maxChars: opts.maxChars ?? DEFAULT_MAX_CHARS,
+    ...(opts.footer === undefined ? {} : { footer: opts.footer }),
+    note: (hidden) => `_… ${hidden} more lines not shown: ${hint}._`,
+  });
+}

@@ -1,0 +1,81 @@
+import type { TokenScope } from '../astro/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSummary } from '../plan/types.ts';
+
+// Words and grouping shared by the text and markdown renderers, so both say the same thing.
+// Everything here reads the plan only; strings from the API are returned raw (callers escape them).
+
+export const NO_CHANGES = 'No changes. The live roles match the manifest.';
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "2 to add, 1 to change, 1 to remove" (Terraform's wording, all three always shown). */
+export function changeCounts(s: Pick<PlanSummary, 'add' | 'update' | 'remove'>): string {
+  return `${s.add} to add, ${s.update} to change, ${s.remove} to remove`;
+}
+
+/** "1 unmanaged, 2 ignored": only the non-zero parts; '' when both are zero. */
+export function keptCounts(s: Pick<PlanSummary, 'unmanaged' | 'ignored'>): string {
+  const parts: string[] = [];
+  if (s.unmanaged > 0) parts.push(`${s.unmanaged} unmanaged`);
+  if (s.ignored > 0) parts.push(`${s.ignored} ignored`);
+  return parts.join(', ');
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0;
+}
+
+export function scopeLabel(scope: TokenScope): string {
+  return scope.toLowerCase();
+}
+
+export const NONE = '(none)';
+
+/** `ROLE` for an add, `OLD → NEW` for an update, `OLD → (none)` for a remove. */
+export function roleChange(a: Pick<PlanAction, 'action' | 'before' | 'after'>): string {
+  if (a.action === 'add') return a.after ?? NONE;
+  return `${a.before ?? NONE} → ${a.after ?? NONE}`;
+}
+
+export const MARKER: Record<ActionKind, string> = { add: '+', update: '~', remove: '-' };
+
+/** Where an action comes from: the manifest line, or for undeclared removals the planner's reason. */
+export function origin(a: Pick<PlanAction, 'source' | 'reason'>): string {
+  return a.source ?? a.reason;
+}
+
+export function deploymentKey(d: PlanDeploymentRef): string {
+  return d.id;
+}
+
+export interface DeploymentGroup {
+  deployment: PlanDeploymentRef;
+  actions: PlanAction[];
+  unmanaged: PlanBinding[];
+  ignored: PlanBinding[];
+}
+
+/** Groups by deployment in order of first appearance (the plan is already sorted). */
+export function groupByDeployment(plan: Pick<Plan, 'actions' | 'unmanaged' | 'ignored'>): DeploymentGroup[] {
+  const groups = new Map<string, DeploymentGroup>();
+  const group = (d: PlanDeploymentRef): DeploymentGroup => {
+    let g = groups.get(deploymentKey(d));
+    if (!g) {
+      g = { deployment: d, actions: [], unmanaged: [], ignored: [] };
+      groups.set(deploymentKey(d), g);
+    }
+    return g;
+  };
+  for (const a of plan.actions) group(a.deployment).actions.push(a);
+  for (const b of plan.unmanaged) group(b.deployment).unmanaged.push(b);
+  for (const b of plan.ignored) group(b.deployment).ignored.push(b);
+  return [...groups.values()];
+}
+
+export function countKinds(actions: readonly PlanAction[]): Pick<PlanSummary, 'add' | 'update' | 'remove'> {
+  const c = { add: 0, update: 0, remove: 0 };
+  for (const a of actions) c[a.action]++;
+  return c;
+}

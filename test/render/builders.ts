@@ -1,0 +1,76 @@
+import type { TokenScope } from '../../src/astro/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanTokenRef } from '../../src/plan/types.ts';
+
+// Small builders for hand-made plans: the renderers are tested without the planner.
+
+export function cuid(n: number, prefix = 'c'): string {
+  return (prefix + n.toString(36)).padEnd(25, '0');
+}
+
+export function deployment(over: Partial<PlanDeploymentRef> = {}): PlanDeploymentRef {
+  return { id: 'clvduhrvd000008l842ohcpvb', name: 'prod', workspaceId: 'clvdwt4z3000008l60ofb6347', workspaceName: 'Data Platform', ...over };
+}
+
+export function token(over: Partial<PlanTokenRef> = {}): PlanTokenRef {
+  return { id: 'clz9k2w1q000108mh3tq4a7vd', name: 'ci-deployer', scope: 'WORKSPACE' as TokenScope, ...over };
+}
+
+export function action(kind: ActionKind, over: Partial<PlanAction> = {}): PlanAction {
+  const roles: Record<ActionKind, [string | null, string | null]> = {
+    add: [null, 'DEPLOYMENT_ADMIN'],
+    update: ['DAG_VIEWER', 'DEPLOYMENT_ADMIN'],
+    remove: ['DEPLOYMENT_ADMIN', null],
+  };
+  const [before, after] = roles[kind];
+  return {
+    action: kind,
+    deployment: deployment(),
+    token: token(),
+    before,
+    after,
+    reason: kind === 'remove' ? 'not declared in the manifest (prune)' : 'declared in the manifest',
+    source: kind === 'remove' ? null : 'astro-access.yaml:12',
+    ...over,
+  };
+}
+
+export function binding(over: Partial<PlanBinding> = {}): PlanBinding {
+  return { deployment: deployment(), token: token(), role: 'DAG_VIEWER', reason: 'not declared, prune is off', ...over };
+}
+
+/** A plan whose summary counts agree with its lists. */
+export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[]; ignored?: PlanBinding[]; warnings?: string[]; organizationId?: string } = {}): Plan {
+  const actions = parts.actions ?? [];
+  const count = (k: ActionKind) => actions.filter((a) => a.action === k).length;
+  const unmanaged = parts.unmanaged ?? [];
+  const ignored = parts.ignored ?? [];
+  return {
+    formatVersion: 1,
+    organizationId: parts.organizationId ?? 'clx42kkcm01fo01o06agtmshg',
+    manifestDigest: 'a'.repeat(64),
+    checksum: 'sha256:' + 'b'.repeat(64),
+    summary: { add: count('add'), update: count('update'), remove: count('remove'), unchanged: 3, unmanaged: unmanaged.length, ignored: ignored.length },
+    actions,
+    unmanaged,
+    ignored,
+    warnings: parts.warnings ?? [],
+    deployments: [],
+    protectedTokens: [],
+    tokens: Object.fromEntries(actions.map((a) => [a.token.id, { fingerprint: 'sha256:' + 'c'.repeat(64) }])),
+  };
+}
+
+/** The example used across tests: one deployment with an add, an update and a remove, plus kept bindings. */
+export function samplePlan(): Plan {
+  return plan({
+    actions: [
+      action('add', { token: token({ id: cuid(1), name: 'ci-deployer' }) }),
+      action('update', { token: token({ id: cuid(2), name: 'dag-reader' }), source: 'astro-access.yaml:14' }),
+      action('remove', { token: token({ id: cuid(3), name: 'old-org-observer', scope: 'ORGANIZATION' }) }),
+      action('add', { deployment: deployment({ id: cuid(9, 'd'), name: 'staging' }), token: token({ id: cuid(1), name: 'ci-deployer' }) }),
+    ],
+    unmanaged: [binding({ token: token({ id: cuid(4), name: 'legacy' }) })],
+    ignored: [binding({ token: token({ id: cuid(5), name: 'break-glass-1' }), role: 'DEPLOYMENT_ADMIN', reason: 'matches ignore "break-glass-*"' })],
+    warnings: ['token "dup" matches two names'],
+  });
+}
