@@ -22,11 +22,12 @@ export function tokenMatcher(patterns: readonly string[]): TokenMatcher {
   const cache = new Map<string, string | null>();
   return {
     match(token) {
-      const hit = cache.get(token.id);
+      const key = `${token.id}\0${token.name}`;
+      const hit = cache.get(key);
       if (hit !== undefined) return hit;
       const found = compiled.find((c) => c.pattern === token.id || c.re.test(token.name));
       const result = found ? found.pattern : null;
-      cache.set(token.id, result);
+      cache.set(key, result);
       return result;
     },
   };

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { closestNames, editDistance } from '../../src/plan/closest.ts';
+import { tokenMatcher } from '../../src/plan/patterns.ts';
+
+describe('tokenMatcher', () => {
+  const m = tokenMatcher(['break-glass-*', 'bot-?', 'a.b(c)', 'cabc000000000000000000001']);
+  const t = (name: string, id = 'cother') => ({ id, name });
+
+  it('matches globs against the whole name', () => {
+    expect(m.match(t('break-glass-admin'))).toBe('break-glass-*');
+    expect(m.match(t('break-glass-'))).toBe('break-glass-*');
+    expect(m.match(t('x-break-glass-admin'))).toBeNull();
+    expect(m.match(t('bot-1'))).toBe('bot-?');
+    expect(m.match(t('bot-12'))).toBeNull();
+  });
+
+  it('treats other characters literally and matches exact IDs', () => {
+    expect(m.match(t('a.b(c)'))).toBe('a.b(c)');
+    expect(m.match(t('axb(c)'))).toBeNull();
+    expect(m.match(t('whatever', 'cabc000000000000000000001'))).toBe('cabc000000000000000000001');
+  });
+
+  it('is case-sensitive', () => {
+    expect(m.match(t('Break-glass-admin'))).toBeNull();
+  });
+});
+
+describe('closestNames', () => {
+  it('counts edits', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+
+  it('returns names within 3 edits, nearest first, at most 3', () => {
+    expect(closestNames('prod', ['prd', 'production', 'prod-eu', 'dev', 'pod', 'prodx'])).toEqual(['pod', 'prd', 'prodx']);
+    expect(closestNames('prod', ['completely-different'])).toEqual([]);
+  });
+});
