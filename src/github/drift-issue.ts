@@ -1,0 +1,94 @@
+import type { Plan } from '../plan/types.ts';
+import type { GitHub } from './octokit.ts';
+import { renderMarkdown } from '../render/markdown.ts';
+import { code } from '../render/markdown-escape.ts';
+import { GITHUB_BODY_LIMIT, capBody } from './limit.ts';
+
+// One open issue reports drift between the manifest and the live state: opened when a scheduled
+// plan has actions, edited in place while it changes, closed with a comment once the state matches.
+
+export const DRIFT_MARKER = '<!-- astro-access:drift v1 -->';
+export const DRIFT_LABEL = 'astro-access-drift';
+export const DRIFT_TITLE = 'astro-access: live deployment roles differ from the manifest';
+
+export type DriftResult =
+  | { action: 'opened' | 'updated' | 'unchanged' | 'closed'; number: number; url: string }
+  | { action: 'none' };
+
+export interface DriftIssueOptions {
+  owner: string;
+  repo: string;
+  plan: Plan;
+  /** The issue body while drift remains (the marker is added when absent). */
+  body: string;
+  /** The comment left when closing; defaults to a short note. */
+  closeComment?: string;
+  title?: string;
+}
+
+/** The open drift issue: labelled, with the marker, read from every page. Pull requests never count. */
+export async function findDriftIssue(
+  octokit: GitHub,
+  opts: { owner: string; repo: string },
+): Promise<{ number: number; body: string; url: string } | null> {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner: opts.owner,
+    repo: opts.repo,
+    state: 'open',
+    labels: DRIFT_LABEL,
+    per_page: 100,
+  });
+  const hit = issues
+    .filter((i) => i.pull_request === undefined && (i.body ?? '').includes(DRIFT_MARKER))
+    .sort((a, b) => a.number - b.number)[0]; // the oldest, should a person have copied it
+  return hit === undefined ? null : { number: hit.number, body: hit.body ?? '', url: hit.html_url };
+}
+
+export async function syncDriftIssue(octokit: GitHub, opts: DriftIssueOptions): Promise<DriftResult> {
+  const { owner, repo } = opts;
+  const found = await findDriftIssue(octokit, opts);
+
+  if (opts.plan.actions.length === 0) {
+    if (found === null) return { action: 'none' };
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: found.number,
+      body: opts.closeComment ?? '✅ The live deployment roles match the manifest again. Closing.',
+    });
+    await octokit.rest.issues.update({ owner, repo, issue_number: found.number, state: 'closed', state_reason: 'completed' });
+    return { action: 'closed', number: found.number, url: found.url };
+  }
+
+  const body = capBody(opts.body.includes(DRIFT_MARKER) ? opts.body : `${DRIFT_MARKER}\n${opts.body}`);
+  if (found === null) {
+    const { data } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: opts.title ?? DRIFT_TITLE,
+      body,
+      labels: [DRIFT_LABEL],
+    });
+    return { action: 'opened', number: data.number, url: data.html_url };
+  }
+  if (found.body === body) return { action: 'unchanged', number: found.number, url: found.url };
+  await octokit.rest.issues.update({ owner, repo, issue_number: found.number, body });
+  return { action: 'updated', number: found.number, url: found.url };
+}
+
+/**
+ * The drift issue's body: a pure function of the plan (no run link or time), so an unchanged
+ * drift leaves the issue untouched.
+ */
+export function driftIssueBody(plan: Plan, opts: { branch?: string; files?: readonly string[] } = {}): string {
+  const where = opts.branch === undefined ? 'the manifest' : `the manifest on ${code(opts.branch)}`;
+  const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(', ')})` : '';
+  const top = [
+    DRIFT_MARKER,
+    `The live deployment roles differ from ${where}${files}. Merge a manifest change that accepts them,`,
+    'or run `astro-access apply` to restore the manifest. This issue is updated by each scheduled check',
+    'and closed when the live state matches again.',
+    '',
+  ].join('\n');
+  return top + '\n' + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
+}
