@@ -1,18 +1,7 @@
-// "Did you mean": the existing names nearest to a misspelt one.
+import { editDistance } from '../util/closest.ts';
 
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
+// "Did you mean": the existing names nearest to a misspelt one, several of them (util/closest.ts
+// picks only one), so an error can show every near spelling.
 
 /** Distinct candidates within `maxDistance` edits, nearest first, at most `limit` of them. */
 export function closestNames(

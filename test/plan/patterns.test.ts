@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames, editDistance } from '../../src/plan/closest.ts';
+import { closestNames } from '../../src/plan/closest.ts';
 import { tokenMatcher } from '../../src/plan/patterns.ts';
 
 describe('tokenMatcher', () => {
@@ -26,12 +26,6 @@ describe('tokenMatcher', () => {
 });
 
 describe('closestNames', () => {
-  it('counts edits', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(editDistance('', 'abc')).toBe(3);
-    expect(editDistance('same', 'same')).toBe(0);
-  });
-
   it('returns names within 3 edits, nearest first, at most 3', () => {
     expect(closestNames('prod', ['prd', 'production', 'prod-eu', 'dev', 'pod', 'prodx'])).toEqual(['pod', 'prd', 'prodx']);
     expect(closestNames('prod', ['completely-different'])).toEqual([]);
