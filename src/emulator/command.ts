@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DOCUMENTED_RATE_LIMITS } from './rate-limit.ts';
+import { startEmulator } from './server.ts';
+
+// `astro-access emulator`: serve the emulated Astro API until SIGINT/SIGTERM.
+
+export const EMULATOR_USAGE = `Usage: astro-access emulator [options]
+
+Serves the Astro API v1 endpoints astro-access uses, from an in-memory state, on loopback.
+
+Options:
+  --state FILE     emulator state (JSON; schemas/emulator-state.schema.json); default examples/emulator-state.json
+  --port N         port to listen on; 0 picks a free one (default 0)
+  --host H         address to listen on (default 127.0.0.1)
+  --token T        accept only this bearer token (default: any non-empty one)
+  --rate-limits    enforce the documented per-token limits (GET 25/s, POST 10/s, DELETE 5/s)
+  --latency MS     add MS milliseconds to every answer
+  --max-limit N    cap page sizes at N (default 1000)
+  -h, --help       show this help
+
+Point astro-access at it with ASTRO_API_URL=<the URL printed> and any ASTRO_API_TOKEN.
+`;
+
+export async function runEmulatorCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        state: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        'rate-limits': { type: 'boolean' },
+        latency: { type: 'string' },
+        'max-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`astro-access emulator: ${(err as Error).message}\n\n${EMULATOR_USAGE}`);
+    return 1;
+  }
+  if (values.help === true) {
+    process.stdout.write(EMULATOR_USAGE);
+    return 0;
+  }
+  const port = intOption('--port', values.port);
+  const latency = intOption('--latency', values.latency);
+  const maxLimit = intOption('--max-limit', values['max-limit']);
+  if (port === null || latency === null || maxLimit === null) return 1;
+
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      state: values.state ?? defaultStatePath(),
+      port: port ?? 0,
+      host: values.host ?? '127.0.0.1',
+      ...(values.token === undefined ? {} : { token: values.token }),
+      rateLimits: values['rate-limits'] === true ? DOCUMENTED_RATE_LIMITS : false,
+      latencyMs: latency ?? 0,
+      ...(maxLimit === undefined ? {} : { maxLimit }),
+    });
+  } catch (err) {
+    process.stderr.write(`astro-access emulator: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`Astro API emulator listening on ${emulator.url}\n`);
+  const running = emulator;
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  process.stderr.write('Astro API emulator stopped\n');
+  return 0;
+}
+
+/** undefined when absent, null (after saying why) when not a non-negative integer. */
+function intOption(name: string, v: string | undefined): number | undefined | null {
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  process.stderr.write(`astro-access emulator: ${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`);
+  return null;
+}
+
+/** examples/emulator-state.json of this package, else of the current directory. */
+function defaultStatePath(): string {
+  const beside = fileURLToPath(new URL('../../examples/emulator-state.json', import.meta.url));
+  return existsSync(beside) ? beside : 'examples/emulator-state.json';
+}

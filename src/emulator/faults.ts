@@ -1,0 +1,80 @@
+import type { ApiTokenRole } from '../astro/types.ts';
+
+// Faults injected on demand. Each request-level fault matches by method and path and fires `times` times;
+// a foreignWrite fires once, after the Nth GET of one token.
+
+/** Which requests a fault applies to. `path`: a string matches the whole path or its tail at a segment
+ * boundary, `*` standing for one segment (`/tokens/* /roles` without the space); a RegExp is tested on the whole path. */
+export interface FaultMatch {
+  method?: string;
+  path?: string | RegExp;
+}
+
+export type Fault =
+  /** Answer with this status (a JSON error body unless `body` is given); nothing is handled. */
+  | ({ kind: 'status'; status: number; times: number; retryAfter?: string; body?: string } & FaultMatch)
+  /** Wait `ms` before handling the request as usual. */
+  | ({ kind: 'delay'; ms: number; times: number } & FaultMatch)
+  /** Drop the connection: before any answer (nothing handled), or mid-body (handled, then cut after the headers and half the body). */
+  | ({ kind: 'reset'; times: number; when: 'before-response' | 'mid-body' } & FaultMatch)
+  /** Never answer (until the emulator closes). */
+  | ({ kind: 'hang'; times: number } & FaultMatch)
+  /** Handle the request, then send a truncated body that is not valid JSON. */
+  | ({ kind: 'malformed'; times: number } & FaultMatch)
+  /** After the Nth GET of this token (default 1) has been answered, replace its roles as another admin would. */
+  | { kind: 'foreignWrite'; tokenId: string; roles: ApiTokenRole[]; afterReads?: number };
+
+export type RequestFault = Exclude<Fault, { kind: 'foreignWrite' }>;
+type ForeignWrite = Extract<Fault, { kind: 'foreignWrite' }>;
+
+export class FaultQueue {
+  private request: { fault: RequestFault; left: number }[] = [];
+  private foreign: { fault: ForeignWrite; reads: number }[] = [];
+
+  add(f: Fault): void {
+    if (f.kind === 'foreignWrite') this.foreign.push({ fault: structuredClone(f), reads: 0 });
+    else if (f.times > 0) this.request.push({ fault: f, left: f.times });
+  }
+
+  clear(): void {
+    this.request = [];
+    this.foreign = [];
+  }
+
+  /** Consumes the matching faults for one request: every matching delay, then the first other kind. */
+  take(method: string, path: string): { delayMs: number; fault: RequestFault | undefined } {
+    let delayMs = 0;
+    let fault: RequestFault | undefined;
+    for (const entry of this.request) {
+      if (entry.left <= 0 || !matches(entry.fault, method, path)) continue;
+      if (entry.fault.kind === 'delay') {
+        delayMs += entry.fault.ms;
+        entry.left -= 1;
+      } else if (fault === undefined) {
+        fault = entry.fault;
+        entry.left -= 1;
+      }
+    }
+    this.request = this.request.filter((e) => e.left > 0);
+    return { delayMs, fault };
+  }
+
+  /** Counts a GET of the token; returns the roles to write now if a foreign write is due. */
+  tokenRead(tokenId: string): ApiTokenRole[] | undefined {
+    const due = this.foreign.find((e) => e.fault.tokenId === tokenId && ++e.reads >= (e.fault.afterReads ?? 1));
+    if (due === undefined) return undefined;
+    this.foreign = this.foreign.filter((e) => e !== due);
+    return due.fault.roles;
+  }
+}
+
+export function matches(m: FaultMatch, method: string, path: string): boolean {
+  if (m.method !== undefined && m.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (m.path === undefined) return true;
+  if (m.path instanceof RegExp) return m.path.test(path);
+  const pattern = m.path.split('/').filter((s) => s !== '');
+  const segments = path.split('/').filter((s) => s !== '');
+  if (pattern.length > segments.length) return false;
+  const tail = segments.slice(segments.length - pattern.length);
+  return pattern.every((p, i) => p === '*' || p === tail[i]);
+}

@@ -1,0 +1,193 @@
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, SubjectRoles } from '../astro/types.ts';
+import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
+import { HttpError } from './http-error.ts';
+import { bool, many, one, parsePage } from './query.ts';
+import type { Page, Query } from './query.ts';
+import type { Store } from './store.ts';
+import { checkRoles, ORGANIZATION_ROLES, parseRolesBody, WORKSPACE_ROLES } from './validate-roles.ts';
+import type { ValidationRules } from './validate-roles.ts';
+
+// The endpoints of astro-api.md, below /v1. Pure over the store: the server adds auth, limits and faults.
+
+export interface RouteConfig {
+  defaultLimit: number;
+  maxLimit: number;
+  rules: ValidationRules;
+  forbidOrganizationTokenList: boolean;
+}
+
+export interface ApiRequest {
+  method: string;
+  /** Path segments after /v1. */
+  segments: string[];
+  query: Query;
+  body: unknown;
+  /** The calling token's ID (the JWT's apiTokenId claim), if known. */
+  callerId: string | undefined;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  /** Set when this was a GET of one token (foreign-write faults count these). */
+  tokenRead?: string;
+}
+
+export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResponse {
+  const [root, orgId, resource, id, sub, ...rest] = req.segments;
+  if (root !== 'organizations' || orgId === undefined || resource === undefined || rest.length > 0) throw noRoute(req);
+  if (orgId !== store.organizationId) throw new HttpError(404, `organization ${orgId} not found`);
+  const allow = (...methods: string[]): void => {
+    if (!methods.includes(req.method)) throw new HttpError(405, `method ${req.method} not allowed here`);
+  };
+  const page = (): Page => parsePage(req.query, cfg.defaultLimit, cfg.maxLimit);
+
+  if (resource === 'tokens' && id === undefined) return allow('GET'), listTokens(store, cfg, req.query, page());
+  if (resource === 'tokens' && id !== undefined && sub === undefined) {
+    allow('GET', 'DELETE');
+    const token = store.tokens.get(id);
+    if (token === undefined) throw new HttpError(404, `API token ${id} not found`);
+    if (req.method === 'DELETE') return store.removeToken(id), { status: 204 };
+    return { status: 200, body: token, tokenRead: id };
+  }
+  if (resource === 'tokens' && id !== undefined && sub === 'roles') return allow('POST'), replaceRoles(store, cfg, id, req);
+  if (resource === 'deployments' && id === undefined) return allow('GET'), listDeployments(store, req.query, page());
+  if (resource === 'deployments' && id !== undefined && sub === undefined) {
+    allow('GET');
+    const d = store.deployments.get(id);
+    if (d === undefined) throw new HttpError(404, `deployment ${id} not found`);
+    return { status: 200, body: d };
+  }
+  if (resource === 'workspaces' && id === undefined) {
+    allow('GET');
+    const p = page();
+    return paged('workspaces', store.list('workspaces', '', () => true, p.sorts), p);
+  }
+  if (resource === 'workspaces' && id !== undefined && sub === undefined) {
+    allow('GET');
+    const w = store.workspaces.get(id);
+    if (w === undefined) throw new HttpError(404, `workspace ${id} not found`);
+    return { status: 200, body: w };
+  }
+  if (resource === 'roles' && id === undefined) return allow('GET'), listRoles(store, req.query, page());
+  throw noRoute(req);
+}
+
+function noRoute(req: ApiRequest): HttpError {
+  return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
+}
+
+function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}): ApiResponse {
+  return {
+    status: 200,
+    body: { [key]: items.slice(p.offset, p.offset + p.limit), totalCount: items.length, offset: p.offset, limit: p.limit, ...extra },
+  };
+}
+
+/** workspaceId: tokens holding a role on that workspace; deploymentId: tokens holding a role on that
+ * deployment; includeOnlyOrganizationTokens: ORGANIZATION-scoped tokens only. Filters combine. */
+function listTokens(store: Store, cfg: RouteConfig, q: Query, p: Page): ApiResponse {
+  const workspaceId = one(q, 'workspaceId');
+  const deploymentId = one(q, 'deploymentId');
+  const orgOnly = bool(q, 'includeOnlyOrganizationTokens') ?? false;
+  const kind = one(q, 'kind');
+  if (cfg.forbidOrganizationTokenList && workspaceId === undefined && deploymentId === undefined) {
+    throw new HttpError(403, 'this API token may not list the organization-wide tokens; filter by workspaceId');
+  }
+  if (workspaceId !== undefined && !store.workspaces.has(workspaceId)) throw new HttpError(404, `workspace ${workspaceId} not found`);
+  if (deploymentId !== undefined && !store.deployments.has(deploymentId)) throw new HttpError(404, `deployment ${deploymentId} not found`);
+  const on = (t: ApiToken, type: string, entityId: string): boolean =>
+    (t.roles ?? []).some((r) => r.entityType === type && r.entityId === entityId);
+  const keep = (t: ApiToken): boolean =>
+    (!orgOnly || t.scope === 'ORGANIZATION') &&
+    (kind === undefined || t.kind === kind) &&
+    (workspaceId === undefined || on(t, 'WORKSPACE', workspaceId)) &&
+    (deploymentId === undefined || on(t, 'DEPLOYMENT', deploymentId));
+  const key = JSON.stringify([workspaceId, deploymentId, orgOnly, kind]);
+  return paged('tokens', store.list('tokens', key, keep, p.sorts), p);
+}
+
+function listDeployments(store: Store, q: Query, p: Page): ApiResponse {
+  const ws = setOf(many(q, 'workspaceIds'));
+  const ids = setOf(many(q, 'deploymentIds'));
+  const names = setOf(many(q, 'names'));
+  const key = JSON.stringify([[...(ws ?? [])], [...(ids ?? [])], [...(names ?? [])]]);
+  const items = store.list(
+    'deployments',
+    key,
+    (d) => (ws === undefined || ws.has(d.workspaceId)) && (ids === undefined || ids.has(d.id)) && (names === undefined || names.has(d.name)),
+    p.sorts,
+  );
+  return paged('deployments', items, p);
+}
+
+const SCOPE_TYPES = ['DEPLOYMENT', 'WORKSPACE', 'ORGANIZATION', 'DAG', 'SYSTEM'];
+
+function listRoles(store: Store, q: Query, p: Page): ApiResponse {
+  const scopes = setOf(many(q, 'scopeTypes'));
+  for (const s of scopes ?? []) {
+    if (!SCOPE_TYPES.includes(s)) {
+      throw new HttpError(400, `invalid scopeTypes value ${s}`, [{ field: 'scopeTypes', code: 'INVALID', message: `must be one of ${SCOPE_TYPES.join(', ')}` }]);
+    }
+  }
+  const key = JSON.stringify([...(scopes ?? [])]);
+  const items = store.list('roles', key, (r) => scopes === undefined || scopes.has(r.scopeType), p.sorts);
+  const extra = bool(q, 'includeDefaultRoles') === true
+    ? { defaultRoles: DEFAULT_ROLES.filter((r) => scopes === undefined || scopes.has(r.scopeType)) }
+    : {};
+  return paged('roles', items, p, extra);
+}
+
+function setOf(values: string[] | undefined): Set<string> | undefined {
+  return values === undefined ? undefined : new Set(values);
+}
+
+function replaceRoles(store: Store, cfg: RouteConfig, tokenId: string, req: ApiRequest): ApiResponse {
+  const token = store.tokens.get(tokenId);
+  if (token === undefined) throw new HttpError(404, `API token ${tokenId} not found`);
+  const roles = parseRolesBody(req.body);
+  const errors = checkRoles(store, token, roles, cfg.rules);
+  if (errors.length > 0) throw new HttpError(400, `invalid roles: ${errors.map((e) => e.message).join('; ')}`, errors);
+  writeRoles(store, token, roles, callerProfile(store, req.callerId));
+  return { status: 200, body: subjectRoles(roles) };
+}
+
+/** Replaces a token's roles and bumps updatedAt (strictly later than before, whatever the clock says). */
+export function writeRoles(store: Store, token: ApiToken, roles: ApiTokenRole[], by: BasicSubjectProfile): void {
+  token.roles = structuredClone(roles);
+  const prev = Date.parse(token.updatedAt);
+  token.updatedAt = new Date(Math.max(Date.now(), (Number.isNaN(prev) ? 0 : prev) + 1)).toISOString();
+  token.updatedBy = by;
+  store.changed();
+}
+
+function callerProfile(store: Store, callerId: string | undefined): BasicSubjectProfile {
+  const caller = callerId === undefined ? undefined : store.tokens.get(callerId);
+  if (caller === undefined) return { id: callerId ?? 'cemulatorcaller0000000000a', subjectType: 'SERVICEKEY' };
+  return { id: caller.id, subjectType: 'SERVICEKEY', apiTokenName: caller.name };
+}
+
+export function subjectRoles(roles: ApiTokenRole[]): SubjectRoles {
+  const out: SubjectRoles = { workspaceRoles: [], deploymentRoles: [], dagRoles: [] };
+  for (const r of roles) {
+    if (r.entityType === 'ORGANIZATION') out.organizationRole = r.role;
+    else if (r.entityType === 'WORKSPACE') out.workspaceRoles?.push({ workspaceId: r.entityId, role: r.role });
+    else if (r.entityType === 'DEPLOYMENT') out.deploymentRoles?.push({ deploymentId: r.entityId, role: r.role });
+    else {
+      const dag = r.entityType === 'DAG' ? { dagId: r.entityId } : { dagTag: r.entityId };
+      out.dagRoles?.push({ deploymentId: r.deploymentId ?? '', role: r.role, ...dag });
+    }
+  }
+  return out;
+}
+
+const DEFAULT_ROLES: DefaultRole[] = [
+  ...ORGANIZATION_ROLES.map((name) => ({ name, scopeType: 'ORGANIZATION' as const, permissions: [`organization.${name.toLowerCase()}`] })),
+  ...WORKSPACE_ROLES.map((name) => ({ name, scopeType: 'WORKSPACE' as const, permissions: [`workspace.${name.toLowerCase()}`] })),
+  {
+    name: DEPLOYMENT_ADMIN,
+    description: 'Full control of a deployment',
+    scopeType: 'DEPLOYMENT',
+    permissions: ['deployment.get', 'deployment.update', 'deployment.delete', 'deployment.dags.get', 'deployment.dags.run'],
+  },
+];

@@ -1,0 +1,264 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { BasicSubjectProfile } from '../astro/types.ts';
+import { FaultQueue } from './faults.ts';
+import type { Fault, RequestFault } from './faults.ts';
+import { HttpError } from './http-error.ts';
+import { loadState } from './load-state.ts';
+import { parseQuery } from './query.ts';
+import type { Query } from './query.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RateLimits } from './rate-limit.ts';
+import { handle, writeRoles } from './routes.ts';
+import type { ApiResponse, RouteConfig } from './routes.ts';
+import type { EmulatorState, NormalizedState } from './state.ts';
+import { Store } from './store.ts';
+import { allRules } from './validate-roles.ts';
+import type { ValidationRule } from './validate-roles.ts';
+
+export interface EmulatorOptions {
+  /** The state as an object, or the path of a JSON file (schemas/emulator-state.schema.json). */
+  state: EmulatorState | string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** If set, only this bearer token is accepted; else any non-empty bearer token. */
+  token?: string;
+  /** Per bearer token, per second; default false (no limits). */
+  rateLimits?: false | RateLimits;
+  /** Send Retry-After (seconds) with a rate-limit 429; default true. */
+  retryAfter?: boolean;
+  /** Added to every answer; default 0. */
+  latencyMs?: number;
+  /** Default 20. */
+  defaultLimit?: number;
+  /** A larger `limit` is capped to this; default 1000. */
+  maxLimit?: number;
+  /** Roles POST checks; all on by default. */
+  validation?: Partial<Record<ValidationRule, boolean>>;
+  /** 403 on the token list without a workspaceId/deploymentId filter, as for a workspace-scoped token. */
+  forbidOrganizationTokenList?: boolean;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** The path as requested, /v1/... */
+  path: string;
+  query: Query;
+  /** The status sent; 0 when no answer was sent (reset before the response, hang). */
+  status: number;
+  /** The caller's token ID, from the apiTokenId claim when the bearer token is a JWT. */
+  tokenId?: string;
+  /** The fault injected into this request, if any. */
+  fault?: RequestFault['kind'];
+  /** Date.now() when the request arrived. */
+  at: number;
+}
+
+export interface Emulator {
+  /** The base URL clients use, e.g. http://127.0.0.1:43123/v1 */
+  url: string;
+  port: number;
+  /** Every request, in arrival order. Live: tests may read or empty it. */
+  log: RequestLogEntry[];
+  /** A deep copy of the current state, every field filled in. */
+  state(): NormalizedState;
+  setState(s: EmulatorState): void;
+  fault(f: Fault): void;
+  clearFaults(): void;
+  /** Change the state directly (a deep copy is passed, then validated and installed). */
+  mutate(fn: (s: NormalizedState) => void): void;
+  close(): Promise<void>;
+}
+
+const FOREIGN_ADMIN: BasicSubjectProfile = { id: 'cforeignadmin000000000000a', subjectType: 'USER', fullName: 'Another Admin' };
+const MAX_BODY = 10 * 1024 * 1024;
+let requestCounter = 0;
+
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  const store = new Store(loadState(opts.state));
+  const faults = new FaultQueue();
+  const limiter = opts.rateLimits ? new RateLimiter(opts.rateLimits) : undefined;
+  const cfg: RouteConfig = {
+    defaultLimit: opts.defaultLimit ?? 20,
+    maxLimit: opts.maxLimit ?? 1000,
+    rules: allRules(opts.validation),
+    forbidOrganizationTokenList: opts.forbidOrganizationTokenList ?? false,
+  };
+  const log: RequestLogEntry[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      // A bug in the emulator: answer 500 rather than leaving the client hanging.
+      if (!res.headersSent) send(res, errorResponse(new HttpError(500, `emulator error: ${(err as Error).message}`), ''));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = `emu-${(++requestCounter).toString(36).padStart(8, '0')}`;
+    res.setHeader('X-Request-Id', requestId);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const bearer = bearerOf(req);
+    const entry: RequestLogEntry = { method, path: url.pathname, query: parseQuery(url.searchParams), status: 0, at: Date.now() };
+    const callerId = bearer === undefined ? undefined : jwtTokenId(bearer);
+    if (callerId !== undefined) entry.tokenId = callerId;
+    log.push(entry);
+
+    const { delayMs, fault } = faults.take(method, url.pathname);
+    if (fault !== undefined) entry.fault = fault.kind;
+    if (delayMs > 0) await sleep(delayMs);
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'reset' && fault.when === 'before-response') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    let answer: ApiResponse & { headers?: Record<string, string>; raw?: string };
+    if (fault?.kind === 'status') {
+      answer = errorResponse(new HttpError(fault.status, `injected fault: ${fault.status}`), requestId);
+      if (fault.body !== undefined) answer.raw = fault.body;
+      if (fault.retryAfter !== undefined) answer.headers = { 'Retry-After': fault.retryAfter };
+    } else {
+      answer = await answerRequest(req, method, url, bearer, callerId, requestId);
+    }
+    if ((opts.latencyMs ?? 0) > 0) await sleep(opts.latencyMs ?? 0);
+    entry.status = answer.status;
+    send(res, answer, fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'reset' ? 'cut' : undefined);
+    if (answer.tokenRead !== undefined) {
+      const roles = faults.tokenRead(answer.tokenRead);
+      const token = store.tokens.get(answer.tokenRead);
+      if (roles !== undefined && token !== undefined) writeRoles(store, token, roles, FOREIGN_ADMIN);
+    }
+  }
+
+  async function answerRequest(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    bearer: string | undefined,
+    callerId: string | undefined,
+    requestId: string,
+  ): Promise<ApiResponse & { headers?: Record<string, string> }> {
+    try {
+      if (bearer === undefined || (opts.token !== undefined && bearer !== opts.token)) {
+        throw new HttpError(401, bearer === undefined ? 'missing bearer token' : 'invalid API token');
+      }
+      const wait = limiter?.take(bearer, method) ?? 0;
+      if (wait > 0) {
+        const r = errorResponse(new HttpError(429, 'rate limit exceeded, slow down'), requestId);
+        return opts.retryAfter === false ? r : { ...r, headers: { 'Retry-After': String(Math.max(1, Math.ceil(wait))) } };
+      }
+      const text = await readBody(req);
+      let body: unknown;
+      if (text !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new HttpError(400, 'request body is not valid JSON');
+        }
+      }
+      const segments = url.pathname.split('/').filter((s) => s !== '');
+      if (segments[0] !== 'v1') throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
+      return handle(store, cfg, { method, segments: segments.slice(1), query: parseQuery(url.searchParams), body, callerId });
+    } catch (err) {
+      if (err instanceof HttpError) return errorResponse(err, requestId);
+      throw err;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${hostForUrl}:${address.port}/v1`,
+    port: address.port,
+    log,
+    state: () => structuredClone(store.raw),
+    setState: (s) => store.reset(loadState(s)),
+    fault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    mutate: (fn) => {
+      const next = structuredClone(store.raw);
+      fn(next);
+      store.reset(loadState(next));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+function errorResponse(err: HttpError, requestId: string): ApiResponse {
+  const body: Record<string, unknown> = { message: err.message, requestId, statusCode: err.status };
+  if (err.fieldErrors !== undefined) body['fieldErrors'] = err.fieldErrors;
+  return { status: err.status, body };
+}
+
+/** Writes the answer; 'malformed' sends half of the JSON, 'cut' sends headers and half the body, then resets. */
+function send(res: ServerResponse, a: ApiResponse & { headers?: Record<string, string>; raw?: string }, mode?: 'malformed' | 'cut'): void {
+  for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+  if (a.status === 204 && mode === undefined) {
+    res.writeHead(204).end();
+    return;
+  }
+  let text = a.raw ?? JSON.stringify(a.body ?? {});
+  if (mode === 'malformed') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  const bytes = Buffer.from(text);
+  res.writeHead(a.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) });
+  if (mode === 'cut') {
+    // Flush the headers and half the body, then drop the connection: the client sees a truncated answer.
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.resetAndDestroy());
+    return;
+  }
+  res.end(bytes);
+}
+
+function bearerOf(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/** The apiTokenId claim of a JWT bearer token (not verified: the emulator trusts its callers). */
+function jwtTokenId(bearer: string): string | undefined {
+  const payload = bearer.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { apiTokenId?: unknown };
+    return typeof claims.apiTokenId === 'string' ? claims.apiTokenId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, 'request body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
