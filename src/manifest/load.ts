@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { Diagnostic, LoadResult } from './types.ts';
+import type { RawManifest } from './raw.ts';
+import type { ValidFile } from './normalize.ts';
+import type { CheckedFile } from './semantic-checks.ts';
+import { decodeSource } from './decode.ts';
+import { parseYaml } from './parse-yaml.ts';
+import { validateSchema } from './schema-validate.ts';
+import { checkSemantics } from './semantic-checks.ts';
+import { normalize } from './normalize.ts';
+import { MAX_FILE_BYTES } from './limits.ts';
+
+// Manifest files → Desired, or every problem found in them. Never throws for problems in the files.
+
+export interface ManifestSource {
+  file: string;
+  text: string | Uint8Array;
+}
+
+/** Pure: no file system (the GitHub Action passes text it fetched through the API). */
+export function loadManifestSources(sources: ManifestSource[]): LoadResult {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  if (sources.length === 0) {
+    return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings };
+  }
+  const checked: CheckedFile[] = [];
+  const valid: ValidFile[] = [];
+  for (const { file, text } of sources) {
+    const decoded = decodeSource(file, text);
+    if (!decoded.ok) {
+      errors.push(...decoded.errors);
+      continue;
+    }
+    const parsed = parseYaml(file, decoded.text);
+    errors.push(...parsed.errors);
+    warnings.push(...parsed.warnings);
+    if (!parsed.parsed) continue;
+    const { data, locator } = parsed.parsed;
+    const schemaErrors = validateSchema(data, locator);
+    errors.push(...schemaErrors);
+    checked.push({ data, locator });
+    if (schemaErrors.length === 0 && parsed.errors.length === 0) {
+      valid.push({ file, data: data as unknown as RawManifest, locator });
+    }
+  }
+  const semantic = checkSemantics(checked);
+  errors.push(...semantic.errors);
+  warnings.push(...semantic.warnings);
+  const order = new Map(sources.map((s, i) => [s.file, i] as const));
+  const result: LoadResult = { errors: sortDiagnostics(errors, order), warnings: sortDiagnostics(warnings, order) };
+  if (errors.length === 0) result.desired = normalize(valid);
+  return result;
+}
+
+/** Reads the files, then loads them; an unreadable file is a diagnostic like any other. */
+export async function loadManifestFiles(paths: string[]): Promise<LoadResult> {
+  const sources: ManifestSource[] = [];
+  const readErrors: Diagnostic[] = [];
+  for (const file of paths) {
+    try {
+      const info = await stat(file);
+      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (info.size > MAX_FILE_BYTES) {
+        readErrors.push({ file, line: 1, col: 1, message: `file is too large (${info.size} bytes; the limit is ${MAX_FILE_BYTES} bytes)` });
+        continue;
+      }
+      sources.push({ file, text: new Uint8Array(await readFile(file)) });
+    } catch (e) {
+      readErrors.push({ file, line: 1, col: 1, message: `cannot read file: ${readProblem(e)}` });
+    }
+  }
+  if (readErrors.length === 0) return loadManifestSources(sources);
+  const rest: LoadResult = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [] };
+  const order = new Map(paths.map((p, i) => [p, i] as const));
+  return { errors: sortDiagnostics([...readErrors, ...rest.errors], order), warnings: rest.warnings };
+}
+
+function readProblem(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return typeof code === 'string' ? code : 'unknown error';
+}
+
+/** By file (in the order given), then line, then column. */
+function sortDiagnostics(list: Diagnostic[], order: Map<string, number>): Diagnostic[] {
+  return [...list].sort((a, b) =>
+    (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.col - b.col ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}

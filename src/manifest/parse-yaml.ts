@@ -1,0 +1,191 @@
+import { CST, Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
+import type { Diagnostic } from './types.ts';
+import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
+import { Locator } from './locate.ts';
+
+// YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
+
+export interface ParsedYaml {
+  /** The document as plain JS data: a mapping (checked here). */
+  data: Record<string, unknown>;
+  locator: Locator;
+}
+
+export interface ParseYamlResult {
+  parsed?: ParsedYaml;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export function parseYaml(file: string, text: string): ParseYamlResult {
+  const lineCounter = new LineCounter();
+  const diag = (offset: number, message: string): Diagnostic => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col, message };
+  };
+  const tooDeep = (offset: number) => ({
+    errors: [{ file, ...lineColOf(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
+    warnings: [],
+  });
+
+  // The yaml composer recurses per nesting level: measure depth on the lexer and the CST first.
+  const flowTooDeep = flowDepthExceeded(text);
+  if (flowTooDeep !== undefined) return tooDeep(flowTooDeep);
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const cstTooDeep = cstDepthExceeded(tokens);
+  if (cstTooDeep !== undefined) return tooDeep(cstTooDeep);
+
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  const docs = Array.from(composer.compose(tokens));
+  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  const first = nonEmpty[0];
+  if (first === undefined) {
+    return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
+  }
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const second = nonEmpty[1];
+  if (second !== undefined) {
+    errors.push(diag(documentStart(tokens, docs.indexOf(second)) ?? second.range[0],
+      'only one YAML document per file: move this one to a file of its own'));
+  }
+  for (const e of first.errors) {
+    if (e.code === 'DUPLICATE_KEY') continue; // reported below, with the first occurrence
+    errors.push(diag(e.pos[0], yamlMessage(e)));
+  }
+  for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split('\n')[0] ?? w.message));
+  const duplicates = duplicateKeys(first, diag, lineCounter);
+  errors.push(...duplicates);
+  // Syntax errors leave a structure not worth validating further; duplicate keys do not.
+  if (errors.length > duplicates.length) return { errors, warnings };
+
+  const root = first.contents;
+  if (!isMap(root)) {
+    const found = isSeq(root) ? 'a list' : 'a single value';
+    errors.push(diag(root?.range[0] ?? 0,
+      `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found}`));
+    return { errors, warnings };
+  }
+  const aliasErrors = unresolvedAliases(first, diag);
+  if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
+  let data: unknown;
+  try {
+    data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package throws a ReferenceError when aliases expand too much ("billion laughs").
+    const at = firstAlias(first) ?? 0;
+    const why = e instanceof Error && /alias/i.test(e.message)
+      ? `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`
+      : 'this YAML cannot be converted to data';
+    errors.push(diag(at, why));
+    return { errors, warnings };
+  }
+  return {
+    parsed: { data: data as Record<string, unknown>, locator: new Locator(file, first, lineCounter, text) },
+    errors,
+    warnings,
+  };
+}
+
+function yamlMessage(e: YAMLError): string {
+  if (e.code === 'TAB_AS_INDENT') return 'tab used for indentation: indent with spaces';
+  const first = e.message.split('\n')[0] ?? e.message;
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+/** Offset of the first flow bracket nested deeper than MAX_DEPTH (the lexer is iterative and cheap). */
+function flowDepthExceeded(text: string): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      if (++depth > MAX_DEPTH) return offset;
+    } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
+      depth = Math.max(0, depth - 1);
+    }
+    // Control tokens (document, scalar, flow-error markers) take no room in the source.
+    if (token !== CST.DOCUMENT && token !== CST.SCALAR && token !== CST.FLOW_END) offset += token.length;
+  }
+  return undefined;
+}
+
+/** Offset of the first CST collection nested deeper than MAX_DEPTH; iterative, so deep input cannot overflow. */
+function cstDepthExceeded(tokens: CST.Token[]): number | undefined {
+  const stack: [CST.Token, number][] = [];
+  for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 1]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop() as [CST.Token, number];
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** The offset of the n-th document's first token (its `---` when it has one). */
+function documentStart(tokens: CST.Token[], n: number): number | undefined {
+  const doc = tokens.filter((t) => t.type === 'document')[n];
+  return doc?.offset;
+}
+
+function duplicateKeys(
+  doc: Document.Parsed,
+  diag: (offset: number, message: string) => Diagnostic,
+  lineCounter: LineCounter,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const name = String(pair.key.value);
+        const firstAt = seen.get(name);
+        if (firstAt === undefined) {
+          seen.set(name, pair.key.range[0]);
+        } else {
+          const line = lineCounter.linePos(firstAt).line;
+          out.push(diag(pair.key.range[0], `duplicate key "${name}" (first at line ${line})`));
+        }
+      }
+    },
+  });
+  return out;
+}
+
+function unresolvedAliases(doc: Document.Parsed, diag: (offset: number, message: string) => Diagnostic): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+    },
+  });
+  return out;
+}
+
+function firstAlias(doc: Document.Parsed): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      at = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+/** Position by scanning the text: used before the parser has filled its LineCounter. */
+function lineColOf(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}

@@ -1,0 +1,147 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import schema from '../../schemas/manifest.schema.json' with { type: 'json' };
+import type { Diagnostic, SourceLocation } from './types.ts';
+import type { Locator, PathSegment } from './locate.ts';
+import { closest } from './suggest.ts';
+
+// ajv errors → one human message per problem, placed at the offending key or value.
+
+const CUID_PATTERN = '^c[0-9a-z]{24}$';
+
+// ajv-formats is CommonJS; its `default` is the plugin under both Node's and esbuild's interop.
+const addFormats = addFormatsModule.default;
+
+let compiled: ValidateFunction | undefined;
+
+/** Compiles the manifest schema once (strict mode: a sloppy schema fails loudly here). */
+export function manifestValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    addFormats(ajv);
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+export function validateSchema(data: unknown, locator: Locator): Diagnostic[] {
+  const validate = manifestValidator();
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  // An "exactly one of" (oneOf of single `required`s) gets one message; drop its branches' own errors.
+  const pairs = errors.filter((e) => e.keyword === 'oneOf' && alternatives(e) !== undefined);
+  const isBranchOfPair = (e: ErrorObject) =>
+    pairs.some((p) => p !== e && p.instancePath === e.instancePath && e.schemaPath.startsWith(`${p.schemaPath}/`));
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    if (isBranchOfPair(e)) continue;
+    const path = segments(e.instancePath);
+    const { at, message } = describe(e, path, locator);
+    out.push({ ...at, message });
+  }
+  return out;
+}
+
+function describe(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: string } {
+  const name = subject(path);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(key, allowed);
+      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(', ')}`;
+      return { at: loc.key([...path, key]), message: `unknown key "${key}"${hint}` };
+    }
+    case 'required':
+      return { at: loc.entry(path), message: `"${String(e.params.missingProperty)}" is required` };
+    case 'oneOf': {
+      const names = alternatives(e);
+      if (names === undefined) break;
+      const quoted = names.map((n) => `"${n}"`).join(' or ');
+      if (Array.isArray(e.params.passingSchemas)) {
+        const keys = names.map((n) => loc.key([...path, n]));
+        const later = keys.reduce((a, b) => (b.line > a.line || (b.line === a.line && b.col > a.col) ? b : a));
+        return { at: later, message: `use either ${quoted}, not both` };
+      }
+      return { at: loc.entry(path), message: `${quoted} is required` };
+    }
+    case 'type':
+      return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
+    case 'pattern':
+      if (e.params.pattern === CUID_PATTERN) {
+        return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
+      }
+      break;
+    case 'minLength':
+      return { at: loc.value(path), message: `${name} must not be empty` };
+    case 'minItems':
+      return { at: loc.value(path), message: `${name} must list at least one ${itemNoun(path)}` };
+    case 'const':
+      return { at: loc.value(path), message: `${name} must be ${JSON.stringify(e.params.allowedValue)} (found ${JSON.stringify(e.data)})` };
+  }
+  return { at: loc.value(path), message: `${name} ${e.message ?? 'is invalid'}` };
+}
+
+/** For a oneOf of `{required: [x]}` branches: the alternative key names. */
+function alternatives(e: ErrorObject): string[] | undefined {
+  if (!Array.isArray(e.schema)) return undefined;
+  const names: string[] = [];
+  for (const branch of e.schema as unknown[]) {
+    const required = (branch as { required?: unknown } | null)?.required;
+    if (!Array.isArray(required) || required.length !== 1 || typeof required[0] !== 'string') return undefined;
+    names.push(required[0]);
+  }
+  return names;
+}
+
+/** JSON pointer → path; all-digit segments are list indexes. */
+function segments(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => {
+    const raw = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(raw) ? Number(raw) : raw;
+  });
+}
+
+/** How a message names the thing at `path`: `"role"`, or `entry 2 of "workspaces"`. */
+function subject(path: PathSegment[]): string {
+  const last = path[path.length - 1];
+  if (last === undefined) return 'the manifest';
+  if (typeof last === 'string') return `"${last}"`;
+  const parent = path[path.length - 2];
+  return `entry ${last + 1} of ${typeof parent === 'string' ? `"${parent}"` : 'the list'}`;
+}
+
+function itemNoun(path: PathSegment[]): string {
+  const last = path[path.length - 1];
+  if (last === 'workspaces') return 'workspace';
+  if (last === 'deployments') return 'deployment';
+  return 'entry';
+}
+
+function typeName(type: string): string {
+  switch (type) {
+    case 'object': return 'a mapping (key: value)';
+    case 'array': return 'a list';
+    case 'string': return 'a string';
+    case 'boolean': return 'true or false';
+    case 'integer':
+    case 'number': return 'a number';
+    default: return type;
+  }
+}
+
+function found(data: unknown, expected: string): string {
+  if (data === null || data === undefined) return 'found nothing';
+  if (Array.isArray(data)) return 'found a list';
+  switch (typeof data) {
+    case 'object': return 'found a mapping';
+    case 'string':
+      return expected === 'boolean' ? `found the string ${JSON.stringify(data)}` : 'found a string';
+    case 'number':
+    case 'boolean':
+      return expected === 'string' ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;
+    default: return `found ${typeof data}`;
+  }
+}
