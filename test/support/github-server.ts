@@ -53,6 +53,8 @@ export interface Issue {
 export interface PullRequest {
   number: number;
   title: string;
+  body?: string | null;
+  labels?: Label[];
   state: 'open' | 'closed';
   merged_at: string | null;
   merge_commit_sha: string | null;
@@ -213,9 +215,9 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     id: 500_000 + p.number,
     number: p.number,
     title: p.title,
-    body: null,
+    body: p.body ?? null,
     state: p.state,
-    labels: [],
+    labels: p.labels ?? [],
     user: p.user,
     html_url: `${web}/pull/${p.number}`,
     created_at: '2025-12-31T00:00:00.000Z',
