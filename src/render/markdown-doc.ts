@@ -75,6 +75,8 @@ export class MarkdownDoc {
     out.push('', opts.note(entries.length - taken), ...tail);
     const result = out.join('\n') + '\n';
     // Only an absurdly small limit gets here: even the note does not fit.
-    return result.length <= opts.maxChars ? result : result.slice(0, Math.max(0, result.lastIndexOf('\n', opts.maxChars - 1) + 1));
+    if (result.length <= opts.maxChars) return result;
+    const cut = opts.maxChars > 0 ? result.lastIndexOf('\n', opts.maxChars - 1) : -1;
+    return result.slice(0, cut + 1);
   }
 }

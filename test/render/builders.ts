@@ -3,8 +3,9 @@ import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, Plan
 
 // Small builders for hand-made plans: the renderers are tested without the planner.
 
+/** A distinct 25-character ID for each n (cuid-shaped). */
 export function cuid(n: number, prefix = 'c'): string {
-  return (prefix + n.toString(36)).padEnd(25, '0');
+  return prefix + n.toString(36).padStart(24, '0');
 }
 
 export function deployment(over: Partial<PlanDeploymentRef> = {}): PlanDeploymentRef {
