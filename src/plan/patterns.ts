@@ -19,15 +19,15 @@ export function globToRegExp(glob: string): RegExp {
 
 export function tokenMatcher(patterns: readonly string[]): TokenMatcher {
   const compiled = patterns.map((p) => ({ pattern: p, re: globToRegExp(p) }));
-  const cache = new Map<string, string | null>();
+  // Cached per token ID (checking the name too): the planner asks twice for every binding.
+  const cache = new Map<string, { name: string; result: string | null }>();
   return {
     match(token) {
-      const key = `${token.id}\0${token.name}`;
-      const hit = cache.get(key);
-      if (hit !== undefined) return hit;
+      const hit = cache.get(token.id);
+      if (hit !== undefined && hit.name === token.name) return hit.result;
       const found = compiled.find((c) => c.pattern === token.id || c.re.test(token.name));
       const result = found ? found.pattern : null;
-      cache.set(key, result);
+      cache.set(token.id, { name: token.name, result });
       return result;
     },
   };

@@ -34,6 +34,7 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
 
   const ignore = tokenMatcher(desired.ignore);
   const protect = tokenMatcher(desired.protect);
+  const watchProtect = desired.protect.length > 0;
   const tokenRefs = new Map<string, PlanTokenRef>();
   const tokenRef = (t: ActualToken): PlanTokenRef => {
     let r = tokenRefs.get(t.id);
@@ -58,7 +59,7 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
       workspaceName: rd.workspace.name,
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
+    if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
     const managedKinds = KINDS.filter((k) => rd.bindings[k] !== undefined);
     let existing = 0;
     let after = 0;
@@ -66,7 +67,7 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
     for (const kind of managedKinds) {
       const declared = new Map<string, ResolvedBinding>();
       for (const b of rd.bindings[kind] ?? []) {
-        protectCandidates.set(b.token.id, b.token);
+        if (watchProtect) protectCandidates.set(b.token.id, b.token);
         const pattern = ignore.match(b.token);
         if (pattern === null) declared.set(b.token.id, b);
         else {
@@ -81,10 +82,9 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
       for (const lb of live) if (lb.kind === kind && !liveOfKind.has(lb.token.id)) liveOfKind.set(lb.token.id, lb);
 
       for (const [id, lb] of liveOfKind) {
-        const binding: PlanBinding = { deployment: dep, token: tokenRef(lb.token), role: lb.role, reason: '' };
         const pattern = ignore.match(lb.token);
         if (pattern !== null) {
-          ignored.push({ ...binding, reason: `matches ignore pattern ${q(pattern)}` });
+          ignored.push(binding(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q(pattern)}`));
           continue;
         }
         existing++;
@@ -94,7 +94,7 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
             actions.push(action('remove', dep, tokenRef(lb.token), lb.role, null, 'not declared and prune is on', null));
             affected.set(id, lb.token);
           } else {
-            unmanaged.push({ ...binding, reason: 'not declared and prune is off for this deployment' });
+            unmanaged.push(binding(dep, tokenRef(lb.token), lb.role, 'not declared and prune is off for this deployment'));
             after++;
           }
           continue;
@@ -170,6 +170,10 @@ function action(
   source: string | null,
 ): PlanAction {
   return { action: kind, deployment, token, before, after, reason, source };
+}
+
+function binding(deployment: PlanDeploymentRef, token: PlanTokenRef, role: string, reason: string): PlanBinding {
+  return { deployment, token, role, reason };
 }
 
 function planDeployment(
