@@ -1,0 +1,266 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAstroClient, readOnly } from '../../src/astro/client.ts';
+import type { AstroClient } from '../../src/astro/client.ts';
+import { startEmulator } from '../../src/emulator/index.ts';
+import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
+import { AstroApiError } from '../../src/errors.ts';
+import { DEP_A, ORG, WS_A, bigState, cuid } from './emulator-fixtures.ts';
+
+// The client against the project's emulator, over real HTTP on 127.0.0.1.
+
+const TOKEN = 'astro_test_token_9c2f51e0d7a84b36';
+
+let emulator: Emulator | undefined;
+let client: AstroClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await emulator?.close();
+  client = undefined;
+  emulator = undefined;
+});
+
+async function setup(
+  opts: Partial<EmulatorOptions> = {},
+  config: Partial<Parameters<typeof createAstroClient>[0]> = {},
+): Promise<{ emu: Emulator; c: AstroClient }> {
+  emulator = await startEmulator({ state: bigState(10), token: TOKEN, ...opts });
+  client = createAstroClient({
+    baseUrl: emulator.url,
+    token: TOKEN,
+    organizationId: ORG,
+    rateLimits: false,
+    backoff: { baseMs: 1, maxMs: 10 },
+    ...config,
+  });
+  return { emu: emulator, c: client };
+}
+
+async function failure(p: Promise<unknown>): Promise<AstroApiError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AstroApiError);
+  return err as AstroApiError;
+}
+
+const TOKENS_PATH = `/v1/organizations/${ORG}/tokens`;
+
+describe('pagination', () => {
+  it('reads all 2,500 tokens in the lower bound of requests with the default page size', async () => {
+    const { emu, c } = await setup({ state: bigState(2500) });
+    const tokens = await c.listTokens();
+    expect(tokens).toHaveLength(2500);
+    expect(new Set(tokens.map((t) => t.id)).size).toBe(2500);
+    expect(emu.log.map((e) => [e.query['offset'], e.query['limit']])).toEqual([
+      ['0', '1000'],
+      ['1000', '1000'],
+      ['2000', '1000'],
+    ]);
+  });
+
+  it('still reads all 2,500, once each, from a server that caps limit at 100', async () => {
+    const { emu, c } = await setup({ state: bigState(2500), maxLimit: 100 });
+    const tokens = await c.listTokens();
+    expect(tokens.map((t) => t.id).sort()).toEqual(bigState(2500).tokens.map((t) => t.id).sort());
+    expect(emu.log).toHaveLength(25);
+    expect(emu.log.map((e) => e.query['offset'])).toEqual(Array.from({ length: 25 }, (_, i) => String(i * 100)));
+  });
+
+  it('reads to the end with a smaller page size of its own', async () => {
+    const { emu, c } = await setup({ state: bigState(2500) }, { pageSize: 300 });
+    expect(await c.listTokens()).toHaveLength(2500);
+    expect(emu.log).toHaveLength(9); // ceil(2500 / 300)
+  });
+
+  it('reads an empty list in one request', async () => {
+    const { emu, c } = await setup({ state: { ...bigState(0) } });
+    expect(await c.listTokens()).toEqual([]);
+    expect(emu.log).toHaveLength(1);
+  });
+
+  it('turns an absent roles field into []', async () => {
+    const { c } = await setup();
+    const tokens = await c.listTokens();
+    const bare = tokens.find((t) => t.id === cuid('t', 0)); // every 7th token has no roles on the wire
+    expect(bare?.roles).toEqual([]);
+    expect((await c.getToken(cuid('t', 7))).token.roles).toEqual([]);
+    expect((await c.getToken(cuid('t', 1))).token.roles).toHaveLength(2);
+  });
+
+  it('passes filters and reads deployments, workspaces and custom deployment roles', async () => {
+    const { emu, c } = await setup();
+    expect((await c.listTokens({ workspaceId: WS_A })).map((t) => t.name)).toEqual(['token-2', 'token-4', 'token-6', 'token-8']);
+    expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A]);
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect((await c.listDeploymentRoles()).map((r) => r.name)).toEqual(['DAG_VIEWER']);
+    expect(emu.log.map((e) => e.query)).toContainEqual({ workspaceIds: WS_A, offset: '0', limit: '1000' });
+  });
+});
+
+describe('retries', () => {
+  it('recovers from 429 with Retry-After in seconds, and waits what the server asked', async () => {
+    const lines: string[] = [];
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l) });
+    emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: '1' });
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect(emu.log.map((e) => e.status)).toEqual([429, 200]);
+    expect(lines.some((l) => l.includes('in 1000 ms (attempt 2/6) after 429'))).toBe(true);
+    expect(c.stats()).toMatchObject({ retries: 1, rateLimited: 1 });
+  });
+
+  it('honours Retry-After given as an HTTP-date', async () => {
+    const lines: string[] = [];
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l) });
+    emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: new Date(Date.now() - 5000).toUTCString() });
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect(lines.some((l) => l.includes('in 0 ms (attempt 2/6) after 429'))).toBe(true);
+  });
+
+  it('recovers from 429 without Retry-After, by backoff', async () => {
+    const lines: string[] = [];
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l) });
+    emu.fault({ kind: 'status', status: 429, times: 2 });
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect(emu.log.map((e) => e.status)).toEqual([429, 429, 200]);
+    const waits = lines.flatMap((l) => /retrying .* in (\d+) ms/.exec(l)?.slice(1) ?? []).map(Number);
+    expect(waits).toHaveLength(2);
+    for (const w of waits) expect(w).toBeLessThanOrEqual(10); // backoff.maxMs, not a Retry-After
+  });
+
+  it('recovers from 503 then success', async () => {
+    const { emu, c } = await setup();
+    emu.fault({ kind: 'status', status: 503, times: 1 });
+    expect((await c.getToken(cuid('t', 1))).token.id).toBe(cuid('t', 1));
+    expect(emu.log.map((e) => e.status)).toEqual([503, 200]);
+  });
+
+  it('retries connection resets before the response and mid-body, and a malformed body', async () => {
+    const { emu, c } = await setup({ state: bigState(2500) });
+    emu.fault({ kind: 'reset', times: 1, when: 'before-response' });
+    emu.fault({ kind: 'reset', times: 1, when: 'mid-body' });
+    emu.fault({ kind: 'malformed', times: 1 });
+    expect(await c.listTokens()).toHaveLength(2500);
+    expect(c.stats().retries).toBe(3);
+  });
+
+  it('retries the idempotent roles POST', async () => {
+    const { emu, c } = await setup();
+    emu.fault({ kind: 'status', status: 502, times: 1, method: 'POST' });
+    const roles = [
+      { entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' },
+      { entityType: 'DEPLOYMENT' as const, entityId: DEP_A, role: 'DAG_VIEWER' },
+    ];
+    const { result } = await c.replaceTokenRoles(cuid('t', 2), roles);
+    expect(result.deploymentRoles).toEqual([{ deploymentId: DEP_A, role: 'DAG_VIEWER' }]);
+    expect(emu.log.map((e) => [e.method, e.status])).toEqual([
+      ['POST', 502],
+      ['POST', 200],
+    ]);
+    expect((await c.getToken(cuid('t', 2))).token.roles).toEqual(roles);
+  });
+
+  it('gives up after maxAttempts and says how many attempts were made', async () => {
+    const { emu, c } = await setup({}, { maxAttempts: 3 });
+    emu.fault({ kind: 'status', status: 503, times: 10 });
+    const err = await failure(c.listWorkspaces());
+    expect(emu.log).toHaveLength(3);
+    expect(err.attempts).toBe(3);
+    expect(err.status).toBe(503);
+    expect(err.message).toMatch(
+      new RegExp(`^Astro API GET /organizations/${ORG}/workspaces failed: 503 Service Unavailable: .*\\(request ID [^;]+; 3 attempts\\)$`),
+    );
+  });
+
+  it('does not retry other 4xx', async () => {
+    const { emu, c } = await setup();
+    const err = await failure(c.getToken(cuid('x', 404)));
+    expect(err.status).toBe(404);
+    expect(err.attempts).toBe(1);
+    expect(emu.log).toHaveLength(1);
+  });
+});
+
+describe('errors', () => {
+  it('surfaces a 400 with the API message, field errors and request ID', async () => {
+    const { c } = await setup();
+    const err = await failure(
+      c.replaceTokenRoles(cuid('t', 2), [
+        { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
+        { entityType: 'DEPLOYMENT', entityId: DEP_A, role: 'NO_SUCH_ROLE' },
+      ]),
+    );
+    expect(err.status).toBe(400);
+    expect(err.method).toBe('POST');
+    expect(err.path).toBe(`/organizations/${ORG}/tokens/${cuid('t', 2)}/roles`);
+    expect(err.requestId).toEqual(expect.any(String));
+    expect(err.fieldErrors.length).toBeGreaterThan(0);
+    expect(err.message).toContain(`Astro API POST /organizations/${ORG}/tokens/${cuid('t', 2)}/roles failed: 400 Bad Request: `);
+    expect(err.message).toContain('NO_SUCH_ROLE');
+    expect(err.message).toContain(`(request ID ${err.requestId}; 1 attempt)`);
+  });
+
+  it('shows the token in no error text or debug line, even when the server echoes it', async () => {
+    const lines: string[] = [];
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l), maxAttempts: 2 });
+    emu.fault({
+      kind: 'status',
+      status: 500,
+      times: 2,
+      body: JSON.stringify({ message: `internal error for ${TOKEN}`, requestId: 'r1', statusCode: 500 }),
+    });
+    const err = await failure(c.listTokens());
+    expect(err.message).toContain('internal error for ***');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const text of [err.message, err.stack ?? '', JSON.stringify(err), ...lines]) expect(text).not.toContain(TOKEN);
+  });
+
+  it('reports a refused token (401) without the token', async () => {
+    const { c } = await setup({ token: 'some-other-token-value' });
+    const err = await failure(c.listWorkspaces());
+    expect(err.status).toBe(401);
+    expect(err.message).not.toContain(TOKEN);
+  });
+});
+
+describe('pacing', () => {
+  it('keeps a burst of 100 concurrent GETs and 20 POSTs under the documented limits (no 429)', async () => {
+    const { emu, c } = await setup(
+      { rateLimits: { get: 25, post: 10 } },
+      { rateLimits: { get: 25, post: 10 }, maxAttempts: 1 },
+    );
+    const roles = [{ entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' }];
+    await Promise.all([
+      ...Array.from({ length: 100 }, () => c.listWorkspaces()),
+      ...Array.from({ length: 20 }, () => c.replaceTokenRoles(cuid('t', 2), roles)),
+    ]);
+    expect(emu.log).toHaveLength(120);
+    expect(emu.log.filter((e) => e.status === 429)).toEqual([]);
+    expect(c.stats()).toEqual({ requests: { GET: 100, POST: 20 }, retries: 0, rateLimited: 0 });
+  });
+
+  it('without pacing the same burst does meet the limit (the check above can fail)', async () => {
+    const { emu, c } = await setup({ rateLimits: { get: 25, post: 10 } }, { rateLimits: false, maxAttempts: 1 });
+    await Promise.allSettled(Array.from({ length: 100 }, () => c.listWorkspaces()));
+    expect(emu.log.some((e) => e.status === 429)).toBe(true);
+  });
+});
+
+describe('readOnly', () => {
+  it('exposes the reader methods only', async () => {
+    const { c } = await setup();
+    const reader = readOnly(c);
+    expect('replaceTokenRoles' in reader).toBe(false);
+    expect(Object.keys(reader).sort()).toEqual([
+      'getToken',
+      'listDeploymentRoles',
+      'listDeployments',
+      'listTokens',
+      'listWorkspaces',
+      'organizationId',
+    ]);
+    expect(reader.organizationId).toBe(ORG);
+    expect(await reader.listTokens()).toHaveLength(10);
+  });
+});
