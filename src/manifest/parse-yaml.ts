@@ -50,7 +50,9 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     errors.push(diag(documentStart(tokens, docs.indexOf(second)) ?? second.range[0],
       'only one YAML document per file: move this one to a file of its own'));
   }
-  for (const e of first.errors) {
+  // After a tab in the indentation, yaml's further errors are consequences of it: report only the tabs.
+  const tabs = first.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  for (const e of tabs.length > 0 ? tabs : first.errors) {
     if (e.code === 'DUPLICATE_KEY') continue; // reported below, with the first occurrence
     errors.push(diag(e.pos[0], yamlMessage(e)));
   }

@@ -30,12 +30,14 @@ export function validateSchema(data: unknown, locator: Locator): Diagnostic[] {
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   // An "exactly one of" (oneOf of single `required`s) gets one message; drop its branches' own errors.
+  // Only for mappings: on any other value the `required` branches pass vacuously, and a type error says it all.
   const pairs = errors.filter((e) => e.keyword === 'oneOf' && alternatives(e) !== undefined);
+  const isVacuous = (e: ErrorObject) => pairs.includes(e) && !isMapping(e.data);
   const isBranchOfPair = (e: ErrorObject) =>
     pairs.some((p) => p !== e && p.instancePath === e.instancePath && e.schemaPath.startsWith(`${p.schemaPath}/`));
   const out: Diagnostic[] = [];
   for (const e of errors) {
-    if (isBranchOfPair(e)) continue;
+    if (isBranchOfPair(e) || isVacuous(e)) continue;
     const path = segments(e.instancePath);
     const { at, message } = describe(e, path, locator);
     out.push({ ...at, message });
@@ -144,4 +146,8 @@ function found(data: unknown, expected: string): string {
       return expected === 'string' ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;
     default: return `found ${typeof data}`;
   }
+}
+
+function isMapping(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
