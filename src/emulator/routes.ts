@@ -42,16 +42,28 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
   };
   const page = (): Page => parsePage(req.query, cfg.defaultLimit, cfg.maxLimit);
 
-  if (resource === 'tokens' && id === undefined) return allow('GET'), listTokens(store, cfg, req.query, page());
+  if (resource === 'tokens' && id === undefined) {
+    allow('GET');
+    return listTokens(store, cfg, req.query, page());
+  }
   if (resource === 'tokens' && id !== undefined && sub === undefined) {
     allow('GET', 'DELETE');
     const token = store.tokens.get(id);
     if (token === undefined) throw new HttpError(404, `API token ${id} not found`);
-    if (req.method === 'DELETE') return store.removeToken(id), { status: 204 };
+    if (req.method === 'DELETE') {
+      store.removeToken(id);
+      return { status: 204 };
+    }
     return { status: 200, body: token, tokenRead: id };
   }
-  if (resource === 'tokens' && id !== undefined && sub === 'roles') return allow('POST'), replaceRoles(store, cfg, id, req);
-  if (resource === 'deployments' && id === undefined) return allow('GET'), listDeployments(store, req.query, page());
+  if (resource === 'tokens' && id !== undefined && sub === 'roles') {
+    allow('POST');
+    return replaceRoles(store, cfg, id, req);
+  }
+  if (resource === 'deployments' && id === undefined) {
+    allow('GET');
+    return listDeployments(store, req.query, page());
+  }
   if (resource === 'deployments' && id !== undefined && sub === undefined) {
     allow('GET');
     const d = store.deployments.get(id);
@@ -69,7 +81,10 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
     if (w === undefined) throw new HttpError(404, `workspace ${id} not found`);
     return { status: 200, body: w };
   }
-  if (resource === 'roles' && id === undefined) return allow('GET'), listRoles(store, req.query, page());
+  if (resource === 'roles' && id === undefined) {
+    allow('GET');
+    return listRoles(store, req.query, page());
+  }
   throw noRoute(req);
 }
 

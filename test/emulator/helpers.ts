@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { request } from 'undici';
+import { expect } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.ts';
+import type { ApiErrorBody } from '../../src/astro/types.ts';
+import type { Emulator, EmulatorOptions, EmulatorState } from '../../src/emulator/index.ts';
+
+// Shared by the emulator tests: real HTTP calls, the API schema, and small states built in code.
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const EXAMPLE_STATE = resolve(ROOT, 'examples/emulator-state.json');
+/** CI has shared/ beside the repository. */
+export const API_SCHEMA_PATH = resolve(ROOT, '../shared/astro-api.schema.json');
+
+export const ORG = 'corg000000000000000000001';
+export const WS_A = 'cwsa00000000000000000000a';
+export const WS_B = 'cwsb00000000000000000000b';
+export const DEP_A1 = 'cdepa1000000000000000000a';
+export const DEP_A2 = 'cdepa2000000000000000000a';
+export const DEP_B1 = 'cdepb1000000000000000000b';
+export const TOK_WS = 'ctokws000000000000000000a';
+export const TOK_ORG = 'ctokorg00000000000000000a';
+export const TOK_DEP = 'ctokdep00000000000000000a';
+
+/** A small organization: two workspaces, three deployments, a custom role restricted to B, three tokens. */
+export function smallState(): EmulatorState {
+  return {
+    organization: { id: ORG, name: 'Test Org' },
+    workspaces: [
+      { id: WS_A, name: 'A' },
+      { id: WS_B, name: 'B' },
+    ],
+    deployments: [
+      { id: DEP_A1, name: 'a1', workspaceId: WS_A },
+      { id: DEP_A2, name: 'a2', workspaceId: WS_A },
+      { id: DEP_B1, name: 'b1', workspaceId: WS_B },
+    ],
+    roles: [
+      { id: 'crolereader00000000000000a', name: 'READER', scopeType: 'DEPLOYMENT' },
+      { id: 'crolebonly00000000000000b', name: 'B_ONLY', scopeType: 'DEPLOYMENT', restrictedWorkspaceIds: [WS_B] },
+    ],
+    tokens: [
+      {
+        id: TOK_WS,
+        name: 'ws-token',
+        scope: 'WORKSPACE',
+        roles: [
+          { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
+          { entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'DEPLOYMENT_ADMIN' },
+        ],
+      },
+      {
+        id: TOK_ORG,
+        name: 'org-token',
+        scope: 'ORGANIZATION',
+        roles: [
+          { entityType: 'ORGANIZATION', entityId: ORG, role: 'ORGANIZATION_MEMBER' },
+          { entityType: 'WORKSPACE', entityId: WS_B, role: 'WORKSPACE_AUTHOR' },
+          { entityType: 'DEPLOYMENT', entityId: DEP_B1, role: 'B_ONLY' },
+        ],
+      },
+      {
+        id: TOK_DEP,
+        name: 'dep-token',
+        scope: 'DEPLOYMENT',
+        roles: [{ entityType: 'DEPLOYMENT', entityId: DEP_A2, role: 'DEPLOYMENT_ADMIN' }],
+      },
+    ],
+  };
+}
+
+/** `n` workspace tokens in workspace A (ids ordered as generated), plus the small state. */
+export function manyTokens(n: number): EmulatorState {
+  const s = smallState();
+  for (let i = 0; i < n; i++) {
+    s.tokens.push({
+      id: `cgen${String(i).padStart(21, '0')}`,
+      name: `gen-${String(i % 97).padStart(3, '0')}`,
+      scope: 'WORKSPACE',
+      roles: [
+        { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
+        { entityType: 'DEPLOYMENT', entityId: i % 2 === 0 ? DEP_A1 : DEP_A2, role: 'DEPLOYMENT_ADMIN' },
+      ],
+    });
+  }
+  return s;
+}
+
+export const running: Emulator[] = [];
+/** Starts an emulator that closeAll() stops (call it in afterEach). */
+export async function start(opts: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const e = await startEmulator({ state: smallState(), ...opts });
+  running.push(e);
+  return e;
+}
+export async function closeAll(): Promise<void> {
+  await Promise.all(running.splice(0).map((e) => e.close()));
+}
+
+export interface Answer<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed body, typed as the caller expects it (the schema tests check that it is). */
+  json: T;
+}
+
+/** One request to the emulator; `path` is relative to the organization unless it starts with /v1. */
+export async function call<T = ApiErrorBody>(
+  emu: Emulator,
+  method: string,
+  path: string,
+  opts: { body?: unknown; rawBody?: string; token?: string | null; org?: string } = {},
+): Promise<Answer<T>> {
+  const full = path.startsWith('/v1') ? path.slice(3) : `/organizations/${opts.org ?? ORG}${path}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.token !== null) headers['authorization'] = `Bearer ${opts.token ?? 'test-token'}`;
+  const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  const r = await request(`${emu.url}${full}`, { method: method as 'GET', headers, body });
+  const text = await r.body.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: r.statusCode, headers: r.headers, text, json: json as T };
+}
+
+export function jwtFor(apiTokenId: string): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ apiTokenId })}.sig`;
+}
+
+const addFormats = addFormatsModule.default;
+let apiAjv: Ajv2020 | undefined;
+/** Asserts `data` validates against a $def of ../shared/astro-api.schema.json. */
+export function expectApiShape(def: string, data: unknown): void {
+  if (apiAjv === undefined) {
+    apiAjv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(apiAjv);
+    apiAjv.addSchema(JSON.parse(readFileSync(API_SCHEMA_PATH, 'utf8')) as object);
+  }
+  const validate = apiAjv.getSchema(`astro-api.schema.json#/$defs/${def}`);
+  if (validate === undefined) throw new Error(`no $def ${def} in the API schema`);
+  const ok = validate(data);
+  expect(validate.errors ?? [], `${def}: ${apiAjv.errorsText(validate.errors)}`).toEqual([]);
+  expect(ok).toBe(true);
+}
