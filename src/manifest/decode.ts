@@ -40,13 +40,22 @@ function firstInvalidByte(bytes: Uint8Array): number {
   };
   let lo = 0; // valid
   let hi = bytes.length; // the whole input is invalid (it failed to decode)
-  if (validPrefix(hi)) return Math.max(0, hi - 1); // only an incomplete sequence at the very end
+  if (validPrefix(hi)) return sequenceStart(bytes, hi); // only an incomplete sequence at the very end
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
     if (validPrefix(mid)) lo = mid;
     else hi = mid;
   }
-  return lo;
+  return sequenceStart(bytes, lo);
+}
+
+/** Where the sequence that byte `at` broke begins: its lead byte if still incomplete there, else `at`. */
+function sequenceStart(bytes: Uint8Array, at: number): number {
+  let lead = at;
+  while (lead > 0 && at - lead < 3 && ((bytes[lead - 1] ?? 0) & 0xc0) === 0x80) lead--;
+  const first = bytes[lead - 1] ?? 0;
+  const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+  return lead > 0 && length > 1 && lead - 1 + length > at ? lead - 1 : Math.min(at, bytes.length - 1);
 }
 
 // YAML's printable set excludes C0 controls other than tab/LF/CR, DEL, C1 controls other than NEL, and U+FFFE/U+FFFF.
