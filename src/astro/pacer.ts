@@ -2,34 +2,37 @@
 
 const HEADROOM = 0.9; // aim a little under the limit: network jitter can bunch requests up at the server
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * An interval pacer: each caller reserves the next free slot, then waits for it. Slots are at least
- * 1000 / (rate * HEADROOM) ms apart, so any one-second window holds fewer than `rate` requests,
- * however many callers run concurrently. No burst allowance: a burst is exactly what trips a limit.
+ * An interval pacer shared by concurrent callers: they pass one at a time, each at least
+ * 1000 / (rate * HEADROOM) ms after the previous one actually passed, so any one-second window holds fewer
+ * than `rate` requests. Spacing is measured from the real release time, not a precomputed schedule, so a
+ * stalled event loop cannot release a backlog as one burst. No burst allowance: a burst trips a limit.
  */
 export class Pacer {
   private readonly intervalMs: number;
-  private nextAt = 0;
+  private last = Number.NEGATIVE_INFINITY;
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     ratePerSecond: number,
     private readonly now: () => number = () => performance.now(),
+    private readonly wait: (ms: number) => Promise<void> = sleep,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
     this.intervalMs = 1000 / (ratePerSecond * HEADROOM);
   }
 
-  /** Milliseconds the caller must wait for its slot; reserves the slot. */
-  reserve(): number {
-    const t = this.now();
-    const slot = Math.max(t, this.nextAt);
-    this.nextAt = slot + this.intervalMs;
-    return slot - t;
-  }
-
-  async take(): Promise<void> {
-    const wait = this.reserve();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  /** Resolves when the caller may send its request. */
+  take(): Promise<void> {
+    const turn = this.tail.then(async () => {
+      const due = this.last + this.intervalMs - this.now();
+      if (due > 0) await this.wait(due);
+      this.last = this.now();
+    });
+    this.tail = turn;
+    return turn;
   }
 }
 
