@@ -1,0 +1,90 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// The `manifest` input: paths or globs (`*`, `?`, `**`) relative to the workspace. Node 20 has no
+// fs.glob, and the Action must run on it in tests, so this is a small matcher of our own.
+
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+/** Splits the input on newlines and commas; blank entries are dropped. */
+export function parsePatterns(input: string): string[] {
+  return input
+    .split(/[\n,]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !p.startsWith('#'));
+}
+
+function segmentRegExp(seg: string): RegExp {
+  let re = '';
+  for (const ch of seg) {
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'u');
+}
+
+/** Whether a relative path (with `/`) matches a pattern; `**` spans any number of directories. */
+export function matchGlob(pattern: string, path: string): boolean {
+  const pats = pattern.split('/');
+  const parts = path.split('/');
+  const go = (i: number, j: number): boolean => {
+    if (i === pats.length) return j === parts.length;
+    const p = pats[i]!;
+    if (p === '**') return go(i + 1, j) || (j < parts.length && go(i, j + 1));
+    return j < parts.length && segmentRegExp(p).test(parts[j]!) && go(i + 1, j + 1);
+  };
+  return go(0, 0);
+}
+
+const hasMagic = (p: string): boolean => /[*?]/.test(p);
+
+function normalize(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+/g, '/');
+}
+
+async function walk(root: string, rel: string, out: string[]): Promise<void> {
+  const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const path = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(root, path, out);
+    } else if (e.isFile()) out.push(path);
+  }
+}
+
+export interface ExpandResult {
+  /** Repository-relative paths, sorted, without duplicates. */
+  files: string[];
+  /** Problems with the patterns themselves (absolute, `..`, a glob matching nothing). */
+  problems: string[];
+}
+
+/**
+ * Expands the patterns under `root`. A plain path is kept even when the file is missing, so loading
+ * reports it at its own name; a glob that matches nothing is a problem.
+ */
+export async function expandManifestPatterns(root: string, patterns: readonly string[]): Promise<ExpandResult> {
+  const problems: string[] = [];
+  const found = new Set<string>();
+  let all: string[] | undefined;
+  for (const raw of patterns) {
+    const p = normalize(raw);
+    if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split('/').includes('..')) {
+      problems.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
+      continue;
+    }
+    if (!hasMagic(p)) {
+      found.add(p);
+      continue;
+    }
+    if (all === undefined) {
+      all = [];
+      await walk(root, '', all);
+    }
+    const hits = all.filter((f) => matchGlob(p, f));
+    if (hits.length === 0) problems.push(`manifest pattern ${JSON.stringify(raw)} matches no file`);
+    for (const h of hits) found.add(h);
+  }
+  return { files: [...found].sort(), problems };
+}

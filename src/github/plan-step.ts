@@ -1,0 +1,106 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Io } from '../commands/context.ts';
+import { connect, planLive, type Connection } from '../commands/context.ts';
+import { ManifestError, formatDiagnostic } from '../errors.ts';
+import { loadManifestFiles } from '../manifest/load.ts';
+import type { Desired, Diagnostic } from '../manifest/types.ts';
+import type { Actual } from '../plan/actual.ts';
+import { checkGuards, type GuardResult } from '../plan/guards.ts';
+import { tokenIdFromJwt } from '../plan/jwt.ts';
+import type { Plan } from '../plan/types.ts';
+import { renderJson } from '../render/json.ts';
+import { renderMarkdown, type ActionLabel } from '../render/markdown.ts';
+import type { ActionIo } from './action-io.ts';
+import { toAnnotations } from './annotations.ts';
+import type { ActionInputs } from './inputs.ts';
+import { expandManifestPatterns } from './manifest-glob.ts';
+
+// The steps every event shares: find and load the manifests, plan against the live API once,
+// and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
+
+export const PLAN_FILE_NAME = 'astro-access-plan.json';
+/** GitHub caps a job summary at 1 MiB; keep clear of it. */
+const SUMMARY_MAX_CHARS = 900_000;
+
+export interface LoadedManifests {
+  files: string[];
+  desired: Desired | null;
+  errors: Diagnostic[];
+}
+
+/** Expands the patterns under the workspace (the process's cwd) and loads the files. */
+export async function loadManifests(io: ActionIo, inputs: ActionInputs): Promise<LoadedManifests> {
+  const { files, problems } = await expandManifestPatterns(process.cwd(), inputs.manifests);
+  const errors: Diagnostic[] = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? '', line: 1, col: 1, message }));
+  if (files.length === 0) return { files, desired: null, errors };
+  const result = await loadManifestFiles(files);
+  for (const w of result.warnings) io.warning(formatDiagnostic(w));
+  errors.push(...result.errors);
+  return { files, desired: errors.length === 0 ? (result.desired ?? null) : null, errors };
+}
+
+export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void {
+  for (const a of toAnnotations(diags)) io.annotate(a);
+}
+
+/** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
+export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stdout, // the runner log; stderr lines would interleave out of order
+    stdin: process.stdin,
+    env: {
+      ...env,
+      ASTRO_API_TOKEN: inputs.astroApiToken,
+      ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
+    },
+  };
+}
+
+export type LivePlan =
+  | { ok: true; plan: Plan; actual: Actual; conn: Connection }
+  | { ok: false; errors: Diagnostic[] };
+
+/** One read of the live state, one plan. Name-resolution errors come back as diagnostics. */
+export async function planAgainstLive(inputs: ActionInputs, env: NodeJS.ProcessEnv, desired: Desired): Promise<LivePlan> {
+  const io = cliIo(inputs, env);
+  const conn = connect(io, desired.organizationId);
+  try {
+    const { plan, actual } = await planLive(io, desired, conn.reader);
+    return { ok: true, plan, actual, conn };
+  } catch (err) {
+    await conn.close();
+    if (err instanceof ManifestError) return { ok: false, errors: err.diagnostics };
+    throw err;
+  }
+}
+
+export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { selfWarning?: string } {
+  const self = tokenIdFromJwt(inputs.astroApiToken);
+  const result = checkGuards(plan, { maxRemovals: inputs.maxRemovals, selfTokenId: self.id, allowUnsafe: inputs.allowUnsafe });
+  return self.warning === undefined ? result : { ...result, selfWarning: self.warning };
+}
+
+/** Writes the plan file and sets the outputs; the plan itself goes to a file (outputs are capped at 1 MB). */
+export async function publishPlan(io: ActionIo, plan: Plan): Promise<string> {
+  const dir = io.env['RUNNER_TEMP'] || tmpdir();
+  const file = join(dir, PLAN_FILE_NAME);
+  await writeFile(file, renderJson(plan));
+  io.setOutput('has-changes', String(plan.actions.length > 0));
+  io.setOutput('checksum', plan.checksum);
+  io.setOutput('add', String(plan.summary.add));
+  io.setOutput('update', String(plan.summary.update));
+  io.setOutput('remove', String(plan.summary.remove));
+  io.setOutput('plan-file', file);
+  return file;
+}
+
+export function summaryMarkdown(plan: Plan, heading: string, labels?: Map<string, ActionLabel>): string {
+  return renderMarkdown(plan, {
+    heading,
+    maxChars: SUMMARY_MAX_CHARS,
+    ...(labels === undefined ? {} : { labels }),
+  });
+}

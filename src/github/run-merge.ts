@@ -1,0 +1,118 @@
+import { applyPlan } from '../apply/executor.ts';
+import { renderReceiptText } from '../apply/receipt-text.ts';
+import type { Connection } from '../commands/context.ts';
+import type { Plan } from '../plan/types.ts';
+import { renderMarkdown } from '../render/markdown.ts';
+import type { ActionContext } from './action-context.ts';
+import { parseChecksum, setStatusLine, type CommentStatus } from './comment-body.ts';
+import type { GitHubEvent } from './event.ts';
+import { GITHUB_BODY_LIMIT } from './limit.ts';
+import { findMergedPull } from './merged-pull.ts';
+import { annotateErrors, guardsFor, loadManifests, planAgainstLive, publishPlan, summaryMarkdown } from './plan-step.ts';
+import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from './sticky-comment.ts';
+
+// push to the default branch: re-plan, and apply only the plan the reviewers saw — its checksum is
+// on the merged pull request's comment. Then the comment's status line says how it went.
+
+type PushEvent = Extract<GitHubEvent, { kind: 'push' }>;
+
+export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<void> {
+  const { io, inputs, octokit } = ctx;
+  const loaded = await loadManifests(io, inputs);
+  if (loaded.desired === null) {
+    annotateErrors(io, loaded.errors);
+    io.fail(`The manifest is invalid (${loaded.errors.length} error(s)); nothing was applied.`);
+    return;
+  }
+  if (inputs.astroApiToken === '') {
+    io.fail('astro-api-token is required to apply; nothing was applied.');
+    return;
+  }
+  const branch = event.ref.replace(/^refs\/heads\//, '');
+  const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
+  const marker = planMarker(manifestSetKey(loaded.files));
+  const comment = pull === null || octokit === null
+    ? null
+    : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
+
+  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  if (!live.ok) {
+    annotateErrors(io, live.errors);
+    io.fail(`The manifest does not match the organization (${live.errors.length} error(s)); nothing was applied.`);
+    return;
+  }
+  const { plan, conn } = live;
+  try {
+    await publishPlan(io, plan);
+    await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
+
+    if (pull === null) {
+      if (plan.actions.length === 0) return io.info('No merged pull request behind this push, and nothing to apply.');
+      if (!inputs.allowDirectPush) {
+        io.fail(
+          `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
+            'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
+        );
+        return;
+      }
+      io.notice('Applying a direct push (allow-direct-push: true): no pull request reviewed this plan.');
+      await apply(ctx, plan, conn, null);
+      return;
+    }
+
+    const reviewed = comment === null ? null : parseChecksum(comment.body);
+    if (reviewed !== plan.checksum) {
+      const what = reviewed === null
+        ? `pull request #${pull.number} has no astro-access plan comment with a checksum`
+        : `the plan changed since pull request #${pull.number} was reviewed (reviewed ${reviewed}, now ${plan.checksum})`;
+      await setStatus(ctx, comment, 'plan-changed');
+      await postPlanChanged(ctx, pull.number, what, plan);
+      io.fail(`plan-changed: ${what}; nothing was applied. Re-plan in a new pull request.`);
+      return;
+    }
+    const ok = await apply(ctx, plan, conn, comment);
+    if (ok) io.info(`Applied the plan reviewed on pull request #${pull.number}.`);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Guards, then the CLI's executor; the comment (when there is one) records the outcome. */
+async function apply(ctx: ActionContext, plan: Plan, conn: Connection, comment: FoundComment | null): Promise<boolean> {
+  const { io } = ctx;
+  const guards = guardsFor(plan, ctx.inputs);
+  if (guards.selfWarning !== undefined) io.warning(guards.selfWarning);
+  if (guards.violations.length > 0) {
+    await setStatus(ctx, comment, 'apply-failed');
+    io.fail(`Refused by safety guards (nothing was written):\n${guards.violations.map((v) => `  - ${v}`).join('\n')}`);
+    return false;
+  }
+  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${g}`);
+  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(l) });
+  const text = renderReceiptText(receipt);
+  io.info(text);
+  await io.summary(`#### Apply\n\n\`\`\`text\n${text.replace(/`/g, "'")}\`\`\`\n`);
+  const ok = receipt.status !== 'partial';
+  await setStatus(ctx, comment, ok ? 'applied' : 'apply-failed');
+  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
+  return ok;
+}
+
+async function setStatus(ctx: ActionContext, comment: FoundComment | null, status: CommentStatus): Promise<void> {
+  if (comment === null || ctx.octokit === null) return;
+  const body = setStatusLine(comment.body, status, ctx.runUrl);
+  if (body === comment.body) return;
+  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
+}
+
+/** What differs: the plan as it is now, on the pull request the reviewers approved. */
+async function postPlanChanged(ctx: ActionContext, number: number, what: string, plan: Plan): Promise<void> {
+  if (ctx.octokit === null) return;
+  const run = ctx.runUrl === undefined ? '' : ` ([workflow run](${ctx.runUrl}))`;
+  const top = `**⚠️ astro-access did not apply this merge**${run}: ${what}. The plan now:\n\n`;
+  const body = top + renderMarkdown(plan, {
+    maxChars: GITHUB_BODY_LIMIT - top.length - 200,
+    fullPlanHint: 'the full plan is in the job summary of the workflow run',
+  });
+  await ctx.octokit.rest.issues.createComment({ owner: ctx.owner, repo: ctx.repo, issue_number: number, body });
+}
