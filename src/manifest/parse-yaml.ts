@@ -57,10 +57,11 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     errors.push(diag(e.pos[0], yamlMessage(e)));
   }
   for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split('\n')[0] ?? w.message));
-  const duplicates = duplicateKeys(first, diag, lineCounter);
-  errors.push(...duplicates);
-  // Syntax errors leave a structure not worth validating further; duplicate keys do not.
-  if (errors.length > duplicates.length) return { errors, warnings };
+  // Syntax errors and odd keys leave a structure not worth checking further; duplicate keys do not.
+  if (errors.length > 0) return { errors, warnings };
+  const keys = keyProblems(first, diag, lineCounter);
+  if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
+  errors.push(...keys.duplicates);
 
   const root = first.contents;
   if (!isMap(root)) {
@@ -135,29 +136,38 @@ function documentStart(tokens: CST.Token[], n: number): number | undefined {
   return doc?.offset;
 }
 
-function duplicateKeys(
+/** Duplicate keys, and keys that are not plain names (a list, a mapping, nothing) which no manifest uses. */
+function keyProblems(
   doc: Document.Parsed,
   diag: (offset: number, message: string) => Diagnostic,
   lineCounter: LineCounter,
-): Diagnostic[] {
-  const out: Diagnostic[] = [];
+): { duplicates: Diagnostic[]; invalid: Diagnostic[] } {
+  const duplicates: Diagnostic[] = [];
+  const invalid: Diagnostic[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Map<string, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key) || !pair.key.range) continue;
-        const name = String(pair.key.value);
+        const key: unknown = pair.key;
+        if (!isScalar(key) || key.value === null || key.value === undefined) {
+          const at = (key as { range?: number[] } | null)?.range?.[0]
+            ?? (pair.value as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+          invalid.push(diag(at, 'a key must be a plain name, not a list, a mapping or nothing'));
+          continue;
+        }
+        if (!key.range) continue;
+        const name = String(key.value);
         const firstAt = seen.get(name);
         if (firstAt === undefined) {
-          seen.set(name, pair.key.range[0]);
+          seen.set(name, key.range[0]);
         } else {
           const line = lineCounter.linePos(firstAt).line;
-          out.push(diag(pair.key.range[0], `duplicate key "${name}" (first at line ${line})`));
+          duplicates.push(diag(key.range[0], `duplicate key "${name}" (first at line ${line})`));
         }
       }
     },
   });
-  return out;
+  return { duplicates, invalid };
 }
 
 function unresolvedAliases(doc: Document.Parsed, diag: (offset: number, message: string) => Diagnostic): Diagnostic[] {
