@@ -114,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
 
     const { delayMs, fault } = faults.take(method, url.pathname);
     if (fault !== undefined) entry.fault = fault.kind;
+    else if (delayMs > 0) entry.fault = 'delay';
     if (delayMs > 0) await sleep(delayMs);
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'reset' && fault.when === 'before-response') {
