@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_STATE, ROOT } from './helpers.ts';
+
+// The command runs as its own process, the way `astro-access emulator` does.
+
+const MAIN = resolve(ROOT, 'src/emulator/command-main.ts');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const listening = new Promise<string>((done, fail) => {
+    child.stdout.on('data', () => {
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m?.[1] !== undefined) done(m[1]);
+    });
+    void exit.then(() => fail(new Error(`exited before listening: ${stderr}`)));
+  });
+  listening.catch(() => undefined); // awaited only by the tests that expect it to listen
+  return { child, exit, listening, out: () => ({ stdout, stderr }) };
+}
+
+describe('astro-access emulator', () => {
+  it('prints the URL with the chosen port for --port 0, serves, and stops cleanly on SIGTERM', async () => {
+    const p = run(['--port', '0', '--state', EXAMPLE_STATE]);
+    const url = await p.listening;
+    expect(p.out().stdout).toMatch(/^Astro API emulator listening on http:\/\/127\.0\.0\.1:[1-9]\d*\/v1\n$/);
+    const res = await request(`${url}/organizations/clx42kkcm01fo01o06agtmshg/workspaces`, { headers: { authorization: 'Bearer x' } });
+    expect(res.statusCode).toBe(200);
+    await res.body.text();
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+    expect(p.out().stderr).toContain('stopped');
+  });
+
+  it('stops cleanly on SIGINT, with the default state', async () => {
+    const p = run(['--port', '0', '--token', 'SECRET-TOKEN-42']);
+    const url = await p.listening;
+    const res = await request(`${url}/organizations/clx42kkcm01fo01o06agtmshg/tokens`, { headers: { authorization: 'Bearer nope' } });
+    expect(res.statusCode).toBe(401);
+    await res.body.text();
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
+    expect(JSON.stringify(p.out())).not.toContain('SECRET-TOKEN-42');
+  });
+
+  it('prints help with --help', async () => {
+    const p = run(['--help']);
+    expect(await p.exit).toBe(0);
+    expect(p.out().stdout).toMatch(/Usage: astro-access emulator/);
+  });
+
+  it('exits 1 with a clear message on a bad option or a bad state file', async () => {
+    const badPort = run(['--port', 'eighty']);
+    expect(await badPort.exit).toBe(1);
+    expect(badPort.out().stderr).toMatch(/--port must be a non-negative integer/);
+    const unknown = run(['--bogus']);
+    expect(await unknown.exit).toBe(1);
+    const badState = run(['--state', resolve(ROOT, 'package.json')]);
+    expect(await badState.exit).toBe(1);
+    expect(badState.out().stderr).toMatch(/invalid emulator state .*package\.json/);
+  });
+});
