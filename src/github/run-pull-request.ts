@@ -15,6 +15,8 @@ import { manifestSetKey, planMarker } from './sticky-comment.ts';
 // pull_request: validate, plan, label each action proposed or drift, and keep one sticky comment.
 // From a fork or without the Astro secret: validate only, with a notice, and no failure.
 
+const GUARDS_SHOWN = 3;
+
 type PullEvent = Extract<GitHubEvent, { kind: 'pull_request' }>;
 
 export async function runPullRequest(ctx: ActionContext, event: PullEvent): Promise<void> {
@@ -58,17 +60,30 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
     const labels = labelActions(plan, basePlan);
     const guards = guardsFor(plan, inputs);
     for (const v of guards.violations) io.warning(`apply would refuse this plan: ${v}`);
-    const notice =
-      guards.violations.length > 0
-        ? `> [!WARNING]\n> Apply would refuse this plan (safety guards):\n${guards.violations.map((v) => `> - ${esc(v)}`).join('\n')}`
-        : undefined;
+    const notice = guardNotice(guards.violations);
     const body = buildCommentBody({ ...base, status: 'planned', plan, labels, ...(notice === undefined ? {} : { notice }) });
     await writeStickyComment(ctx, event.number, marker, body);
     await publishPlan(io, plan);
-    await io.summary(summaryMarkdown(plan, `### astro-access plan · pull request #${event.number}`, labels));
+    await io.summary(
+      summaryMarkdown(plan, `### astro-access plan · pull request #${event.number}`, labels) +
+        guards.violations.map((v) => `\n- apply would refuse: ${esc(v)}`).join(''),
+    );
   } finally {
     await live.conn.close();
   }
+}
+
+/** A few guard refusals, kept short so the plan's summary stays near the top of the comment. */
+function guardNotice(violations: readonly string[]): string | undefined {
+  if (violations.length === 0) return undefined;
+  const shown = violations.slice(0, GUARDS_SHOWN).map((v) => `> - ${esc(v)}`);
+  const more = violations.length - shown.length;
+  return [
+    '> [!WARNING]',
+    `> Apply would refuse this plan (${violations.length} safety guard ${violations.length === 1 ? 'refusal' : 'refusals'}):`,
+    ...shown,
+    ...(more > 0 ? [`> - … and ${more} more (see the job summary)`] : []),
+  ].join('\n');
 }
 
 /**
