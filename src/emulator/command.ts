@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Fault } from './faults.ts';
 import { DOCUMENTED_RATE_LIMITS } from './rate-limit.ts';
 import { startEmulator } from './server.ts';
 
@@ -18,6 +19,8 @@ Options:
   --rate-limits    enforce the documented per-token limits (GET 25/s, POST 10/s, DELETE 5/s)
   --latency MS     add MS milliseconds to every answer
   --max-limit N    cap page sizes at N (default 1000)
+  --fault JSON     inject a fault (repeatable), e.g. '{"kind":"status","status":503,"times":2,"path":"/tokens/*/roles"}'
+                   kinds: status, delay, reset, hang, malformed, foreignWrite (see src/emulator/README.md)
   -h, --help       show this help
 
 Point astro-access at it with ASTRO_API_URL=<the URL printed> and any ASTRO_API_TOKEN.
@@ -38,6 +41,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
         'rate-limits': { type: 'boolean' },
         latency: { type: 'string' },
         'max-limit': { type: 'string' },
+        fault: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,6 +57,12 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const latency = intOption('--latency', values.latency);
   const maxLimit = intOption('--max-limit', values['max-limit']);
   if (port === null || latency === null || maxLimit === null) return 1;
+  const faults: Fault[] = [];
+  for (const text of values.fault ?? []) {
+    const f = parseFault(text);
+    if (f === undefined) return 1;
+    faults.push(f);
+  }
 
   let emulator;
   try {
@@ -69,6 +79,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     process.stderr.write(`astro-access emulator: ${(err as Error).message}\n`);
     return 1;
   }
+  for (const f of faults) emulator.fault(f);
   process.stdout.write(`Astro API emulator listening on ${emulator.url}\n`);
   const running = emulator;
   await new Promise<void>((resolve) => {
@@ -91,6 +102,24 @@ function intOption(name: string, v: string | undefined): number | undefined | nu
   if (/^\d+$/.test(v)) return Number(v);
   process.stderr.write(`astro-access emulator: ${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`);
   return null;
+}
+
+const FAULT_KINDS = ['status', 'delay', 'reset', 'hang', 'malformed', 'foreignWrite'];
+
+/** A fault given as JSON on the command line (paths as strings); undefined after saying why not. */
+function parseFault(text: string): Fault | undefined {
+  let f: unknown;
+  try {
+    f = JSON.parse(text);
+  } catch {
+    f = undefined;
+  }
+  const kind = (f as { kind?: unknown } | undefined)?.kind;
+  if (typeof f !== 'object' || f === null || typeof kind !== 'string' || !FAULT_KINDS.includes(kind)) {
+    process.stderr.write(`astro-access emulator: --fault must be a JSON object with a kind (${FAULT_KINDS.join(', ')}), got ${text}\n`);
+    return undefined;
+  }
+  return f as Fault;
 }
 
 /** examples/emulator-state.json of this package, else of the current directory. */

@@ -127,7 +127,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       if (fault.body !== undefined) answer.raw = fault.body;
       if (fault.retryAfter !== undefined) answer.headers = { 'Retry-After': fault.retryAfter };
     } else {
-      answer = await answerRequest(req, method, url, bearer, callerId, requestId);
+      answer = await answerRequest(req, method, url.pathname, entry.query, bearer, callerId, requestId);
     }
     if ((opts.latencyMs ?? 0) > 0) await sleep(opts.latencyMs ?? 0);
     entry.status = answer.status;
@@ -142,7 +142,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   async function answerRequest(
     req: IncomingMessage,
     method: string,
-    url: URL,
+    path: string,
+    query: Query,
     bearer: string | undefined,
     callerId: string | undefined,
     requestId: string,
@@ -165,9 +166,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
           throw new HttpError(400, 'request body is not valid JSON');
         }
       }
-      const segments = url.pathname.split('/').filter((s) => s !== '');
-      if (segments[0] !== 'v1') throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
-      return handle(store, cfg, { method, segments: segments.slice(1), query: parseQuery(url.searchParams), body, callerId });
+      const segments = path.split('/').filter((s) => s !== '');
+      if (segments[0] !== 'v1') throw new HttpError(404, `no such endpoint: ${method} ${path}`);
+      return handle(store, cfg, { method, segments: segments.slice(1), query, body, callerId });
     } catch (err) {
       if (err instanceof HttpError) return errorResponse(err, requestId);
       throw err;

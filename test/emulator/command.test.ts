@@ -56,6 +56,20 @@ describe('astro-access emulator', () => {
     expect(JSON.stringify(p.out())).not.toContain('SECRET-TOKEN-42');
   });
 
+  it('injects faults given with --fault', async () => {
+    const p = run(['--port', '0', '--fault', '{"kind":"status","status":503,"times":1,"path":"/workspaces"}']);
+    const url = await p.listening;
+    const get = async () => {
+      const res = await request(`${url}/organizations/clx42kkcm01fo01o06agtmshg/workspaces`, { headers: { authorization: 'Bearer x' } });
+      await res.body.text();
+      return res.statusCode;
+    };
+    expect(await get()).toBe(503);
+    expect(await get()).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+  });
+
   it('prints help with --help', async () => {
     const p = run(['--help']);
     expect(await p.exit).toBe(0);
@@ -66,6 +80,9 @@ describe('astro-access emulator', () => {
     const badPort = run(['--port', 'eighty']);
     expect(await badPort.exit).toBe(1);
     expect(badPort.out().stderr).toMatch(/--port must be a non-negative integer/);
+    const badFault = run(['--fault', '{"kind":"meteor"}']);
+    expect(await badFault.exit).toBe(1);
+    expect(badFault.out().stderr).toMatch(/--fault must be a JSON object with a kind/);
     const unknown = run(['--bogus']);
     expect(await unknown.exit).toBe(1);
     const badState = run(['--state', resolve(ROOT, 'package.json')]);
