@@ -62399,7 +62399,8 @@ var package_default = {
     typecheck: "tsc --noEmit",
     test: "tsc --noEmit && vitest run",
     "astro-access": "tsx src/cli.ts",
-    demo: "tsx src/demo.ts"
+    demo: "tsx src/demo.ts",
+    "build:action": "tsx scripts/build-action.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",

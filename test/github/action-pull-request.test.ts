@@ -170,6 +170,15 @@ describe('action on pull_request', () => {
     expect(world.emulator.log).toHaveLength(0);
   });
 
+  it('talks to GitHub Enterprise Server at GITHUB_API_URL', async () => {
+    world = await startWorld({ github: { pathPrefix: '/api/v3' } });
+    expect(world.github.url).toMatch(/\/api\/v3$/);
+    const run = await world.run('pull_request', prPayload());
+    expect(run.code, run.stdout).toBe(0);
+    expect(commentsOn42(world)).toHaveLength(1);
+    expect(world.github.requests.every((r) => r.userAgent?.startsWith('astro-access') === true)).toBe(true);
+  });
+
   it('masks both tokens first thing', async () => {
     world = await startWorld();
     const run = await world.run('pull_request', prPayload());
