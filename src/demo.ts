@@ -1,6 +1,7 @@
 // `npm run demo`: the whole cycle on the embedded emulator, no account needed.
 // Starts the Astro API emulator from examples/, then runs the real CLI: plan, apply, plan again.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from './emulator/index.ts';
 
@@ -16,18 +17,20 @@ function demoToken(): string {
 const emulator = await startEmulator({ state: `${root}examples/emulator-state.json` });
 const env = { ...process.env, ASTRO_API_URL: emulator.url, ASTRO_API_TOKEN: demoToken() };
 
-function step(title: string, args: string[]): number {
-  process.stdout.write(`\n\x1b[1m== ${title}\x1b[0m\n$ astro-access ${args.join(' ')}\n\n`);
-  const r = spawnSync(process.execPath, [`${root}bin/astro-access.js`, ...args], { cwd: root, env, stdio: 'inherit' });
-  return r.status ?? 1;
+/** Run the CLI as its own process; asynchronously, since the emulator answers from this one. */
+async function step(title: string, args: string[]): Promise<number> {
+  process.stdout.write(`\n== ${title}\n$ astro-access ${args.join(' ')}\n\n`);
+  const child = spawn(process.execPath, [`${root}bin/astro-access.js`, ...args], { cwd: root, env, stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code ?? 1;
 }
 
 let failed = false;
 try {
   process.stdout.write(`Astro API emulator on ${emulator.url} with the organization in examples/emulator-state.json.\n`);
-  failed ||= step('1. What would change?', ['plan', '-f', manifest]) !== 0;
-  failed ||= step('2. Apply it', ['apply', '-f', manifest, '--auto-approve']) !== 0;
-  const again = step('3. Plan again: nothing left to do', ['plan', '-f', manifest, '--detailed-exitcode']);
+  failed ||= (await step('1. What would change?', ['plan', '-f', manifest])) !== 0;
+  failed ||= (await step('2. Apply it', ['apply', '-f', manifest, '--auto-approve'])) !== 0;
+  const again = await step('3. Plan again: nothing left to do', ['plan', '-f', manifest, '--detailed-exitcode']);
   failed ||= again !== 0;
   const posts = emulator.log.filter((e) => e.method === 'POST').length;
   process.stdout.write(`\nThe emulator saw ${emulator.log.length} requests, ${posts} of them writes (one per changed token).\n`);

@@ -32,13 +32,14 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
   const groups = [...actionsByToken(plan)];
   const receipts: TokenReceipt[] = new Array(groups.length);
   let next = 0;
+  let done = 0;
   const worker = async (): Promise<void> => {
     while (next < groups.length) {
       const i = next++;
       const [tokenId, actions] = groups[i]!;
-      receipts[i] = await applyToken(plan, writer, tokenId, actions);
-      const r = receipts[i];
-      opts.onProgress?.(`${r.status.padEnd(8)} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`);
+      const r = (receipts[i] = await applyToken(plan, writer, tokenId, actions));
+      done++;
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`);
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));

@@ -106,7 +106,8 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
     const receipt = await applyPlan(plan, conn.writer, {
       concurrency: parallelism,
       overriddenGuards: guards.overridden,
-      onProgress: (line) => say(io, line),
+      // Progress is for long runs; the receipt below says the same for every token.
+      ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
     });
     io.stdout.write(renderReceiptText(receipt));
     if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
