@@ -1,11 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadState } from '../src/emulator/index.ts';
 import { loadManifestFiles } from '../src/manifest/load.ts';
 import type { Actual } from '../src/plan/actual.ts';
 import { makePlan } from '../src/plan/planner.ts';
 
-// The planner's own CPU time, apart from process start-up and the network: loads a generated manifest
-// and organization from DIR, then times makePlan with process.cpuUsage(). Run in its own process so
+// The planner's own CPU time, apart from process start-up and the network: loads the generated manifest
+// files (DIR/manifest-*.yaml) and organization (DIR/state.json), then times makePlan with process.cpuUsage(). Run in its own process so
 // the driver's heap does not disturb it. Prints one JSON line.
 //
 //   node --import tsx bench/measure-planner.ts DIR
@@ -19,7 +20,8 @@ const cpuMs = (from: NodeJS.CpuUsage): number => {
 };
 
 const loadStart = process.cpuUsage();
-const loaded = await loadManifestFiles([join(dir, 'manifest.yaml')]);
+const files = readdirSync(dir).filter((f) => /^manifest-.*\.yaml$/.test(f)).sort().map((f) => join(dir, f));
+const loaded = await loadManifestFiles(files);
 const manifestCpuMs = cpuMs(loadStart);
 if (loaded.desired === undefined || loaded.errors.length > 0) {
   throw new Error(`the generated manifest does not load: ${JSON.stringify(loaded.errors.slice(0, 3))}`);

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateOrg, sizeOf } from './generate.ts';
@@ -45,10 +45,12 @@ async function measure(emulator: EmulatorProcess & { latencyMs: number }, args: 
 }
 
 async function benchSize(size: OrgSize, dir: string): Promise<SizeResult> {
-  const { state, manifest, expected } = generateOrg(size, drift);
+  for (const f of readdirSync(dir)) rmSync(join(dir, f));
+  const { state, manifests, expected } = generateOrg(size, drift);
   const stateFile = join(dir, 'state.json');
   writeFileSync(stateFile, JSON.stringify(state));
-  writeFileSync(join(dir, 'manifest.yaml'), manifest);
+  for (const m of manifests) writeFileSync(join(dir, m.file), m.text);
+  const files = manifests.flatMap((m) => ['-f', m.file]);
   const problems: string[] = [];
   progress(`${size.label}: ${expected.tokens} tokens, ${expected.bindings} bindings, ${expected.changedTokens} tokens to change`);
 
@@ -56,7 +58,7 @@ async function benchSize(size: OrgSize, dir: string): Promise<SizeResult> {
   progress(`${size.label}: makePlan ${Math.round(planner.planCpuMs)} ms CPU`);
 
   const phases = await withEmulator(stateFile, latencyMs, async (emulator) => {
-    const plan = await measure(emulator, ['plan', '-f', 'manifest.yaml', '--out', 'plan.json'], dir);
+    const plan = await measure(emulator, ['plan', ...files, '--out', 'plan.json'], dir);
     progress(`${size.label}: plan ${Math.round(plan.cli.wallMs)} ms, ${plan.emulator.requests.get} GETs`);
     expectCode(problems, 'plan', plan.run, 0);
     const summary = (JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { summary: Record<string, number> }).summary;
@@ -66,7 +68,7 @@ async function benchSize(size: OrgSize, dir: string): Promise<SizeResult> {
     const apply = await measure(emulator, ['apply', '--auto-approve', '--max-removals', String(expected.remove + 1), 'plan.json'], dir);
     progress(`${size.label}: apply ${Math.round(apply.cli.wallMs)} ms, ${apply.emulator.requests.get} GETs + ${apply.emulator.requests.post} POSTs`);
     expectCode(problems, 'apply', apply.run, 0);
-    const replan = await measure(emulator, ['plan', '-f', 'manifest.yaml', '--detailed-exitcode'], dir);
+    const replan = await measure(emulator, ['plan', ...files, '--detailed-exitcode'], dir);
     expectCode(problems, 'plan after apply (--detailed-exitcode)', replan.run, 0);
     for (const [name, p] of [['plan', plan], ['apply', apply], ['plan after apply', replan]] as const) {
       if (p.emulator.requests.byKind.other > 0) problems.push(`${name}: ${p.emulator.requests.byKind.other} requests of an unexpected kind`);
@@ -74,7 +76,7 @@ async function benchSize(size: OrgSize, dir: string): Promise<SizeResult> {
     }
     return { plan, apply, replan };
   });
-  const planNoLatency = await withEmulator(stateFile, 0, (emulator) => measure(emulator, ['plan', '-f', 'manifest.yaml'], dir));
+  const planNoLatency = await withEmulator(stateFile, 0, (emulator) => measure(emulator, ['plan', ...files], dir));
   const strip = ({ run: _r, ...p }: PhaseResult & { run: CliRun }): PhaseResult => p;
   return {
     size,
@@ -105,6 +107,7 @@ function expectCode(problems: string[], name: string, run: CliRun, code: number)
 }
 
 const started = Date.now();
+const loadAtStart = loadavg()[0] ?? 0;
 const dir = mkdtempSync(join(tmpdir(), 'astro-access-bench-'));
 try {
   const startup = await runCli(['--version'], {}, ROOT);
@@ -117,7 +120,7 @@ try {
     quick,
     startedAt: new Date(started).toISOString().replace(/\.\d+Z$/, 'Z'),
     durationS: (Date.now() - started) / 1000,
-    environment: { node: process.version, cpu: cpu[0]?.model.trim() ?? 'unknown CPU', cores: cpu.length, platform: `${platform()} ${process.arch}` },
+    environment: { node: process.version, cpu: cpu[0]?.model.trim() ?? 'unknown CPU', cores: cpu.length, platform: `${platform()} ${process.arch}`, loadAverage: [loadAtStart, loadavg()[0] ?? 0] },
     startupMs: startup.wallMs,
     sizes,
   };
