@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
+import pkg from '../package.json' with { type: 'json' };
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** The package version, for --version and the User-Agent. */
+/** The package version, sent in the User-Agent (`astro-access/<version>`). */
 export const VERSION: string = pkg.version;
+export const USER_AGENT = `astro-access/${VERSION}`;

@@ -6,7 +6,7 @@ import type { ClientStats } from './http.ts';
 import { readAllPages } from './paginate.ts';
 import type { ActualToken } from '../plan/actual.ts';
 import type { ApiToken, ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
-import { USER_AGENT } from './version.ts';
+import { USER_AGENT } from '../version.ts';
 
 export type { ClientStats } from './http.ts';
 

@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import schema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import type { Diagnostic, SourceLocation } from './types.ts';
 import type { Locator, PathSegment } from './locate.ts';
-import { closest } from './suggest.ts';
+import { closest } from '../util/closest.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
 

@@ -1,28 +1,39 @@
-/** Levenshtein distance, for "did you mean" hints. */
+// "Did you mean": edit distance for hints on misspelt keys, flags, commands and names.
+
+/** Damerau-Levenshtein (optimal string alignment): a swap of two adjacent letters counts as one edit. */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Three rolling rows: the one before last is needed for transpositions.
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
+    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      cur[j] = d;
     }
+    [before, prev, cur] = [prev, cur, before];
   }
   return prev[b.length]!;
 }
 
-/** The candidate closest to `word`, if any is within a third of its length (at least 2 edits). */
+/**
+ * The candidate closest to `word`, ignoring case, if it is within a third of the word's length
+ * (at least 1 edit, at most 3); otherwise undefined.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return best;
+  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  return bestDistance <= allowed ? best : undefined;
 }

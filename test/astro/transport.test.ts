@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAstroClient } from '../../src/astro/client.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
 import { AstroApiError } from '../../src/errors.ts';
-import { VERSION } from '../../src/astro/version.ts';
+import { VERSION } from '../../src/version.ts';
 
 // Lowest-level transport behaviour (hangs, resets, odd bodies) against a tiny local server.
 // API behaviour (pagination, 429s, fallbacks) is tested against the emulator in client.test.ts.
