@@ -62421,7 +62421,7 @@ var package_default = {
   }
 };
 
-// src/astro/version.ts
+// src/version.ts
 var VERSION = package_default.version;
 var USER_AGENT = `astro-access/${VERSION}`;
 
@@ -63038,13 +63038,29 @@ var manifest_schema_default = {
   }
 };
 
-// src/manifest/suggest.ts
+// src/util/closest.ts
+function editDistance(a, b) {
+  let before = new Array(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      cur[j] = d;
+    }
+    [before, prev, cur] = [prev, cur, before];
+  }
+  return prev[b.length];
+}
 function closest(word, candidates) {
   const lower = word.toLowerCase();
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
@@ -63052,20 +63068,6 @@ function closest(word, candidates) {
   }
   const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : void 0;
-}
-function editDistance(a, b) {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
-  const at = (i, j) => rows[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
-      row[j] = d;
-    }
-  }
-  return at(a.length, b.length);
 }
 
 // src/manifest/schema-validate.ts
@@ -63580,27 +63582,12 @@ function tokenMatcher(patterns) {
 // src/astro/types.ts
 var DEPLOYMENT_ADMIN = "DEPLOYMENT_ADMIN";
 
-// src/util/closest.ts
-function editDistance2(a, b) {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-
 // src/plan/closest.ts
 function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
   const scored = [];
   for (const name of new Set(candidates)) {
     if (Math.abs(name.length - wanted.length) > maxDistance) continue;
-    const d = editDistance2(wanted, name);
+    const d = editDistance(wanted, name);
     if (d <= maxDistance) scored.push({ name, d });
   }
   scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
@@ -64158,6 +64145,26 @@ async function planAgainstLive(inputs, env, desired) {
     throw err;
   }
 }
+async function loadAndPlan(ctx, purpose, consequence = "") {
+  const { io, inputs } = ctx;
+  const loaded = await loadManifests(io, inputs);
+  if (loaded.desired === null) {
+    annotateErrors(io, loaded.errors);
+    io.fail(`The manifest is invalid (${loaded.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  if (inputs.astroApiToken === "") {
+    io.fail(`astro-api-token is required ${purpose}${consequence}.`);
+    return null;
+  }
+  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  if (!live.ok) {
+    annotateErrors(io, live.errors);
+    io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  return { files: loaded.files, plan: live.plan, conn: live.conn };
+}
 function guardsFor(plan, inputs) {
   const self = tokenIdFromJwt(inputs.astroApiToken);
   const result = checkGuards(plan, { maxRemovals: inputs.maxRemovals, selfTokenId: self.id, allowUnsafe: inputs.allowUnsafe });
@@ -64185,30 +64192,16 @@ function summaryMarkdown(plan, heading, labels) {
 
 // src/github/run-drift.ts
 async function runDrift(ctx) {
-  const { io, inputs, octokit } = ctx;
-  const loaded = await loadManifests(io, inputs);
-  if (loaded.desired === null) {
-    annotateErrors(io, loaded.errors);
-    io.fail(`The manifest is invalid (${loaded.errors.length} error(s)).`);
-    return;
-  }
-  if (inputs.astroApiToken === "") {
-    io.fail("astro-api-token is required for the drift check.");
-    return;
-  }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
-  if (!live.ok) {
-    annotateErrors(io, live.errors);
-    io.fail(`The manifest does not match the organization (${live.errors.length} error(s)).`);
-    return;
-  }
-  const { plan, conn } = live;
+  const { io, octokit } = ctx;
+  const run = await loadAndPlan(ctx, "for the drift check");
+  if (run === null) return;
+  const { plan, conn } = run;
   try {
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, "### astro-access drift check"));
     if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");
     const branch = io.env["GITHUB_REF_NAME"];
-    const body = driftIssueBody(plan, { files: loaded.files, ...branch ? { branch } : {} });
+    const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
     const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, plan, body });
     if (result.action === "none") io.info("No drift: the live roles match the manifest.");
     else io.info(`Drift issue #${result.number} ${result.action}: ${result.url}`);
@@ -64275,13 +64268,14 @@ async function applyPlan(plan, writer, opts = {}) {
   const groups = [...actionsByToken(plan)];
   const receipts = new Array(groups.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < groups.length) {
       const i = next++;
       const [tokenId, actions] = groups[i];
-      receipts[i] = await applyToken(plan, writer, tokenId, actions);
-      const r = receipts[i];
-      opts.onProgress?.(`${r.status.padEnd(8)} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
+      const r = receipts[i] = await applyToken(plan, writer, tokenId, actions);
+      done++;
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
@@ -68610,34 +68604,20 @@ ${ref2.body}`;
 
 // src/github/run-merge.ts
 async function runMerge(ctx, event) {
-  const { io, inputs, octokit } = ctx;
-  const loaded = await loadManifests(io, inputs);
-  if (loaded.desired === null) {
-    annotateErrors(io, loaded.errors);
-    io.fail(`The manifest is invalid (${loaded.errors.length} error(s)); nothing was applied.`);
-    return;
-  }
-  if (inputs.astroApiToken === "") {
-    io.fail("astro-api-token is required to apply; nothing was applied.");
-    return;
-  }
+  const { io, octokit } = ctx;
+  const run = await loadAndPlan(ctx, "to apply", "; nothing was applied");
+  if (run === null) return;
+  const { plan, conn } = run;
   const branch = event.ref.replace(/^refs\/heads\//, "");
-  const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
-  const marker = planMarker(manifestSetKey(loaded.files));
-  const comment = pull === null || octokit === null ? null : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
-  if (!live.ok) {
-    annotateErrors(io, live.errors);
-    io.fail(`The manifest does not match the organization (${live.errors.length} error(s)); nothing was applied.`);
-    return;
-  }
-  const { plan, conn } = live;
   try {
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
+    const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
+    const marker = planMarker(manifestSetKey(run.files));
+    const comment = pull === null || octokit === null ? null : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
     if (pull === null) {
       if (plan.actions.length === 0) return io.info("No merged pull request behind this push, and nothing to apply.");
-      if (!inputs.allowDirectPush) {
+      if (!ctx.inputs.allowDirectPush) {
         io.fail(
           `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. Open a pull request, or set the input allow-direct-push: true to apply direct pushes.`
         );
@@ -68707,29 +68687,20 @@ async function postPlanChanged(ctx, number, what, plan) {
 // src/github/run-plan.ts
 async function runPlain(ctx, mode) {
   const { io, inputs } = ctx;
-  const loaded = await loadManifests(io, inputs);
-  if (loaded.desired === null) {
+  if (mode === "validate") {
+    const loaded = await loadManifests(io, inputs);
+    if (loaded.desired !== null) return io.info(`The manifest is valid (${loaded.files.join(", ")}).`);
     annotateErrors(io, loaded.errors);
-    io.fail(`The manifest is invalid (${loaded.errors.length} error(s)).`);
-    return;
+    return io.fail(`The manifest is invalid (${loaded.errors.length} error(s)).`);
   }
-  if (mode === "validate") return io.info(`The manifest is valid (${loaded.files.join(", ")}).`);
-  if (inputs.astroApiToken === "") {
-    io.fail("astro-api-token is required to plan.");
-    return;
-  }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
-  if (!live.ok) {
-    annotateErrors(io, live.errors);
-    io.fail(`The manifest does not match the organization (${live.errors.length} error(s)).`);
-    return;
-  }
+  const run = await loadAndPlan(ctx, "to plan");
+  if (run === null) return;
   try {
-    for (const v of guardsFor(live.plan, inputs).violations) io.warning(`apply would refuse this plan: ${v}`);
-    await publishPlan(io, live.plan);
-    await io.summary(summaryMarkdown(live.plan, "### astro-access plan"));
+    for (const v of guardsFor(run.plan, inputs).violations) io.warning(`apply would refuse this plan: ${v}`);
+    await publishPlan(io, run.plan);
+    await io.summary(summaryMarkdown(run.plan, "### astro-access plan"));
   } finally {
-    await live.conn.close();
+    await run.conn.close();
   }
 }
 

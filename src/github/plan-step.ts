@@ -12,6 +12,7 @@ import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderJson } from '../render/json.ts';
 import { renderMarkdown, type ActionLabel } from '../render/markdown.ts';
+import type { ActionContext } from './action-context.ts';
 import type { ActionIo } from './action-io.ts';
 import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
@@ -75,6 +76,38 @@ export async function planAgainstLive(inputs: ActionInputs, env: NodeJS.ProcessE
     if (err instanceof ManifestError) return { ok: false, errors: err.diagnostics };
     throw err;
   }
+}
+
+export interface PlannedRun {
+  files: string[];
+  plan: Plan;
+  conn: Connection;
+}
+
+/**
+ * Load the manifests and plan them against the live API, for the steps that need a plan. On any
+ * problem (an invalid manifest, no Astro token, names the organization does not have) the errors
+ * are annotated, the step fails with a message ending in `consequence`, and the result is null.
+ */
+export async function loadAndPlan(ctx: ActionContext, purpose: string, consequence = ''): Promise<PlannedRun | null> {
+  const { io, inputs } = ctx;
+  const loaded = await loadManifests(io, inputs);
+  if (loaded.desired === null) {
+    annotateErrors(io, loaded.errors);
+    io.fail(`The manifest is invalid (${loaded.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  if (inputs.astroApiToken === '') {
+    io.fail(`astro-api-token is required ${purpose}${consequence}.`);
+    return null;
+  }
+  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  if (!live.ok) {
+    annotateErrors(io, live.errors);
+    io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  return { files: loaded.files, plan: live.plan, conn: live.conn };
 }
 
 export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { selfWarning?: string } {

@@ -8,7 +8,7 @@ import { parseChecksum, setStatusLine, type CommentStatus } from './comment-body
 import type { GitHubEvent } from './event.ts';
 import { GITHUB_BODY_LIMIT } from './limit.ts';
 import { findMergedPull } from './merged-pull.ts';
-import { annotateErrors, guardsFor, loadManifests, planAgainstLive, publishPlan, summaryMarkdown } from './plan-step.ts';
+import { guardsFor, loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
 import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from './sticky-comment.ts';
 
 // push to the default branch: re-plan, and apply only the plan the reviewers saw — its checksum is
@@ -17,38 +17,23 @@ import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from
 type PushEvent = Extract<GitHubEvent, { kind: 'push' }>;
 
 export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<void> {
-  const { io, inputs, octokit } = ctx;
-  const loaded = await loadManifests(io, inputs);
-  if (loaded.desired === null) {
-    annotateErrors(io, loaded.errors);
-    io.fail(`The manifest is invalid (${loaded.errors.length} error(s)); nothing was applied.`);
-    return;
-  }
-  if (inputs.astroApiToken === '') {
-    io.fail('astro-api-token is required to apply; nothing was applied.');
-    return;
-  }
+  const { io, octokit } = ctx;
+  const run = await loadAndPlan(ctx, 'to apply', '; nothing was applied');
+  if (run === null) return;
+  const { plan, conn } = run;
   const branch = event.ref.replace(/^refs\/heads\//, '');
-  const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
-  const marker = planMarker(manifestSetKey(loaded.files));
-  const comment = pull === null || octokit === null
-    ? null
-    : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
-  if (!live.ok) {
-    annotateErrors(io, live.errors);
-    io.fail(`The manifest does not match the organization (${live.errors.length} error(s)); nothing was applied.`);
-    return;
-  }
-  const { plan, conn } = live;
   try {
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
+    const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
+    const marker = planMarker(manifestSetKey(run.files));
+    const comment = pull === null || octokit === null
+      ? null
+      : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
 
     if (pull === null) {
       if (plan.actions.length === 0) return io.info('No merged pull request behind this push, and nothing to apply.');
-      if (!inputs.allowDirectPush) {
+      if (!ctx.inputs.allowDirectPush) {
         io.fail(
           `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
             'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
