@@ -28,9 +28,10 @@ export async function validateCommand(io: Io, argv: string[]): Promise<number> {
     (n, d) => n + (d.workspaceTokens?.length ?? 0) + (d.organizationTokens?.length ?? 0),
     0,
   );
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   io.stdout.write(
-    `Valid: ${desired.files.length} file${desired.files.length === 1 ? '' : 's'}, ` +
-      `${desired.deployments.length} deployments, ${bindings} bindings.\n`,
+    `Valid: ${count(desired.files.length, 'file')}, ${count(desired.deployments.length, 'deployment')}, ` +
+      `${count(bindings, 'binding')}.\n`,
   );
   return 0;
 }
