@@ -1,0 +1,19 @@
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.ts';
+
+// The README's quick start, as a newcomer runs it: `npm run demo` on the embedded emulator.
+describe('npm run demo', () => {
+  it('plans, applies, and plans again to no changes', async () => {
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile('npm', ['run', '--silent', 'demo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (err, out) =>
+        done({ code: err ? Number(err.code ?? 1) : 0, stdout: out }),
+      );
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Plan: 4 to add, 1 to change, 2 to remove.');
+    expect(stdout).toContain('Apply complete: 6 of 6 tokens updated.');
+    expect(stdout).toContain('No changes. The live roles match the manifest.');
+    expect(stdout).toContain('6 of them writes');
+  });
+});
