@@ -23,6 +23,8 @@ const loadStart = process.cpuUsage();
 const files = readdirSync(dir).filter((f) => /^manifest-.*\.yaml$/.test(f)).sort().map((f) => join(dir, f));
 const loaded = await loadManifestFiles(files);
 const manifestCpuMs = cpuMs(loadStart);
+// Peak memory so far: the process start plus loading the manifest (nothing else is loaded yet).
+const manifestMaxRssMb = process.resourceUsage().maxRSS / 1024;
 if (loaded.desired === undefined || loaded.errors.length > 0) {
   throw new Error(`the generated manifest does not load: ${JSON.stringify(loaded.errors.slice(0, 3))}`);
 }
@@ -45,6 +47,7 @@ if (plan === undefined || errors.length > 0) throw new Error(`makePlan failed: $
 process.stdout.write(
   JSON.stringify({
     manifestCpuMs,
+    manifestMaxRssMb,
     planCpuMs,
     planWallMs,
     bindings: loaded.desired.deployments.reduce((n, d) => n + (d.workspaceTokens?.length ?? 0), 0),

@@ -62,9 +62,13 @@ function sizeSection(s: SizeResult, startupMs: number): string[] {
     row('CLI process CPU (user + system)', ms(s.plan.cli.cpuMs), ms(s.apply.cli.cpuMs)),
     row('**planner CPU** (makePlan alone; manifest load apart)', `**${ms(s.planner.planCpuMs)}** (load ${ms(s.planner.manifestCpuMs)})`, '–'),
     row('**peak memory** (maxRSS of the CLI process)', `**${mb(s.plan.cli.maxRssMb)}**`, `**${mb(s.apply.cli.maxRssMb)}**`),
+    row('peak memory of a process that only loads the manifest', mb(s.planner.manifestMaxRssMb), '–'),
     row('emulator (its own process)', busy(s.plan), busy(s.apply)),
     '',
-    `CLI start-up (\`astro-access --version\` as a process): ${ms(startupMs)}. ` +
+    `Where the plan's ${secs(s.plan.cli.wallMs)} go: CLI start-up ≈ ${secs(startupMs)} (\`astro-access --version\` as a process), ` +
+      `loading the manifest ≈ ${secs(s.planner.manifestCpuMs)} CPU and makePlan ≈ ${secs(s.planner.planCpuMs)} CPU (both measured apart), ` +
+      `the API ${secs(s.plan.apiMs)}; the rest (reading the answers, rendering, writing plan.json, GC) ≈ ` +
+      `${secs(Math.max(0, s.plan.cli.wallMs - startupMs - s.planner.manifestCpuMs - s.planner.planCpuMs - s.plan.apiMs))}. ` +
       `Plan with 0 ms emulator latency: API ${secs(s.planNoLatency.apiMs)}, whole process ${secs(s.planNoLatency.cli.wallMs)} ` +
       `(emulator ${busy(s.planNoLatency)}). ` +
       `Plan right after the apply: ${reqs(req(s.replan))}, ${secs(s.replan.cli.wallMs)}, exit ${s.replan.cli.code} (0 = nothing left to do).` +

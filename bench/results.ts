@@ -14,6 +14,8 @@ export interface PhaseResult {
 
 export interface PlannerCpu {
   manifestCpuMs: number;
+  /** Peak memory of a process that has only loaded the manifest. */
+  manifestMaxRssMb: number;
   planCpuMs: number;
   planWallMs: number;
   bindings: number;

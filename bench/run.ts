@@ -83,7 +83,7 @@ async function benchSize(size: OrgSize, dir: string): Promise<SizeResult> {
     drift,
     latencyMs,
     expected,
-    planner: { manifestCpuMs: planner.manifestCpuMs, planCpuMs: planner.planCpuMs, planWallMs: planner.planWallMs, bindings: planner.bindings },
+    planner: { manifestCpuMs: planner.manifestCpuMs, manifestMaxRssMb: planner.manifestMaxRssMb, planCpuMs: planner.planCpuMs, planWallMs: planner.planWallMs, bindings: planner.bindings },
     plan: strip(phases.plan),
     apply: strip(phases.apply),
     replan: strip(phases.replan),
