@@ -62080,8 +62080,9 @@ import { STATUS_CODES } from "node:http";
 
 // src/astro/redact.ts
 var MASK = "***";
+var MIN_SECRET_LENGTH = 8;
 function redact(text, secret) {
-  return secret === "" ? text : text.split(secret).join(MASK);
+  return secret.length < MIN_SECRET_LENGTH ? text : text.split(secret).join(MASK);
 }
 
 // src/astro/api-error.ts
@@ -62400,7 +62401,8 @@ var package_default = {
     test: "tsc --noEmit && vitest run",
     "astro-access": "tsx src/cli.ts",
     demo: "tsx src/demo.ts",
-    "build:action": "tsx scripts/build-action.ts"
+    "build:action": "tsx scripts/build-action.ts",
+    bench: "tsx bench/run.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",
@@ -62509,18 +62511,26 @@ async function readActual(reader, opts) {
   const [workspaces, deployments, tokens2, roles] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
-    readTokens(reader, opts.workspaceIds, workspacesRead, warnings),
+    readTokens(reader, opts, workspacesRead, warnings),
     reader.listDeploymentRoles()
   ]);
   return { actual: { organizationId: reader.organizationId, workspaces, deployments, tokens: tokens2, roles }, warnings };
 }
-async function readTokens(reader, workspaceIds, workspacesRead, warnings) {
+async function readTokens(reader, managed, workspacesRead, warnings) {
   try {
     return await reader.listTokens();
   } catch (err) {
     if (!isForbidden(err)) throw err;
   }
-  const ids = [...new Set(workspaceIds ?? (await workspacesRead).map((w) => w.id))].sort();
+  const listed = await workspacesRead;
+  const named = managed.workspaceIds !== void 0 || managed.workspaceNames !== void 0;
+  const names = new Set(managed.workspaceNames ?? []);
+  const ids = [
+    .../* @__PURE__ */ new Set([
+      ...managed.workspaceIds ?? [],
+      ...listed.filter((w) => !named || names.has(w.name)).map((w) => w.id)
+    ])
+  ].sort();
   const [perWorkspace, orgTokens] = await Promise.all([
     Promise.all(ids.map((workspaceId) => reader.listTokens({ workspaceId }))),
     reader.listTokens({ includeOnlyOrganizationTokens: true }).catch((err) => {
@@ -63919,11 +63929,15 @@ function connect(io, organizationId, opts = {}) {
   });
   return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
 }
-function manifestWorkspaceIds(desired) {
-  return [...new Set(desired.deployments.flatMap((d) => d.workspace.id ? [d.workspace.id] : []))];
+function manifestWorkspaces(desired) {
+  const refs = desired.deployments.map((d) => d.workspace);
+  return {
+    workspaceIds: [...new Set(refs.flatMap((w) => w.id ? [w.id] : []))],
+    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
+  };
 }
 async function planLive(io, desired, reader) {
-  const { actual, warnings } = await readActual(reader, { workspaceIds: manifestWorkspaceIds(desired) });
+  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
   say(
     io,
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`

@@ -8,19 +8,25 @@ import type { Workspace } from './types.ts';
  * concurrently, each list read page by page exactly once (no per-item GETs).
  *
  * Tokens are listed organization-wide. If that is refused (403, e.g. a workspace-scoped API token), tokens
- * are listed per managed workspace (`workspaceIds`, or every listed workspace when not given), plus the
- * organization tokens when that is allowed, and a warning says so.
+ * are listed per managed workspace (named in `workspaceIds` or `workspaceNames`, or every listed
+ * workspace when neither is given), plus the organization tokens when that is allowed, and a warning
+ * says so.
  */
+export interface ReadActualOptions {
+  workspaceIds?: string[];
+  workspaceNames?: string[];
+}
+
 export async function readActual(
   reader: AstroReader,
-  opts: { workspaceIds?: string[] },
+  opts: ReadActualOptions,
 ): Promise<{ actual: Actual; warnings: string[] }> {
   const warnings: string[] = [];
   const workspacesRead = reader.listWorkspaces();
   const [workspaces, deployments, tokens, roles] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
-    readTokens(reader, opts.workspaceIds, workspacesRead, warnings),
+    readTokens(reader, opts, workspacesRead, warnings),
     reader.listDeploymentRoles(),
   ]);
   return { actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles }, warnings };
@@ -28,7 +34,7 @@ export async function readActual(
 
 async function readTokens(
   reader: AstroReader,
-  workspaceIds: string[] | undefined,
+  managed: ReadActualOptions,
   workspacesRead: Promise<Workspace[]>,
   warnings: string[],
 ): Promise<ActualToken[]> {
@@ -37,7 +43,15 @@ async function readTokens(
   } catch (err) {
     if (!isForbidden(err)) throw err;
   }
-  const ids = [...new Set(workspaceIds ?? (await workspacesRead).map((w) => w.id))].sort();
+  const listed = await workspacesRead;
+  const named = managed.workspaceIds !== undefined || managed.workspaceNames !== undefined;
+  const names = new Set(managed.workspaceNames ?? []);
+  const ids = [
+    ...new Set([
+      ...(managed.workspaceIds ?? []),
+      ...listed.filter((w) => !named || names.has(w.name)).map((w) => w.id),
+    ]),
+  ].sort();
   const [perWorkspace, orgTokens] = await Promise.all([
     Promise.all(ids.map((workspaceId) => reader.listTokens({ workspaceId }))),
     reader.listTokens({ includeOnlyOrganizationTokens: true }).catch((err: unknown) => {

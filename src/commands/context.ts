@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { astroConfigFromEnv } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
-import { readActual } from '../astro/read-actual.ts';
+import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
@@ -50,14 +50,18 @@ export function connect(io: Io, organizationId: string, opts: { debug?: boolean 
   return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
 }
 
-/** The workspace IDs a manifest names directly: the fallback list when the org-wide token list is refused. */
-function manifestWorkspaceIds(desired: Desired): string[] {
-  return [...new Set(desired.deployments.flatMap((d) => (d.workspace.id ? [d.workspace.id] : [])))];
+/** The workspaces a manifest names: where tokens are listed when the org-wide token list is refused. */
+function manifestWorkspaces(desired: Desired): ReadActualOptions {
+  const refs = desired.deployments.map((d) => d.workspace);
+  return {
+    workspaceIds: [...new Set(refs.flatMap((w) => (w.id ? [w.id] : [])))],
+    workspaceNames: [...new Set(refs.flatMap((w) => (w.name ? [w.name] : [])))],
+  };
 }
 
 /** Read the live state with the read-only client and plan against it. */
 export async function planLive(io: Io, desired: Desired, reader: AstroReader): Promise<{ plan: Plan; actual: Actual }> {
-  const { actual, warnings } = await readActual(reader, { workspaceIds: manifestWorkspaceIds(desired) });
+  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
   say(
     io,
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +

@@ -85,6 +85,16 @@ describe('plan', () => {
     expect(r.stdout).toMatch(/4 to add, 1 to change, 2 to remove/);
   });
 
+  it('falls back to per-workspace token lists when the org-wide list is refused, for workspaces named in the manifest', async () => {
+    const { emulator, env } = await setup({ forbidOrganizationTokenList: true });
+    const r = await runCli(['plan', '-f', 'examples/small.yaml'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('tokens were listed per workspace instead (1 workspace)');
+    expect(r.stdout).toContain('Plan: 0 to add, 1 to change, 0 to remove.');
+    const tokenLists = emulator.log.filter((e) => e.path.endsWith('/tokens') && e.status === 200);
+    expect(tokenLists.map((e) => e.query.workspaceId)).toEqual(['clvdwt4z3000008l60ofb6347']);
+  });
+
   it('reports an ambiguous token name with every matching ID, and a missing one with the closest names', async () => {
     const { emulator, env } = await setup();
     const dir = tempDir();
