@@ -40,11 +40,6 @@ export function snapshotRoles(emulator: Emulator): RoleSnapshot {
   return new Map(emulator.state().tokens.map((t) => [t.id, (t.roles ?? []).map(entryKey).sort()]));
 }
 
-/** The DEPLOYMENT entry key a plan action owns for one token, whatever the role. */
-export function ownsEntry(r: ApiTokenRole, owned: Set<string>, tokenId: string): boolean {
-  return r.entityType === 'DEPLOYMENT' && owned.has(`${tokenId}|${r.entityId}`);
-}
-
 /**
  * Every entry of `before` that nothing was allowed to change: not a (token, deployment) DEPLOYMENT entry
  * in `owned`. Returns the entries that are missing from `after` (must be empty).
