@@ -62366,17 +62366,33 @@ function transportFailure(err, t) {
 }
 
 // src/astro/paginate.ts
+var MAX_RESTARTS = 3;
 async function readAllPages(transport, path, key, pageSize, query = {}) {
+  for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
+    const items = await readOnce(transport, path, key, pageSize, query);
+    if (items !== "changed") return items;
+  }
+  throw new AstroApiError({
+    message: `Astro API GET ${path}: the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`,
+    method: "GET",
+    path,
+    attempts: MAX_RESTARTS + 1
+  });
+}
+async function readOnce(transport, path, key, pageSize, query) {
   const items = [];
   let offset = 0;
+  let firstTotal;
   for (; ; ) {
     const { data } = await transport.request("GET", path, {
       query: { ...query, offset, limit: pageSize }
     });
     const page = Array.isArray(data[key]) ? data[key] : [];
+    const total = data["totalCount"];
+    if (offset === 0) firstTotal = total;
+    else if (typeof total === "number" && total !== firstTotal) return "changed";
     items.push(...page);
     offset += page.length;
-    const total = data["totalCount"];
     if (page.length === 0) break;
     if (typeof total === "number" && offset >= total) break;
   }

@@ -90,11 +90,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
     if (guards.violations.length > 0) throw new GuardError(guards.violations);
     for (const g of guards.overridden) say(io, `warning: guard overridden by --allow-unsafe: ${g}`);
 
-    if (plan.actions.length === 0) {
-      io.stdout.write('Nothing to apply.\n');
-      return 0;
-    }
-    if (!values['auto-approve']) {
+    if (plan.actions.length > 0 && !values['auto-approve']) {
       if (!io.stdin.isTTY) {
         throw new UsageError('refusing to apply without confirmation: no terminal to ask on. Pass --auto-approve.');
       }

@@ -151,6 +151,14 @@ describe('apply', () => {
     const again = await runCli(['plan', '-f', EXAMPLE_MANIFEST, '--detailed-exitcode'], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes');
+
+    // Applying again changes nothing, needs no confirmation, and still leaves a receipt.
+    const receiptFile = join(tempDir(), 'receipt.json');
+    const noop = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--receipt', receiptFile], { env });
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).toContain('Apply complete: nothing to do.');
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ status: 'nothing-to-do', tokens: [] });
+    expect(posts(emulator)).toHaveLength(6);
   });
 
   it('refuses without --auto-approve when there is no terminal, and writes nothing', async () => {
