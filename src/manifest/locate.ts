@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node, Pair } from 'yaml';
+import type { Alias, Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import type { SourceLocation } from './types.ts';
 
 export type PathSegment = string | number;
@@ -16,12 +16,23 @@ export class Locator {
   private readonly doc: Document.Parsed;
   private readonly lineCounter: LineCounter;
   private readonly text: string;
+  private readonly aliases: ReadonlyMap<Alias, Node | undefined> | undefined;
+  /** Each mapping's pairs by key, built on first use: a lookup per error must not scan a wide mapping. */
+  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair<unknown, unknown>>>();
 
-  constructor(file: string, doc: Document.Parsed, lineCounter: LineCounter, text: string) {
+  /** `aliases`: each alias's target, resolved once (see resolveAliases); without it aliases resolve one by one. */
+  constructor(
+    file: string,
+    doc: Document.Parsed,
+    lineCounter: LineCounter,
+    text: string,
+    aliases?: ReadonlyMap<Alias, Node | undefined>,
+  ) {
     this.file = file;
     this.doc = doc;
     this.lineCounter = lineCounter;
     this.text = text;
+    this.aliases = aliases;
   }
 
   at(offset: number): SourceLocation {
@@ -66,7 +77,7 @@ export class Locator {
       const node = this.resolve(found.node);
       let next: Found | undefined;
       if (isMap(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(segment));
+        const pair = this.pairs(node).get(String(segment));
         if (pair) next = { node: isNodeWithRange(pair.value) ? pair.value : null, pair };
       } else if (isSeq(node) && typeof segment === 'number') {
         const item = node.items[segment];
@@ -79,8 +90,23 @@ export class Locator {
   }
 
   private resolve(node: Node | null): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
-    return node;
+    if (!isAlias(node)) return node;
+    if (this.aliases?.has(node)) return this.aliases.get(node) ?? null;
+    return (node.resolve(this.doc) as Node | undefined) ?? null;
+  }
+
+  /** The first pair for each key, as a scan from the start would find it. */
+  private pairs(map: YAMLMap): Map<string, Pair<unknown, unknown>> {
+    let index = this.keyIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        if (key !== undefined && !index.has(key)) index.set(key, pair);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index;
   }
 
   private start(node: Node | null): SourceLocation {

@@ -1,5 +1,5 @@
-import { CST, Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, visit } from 'yaml';
-import type { Document, YAMLError } from 'yaml';
+import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { Alias, Document, Node, YAMLError } from 'yaml';
 import type { Diagnostic } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
 import { Locator } from './locate.ts';
@@ -36,9 +36,17 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
   const cstTooDeep = cstDepthExceeded(tokens);
   if (cstTooDeep !== undefined) return tooDeep(cstTooDeep);
 
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
-  const docs = Array.from(composer.compose(tokens));
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  // Duplicate keys are found by keyProblems in one pass (yaml's uniqueKeys check is quadratic).
+  // logLevel 'error': a key yaml must stringify is reported as a diagnostic, not as a process warning.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  // Only the first two non-empty documents matter (a second one is an error): compose no further.
+  const docs: Document.Parsed[] = [];
+  const nonEmpty: Document.Parsed[] = [];
+  for (const doc of composer.compose(tokens)) {
+    docs.push(doc);
+    if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
+    if (nonEmpty.length === 2) break;
+  }
   const first = nonEmpty[0];
   if (first === undefined) {
     return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
@@ -70,26 +78,35 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
       `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found}`));
     return { errors, warnings };
   }
-  const aliasErrors = unresolvedAliases(first, diag);
+  const aliases = resolveAliases(first);
+  const aliasErrors = unresolvedAliases(aliases, diag);
   if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
+  // More aliases than the cap would make toJS throw anyway, after resolving each one by a walk of the document.
+  const firstAliasAt = aliases.keys().next().value?.range?.[0] ?? 0;
+  if (aliases.size > MAX_ALIAS_COUNT) {
+    errors.push(diag(firstAliasAt, tooManyAliases));
+    return { errors, warnings };
+  }
   let data: unknown;
   try {
     data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     // The yaml package throws a ReferenceError when aliases expand too much ("billion laughs").
-    const at = firstAlias(first) ?? 0;
+    const at = firstAliasAt;
     const why = e instanceof Error && /alias/i.test(e.message)
-      ? `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`
+      ? tooManyAliases
       : 'this YAML cannot be converted to data';
     errors.push(diag(at, why));
     return { errors, warnings };
   }
   return {
-    parsed: { data: data as Record<string, unknown>, locator: new Locator(file, first, lineCounter, text) },
+    parsed: { data: data as Record<string, unknown>, locator: new Locator(file, first, lineCounter, text, aliases) },
     errors,
     warnings,
   };
 }
+
+const tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
 
 function yamlMessage(e: YAMLError): string {
   if (e.code === 'TAB_AS_INDENT') return 'tab used for indentation: indent with spaces';
@@ -170,25 +187,31 @@ function keyProblems(
   return { duplicates, invalid };
 }
 
-function unresolvedAliases(doc: Document.Parsed, diag: (offset: number, message: string) => Diagnostic): Diagnostic[] {
-  const out: Diagnostic[] = [];
+/**
+ * Each alias (in document order) → the node it stands for: the last node anchored with its name before it,
+ * as yaml's Alias.resolve finds it, but in one walk instead of one walk per alias.
+ */
+export function resolveAliases(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const out = new Map<Alias, Node | undefined>();
   visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) === undefined) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+    Node(_, node) {
+      if (isAlias(node)) out.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
     },
   });
   return out;
 }
 
-function firstAlias(doc: Document.Parsed): number | undefined {
-  let at: number | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      at = alias.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return at;
+function unresolvedAliases(
+  aliases: Map<Alias, Node | undefined>,
+  diag: (offset: number, message: string) => Diagnostic,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [alias, target] of aliases) {
+    if (target === undefined) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+  }
+  return out;
 }
 
 /** Position by scanning the text: used before the parser has filled its LineCounter. */
