@@ -31,10 +31,13 @@ export function validateSchema(data: unknown, locator: Locator): Diagnostic[] {
   const errors = validate.errors ?? [];
   // An "exactly one of" (oneOf of single `required`s) gets one message; drop its branches' own errors.
   // Only for mappings: on any other value the `required` branches pass vacuously, and a type error says it all.
-  const pairs = errors.filter((e) => e.keyword === 'oneOf' && alternatives(e) !== undefined);
-  const isVacuous = (e: ErrorObject) => pairs.includes(e) && !isMapping(e.data);
+  // Indexed by instancePath: a file can have thousands of errors, and each is checked against the pairs.
+  const pairs = new Set(errors.filter((e) => e.keyword === 'oneOf' && alternatives(e) !== undefined));
+  const pairsAt = new Map<string, ErrorObject[]>();
+  for (const p of pairs) pairsAt.set(p.instancePath, [...(pairsAt.get(p.instancePath) ?? []), p]);
+  const isVacuous = (e: ErrorObject) => pairs.has(e) && !isMapping(e.data);
   const isBranchOfPair = (e: ErrorObject) =>
-    pairs.some((p) => p !== e && p.instancePath === e.instancePath && e.schemaPath.startsWith(`${p.schemaPath}/`));
+    (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
   const out: Diagnostic[] = [];
   for (const e of errors) {
     if (isBranchOfPair(e) || isVacuous(e)) continue;
