@@ -18,11 +18,13 @@ Options:
       --workspace NAME|ID    export only these workspaces (repeatable; default all)
       --organization-id ID   default $ASTRO_ORGANIZATION_ID
   -o, --out FILE             write to FILE instead of stdout (refuses to overwrite an existing file)
+      --debug                print each API request (the token is never printed) to stderr
   -h, --help                 show this help`,
   options: {
     workspace: { type: 'string', multiple: true },
     'organization-id': { type: 'string' },
     out: { type: 'string', short: 'o' },
+    debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -33,7 +35,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']));
+  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);

@@ -18,6 +18,7 @@ Options:
       --organization-id ID   default $ASTRO_ORGANIZATION_ID
       --all-scopes           show organization and deployment tokens too
       --format FORMAT        table (default) or json
+      --debug                print each API request (the token is never printed) to stderr
   -h, --help                 show this help`,
   options: {
     'deployment-id': { type: 'string' },
@@ -25,6 +26,7 @@ Options:
     'organization-id': { type: 'string' },
     'all-scopes': { type: 'boolean' },
     format: { type: 'string' },
+    debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -60,7 +62,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
 
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']));
+  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
   try {
     const [deployment] = await conn.reader.listDeployments({ deploymentIds: [deploymentId] });
     if (!deployment || deployment.id !== deploymentId) throw new UsageError(`deployment ${deploymentId} not found`);
