@@ -1,8 +1,9 @@
-import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, Node, YAMLError } from 'yaml';
 import type { Diagnostic } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
 import { Locator } from './locate.ts';
+import { readDocuments } from './read-documents.ts';
 
 // YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
 
@@ -29,24 +30,9 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     warnings: [],
   });
 
-  // The yaml composer recurses per nesting level: measure depth on the lexer and the CST first.
-  const flowTooDeep = flowDepthExceeded(text);
-  if (flowTooDeep !== undefined) return tooDeep(flowTooDeep);
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-  const cstTooDeep = cstDepthExceeded(tokens);
-  if (cstTooDeep !== undefined) return tooDeep(cstTooDeep);
-
-  // Duplicate keys are found by keyProblems in one pass (yaml's uniqueKeys check is quadratic).
-  // logLevel 'error': a key yaml must stringify is reported as a diagnostic, not as a process warning.
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
-  // Only the first two non-empty documents matter (a second one is an error): compose no further.
-  const docs: Document.Parsed[] = [];
-  const nonEmpty: Document.Parsed[] = [];
-  for (const doc of composer.compose(tokens)) {
-    docs.push(doc);
-    if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
-    if (nonEmpty.length === 2) break;
-  }
+  const read = readDocuments(text, lineCounter);
+  if ('tooDeepAt' in read) return tooDeep(read.tooDeepAt);
+  const { docs, nonEmpty, starts } = read;
   const first = nonEmpty[0];
   if (first === undefined) {
     return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
@@ -55,15 +41,13 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
   const warnings: Diagnostic[] = [];
   const second = nonEmpty[1];
   if (second !== undefined) {
-    errors.push(diag(documentStart(tokens, docs.indexOf(second)) ?? second.range[0],
+    errors.push(diag(starts[docs.indexOf(second)] ?? second.range[0],
       'only one YAML document per file: move this one to a file of its own'));
   }
   // After a tab in the indentation, yaml's further errors are consequences of it: report only the tabs.
   const tabs = first.errors.filter((e) => e.code === 'TAB_AS_INDENT');
-  for (const e of tabs.length > 0 ? tabs : first.errors) {
-    if (e.code === 'DUPLICATE_KEY') continue; // reported below, with the first occurrence
-    errors.push(diag(e.pos[0], yamlMessage(e)));
-  }
+  // (yaml does not check duplicate keys here: keyProblems reports them, with the first occurrence.)
+  for (const e of tabs.length > 0 ? tabs : first.errors) errors.push(diag(e.pos[0], yamlMessage(e)));
   for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split('\n')[0] ?? w.message));
   // Syntax errors and odd keys leave a structure not worth checking further; duplicate keys do not.
   if (errors.length > 0) return { errors, warnings };
@@ -112,45 +96,6 @@ function yamlMessage(e: YAMLError): string {
   if (e.code === 'TAB_AS_INDENT') return 'tab used for indentation: indent with spaces';
   const first = e.message.split('\n')[0] ?? e.message;
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
-}
-
-/** Offset of the first flow bracket nested deeper than MAX_DEPTH (the lexer is iterative and cheap). */
-function flowDepthExceeded(text: string): number | undefined {
-  let depth = 0;
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
-    if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      if (++depth > MAX_DEPTH) return offset;
-    } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
-      depth = Math.max(0, depth - 1);
-    }
-    // Control tokens (document, scalar, flow-error markers) take no room in the source.
-    if (token !== CST.DOCUMENT && token !== CST.SCALAR && token !== CST.FLOW_END) offset += token.length;
-  }
-  return undefined;
-}
-
-/** Offset of the first CST collection nested deeper than MAX_DEPTH; iterative, so deep input cannot overflow. */
-function cstDepthExceeded(tokens: CST.Token[]): number | undefined {
-  const stack: [CST.Token, number][] = [];
-  for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 1]);
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop() as [CST.Token, number];
-    if (!CST.isCollection(token)) continue;
-    if (depth > MAX_DEPTH) return token.offset;
-    for (const item of token.items) {
-      if (item.key) stack.push([item.key, depth + 1]);
-      if (item.value) stack.push([item.value, depth + 1]);
-    }
-  }
-  return undefined;
-}
-
-/** The offset of the n-th document's first token (its `---` when it has one). */
-function documentStart(tokens: CST.Token[], n: number): number | undefined {
-  const doc = tokens.filter((t) => t.type === 'document')[n];
-  return doc?.offset;
 }
 
 /** Duplicate keys, and keys that are not plain names (a list, a mapping, nothing) which no manifest uses. */
