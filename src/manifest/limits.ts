@@ -8,3 +8,5 @@ export const MAX_DEPTH = 64;
 export const MAX_ALIAS_COUNT = 100;
 /** At most this many control-character diagnostics per file. */
 export const MAX_CONTROL_CHAR_REPORTS = 10;
+/** At most this many errors (and as many warnings) per file, then one line saying how many more there are. */
+export const MAX_DIAGNOSTICS_PER_FILE = 50;

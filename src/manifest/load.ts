@@ -8,7 +8,7 @@ import { parseYaml } from './parse-yaml.ts';
 import { validateSchema } from './schema-validate.ts';
 import { checkSemantics } from './semantic-checks.ts';
 import { normalize } from './normalize.ts';
-import { MAX_FILE_BYTES } from './limits.ts';
+import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
 
 // Manifest files → Desired, or every problem found in them. Never throws for problems in the files.
 
@@ -48,7 +48,10 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   errors.push(...semantic.errors);
   warnings.push(...semantic.warnings);
   const order = new Map(sources.map((s, i) => [s.file, i] as const));
-  const result: LoadResult = { errors: sortDiagnostics(errors, order), warnings: sortDiagnostics(warnings, order) };
+  const result: LoadResult = {
+    errors: capPerFile(sortDiagnostics(errors, order), 'problems'),
+    warnings: capPerFile(sortDiagnostics(warnings, order), 'warnings'),
+  };
   if (errors.length === 0) result.desired = normalize(valid);
   return result;
 }
@@ -82,6 +85,39 @@ function readProblem(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
   return typeof code === 'string' ? code : 'unknown error';
+}
+
+/**
+ * Keeps the first MAX_DIAGNOSTICS_PER_FILE of each file's (sorted) diagnostics, then one saying how many
+ * more there are, placed at the first one not shown: thousands of lines would bury the first problems.
+ */
+function capPerFile(sorted: Diagnostic[], noun: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const flush = (hidden: Diagnostic[]) => {
+    const at = hidden[0];
+    if (at !== undefined) {
+      out.push({ file: at.file, line: at.line, col: at.col, message: `… ${hidden.length} more ${noun} in this file not shown` });
+    }
+  };
+  let file: string | undefined;
+  let shown = 0;
+  let hidden: Diagnostic[] = [];
+  for (const d of sorted) {
+    if (d.file !== file) {
+      flush(hidden);
+      file = d.file;
+      shown = 0;
+      hidden = [];
+    }
+    if (shown < MAX_DIAGNOSTICS_PER_FILE) {
+      out.push(d);
+      shown++;
+    } else {
+      hidden.push(d);
+    }
+  }
+  flush(hidden);
+  return out;
 }
 
 /** By file (in the order given), then line, then column. */

@@ -3,8 +3,8 @@ import type { Document, LineCounter } from 'yaml';
 import { MAX_DEPTH } from './limits.ts';
 
 // YAML text → its first documents, lexed, parsed and composed in one streaming pass that stops early:
-// at nesting deeper than MAX_DEPTH (the yaml composer recurses per level), and once two non-empty
-// documents are composed (a manifest has one; a second is an error, whatever follows it).
+// at nesting deeper than MAX_DEPTH (the yaml composer recurses per level), and at the second document
+// (a manifest has one; a second is an error, whatever follows it, which is not read).
 
 export type ReadDocuments =
   | { tooDeepAt: number }
@@ -27,7 +27,7 @@ export function readDocuments(text: string, lineCounter: LineCounter): ReadDocum
   const nonEmpty: Document.Parsed[] = [];
   const starts: number[] = [];
 
-  /** Feeds CST tokens to the composer; the offset of a too-deep collection, or true once two documents count. */
+  /** Feeds CST tokens to the composer; the offset of a too-deep collection, or true when done reading. */
   const compose = (tokens: Iterable<CST.Token>, end: boolean): number | boolean => {
     const take = (composed: Iterable<Document.Parsed>): boolean => {
       for (const doc of composed) {
@@ -44,6 +44,8 @@ export function readDocuments(text: string, lineCounter: LineCounter): ReadDocum
         starts.push(token.offset);
       }
       if (take(composer.next(token))) return true;
+      // The composer holds a document back until the next one starts: flush the second one now.
+      if (starts.length === 2) return take(composer.end()) || nonEmpty.length === 2;
     }
     return end && take(composer.end());
   };

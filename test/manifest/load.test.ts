@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifestFiles, loadManifestSources } from '../../src/manifest/load.ts';
-import { MAX_DEPTH, MAX_FILE_BYTES } from '../../src/manifest/limits.ts';
+import { MAX_DEPTH, MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from '../../src/manifest/limits.ts';
 
 const ORG = 'clx42kkcm01fo01o06agtmshg';
 const valid = `version: 1
@@ -81,6 +81,38 @@ describe('loadManifestSources', () => {
       { file: 'a.yaml', text: 'just text' },
     ]);
     expect(r.errors.map((e) => `${e.file}:${e.line}:${e.col}`)).toEqual(['z.yaml:2:1', 'z.yaml:10:19', 'a.yaml:1:1']);
+  });
+
+  it('shows at most MAX_DIAGNOSTICS_PER_FILE problems per file, then how many more there are', () => {
+    const extra = (n: number) => Array.from({ length: n }, (_, i) => `extra${i}: ${i}`).join('\n') + '\n';
+    const r = loadManifestSources([
+      { file: 'wide.yaml', text: valid + extra(MAX_DIAGNOSTICS_PER_FILE + 10) },
+      { file: 'few.yaml', text: valid.replace('deployment: prod', 'deployment: dev') + extra(3) },
+    ]);
+    const wide = r.errors.filter((e) => e.file === 'wide.yaml');
+    expect(wide).toHaveLength(MAX_DIAGNOSTICS_PER_FILE + 1);
+    expect(wide[0]).toEqual({ file: 'wide.yaml', line: 10, col: 1, message: expect.stringContaining('unknown key "extra0"') });
+    expect(wide.at(-2)?.message).toContain(`unknown key "extra${MAX_DIAGNOSTICS_PER_FILE - 1}"`);
+    // Placed where the first hidden problem stands, so it sorts last.
+    expect(wide.at(-1)).toEqual({ file: 'wide.yaml', line: 10 + MAX_DIAGNOSTICS_PER_FILE, col: 1, message: '… 10 more problems in this file not shown' });
+    expect(r.errors.filter((e) => e.file === 'few.yaml').map((e) => e.line)).toEqual([10, 11, 12]);
+  });
+
+  it('keeps the cap for 50,000 unknown keys, each shown at its own line', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `extra${i}: ${i}`).join('\n') + '\n';
+    const r = loadManifestSources([{ file: 'm.yaml', text: valid + keys }]);
+    expect(r.errors.map((e) => e.line)).toEqual(Array.from({ length: MAX_DIAGNOSTICS_PER_FILE + 1 }, (_, i) => 10 + i));
+    expect(r.errors.at(-1)?.message).toBe(`… ${50_000 - MAX_DIAGNOSTICS_PER_FILE} more problems in this file not shown`);
+  });
+
+  it('caps warnings per file the same way', () => {
+    const deployment = (i: number) => `      - deployment: d${i}\n`;
+    const text = `version: 1\norganizationId: ${ORG}\nworkspaces:\n  - workspace: W\n    deployments:\n` +
+      Array.from({ length: MAX_DIAGNOSTICS_PER_FILE + 2 }, (_, i) => deployment(i)).join('');
+    const r = loadManifestSources([{ file: 'm.yaml', text }]);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toHaveLength(MAX_DIAGNOSTICS_PER_FILE + 1);
+    expect(r.warnings.at(-1)).toEqual({ file: 'm.yaml', line: 6 + MAX_DIAGNOSTICS_PER_FILE, col: 9, message: '… 2 more warnings in this file not shown' });
   });
 
   it('needs at least one file', () => {
