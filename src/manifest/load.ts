@@ -8,6 +8,7 @@ import { parseYaml } from './parse-yaml.ts';
 import { validateSchema } from './schema-validate.ts';
 import { checkSemantics } from './semantic-checks.ts';
 import { normalize } from './normalize.ts';
+import { append } from './append.ts';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
 
 // Manifest files → Desired, or every problem found in them. Never throws for problems in the files.
@@ -29,24 +30,24 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   for (const { file, text } of sources) {
     const decoded = decodeSource(file, text);
     if (!decoded.ok) {
-      errors.push(...decoded.errors);
+      append(errors, decoded.errors);
       continue;
     }
     const parsed = parseYaml(file, decoded.text);
-    errors.push(...parsed.errors);
-    warnings.push(...parsed.warnings);
+    append(errors, parsed.errors);
+    append(warnings, parsed.warnings);
     if (!parsed.parsed) continue;
     const { data, locator } = parsed.parsed;
     const schemaErrors = validateSchema(data, locator);
-    errors.push(...schemaErrors);
+    append(errors, schemaErrors);
     checked.push({ data, locator });
     if (schemaErrors.length === 0 && parsed.errors.length === 0) {
       valid.push({ file, data: data as unknown as RawManifest, locator });
     }
   }
   const semantic = checkSemantics(checked);
-  errors.push(...semantic.errors);
-  warnings.push(...semantic.warnings);
+  append(errors, semantic.errors);
+  append(warnings, semantic.warnings);
   const order = new Map(sources.map((s, i) => [s.file, i] as const));
   const result: LoadResult = {
     errors: capPerFile(sortDiagnostics(errors, order), 'problems'),
@@ -91,7 +92,7 @@ function readProblem(e: unknown): string {
  * Keeps the first MAX_DIAGNOSTICS_PER_FILE of each file's (sorted) diagnostics, then one saying how many
  * more there are, placed at the first one not shown: thousands of lines would bury the first problems.
  */
-function capPerFile(sorted: Diagnostic[], noun: string): Diagnostic[] {
+function capPerFile(sorted: readonly Diagnostic[], noun: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const flush = (hidden: Diagnostic[]) => {
     const at = hidden[0];
@@ -110,7 +111,8 @@ function capPerFile(sorted: Diagnostic[], noun: string): Diagnostic[] {
       hidden = [];
     }
     if (shown < MAX_DIAGNOSTICS_PER_FILE) {
-      out.push(d);
+      // A plain copy: some messages are worked out on first read (see schema-validate.ts).
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message });
       shown++;
     } else {
       hidden.push(d);

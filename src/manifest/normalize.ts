@@ -2,6 +2,7 @@ import type { Desired, DesiredBinding, DesiredDeployment, Reference } from './ty
 import type { Locator, PathSegment } from './locate.ts';
 import type { RawBinding, RawManifest } from './raw.ts';
 import { TOKEN_LISTS } from './raw.ts';
+import { append } from './append.ts';
 import { manifestDigest } from './digest.ts';
 
 // Validated files → Desired. Pure: plain data in, plain data out.
@@ -20,8 +21,8 @@ export function normalize(files: readonly ValidFile[]): Desired {
   const protect: string[] = [];
   const deployments: DesiredDeployment[] = [];
   for (const { data, locator } of files) {
-    ignore.push(...(data.ignore ?? []));
-    protect.push(...(data.protect ?? []));
+    append(ignore, data.ignore ?? []);
+    append(protect, data.protect ?? []);
     data.workspaces.forEach((ws, w) => {
       const wsPath: PathSegment[] = ['workspaces', w];
       const workspace = reference(ws, 'workspace', wsPath, locator);

@@ -2,6 +2,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, Node, YAMLError } from 'yaml';
 import type { Diagnostic } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
+import { append } from './append.ts';
 import { Locator } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
 
@@ -53,7 +54,7 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
   if (errors.length > 0) return { errors, warnings };
   const keys = keyProblems(first, diag, lineCounter);
   if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
-  errors.push(...keys.duplicates);
+  append(errors, keys.duplicates);
 
   const root = first.contents;
   if (!isMap(root)) {

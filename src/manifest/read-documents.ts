@@ -27,16 +27,16 @@ export function readDocuments(text: string, lineCounter: LineCounter): ReadDocum
   const nonEmpty: Document.Parsed[] = [];
   const starts: number[] = [];
 
+  const take = (composed: Iterable<Document.Parsed>): boolean => {
+    for (const doc of composed) {
+      docs.push(doc);
+      if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
+      if (nonEmpty.length === 2) return true;
+    }
+    return false;
+  };
   /** Feeds CST tokens to the composer; the offset of a too-deep collection, or true when done reading. */
   const compose = (tokens: Iterable<CST.Token>, end: boolean): number | boolean => {
-    const take = (composed: Iterable<Document.Parsed>): boolean => {
-      for (const doc of composed) {
-        docs.push(doc);
-        if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
-        if (nonEmpty.length === 2) return true;
-      }
-      return false;
-    };
     for (const token of tokens) {
       if (token.type === 'document') {
         const deep = cstDepthExceeded(token);

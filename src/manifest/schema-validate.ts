@@ -43,20 +43,51 @@ export function validateSchema(data: unknown, locator: Locator): Diagnostic[] {
     if (isBranchOfPair(e) || isVacuous(e)) continue;
     const path = segments(e.instancePath);
     const { at, message } = describe(e, path, locator);
-    out.push({ ...at, message });
+    out.push(new DeferredDiagnostic(at, message));
   }
   return out;
 }
 
-function describe(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: string } {
+/**
+ * A diagnostic whose message is worked out when first read. The loader shows a file's first 50 problems
+ * only: with 50,000 unknown keys, the "did you mean" edit distances of the hidden ones cost most of the time.
+ * (A class, not an object literal with a getter: thousands are made; the loader hands out plain copies.)
+ */
+class DeferredDiagnostic implements Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  #describe: (() => string) | undefined;
+  #message = '';
+
+  constructor(at: SourceLocation, describe: () => string) {
+    this.file = at.file;
+    this.line = at.line;
+    this.col = at.col;
+    this.#describe = describe;
+  }
+
+  get message(): string {
+    if (this.#describe !== undefined) {
+      this.#message = this.#describe();
+      this.#describe = undefined;
+    }
+    return this.#message;
+  }
+}
+
+function describe(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: () => string } {
+  const { at, message } = describeNow(e, path, loc);
+  return { at, message: typeof message === 'string' ? () => message : message };
+}
+
+function describeNow(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: string | (() => string) } {
   const name = subject(path);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const guess = closest(key, allowed);
-      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(', ')}`;
-      return { at: loc.key([...path, key]), message: `unknown key "${key}"${hint}` };
+      return { at: loc.key([...path, key]), message: () => unknownKey(key, allowed) };
     }
     case 'required':
       return { at: loc.entry(path), message: `"${String(e.params.missingProperty)}" is required` };
@@ -88,6 +119,15 @@ function describe(e: ErrorObject, path: PathSegment[], loc: Locator): { at: Sour
   return { at: loc.value(path), message: `${name} ${e.message ?? 'is invalid'}` };
 }
 
+function unknownKey(key: string, allowed: string[]): string {
+  // closest() accepts at most 3 edits, and a length difference of d needs d edits: skip hopeless candidates
+  // (a 3 MB key would otherwise cost seconds of edit distance).
+  const length = key.toLowerCase().length;
+  const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
+  const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(', ')}`;
+  return `unknown key "${key}"${hint}`;
+}
+
 /** For a oneOf of `{required: [x]}` branches: the alternative key names. */
 function alternatives(e: ErrorObject): string[] | undefined {
   if (!Array.isArray(e.schema)) return undefined;
@@ -104,7 +144,7 @@ function alternatives(e: ErrorObject): string[] | undefined {
 function segments(pointer: string): PathSegment[] {
   if (pointer === '') return [];
   return pointer.slice(1).split('/').map((s) => {
-    const raw = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    const raw = s.includes('~') ? s.replace(/~1/g, '/').replace(/~0/g, '~') : s;
     return /^\d+$/.test(raw) ? Number(raw) : raw;
   });
 }

@@ -105,6 +105,16 @@ describe('loadManifestSources', () => {
     expect(r.errors.at(-1)?.message).toBe(`… ${50_000 - MAX_DIAGNOSTICS_PER_FILE} more problems in this file not shown`);
   });
 
+  // Spreading that many diagnostics into push() as arguments overflowed the stack.
+  it('reports 150,000 problems in one file without overflowing the stack', { timeout: 60_000 }, () => {
+    const text = `${valid}extra: {${'a: 1, '.repeat(150_000)}}\n`;
+    const r = loadManifestSources([{ file: 'm.yaml', text }]);
+    expect(r.errors).toHaveLength(MAX_DIAGNOSTICS_PER_FILE + 1);
+    expect(r.errors[0]?.message).toContain('unknown key "extra"'); // 1 problem, then 149,999 duplicates
+    expect(r.errors[1]?.message).toBe('duplicate key "a" (first at line 10)');
+    expect(r.errors.at(-1)?.message).toBe(`… ${150_000 - MAX_DIAGNOSTICS_PER_FILE} more problems in this file not shown`);
+  });
+
   it('caps warnings per file the same way', () => {
     const deployment = (i: number) => `      - deployment: d${i}\n`;
     const text = `version: 1\norganizationId: ${ORG}\nworkspaces:\n  - workspace: W\n    deployments:\n` +
