@@ -8,11 +8,7 @@ import { allInputs, materialize } from './corpus.ts';
 // a write. Offline-broken files fail `validate` and reach no API at all; files whose names do not resolve
 // pass `validate` and fail `plan`/`apply` after reading only.
 
-// Inputs that validate correctly but take minutes (quadratic in the loader; see the helper report).
-// They stay in bench/bad-input.ts, which measures them; the test suite would blow its time budget.
-const TOO_SLOW_FOR_CI = new Set(['generated/wide-alias-fanout.yaml', 'generated/many-keys.yaml']);
-
-const inputs = allInputs().filter((i) => !TOO_SLOW_FOR_CI.has(i.name));
+const inputs = allInputs();
 const dir = tempDir();
 const paths = materialize(dir, inputs);
 const pathOf = (name: string): string => paths.get(name)!;
