@@ -8,6 +8,7 @@ import { planCommand } from './commands/plan.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runEmulatorCommand } from './emulator/command.ts';
 import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError } from './errors.ts';
+import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
 import { VERSION } from './version.ts';
 
@@ -60,11 +61,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** Problems in all, counting those a file's cap left out ("… N more problems in this file not shown"). */
+function problemCount(diagnostics: readonly Diagnostic[]): number {
+  let n = 0;
+  for (const d of diagnostics) {
+    const hidden = /^… (\d+) more problems? in this file not shown$/.exec(d.message);
+    n += hidden ? Number(hidden[1]) : 1;
+  }
+  return n;
+}
+
 function report(io: Io, err: unknown): number {
   const write = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
   if (err instanceof ManifestError) {
     write(err.message);
-    write(`${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} found; nothing was sent to the API.`);
+    const n = problemCount(err.diagnostics);
+    write(`${n} problem${n === 1 ? '' : 's'} found; nothing was sent to the API.`);
     return 1;
   }
   if (err instanceof GuardError) {

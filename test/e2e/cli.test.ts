@@ -292,6 +292,16 @@ describe('usage', () => {
     expect(r.stderr).toContain(`${file}:5:5:`);
   });
 
+  it('counts every problem, also those a long list leaves unshown', async () => {
+    const file = join(tempDir(), 'many.yaml');
+    const keys = Array.from({ length: 120 }, (_, i) => `        k${i}: 1\n`).join('');
+    writeFileSync(file, `version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces:\n  - workspace: x\n    deployments:\n      - deployment: y\n${keys}`);
+    const r = await runCli(['validate', '-f', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('more problems in this file not shown');
+    expect(r.stderr).toContain('120 problems found; nothing was sent to the API.');
+  });
+
   it('plan without ASTRO_API_TOKEN says which variable is missing', async () => {
     const r = await runCli(['plan', '-f', EXAMPLE_MANIFEST]);
     expect(r.code).toBe(1);
