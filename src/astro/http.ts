@@ -90,6 +90,8 @@ export class Transport {
       authorization: `Bearer ${this.opts.token}`,
       'user-agent': this.opts.userAgent,
       accept: 'application/json',
+      // Pins the API's minor version, so a new default cannot change answers under a saved plan.
+      'x-api-version': '1.0',
     };
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -58,7 +58,7 @@ const token = { id: 'ctok', name: 'n', description: '', shortToken: 's', scope: 
   startAt: '2026-01-01T00:00:00Z', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
 
 describe('transport', () => {
-  it('sends the bearer token, a User-Agent naming astro-access and its version, under the base path', async () => {
+  it('sends the bearer token, a User-Agent naming astro-access and its version, the API version, under the base path', async () => {
     const seen: IncomingMessage[] = [];
     const url = await serve((req, res) => {
       seen.push(req);
@@ -70,6 +70,7 @@ describe('transport', () => {
     expect(seen[0]?.url).toBe(`/v1/organizations/${ORG}/tokens/ctok`);
     expect(seen[0]?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
     expect(seen[0]?.headers['user-agent']).toBe(`astro-access/${VERSION}`);
+    expect(seen[0]?.headers['x-api-version']).toBe('1.0');
   });
 
   it('times out a hung server with a clear error that counts the attempts', async () => {
