@@ -1,17 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Diagnostic, LoadResult } from './types.ts';
 import type { RawManifest } from './raw.ts';
-import type { ValidFile } from './normalize.ts';
-import type { CheckedFile } from './semantic-checks.ts';
+import type { NormalizedFile } from './normalize.ts';
 import { decodeSource } from './decode.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { validateSchema } from './schema-validate.ts';
-import { checkSemantics } from './semantic-checks.ts';
-import { normalize } from './normalize.ts';
+import { SemanticChecks } from './semantic-checks.ts';
+import { combine, normalizeFile } from './normalize.ts';
 import { append } from './append.ts';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
 
 // Manifest files → Desired, or every problem found in them. Never throws for problems in the files.
+// One file at a time: each is parsed, checked and normalized before the next is read, and only plain
+// data with positions is kept (a large file's YAML document weighs far more than what it means).
 
 export interface ManifestSource {
   file: string;
@@ -25,8 +26,8 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   if (sources.length === 0) {
     return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings };
   }
-  const checked: CheckedFile[] = [];
-  const valid: ValidFile[] = [];
+  const semantics = new SemanticChecks();
+  const normalized: NormalizedFile[] = [];
   for (const { file, text } of sources) {
     const decoded = decodeSource(file, text);
     if (!decoded.ok) {
@@ -38,22 +39,19 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
     append(warnings, parsed.warnings);
     if (!parsed.parsed) continue;
     const { data, locator } = parsed.parsed;
-    const schemaErrors = validateSchema(data, locator);
-    append(errors, schemaErrors);
-    checked.push({ data, locator });
-    if (schemaErrors.length === 0 && parsed.errors.length === 0) {
-      valid.push({ file, data: data as unknown as RawManifest, locator });
-    }
+    append(errors, validateSchema(data, locator));
+    const semantic = semantics.check(data, locator);
+    append(errors, semantic.errors);
+    append(warnings, semantic.warnings);
+    // Once anything is wrong there will be no Desired: normalizing further files would be wasted.
+    if (errors.length === 0) normalized.push(normalizeFile({ file, data: data as unknown as RawManifest, locator }));
   }
-  const semantic = checkSemantics(checked);
-  append(errors, semantic.errors);
-  append(warnings, semantic.warnings);
   const order = new Map(sources.map((s, i) => [s.file, i] as const));
   const result: LoadResult = {
     errors: capPerFile(sortDiagnostics(errors, order), 'problems'),
     warnings: capPerFile(sortDiagnostics(warnings, order), 'warnings'),
   };
-  if (errors.length === 0) result.desired = normalize(valid);
+  if (errors.length === 0) result.desired = combine(normalized);
   return result;
 }
 

@@ -5,7 +5,8 @@ import { TOKEN_LISTS } from './raw.ts';
 import { append } from './append.ts';
 import { manifestDigest } from './digest.ts';
 
-// Validated files → Desired. Pure: plain data in, plain data out.
+// Validated files → Desired. Pure: plain data in, plain data out. Each file is normalized as soon as it is
+// loaded (normalizeFile), so its YAML document can go before the next file is read; combine joins them.
 
 export interface ValidFile {
   file: string;
@@ -13,40 +14,56 @@ export interface ValidFile {
   locator: Locator;
 }
 
-/** Expects at least one file, each schema-valid, with no semantic errors across them. */
-export function normalize(files: readonly ValidFile[]): Desired {
+/** One file's part of the Desired: plain data with positions, nothing of its YAML document. */
+export interface NormalizedFile {
+  file: string;
+  organizationId: string;
+  ignore: readonly string[];
+  protect: readonly string[];
+  deployments: DesiredDeployment[];
+}
+
+/** Expects a schema-valid file. */
+export function normalizeFile({ file, data, locator }: ValidFile): NormalizedFile {
+  const deployments: DesiredDeployment[] = [];
+  data.workspaces.forEach((ws, w) => {
+    const wsPath: PathSegment[] = ['workspaces', w];
+    const workspace = reference(ws, 'workspace', wsPath, locator);
+    ws.deployments.forEach((dep, d) => {
+      const path: PathSegment[] = [...wsPath, 'deployments', d];
+      const desired: DesiredDeployment = {
+        workspace,
+        deployment: reference(dep, 'deployment', path, locator),
+        prune: dep.prune ?? ws.prune ?? data.prune ?? true,
+        at: locator.entry(path),
+      };
+      for (const [key, kind] of TOKEN_LISTS) {
+        const list = dep[key];
+        if (list === undefined) continue;
+        const bindings = list.map((b, t) => binding(b, [...path, key, t], locator));
+        if (kind === 'workspace') desired.workspaceTokens = bindings;
+        else desired.organizationTokens = bindings;
+      }
+      deployments.push(desired);
+    });
+  });
+  return { file, organizationId: data.organizationId, ignore: data.ignore ?? [], protect: data.protect ?? [], deployments };
+}
+
+/** Expects at least one file, with no semantic errors across them. */
+export function combine(files: readonly NormalizedFile[]): Desired {
   const first = files[0];
-  if (first === undefined) throw new Error('normalize needs at least one manifest file');
+  if (first === undefined) throw new Error('combine needs at least one manifest file');
   const ignore: string[] = [];
   const protect: string[] = [];
   const deployments: DesiredDeployment[] = [];
-  for (const { data, locator } of files) {
-    append(ignore, data.ignore ?? []);
-    append(protect, data.protect ?? []);
-    data.workspaces.forEach((ws, w) => {
-      const wsPath: PathSegment[] = ['workspaces', w];
-      const workspace = reference(ws, 'workspace', wsPath, locator);
-      ws.deployments.forEach((dep, d) => {
-        const path: PathSegment[] = [...wsPath, 'deployments', d];
-        const desired: DesiredDeployment = {
-          workspace,
-          deployment: reference(dep, 'deployment', path, locator),
-          prune: dep.prune ?? ws.prune ?? data.prune ?? true,
-          at: locator.entry(path),
-        };
-        for (const [key, kind] of TOKEN_LISTS) {
-          const list = dep[key];
-          if (list === undefined) continue;
-          const bindings = list.map((b, t) => binding(b, [...path, key, t], locator));
-          if (kind === 'workspace') desired.workspaceTokens = bindings;
-          else desired.organizationTokens = bindings;
-        }
-        deployments.push(desired);
-      });
-    });
+  for (const f of files) {
+    append(ignore, f.ignore);
+    append(protect, f.protect);
+    append(deployments, f.deployments);
   }
   const content = {
-    organizationId: first.data.organizationId,
+    organizationId: first.organizationId,
     ignore: [...new Set(ignore)],
     protect: [...new Set(protect)],
     deployments,

@@ -4,11 +4,8 @@ import { TOKEN_LISTS } from './raw.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.
-
-export interface CheckedFile {
-  data: unknown;
-  locator: Locator;
-}
+// Files are checked one at a time, as they are loaded: across files only the organization and each
+// deployment's first position are kept, never a file's document.
 
 export interface SemanticResult {
   errors: Diagnostic[];
@@ -17,20 +14,24 @@ export interface SemanticResult {
 
 const CUID = /^c[0-9a-z]{24}$/;
 
-export function checkSemantics(files: readonly CheckedFile[]): SemanticResult {
-  const errors: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
-  const report = (list: Diagnostic[], at: SourceLocation, message: string) => list.push({ ...at, message });
-  let organization: { id: string; at: SourceLocation } | undefined;
-  const deployments = new Map<string, SourceLocation>();
+export class SemanticChecks {
+  #organization: { id: string; at: SourceLocation } | undefined;
+  /** Each deployment declared so far (in earlier files too) → where it first is. */
+  readonly #deployments = new Map<string, SourceLocation>();
 
-  for (const { data, locator } of files) {
+  /** The problems in one file, against itself and the files checked before it. */
+  check(data: unknown, locator: Locator): SemanticResult {
+    const errors: Diagnostic[] = [];
+    const warnings: Diagnostic[] = [];
+    const report = (list: Diagnostic[], at: SourceLocation, message: string) => list.push({ ...at, message });
+    const deployments = this.#deployments;
     const root = record(data);
-    if (!root) continue;
+    if (!root) return { errors, warnings };
     const orgId = root.organizationId;
     if (typeof orgId === 'string' && CUID.test(orgId)) {
       const at = locator.value(['organizationId']);
-      if (!organization) organization = { id: orgId, at };
+      const organization = this.#organization;
+      if (!organization) this.#organization = { id: orgId, at };
       else if (organization.id !== orgId) {
         report(errors, at, `"organizationId" ${orgId} differs from ${organization.id} at ${where(organization.at)}; all files must name the same organization`);
       }
@@ -75,8 +76,8 @@ export function checkSemantics(files: readonly CheckedFile[]): SemanticResult {
         }
       }
     }
+    return { errors, warnings };
   }
-  return { errors, warnings };
 }
 
 function where(at: SourceLocation): string {
