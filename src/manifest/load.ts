@@ -4,6 +4,8 @@ import type { RawManifest } from './raw.ts';
 import type { NormalizedFile } from './normalize.ts';
 import { decodeSource } from './decode.ts';
 import { parseYaml } from './parse-yaml.ts';
+import type { ParseYamlResult } from './parse-yaml.ts';
+import { readSimpleYaml } from './simple-yaml.ts';
 import { validateSchema } from './schema-validate.ts';
 import { SemanticChecks } from './semantic-checks.ts';
 import { combine, normalizeFile } from './normalize.ts';
@@ -34,12 +36,12 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
       append(errors, decoded.errors);
       continue;
     }
-    const parsed = parseYaml(file, decoded.text);
-    append(errors, parsed.errors);
-    append(warnings, parsed.warnings);
-    if (!parsed.parsed) continue;
-    const { data, locator } = parsed.parsed;
-    append(errors, validateSchema(data, locator));
+    const read = readManifest(file, decoded.text);
+    append(errors, read.errors);
+    append(warnings, read.warnings);
+    if (!read.parsed) continue;
+    const { data, locator } = read.parsed;
+    append(errors, read.schemaErrors);
     const semantic = semantics.check(data, locator);
     append(errors, semantic.errors);
     append(warnings, semantic.warnings);
@@ -53,6 +55,20 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   };
   if (errors.length === 0) result.desired = combine(normalized);
   return result;
+}
+
+/**
+ * One file's data and positions, with its YAML and schema problems. Plain manifests go through the fast
+ * reader; anything it does not read, and any file the schema rejects, through the yaml package, so every
+ * YAML and schema diagnostic comes from there.
+ */
+function readManifest(file: string, text: string): ParseYamlResult & { schemaErrors: Diagnostic[] } {
+  const simple = readSimpleYaml(file, text);
+  if (simple !== undefined && validateSchema(simple.data, simple.positions).length === 0) {
+    return { parsed: { data: simple.data, locator: simple.positions }, errors: [], warnings: [], schemaErrors: [] };
+  }
+  const parsed = parseYaml(file, text);
+  return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
 }
 
 /** Reads the files, then loads them; an unreadable file is a diagnostic like any other. */

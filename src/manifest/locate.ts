@@ -11,7 +11,18 @@ interface Found {
 }
 
 /** Maps paths in the loaded data (as ajv and the checks see them) back to positions in the file. */
-export class Locator {
+export interface Positions {
+  readonly file: string;
+  /** Where a value stands; an empty value points at its key, or at the `-` of its list item. */
+  value(path: readonly PathSegment[]): SourceLocation;
+  /** Where a mapping key stands (for unknown keys and `use either ... not both`). */
+  key(path: readonly PathSegment[]): SourceLocation;
+  /** A mapping's first key (for a missing required key), or the list item itself. */
+  entry(path: readonly PathSegment[]): SourceLocation;
+}
+
+/** Positions in a document the yaml package composed. */
+export class Locator implements Positions {
   readonly file: string;
   private readonly doc: Document.Parsed;
   private readonly lineCounter: LineCounter;

@@ -1,5 +1,5 @@
 import type { Desired, DesiredBinding, DesiredDeployment, Reference } from './types.ts';
-import type { Locator, PathSegment } from './locate.ts';
+import type { PathSegment, Positions } from './locate.ts';
 import type { RawBinding, RawManifest } from './raw.ts';
 import { TOKEN_LISTS } from './raw.ts';
 import { append } from './append.ts';
@@ -11,7 +11,7 @@ import { manifestDigest } from './digest.ts';
 export interface ValidFile {
   file: string;
   data: RawManifest;
-  locator: Locator;
+  locator: Positions;
 }
 
 /** One file's part of the Desired: plain data with positions, nothing of its YAML document. */
@@ -71,7 +71,7 @@ export function combine(files: readonly NormalizedFile[]): Desired {
   return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
 }
 
-function binding(raw: RawBinding, path: PathSegment[], locator: Locator): DesiredBinding {
+function binding(raw: RawBinding, path: PathSegment[], locator: Positions): DesiredBinding {
   return {
     token: reference(raw, 'token', path, locator),
     role: raw.role,
@@ -81,7 +81,7 @@ function binding(raw: RawBinding, path: PathSegment[], locator: Locator): Desire
 }
 
 /** `{name}` or `{name}Id` of a schema-valid entry (exactly one is present). */
-function reference(entry: object, name: string, path: PathSegment[], locator: Locator): Reference {
+function reference(entry: object, name: string, path: PathSegment[], locator: Positions): Reference {
   const fields = entry as Record<string, unknown>;
   const byName = fields[name];
   if (typeof byName === 'string') return { name: byName, at: locator.value([...path, name]) };

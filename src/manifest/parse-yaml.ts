@@ -4,6 +4,7 @@ import type { Diagnostic } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
 import { append } from './append.ts';
 import { Locator } from './locate.ts';
+import type { Positions } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
 
 // YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
@@ -11,7 +12,7 @@ import { readDocuments } from './read-documents.ts';
 export interface ParsedYaml {
   /** The document as plain JS data: a mapping (checked here). */
   data: Record<string, unknown>;
-  locator: Locator;
+  locator: Positions;
 }
 
 export interface ParseYamlResult {

@@ -3,7 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import schema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import type { Diagnostic, SourceLocation } from './types.ts';
-import type { Locator, PathSegment } from './locate.ts';
+import type { PathSegment, Positions } from './locate.ts';
 import { closest } from '../util/closest.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
@@ -25,7 +25,7 @@ export function manifestValidator(): ValidateFunction {
   return compiled;
 }
 
-export function validateSchema(data: unknown, locator: Locator): Diagnostic[] {
+export function validateSchema(data: unknown, locator: Positions): Diagnostic[] {
   const validate = manifestValidator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
@@ -76,12 +76,12 @@ class DeferredDiagnostic implements Diagnostic {
   }
 }
 
-function describe(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: () => string } {
+function describe(e: ErrorObject, path: PathSegment[], loc: Positions): { at: SourceLocation; message: () => string } {
   const { at, message } = describeNow(e, path, loc);
   return { at, message: typeof message === 'string' ? () => message : message };
 }
 
-function describeNow(e: ErrorObject, path: PathSegment[], loc: Locator): { at: SourceLocation; message: string | (() => string) } {
+function describeNow(e: ErrorObject, path: PathSegment[], loc: Positions): { at: SourceLocation; message: string | (() => string) } {
   const name = subject(path);
   switch (e.keyword) {
     case 'additionalProperties': {

@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceLocation } from './types.ts';
-import type { Locator, PathSegment } from './locate.ts';
+import type { PathSegment, Positions } from './locate.ts';
 import { TOKEN_LISTS } from './raw.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
@@ -20,7 +20,7 @@ export class SemanticChecks {
   readonly #deployments = new Map<string, SourceLocation>();
 
   /** The problems in one file, against itself and the files checked before it. */
-  check(data: unknown, locator: Locator): SemanticResult {
+  check(data: unknown, locator: Positions): SemanticResult {
     const errors: Diagnostic[] = [];
     const warnings: Diagnostic[] = [];
     const report = (list: Diagnostic[], at: SourceLocation, message: string) => list.push({ ...at, message });
