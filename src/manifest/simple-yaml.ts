@@ -15,7 +15,6 @@ const KEYS = new Set([
   'workspace', 'workspaceId', 'deployments', 'deployment', 'deploymentId',
   'workspaceTokens', 'organizationTokens', 'token', 'tokenId', 'role',
 ]);
-const KEY = /^([A-Za-z]+):(?= |$)/;
 /** A plain scalar that is a string under the YAML 1.2 core schema whatever else it holds: starts with a letter, no indicators. */
 const STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
 const NOT_STRINGS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
@@ -23,16 +22,11 @@ const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Deeper than any manifest (which nests 7 levels): beyond it, give up rather than recurse. */
 const MAX_NESTING = 16;
 
+/** A scalar is its offset; a mapping a flat list of key, key offset, value, …; a list its `-` and items. */
 type Node = number | MapNode | SeqNode;
-/** A scalar is its offset; a mapping its keys (offsets) and values; a list its `-` and items. */
-interface MapNode { keys: string[]; keyAt: number[]; values: Node[] }
-interface SeqNode { at: number; items: Node[] }
-
-interface Line {
-  indent: number;
-  /** Offset of the first character after the indentation. */
-  offset: number;
-  content: string;
+type MapNode = (string | number | Node)[];
+class SeqNode {
+  constructor(readonly at: number, readonly items: Node[]) {}
 }
 
 export interface SimpleYaml {
@@ -48,65 +42,90 @@ const giveUp = (): never => {
 /** The data and positions of `text`, or undefined when it is not in the subset read here. */
 export function readSimpleYaml(file: string, text: string): SimpleYaml | undefined {
   if (text.includes('\t') || text.includes('\r')) return undefined;
-  const lineStarts: number[] = [];
-  const lines: Line[] = [];
-  for (let start = 0; start <= text.length;) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    lineStarts.push(start);
-    let indent = 0;
-    while (text.charCodeAt(start + indent) === 32 && start + indent < end) indent++;
-    const content = text.slice(start + indent, end);
-    // Comments only before the first content line: elsewhere their indentation is left to the yaml package.
-    if (content !== '' && !(content.startsWith('#') && lines.length === 0)) {
-      lines.push({ indent, offset: start + indent, content });
-    }
-    if (nl === -1) break;
-    start = nl + 1;
-  }
-  const first = lines[0];
-  if (first === undefined || first.indent !== 0) return undefined;
   try {
-    const reader = new Reader(lines);
+    const reader = new Reader(text);
+    if (reader.done || reader.indent !== 0) return undefined;
     const { data, node } = reader.map(0, 0);
-    if (reader.next < lines.length) return undefined;
-    return { data, positions: new SimplePositions(file, node, lineStarts) };
+    if (!reader.done) return undefined;
+    return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
   }
 }
 
+const KEY_AT = /([A-Za-z]+):(?=[ \n]|$)/y;
+
+/** Reads line by line, keeping only the current line (a large manifest has 60,000 lines a file). */
 class Reader {
-  next = 0;
-  constructor(private readonly lines: Line[]) {}
+  /** The offset where each line starts, as the yaml package's LineCounter has them. */
+  readonly lineStarts: number[] = [];
+  /** The current line with content: its indentation, where its content starts and ends; or done. */
+  indent = 0;
+  offset = 0;
+  end = 0;
+  done = false;
+  private nextStart = 0;
+
+  constructor(private readonly text: string) {
+    this.advance(true);
+  }
+
+  /** To the next line with content. `leading`: skip comment lines too (only before the first content line). */
+  private advance(leading = false): void {
+    const text = this.text;
+    while (this.nextStart <= text.length) {
+      const start = this.nextStart;
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      this.lineStarts.push(start);
+      this.nextStart = end + 1;
+      let i = start;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      if (i === end || (leading && text.charCodeAt(i) === 35)) continue;
+      this.indent = i - start;
+      this.offset = i;
+      this.end = end;
+      return;
+    }
+    this.done = true;
+  }
+
+  /** The key at `offset` and the length of `key:`, or undefined. */
+  private keyAt(offset: number): [string, number] | undefined {
+    KEY_AT.lastIndex = offset;
+    const m = KEY_AT.exec(this.text);
+    return m?.[1] !== undefined ? [m[1], m[0].length] : undefined;
+  }
+
+  private isDash(): boolean {
+    const next = this.offset + 1;
+    return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
+  }
 
   /** The block mapping whose keys stand at `indent`, from the current line on. */
   map(indent: number, depth: number): { data: Record<string, unknown>; node: MapNode } {
     if (depth > MAX_NESTING) giveUp();
     const data: Record<string, unknown> = {};
-    const node: MapNode = { keys: [], keyAt: [], values: [] };
-    for (let line = this.lines[this.next]; line !== undefined && line.indent === indent; line = this.lines[this.next]) {
-      const m = KEY.exec(line.content);
-      const key = m?.[1];
-      if (m === null || key === undefined || !KEYS.has(key) || Object.hasOwn(data, key)) return giveUp();
-      node.keys.push(key);
-      node.keyAt.push(line.offset);
-      const rest = line.content.slice(m[0].length);
-      const after = rest.length - rest.trimStart().length;
+    const node: MapNode = [];
+    while (!this.done && this.indent === indent) {
+      const found = this.keyAt(this.offset) ?? giveUp();
+      const [key, length] = found;
+      if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
+      const keyOffset = this.offset;
+      const rest = this.text.slice(keyOffset + length, this.end);
       const scalar = plainScalar(rest);
-      this.next++;
+      this.advance();
       if (scalar !== undefined) {
         data[key] = scalar;
-        node.values.push(line.offset + m[0].length + after);
+        node.push(key, keyOffset, keyOffset + length + (rest.length - rest.trimStart().length));
         continue;
       }
-      const child = this.lines[this.next];
       // An empty value (or a list at the key's own indentation) is left to the yaml package.
-      if (child === undefined || child.indent <= indent) return giveUp();
-      const nested = isDash(child.content) ? this.seq(child.indent, depth + 1) : this.map(child.indent, depth + 1);
+      if (this.done || this.indent <= indent) giveUp();
+      const nested = this.isDash() ? this.seq(this.indent, depth + 1) : this.map(this.indent, depth + 1);
       data[key] = nested.data;
-      node.values.push(nested.node);
+      node.push(key, keyOffset, nested.node);
     }
     this.expectOutdent(indent);
     return { data, node };
@@ -116,24 +135,22 @@ class Reader {
   seq(indent: number, depth: number): { data: unknown[]; node: SeqNode } {
     if (depth > MAX_NESTING) giveUp();
     const data: unknown[] = [];
-    const at = this.lines[this.next]?.offset ?? giveUp();
-    const node: SeqNode = { at, items: [] };
-    for (let line = this.lines[this.next]; line !== undefined && line.indent === indent; line = this.lines[this.next]) {
-      if (!isDash(line.content)) return giveUp();
-      const rest = line.content.slice(1);
-      const spaces = rest.length - rest.trimStart().length;
-      const content = rest.slice(spaces);
-      if (!KEY.test(content)) {
-        const scalar = plainScalar(rest) ?? giveUp();
+    const node = new SeqNode(this.offset, []);
+    while (!this.done && this.indent === indent) {
+      if (!this.isDash()) giveUp();
+      let content = this.offset + 1;
+      while (content < this.end && this.text.charCodeAt(content) === 32) content++;
+      if (this.keyAt(content) === undefined) {
+        const scalar = plainScalar(this.text.slice(this.offset + 1, this.end)) ?? giveUp();
         data.push(scalar);
-        node.items.push(line.offset + 1 + spaces);
-        this.next++;
+        node.items.push(content);
+        this.advance();
         continue;
       }
       // `- key: value`: a mapping whose keys stand where this first one does.
-      const column = indent + 1 + spaces;
-      this.lines[this.next] = { indent: column, offset: line.offset + 1 + spaces, content };
-      const item = this.map(column, depth + 1);
+      this.indent += content - this.offset;
+      this.offset = content;
+      const item = this.map(this.indent, depth + 1);
       data.push(item.data);
       node.items.push(item.node);
     }
@@ -143,13 +160,8 @@ class Reader {
 
   /** After a block ends, the next line must stand further left (or there is none). */
   private expectOutdent(indent: number): void {
-    const line = this.lines[this.next];
-    if (line !== undefined && line.indent >= indent) giveUp();
+    if (!this.done && this.indent >= indent) giveUp();
   }
-}
-
-function isDash(content: string): boolean {
-  return content === '-' || content.startsWith('- ');
 }
 
 /** `rest` after `key:` or `-`: its plain scalar value, undefined when empty; gives up on anything else. */
@@ -190,11 +202,14 @@ class SimplePositions implements Positions {
     for (const segment of path) {
       const node = found.node;
       let next: { node: Node; keyAt?: number } | undefined;
-      if (typeof node === 'object' && 'keys' in node) {
-        const i = node.keys.indexOf(String(segment));
-        const value = node.values[i];
-        if (value !== undefined) next = { node: value, keyAt: node.keyAt[i] };
-      } else if (typeof node === 'object' && typeof segment === 'number') {
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i += 3) {
+          if (node[i] === String(segment)) {
+            next = { node: node[i + 2] as Node, keyAt: node[i + 1] as number };
+            break;
+          }
+        }
+      } else if (node instanceof SeqNode && typeof segment === 'number') {
         const item = node.items[segment];
         if (item !== undefined) next = { node: item };
       }
@@ -220,5 +235,5 @@ class SimplePositions implements Positions {
 /** A mapping starts at its first key, a list at its first `-`. */
 function start(node: Node): number {
   if (typeof node === 'number') return node;
-  return 'keys' in node ? node.keyAt[0] ?? 0 : node.at;
+  return Array.isArray(node) ? (node[1] as number | undefined) ?? 0 : node.at;
 }
