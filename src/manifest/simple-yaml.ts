@@ -68,11 +68,11 @@ class Reader {
   private nextStart = 0;
 
   constructor(private readonly text: string) {
-    this.advance(true);
+    this.advance();
   }
 
-  /** To the next line with content. `leading`: skip comment lines too (only before the first content line). */
-  private advance(leading = false): void {
+  /** To the next line with content (comment lines, at any indentation, have none). */
+  private advance(): void {
     const text = this.text;
     while (this.nextStart <= text.length) {
       const start = this.nextStart;
@@ -82,7 +82,7 @@ class Reader {
       this.nextStart = end + 1;
       let i = start;
       while (i < end && text.charCodeAt(i) === 32) i++;
-      if (i === end || (leading && text.charCodeAt(i) === 35)) continue;
+      if (i === end || text.charCodeAt(i) === 35) continue;
       this.indent = i - start;
       this.offset = i;
       this.end = end;
