@@ -3370,13 +3370,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input.length;
-        return input.slice(start);
+        return input.slice(start2);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input.slice(start2, position.position);
     }
     function stringPercentDecode(input) {
       const bytes = encoder.encode(input);
@@ -5382,11 +5382,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input, position) {
-      let start = position.position;
-      while (start < input.length && condition(input[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input.length && condition(input[start2])) {
+        ++start2;
       }
-      return input.subarray(position.position, position.position = start);
+      return input.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5399,12 +5399,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+      for (let i = 0; i < start2.length; i++) {
+        if (start2[i] !== buffer[position.position + i]) {
           return false;
         }
       }
@@ -5810,8 +5810,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
@@ -5819,13 +5819,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
@@ -5833,8 +5833,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert(currentParser.ptr === p);
@@ -9282,8 +9282,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9312,13 +9312,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end = size - 1 } = range;
             assert(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -9644,9 +9644,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
+        for (let n = start2; n < end; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -9671,8 +9671,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -18322,19 +18322,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i = start; i < buffer2.length; i++) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] < 48 || buffer2[i] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i = start; i < buffer2.length; i++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] === 0) {
           return false;
         }
@@ -18637,9 +18637,9 @@ ${value}`;
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
-          const start = i === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -23092,13 +23092,13 @@ var require_infra = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input.length;
-        return input.slice(start);
+        return input.slice(start2);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input.slice(start2, position.position);
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
@@ -23584,7 +23584,7 @@ var require_webidl2 = __commonJS({
     var { runtimeFeatures } = require_runtime_features();
     var UNDEFINED = 1;
     var BOOLEAN = 2;
-    var STRING = 3;
+    var STRING2 = 3;
     var SYMBOL = 4;
     var NUMBER = 5;
     var BIGINT = 6;
@@ -23655,7 +23655,7 @@ var require_webidl2 = __commonJS({
         case "boolean":
           return BOOLEAN;
         case "string":
-          return STRING;
+          return STRING2;
         case "symbol":
           return SYMBOL;
         case "number":
@@ -23674,7 +23674,7 @@ var require_webidl2 = __commonJS({
     webidl.util.Types = {
       UNDEFINED,
       BOOLEAN,
-      STRING,
+      STRING: STRING2,
       SYMBOL,
       NUMBER,
       BIGINT,
@@ -23687,7 +23687,7 @@ var require_webidl2 = __commonJS({
           return "Undefined";
         case BOOLEAN:
           return "Boolean";
-        case STRING:
+        case STRING2:
           return "String";
         case SYMBOL:
           return "Symbol";
@@ -23773,7 +23773,7 @@ var require_webidl2 = __commonJS({
           return `Symbol(${V.description})`;
         case OBJECT:
           return inspect(V);
-        case STRING:
+        case STRING2:
           return `"${V}"`;
         case BIGINT:
           return `${V}n`;
@@ -25373,11 +25373,11 @@ var require_formdata_parser2 = __commonJS({
       }
     }
     function collectASequenceOfBytes(condition, input, position) {
-      let start = position.position;
-      while (start < input.length && condition(input[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input.length && condition(input[start2])) {
+        ++start2;
       }
-      return input.subarray(position.position, position.position = start);
+      return input.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -25390,12 +25390,12 @@ var require_formdata_parser2 = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+      for (let i = 0; i < start2.length; i++) {
+        if (start2[i] !== buffer[position.position + i]) {
           return false;
         }
       }
@@ -25845,8 +25845,8 @@ var require_client_h12 = __commonJS({
            */
           wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len));
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len));
           },
           /**
            * @param {number} p
@@ -25864,8 +25864,8 @@ var require_client_h12 = __commonJS({
            */
           wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len));
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len));
           },
           /**
            * @param {number} p
@@ -25875,8 +25875,8 @@ var require_client_h12 = __commonJS({
            */
           wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len));
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len));
           },
           /**
            * @param {number} p
@@ -25897,8 +25897,8 @@ var require_client_h12 = __commonJS({
            */
           wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len));
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len));
           },
           /**
            * @param {number} p
@@ -30432,8 +30432,8 @@ var require_retry_handler2 = __commonJS({
             });
           }
           validatePartialResponseContentLength(headers, contentRange, statusCode, this.retryCount);
-          const { start, size, end = size ? size - 1 : null } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size ? size - 1 : null } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             throw new RequestRetryError("Content-Range mismatch", statusCode, {
               headers,
               data: { count: this.retryCount }
@@ -30455,13 +30455,13 @@ var require_retry_handler2 = __commonJS({
               return;
             }
             validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
-            const { start, size, end = size ? size - 1 : null } = range;
+            const { start: start2, size, end = size ? size - 1 : null } = range;
             assert(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -30945,9 +30945,9 @@ var require_readable2 = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
+        for (let n = start2; n < end; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -30972,11 +30972,11 @@ var require_readable2 = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       if (!encoding || encoding === "utf8" || encoding === "utf-8") {
-        return buffer.utf8Slice(start, bufferLength);
+        return buffer.utf8Slice(start2, bufferLength);
       } else {
-        return buffer.subarray(start, bufferLength).toString(encoding);
+        return buffer.subarray(start2, bufferLength).toString(encoding);
       }
     }
     function chunksConcat(chunks, length) {
@@ -34692,9 +34692,9 @@ var require_cache2 = __commonJS({
     function trimOWSEnd(value) {
       return value.replace(/[\t ]+$/, "");
     }
-    function findUnescapedQuote(value, start) {
+    function findUnescapedQuote(value, start2) {
       let escaped = false;
-      for (let i = start; i < value.length; i++) {
+      for (let i = start2; i < value.length; i++) {
         if (escaped) {
           escaped = false;
         } else if (value[i] === "\\") {
@@ -34707,7 +34707,7 @@ var require_cache2 = __commonJS({
     }
     function splitCacheControlHeaderValue(value) {
       const directives = [];
-      let start = 0;
+      let start2 = 0;
       let quoteStart = -1;
       let inQuote = false;
       let escaped = false;
@@ -34725,16 +34725,16 @@ var require_cache2 = __commonJS({
           inQuote = true;
           quoteStart = i;
         } else if (value[i] === ",") {
-          directives.push({ value: value.substring(start, i), fromMalformedQuote: false });
-          start = i + 1;
+          directives.push({ value: value.substring(start2, i), fromMalformedQuote: false });
+          start2 = i + 1;
         }
       }
       if (!inQuote) {
-        directives.push({ value: value.substring(start), fromMalformedQuote: false });
+        directives.push({ value: value.substring(start2), fromMalformedQuote: false });
         return directives;
       }
-      const tail = value.substring(start);
-      const quoteOffset = quoteStart - start;
+      const tail = value.substring(start2);
+      const quoteOffset = quoteStart - start2;
       let tailStart = 0;
       for (let i = 0; i < tail.length; i++) {
         if (tail[i] === ",") {
@@ -44881,19 +44881,19 @@ var require_eventsource_stream2 = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i = start; i < buffer2.length; i++) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] < 48 || buffer2[i] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i = start; i < buffer2.length; i++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] === 0) {
           return false;
         }
@@ -45197,9 +45197,9 @@ ${value}`;
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
-          const start = i === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -45793,7 +45793,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
@@ -45828,7 +45828,7 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap3;
@@ -46855,18 +46855,18 @@ ${indent}${text.slice(fold + 1, end2)}`;
     }
     function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
-      let start = i + 1;
-      let ch = text[start];
+      let start2 = i + 1;
+      let ch = text[start2];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start2 + indent) {
           ch = text[++i];
         } else {
           do {
             ch = text[++i];
           } while (ch && ch !== "\n");
           end = i;
-          start = i + 1;
-          ch = text[start];
+          start2 = i + 1;
+          ch = text[start2];
         }
       }
       return end;
@@ -46897,12 +46897,12 @@ var require_stringifyString = __commonJS({
       const strLen = str2.length;
       if (strLen <= limit)
         return false;
-      for (let i = 0, start = 0; i < strLen; ++i) {
+      for (let i = 0, start2 = 0; i < strLen; ++i) {
         if (str2[i] === "\n") {
-          if (i - start > limit)
+          if (i - start2 > limit)
             return true;
-          start = i + 1;
-          if (strLen - start <= limit)
+          start2 = i + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -46916,19 +46916,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
-      let start = 0;
+      let start2 = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start2, i) + "\\ ";
           i += 1;
-          start = i;
+          start2 = i;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json[i + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
+                str2 += json.slice(start2, i);
                 const code2 = json.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
@@ -46962,14 +46962,14 @@ var require_stringifyString = __commonJS({
                       str2 += json.substr(i, 6);
                 }
                 i += 5;
-                start = i + 1;
+                start2 = i + 1;
               }
               break;
             case "n":
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start2, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
                   str2 += "\n";
                   i += 2;
@@ -46978,14 +46978,14 @@ var require_stringifyString = __commonJS({
                 if (json[i + 2] === " ")
                   str2 += "\\";
                 i += 1;
-                start = i + 1;
+                start2 = i + 1;
               }
               break;
             default:
               i += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
+      str2 = start2 ? str2 + json.slice(start2) : json;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -47064,10 +47064,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
@@ -47085,14 +47085,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header2}
-${indent}${start}${value}${end}`;
+${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -47723,23 +47723,23 @@ ${indent}${line}` : "\n";
         lines.push(str2);
         linesAtValue = lines.length;
       }
-      const { start, end } = flowChars;
+      const { start: start2, end } = flowChars;
       if (lines.length === 0) {
-        return start + end;
+        return start2 + end;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str2 = start2;
           for (const line of lines)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
@@ -49534,7 +49534,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found2 = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -49586,7 +49586,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -49595,7 +49595,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -49643,7 +49643,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start ?? end
+        start: start2 ?? end
       };
     }
     exports.resolveProps = resolveProps;
@@ -49745,8 +49745,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep2, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
           offset,
@@ -49773,14 +49773,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -49850,8 +49850,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -49872,7 +49872,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
@@ -49956,8 +49956,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep2, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -49997,7 +49997,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -50030,7 +50030,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -50193,10 +50193,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header2)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
@@ -50209,10 +50209,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        let end2 = start2 + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start2, end2, end2] };
       }
       let trimIndent = scalar.indent + header2.indent;
       let offset = scalar.offset + header2.length;
@@ -50293,8 +50293,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start2 + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -50816,7 +50816,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -50826,7 +50826,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -50839,7 +50839,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -51288,9 +51288,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key, sep: sep2, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -52080,8 +52080,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -52461,7 +52461,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep2;
           if (scalar.end) {
             sep2 = scalar.end;
@@ -52473,7 +52473,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -52548,7 +52548,7 @@ var require_parser = __commonJS({
         if (this.indent >= map.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i = 0; i < it.sep.length; ++i) {
@@ -52568,14 +52568,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+              start2 = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map.items.push({ start });
+                start2.push(this.sourceToken);
+                map.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -52588,8 +52588,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -52606,12 +52606,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -52621,10 +52621,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep2 = it.sep;
                   sep2.push(this.sourceToken);
@@ -52634,10 +52634,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start3, key, sep: sep2 }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -52645,7 +52645,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -52665,7 +52665,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs3, sep: [] });
+                map.items.push({ start: start2, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -52689,7 +52689,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map.items.push({ start });
+                  map.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -52826,7 +52826,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep2 = fc.end.splice(1, fc.end.length);
             sep2.push(this.sourceToken);
@@ -52834,7 +52834,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -52893,35 +52893,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -55314,8 +55314,8 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize3) {
-      if (normalize3 !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -55748,18 +55748,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append, errorParams, errorPaths) {
+      error(append2, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append, errorPaths);
+          this._error(append2, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append, errorPaths);
+        this._error(append2, errorPaths);
       }
-      _error(append, errorPaths) {
+      _error(append2, errorPaths) {
         ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -56944,7 +56944,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize3(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -57344,7 +57344,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize: normalize3,
+      normalize: normalize2,
       resolve,
       resolveComponent,
       equal,
@@ -62276,7 +62276,9 @@ var Transport = class {
     const headers = {
       authorization: `Bearer ${this.opts.token}`,
       "user-agent": this.opts.userAgent,
-      accept: "application/json"
+      accept: "application/json",
+      // Pins the API's minor version, so a new default cannot change answers under a saved plan.
+      "x-api-version": "1.0"
     };
     const body = options.body === void 0 ? void 0 : JSON.stringify(options.body);
     if (body !== void 0) headers["content-type"] = "application/json";
@@ -62575,6 +62577,7 @@ var MAX_FILE_BYTES = 5 * 1024 * 1024;
 var MAX_DEPTH = 64;
 var MAX_ALIAS_COUNT = 100;
 var MAX_CONTROL_CHAR_REPORTS = 10;
+var MAX_DIAGNOSTICS_PER_FILE = 50;
 
 // src/manifest/decode.ts
 function decodeSource(file, input) {
@@ -62652,7 +62655,12 @@ function fail(file, line, col, message) {
 }
 
 // src/manifest/parse-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/manifest/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+}
 
 // src/manifest/locate.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -62661,11 +62669,16 @@ var Locator = class {
   doc;
   lineCounter;
   text;
-  constructor(file, doc, lineCounter, text) {
+  aliases;
+  /** Each mapping's pairs by key, built on first use: a lookup per error must not scan a wide mapping. */
+  keyIndex = /* @__PURE__ */ new WeakMap();
+  /** `aliases`: each alias's target, resolved once (see resolveAliases); without it aliases resolve one by one. */
+  constructor(file, doc, lineCounter, text, aliases) {
     this.file = file;
     this.doc = doc;
     this.lineCounter = lineCounter;
     this.text = text;
+    this.aliases = aliases;
   }
   at(offset) {
     const { line, col } = this.lineCounter.linePos(offset);
@@ -62705,7 +62718,7 @@ var Locator = class {
       const node = this.resolve(found2.node);
       let next;
       if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(segment));
+        const pair = this.pairs(node).get(String(segment));
         if (pair) next = { node: isNodeWithRange(pair.value) ? pair.value : null, pair };
       } else if ((0, import_yaml.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
@@ -62717,8 +62730,22 @@ var Locator = class {
     return found2;
   }
   resolve(node) {
-    if ((0, import_yaml.isAlias)(node)) return node.resolve(this.doc) ?? null;
-    return node;
+    if (!(0, import_yaml.isAlias)(node)) return node;
+    if (this.aliases?.has(node)) return this.aliases.get(node) ?? null;
+    return node.resolve(this.doc) ?? null;
+  }
+  /** The first pair for each key, as a scan from the start would find it. */
+  pairs(map) {
+    let index = this.keyIndex.get(map);
+    if (index === void 0) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        if (key !== void 0 && !index.has(key)) index.set(key, pair);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index;
   }
   start(node) {
     return this.at(node?.range?.[0] ?? 0);
@@ -62744,96 +62771,55 @@ function isEmpty(node) {
   return (0, import_yaml.isScalar)(node) && node.value === null && (node.source === "" || node.source === void 0);
 }
 
-// src/manifest/parse-yaml.ts
-function parseYaml(file, text) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const diag = (offset, message) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col, message };
+// src/manifest/read-documents.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function readDocuments(text, lineCounter) {
+  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const parser = new import_yaml2.Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const docs = [];
+  const nonEmpty = [];
+  const starts = [];
+  const take = (composed) => {
+    for (const doc of composed) {
+      docs.push(doc);
+      if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
+      if (nonEmpty.length === 2) return true;
+    }
+    return false;
   };
-  const tooDeep = (offset) => ({
-    errors: [{ file, ...lineColOf(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
-    warnings: []
-  });
-  const flowTooDeep = flowDepthExceeded(text);
-  if (flowTooDeep !== void 0) return tooDeep(flowTooDeep);
-  const tokens2 = Array.from(new import_yaml2.Parser(lineCounter.addNewLine).parse(text));
-  const cstTooDeep = cstDepthExceeded(tokens2);
-  if (cstTooDeep !== void 0) return tooDeep(cstTooDeep);
-  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: true });
-  const docs = Array.from(composer.compose(tokens2));
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
-  const first = nonEmpty[0];
-  if (first === void 0) {
-    return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
-  }
-  const errors = [];
-  const warnings = [];
-  const second = nonEmpty[1];
-  if (second !== void 0) {
-    errors.push(diag(
-      documentStart(tokens2, docs.indexOf(second)) ?? second.range[0],
-      "only one YAML document per file: move this one to a file of its own"
-    ));
-  }
-  const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
-  for (const e of tabs.length > 0 ? tabs : first.errors) {
-    if (e.code === "DUPLICATE_KEY") continue;
-    errors.push(diag(e.pos[0], yamlMessage(e)));
-  }
-  for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split("\n")[0] ?? w.message));
-  if (errors.length > 0) return { errors, warnings };
-  const keys = keyProblems(first, diag, lineCounter);
-  if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
-  errors.push(...keys.duplicates);
-  const root = first.contents;
-  if (!(0, import_yaml2.isMap)(root)) {
-    const found2 = (0, import_yaml2.isSeq)(root) ? "a list" : "a single value";
-    errors.push(diag(
-      root?.range[0] ?? 0,
-      `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found2}`
-    ));
-    return { errors, warnings };
-  }
-  const aliasErrors = unresolvedAliases(first, diag);
-  if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
-  let data;
-  try {
-    data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    const at = firstAlias(first) ?? 0;
-    const why = e instanceof Error && /alias/i.test(e.message) ? `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out` : "this YAML cannot be converted to data";
-    errors.push(diag(at, why));
-    return { errors, warnings };
-  }
-  return {
-    parsed: { data, locator: new Locator(file, first, lineCounter, text) },
-    errors,
-    warnings
+  const compose = (tokens2, end) => {
+    for (const token of tokens2) {
+      if (token.type === "document") {
+        const deep = cstDepthExceeded(token);
+        if (deep !== void 0) return deep;
+        starts.push(token.offset);
+      }
+      if (take(composer.next(token))) return true;
+      if (starts.length === 2) return take(composer.end()) || nonEmpty.length === 2;
+    }
+    return end && take(composer.end());
   };
-}
-function yamlMessage(e) {
-  if (e.code === "TAB_AS_INDENT") return "tab used for indentation: indent with spaces";
-  const first = e.message.split("\n")[0] ?? e.message;
-  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
-}
-function flowDepthExceeded(text) {
   let depth = 0;
   let offset = 0;
-  for (const token of new import_yaml2.Lexer().lex(text)) {
-    const type = import_yaml2.CST.tokenType(token);
+  for (const lexeme of new import_yaml2.Lexer().lex(text)) {
+    const type = import_yaml2.CST.tokenType(lexeme);
     if (type === "flow-map-start" || type === "flow-seq-start") {
-      if (++depth > MAX_DEPTH) return offset;
+      if (++depth > MAX_DEPTH) return { tooDeepAt: offset };
     } else if (type === "flow-map-end" || type === "flow-seq-end") {
       depth = Math.max(0, depth - 1);
     }
-    if (token !== import_yaml2.CST.DOCUMENT && token !== import_yaml2.CST.SCALAR && token !== import_yaml2.CST.FLOW_END) offset += token.length;
+    if (lexeme !== import_yaml2.CST.DOCUMENT && lexeme !== import_yaml2.CST.SCALAR && lexeme !== import_yaml2.CST.FLOW_END) offset += lexeme.length;
+    const done2 = compose(parser.next(lexeme), false);
+    if (typeof done2 === "number") return { tooDeepAt: done2 };
+    if (done2) return { docs, nonEmpty, starts };
   }
-  return void 0;
+  const done = compose(parser.end(), true);
+  if (typeof done === "number") return { tooDeepAt: done };
+  return { docs, nonEmpty, starts };
 }
-function cstDepthExceeded(tokens2) {
-  const stack = [];
-  for (const t of tokens2) if (t.type === "document" && t.value) stack.push([t.value, 1]);
+function cstDepthExceeded(document) {
+  const stack = document.value ? [[document.value, 1]] : [];
   while (stack.length > 0) {
     const [token, depth] = stack.pop();
     if (!import_yaml2.CST.isCollection(token)) continue;
@@ -62845,19 +62831,88 @@ function cstDepthExceeded(tokens2) {
   }
   return void 0;
 }
-function documentStart(tokens2, n) {
-  const doc = tokens2.filter((t) => t.type === "document")[n];
-  return doc?.offset;
+
+// src/manifest/parse-yaml.ts
+function parseYaml(file, text) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const diag = (offset, message) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col, message };
+  };
+  const tooDeep = (offset) => ({
+    errors: [{ file, ...lineColOf(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
+    warnings: []
+  });
+  const read = readDocuments(text, lineCounter);
+  if ("tooDeepAt" in read) return tooDeep(read.tooDeepAt);
+  const { docs, nonEmpty, starts } = read;
+  const first = nonEmpty[0];
+  if (first === void 0) {
+    return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
+  }
+  const errors = [];
+  const warnings = [];
+  const second = nonEmpty[1];
+  if (second !== void 0) {
+    errors.push(diag(
+      starts[docs.indexOf(second)] ?? second.range[0],
+      "only one YAML document per file: move this one to a file of its own"
+    ));
+  }
+  const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
+  for (const e of tabs.length > 0 ? tabs : first.errors) errors.push(diag(e.pos[0], yamlMessage(e)));
+  for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split("\n")[0] ?? w.message));
+  if (errors.length > 0) return { errors, warnings };
+  const keys = keyProblems(first, diag, lineCounter);
+  if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
+  append(errors, keys.duplicates);
+  const root = first.contents;
+  if (!(0, import_yaml3.isMap)(root)) {
+    const found2 = (0, import_yaml3.isSeq)(root) ? "a list" : "a single value";
+    errors.push(diag(
+      root?.range[0] ?? 0,
+      `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found2}`
+    ));
+    return { errors, warnings };
+  }
+  const aliases = resolveAliases(first);
+  const aliasErrors = unresolvedAliases(aliases, diag);
+  if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
+  const firstAliasAt = aliases.keys().next().value?.range?.[0] ?? 0;
+  if (aliases.size > MAX_ALIAS_COUNT) {
+    errors.push(diag(firstAliasAt, tooManyAliases));
+    return { errors, warnings };
+  }
+  let data;
+  try {
+    data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const at = firstAliasAt;
+    const why = e instanceof Error && /alias/i.test(e.message) ? tooManyAliases : "this YAML cannot be converted to data";
+    errors.push(diag(at, why));
+    return { errors, warnings };
+  }
+  return {
+    parsed: { data, locator: new Locator(file, first, lineCounter, text, aliases) },
+    errors,
+    warnings
+  };
+}
+var tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
+function yamlMessage(e) {
+  if (e.code === "TAB_AS_INDENT") return "tab used for indentation: indent with spaces";
+  const first = e.message.split("\n")[0] ?? e.message;
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
 }
 function keyProblems(doc, diag, lineCounter) {
   const duplicates = [];
   const invalid = [];
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Map(_, map) {
       const seen = /* @__PURE__ */ new Map();
       for (const pair of map.items) {
         const key = pair.key;
-        if (!(0, import_yaml2.isScalar)(key) || key.value === null || key.value === void 0) {
+        if (!(0, import_yaml3.isScalar)(key) || key.value === null || key.value === void 0) {
           const at = key?.range?.[0] ?? pair.value?.range?.[0] ?? map.range?.[0] ?? 0;
           invalid.push(diag(at, "a key must be a plain name, not a list, a mapping or nothing"));
           continue;
@@ -62876,24 +62931,23 @@ function keyProblems(doc, diag, lineCounter) {
   });
   return { duplicates, invalid };
 }
-function unresolvedAliases(doc, diag) {
-  const out = [];
-  (0, import_yaml2.visit)(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) === void 0) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+function resolveAliases(doc) {
+  const anchors = /* @__PURE__ */ new Map();
+  const out = /* @__PURE__ */ new Map();
+  (0, import_yaml3.visit)(doc, {
+    Node(_, node) {
+      if ((0, import_yaml3.isAlias)(node)) out.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
     }
   });
   return out;
 }
-function firstAlias(doc) {
-  let at;
-  (0, import_yaml2.visit)(doc, {
-    Alias(_, alias) {
-      at = alias.range?.[0];
-      return import_yaml2.visit.BREAK;
-    }
-  });
-  return at;
+function unresolvedAliases(aliases, diag) {
+  const out = [];
+  for (const [alias, target] of aliases) {
+    if (target === void 0) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+  }
+  return out;
 }
 function lineColOf(text, offset) {
   let line = 1;
@@ -62903,6 +62957,226 @@ function lineColOf(text, offset) {
     lineStart = i + 1;
   }
   return { line, col: offset - lineStart + 1 };
+}
+
+// src/manifest/simple-yaml.ts
+var KEYS = /* @__PURE__ */ new Set([
+  "version",
+  "organizationId",
+  "prune",
+  "ignore",
+  "protect",
+  "workspaces",
+  "workspace",
+  "workspaceId",
+  "deployments",
+  "deployment",
+  "deploymentId",
+  "workspaceTokens",
+  "organizationTokens",
+  "token",
+  "tokenId",
+  "role"
+]);
+var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
+var NOT_STRINGS = /* @__PURE__ */ new Set(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"]);
+var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
+var MAX_NESTING = 16;
+var SeqNode = class {
+  constructor(at, items) {
+    this.at = at;
+    this.items = items;
+  }
+  at;
+  items;
+};
+var GiveUp = class extends Error {
+};
+var giveUp = () => {
+  throw new GiveUp();
+};
+function readSimpleYaml(file, text) {
+  if (text.includes("	") || text.includes("\r")) return void 0;
+  try {
+    const reader = new Reader(text);
+    if (reader.done || reader.indent !== 0) return void 0;
+    const { data, node } = reader.map(0, 0);
+    if (!reader.done) return void 0;
+    return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
+  } catch (e) {
+    if (e instanceof GiveUp) return void 0;
+    throw e;
+  }
+}
+var KEY_AT = /([A-Za-z]+):(?=[ \n]|$)/y;
+var Reader = class {
+  constructor(text) {
+    this.text = text;
+    this.advance();
+  }
+  text;
+  /** The offset where each line starts, as the yaml package's LineCounter has them. */
+  lineStarts = [];
+  /** The current line with content: its indentation, where its content starts and ends; or done. */
+  indent = 0;
+  offset = 0;
+  end = 0;
+  done = false;
+  nextStart = 0;
+  /** To the next line with content (comment lines, at any indentation, have none). */
+  advance() {
+    const text = this.text;
+    while (this.nextStart <= text.length) {
+      const start2 = this.nextStart;
+      const nl = text.indexOf("\n", start2);
+      const end = nl === -1 ? text.length : nl;
+      this.lineStarts.push(start2);
+      this.nextStart = end + 1;
+      let i = start2;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      if (i === end || text.charCodeAt(i) === 35) continue;
+      this.indent = i - start2;
+      this.offset = i;
+      this.end = end;
+      return;
+    }
+    this.done = true;
+  }
+  /** The key at `offset` and the length of `key:`, or undefined. */
+  keyAt(offset) {
+    KEY_AT.lastIndex = offset;
+    const m = KEY_AT.exec(this.text);
+    return m?.[1] !== void 0 ? [m[1], m[0].length] : void 0;
+  }
+  isDash() {
+    const next = this.offset + 1;
+    return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
+  }
+  /** The block mapping whose keys stand at `indent`, from the current line on. */
+  map(indent, depth) {
+    if (depth > MAX_NESTING) giveUp();
+    const data = {};
+    const node = [];
+    while (!this.done && this.indent === indent) {
+      const found2 = this.keyAt(this.offset) ?? giveUp();
+      const [key, length] = found2;
+      if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
+      const keyOffset = this.offset;
+      const rest = this.text.slice(keyOffset + length, this.end);
+      const scalar = plainScalar(rest);
+      this.advance();
+      if (scalar !== void 0) {
+        data[key] = scalar;
+        node.push(key, keyOffset, keyOffset + length + (rest.length - rest.trimStart().length));
+        continue;
+      }
+      if (this.done || this.indent <= indent) giveUp();
+      const nested2 = this.isDash() ? this.seq(this.indent, depth + 1) : this.map(this.indent, depth + 1);
+      data[key] = nested2.data;
+      node.push(key, keyOffset, nested2.node);
+    }
+    this.expectOutdent(indent);
+    return { data, node };
+  }
+  /** The block list whose `-` stand at `indent`. */
+  seq(indent, depth) {
+    if (depth > MAX_NESTING) giveUp();
+    const data = [];
+    const node = new SeqNode(this.offset, []);
+    while (!this.done && this.indent === indent) {
+      if (!this.isDash()) giveUp();
+      let content = this.offset + 1;
+      while (content < this.end && this.text.charCodeAt(content) === 32) content++;
+      if (this.keyAt(content) === void 0) {
+        const scalar = plainScalar(this.text.slice(this.offset + 1, this.end)) ?? giveUp();
+        data.push(scalar);
+        node.items.push(content);
+        this.advance();
+        continue;
+      }
+      this.indent += content - this.offset;
+      this.offset = content;
+      const item = this.map(this.indent, depth + 1);
+      data.push(item.data);
+      node.items.push(item.node);
+    }
+    this.expectOutdent(indent);
+    return { data, node };
+  }
+  /** After a block ends, the next line must stand further left (or there is none). */
+  expectOutdent(indent) {
+    if (!this.done && this.indent >= indent) giveUp();
+  }
+};
+function plainScalar(rest) {
+  if (rest !== "" && !rest.startsWith(" ")) return giveUp();
+  let value = rest.trimStart();
+  if (value === "" || value.startsWith("#")) return void 0;
+  const comment = value.indexOf(" #");
+  if (comment !== -1) value = value.slice(0, comment);
+  value = value.trimEnd();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (INTEGER.test(value)) return Number(value);
+  if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
+  return value;
+}
+var SimplePositions = class {
+  constructor(file, root, lineStarts) {
+    this.file = file;
+    this.root = root;
+    this.lineStarts = lineStarts;
+  }
+  file;
+  root;
+  lineStarts;
+  // No value in this subset is empty, so a value always stands at its own first character.
+  value(path) {
+    return this.at(start(this.find(path).node));
+  }
+  key(path) {
+    const { keyAt } = this.find(path);
+    return keyAt !== void 0 ? this.at(keyAt) : this.value(path);
+  }
+  entry(path) {
+    return this.value(path);
+  }
+  /** Follows a path through mappings and lists; stops at the deepest node that exists. */
+  find(path) {
+    let found2 = { node: this.root };
+    for (const segment of path) {
+      const node = found2.node;
+      let next;
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i += 3) {
+          if (node[i] === String(segment)) {
+            next = { node: node[i + 2], keyAt: node[i + 1] };
+            break;
+          }
+        }
+      } else if (node instanceof SeqNode && typeof segment === "number") {
+        const item = node.items[segment];
+        if (item !== void 0) next = { node: item };
+      }
+      if (next === void 0) return found2;
+      found2 = next;
+    }
+    return found2;
+  }
+  at(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >>> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, col: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+};
+function start(node) {
+  if (typeof node === "number") return node;
+  return Array.isArray(node) ? node[1] ?? 0 : node.at;
 }
 
 // src/manifest/schema-validate.ts
@@ -63112,27 +63386,51 @@ function validateSchema(data, locator) {
   const validate = manifestValidator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
-  const pairs = errors.filter((e) => e.keyword === "oneOf" && alternatives(e) !== void 0);
-  const isVacuous = (e) => pairs.includes(e) && !isMapping(e.data);
-  const isBranchOfPair = (e) => pairs.some((p) => p !== e && p.instancePath === e.instancePath && e.schemaPath.startsWith(`${p.schemaPath}/`));
+  const pairs = new Set(errors.filter((e) => e.keyword === "oneOf" && alternatives(e) !== void 0));
+  const pairsAt = /* @__PURE__ */ new Map();
+  for (const p of pairs) pairsAt.set(p.instancePath, [...pairsAt.get(p.instancePath) ?? [], p]);
+  const isVacuous = (e) => pairs.has(e) && !isMapping(e.data);
+  const isBranchOfPair = (e) => (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
   const out = [];
   for (const e of errors) {
     if (isBranchOfPair(e) || isVacuous(e)) continue;
     const path = segments(e.instancePath);
     const { at, message } = describe2(e, path, locator);
-    out.push({ ...at, message });
+    out.push(new DeferredDiagnostic(at, message));
   }
   return out;
 }
+var DeferredDiagnostic = class {
+  file;
+  line;
+  col;
+  #describe;
+  #message = "";
+  constructor(at, describe3) {
+    this.file = at.file;
+    this.line = at.line;
+    this.col = at.col;
+    this.#describe = describe3;
+  }
+  get message() {
+    if (this.#describe !== void 0) {
+      this.#message = this.#describe();
+      this.#describe = void 0;
+    }
+    return this.#message;
+  }
+};
 function describe2(e, path, loc) {
+  const { at, message } = describeNow(e, path, loc);
+  return { at, message: typeof message === "string" ? () => message : message };
+}
+function describeNow(e, path, loc) {
   const name = subject(path);
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(e.params.additionalProperty);
       const allowed = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(key, allowed);
-      const hint = guess !== void 0 ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(", ")}`;
-      return { at: loc.key([...path, key]), message: `unknown key "${key}"${hint}` };
+      return { at: loc.key([...path, key]), message: () => unknownKey(key, allowed) };
     }
     case "required":
       return { at: loc.entry(path), message: `"${String(e.params.missingProperty)}" is required` };
@@ -63163,6 +63461,12 @@ function describe2(e, path, loc) {
   }
   return { at: loc.value(path), message: `${name} ${e.message ?? "is invalid"}` };
 }
+function unknownKey(key, allowed) {
+  const length = key.toLowerCase().length;
+  const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
+  const hint = guess !== void 0 ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(", ")}`;
+  return `unknown key "${key}"${hint}`;
+}
 function alternatives(e) {
   if (!Array.isArray(e.schema)) return void 0;
   const names = [];
@@ -63176,7 +63480,7 @@ function alternatives(e) {
 function segments(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((s) => {
-    const raw = s.replace(/~1/g, "/").replace(/~0/g, "~");
+    const raw = s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s;
     return /^\d+$/.test(raw) ? Number(raw) : raw;
   });
 }
@@ -63237,19 +63541,23 @@ var TOKEN_LISTS = [
 
 // src/manifest/semantic-checks.ts
 var CUID = /^c[0-9a-z]{24}$/;
-function checkSemantics(files) {
-  const errors = [];
-  const warnings = [];
-  const report = (list2, at, message) => list2.push({ ...at, message });
-  let organization;
-  const deployments = /* @__PURE__ */ new Map();
-  for (const { data, locator } of files) {
+var SemanticChecks = class {
+  #organization;
+  /** Each deployment declared so far (in earlier files too) → where it first is. */
+  #deployments = /* @__PURE__ */ new Map();
+  /** The problems in one file, against itself and the files checked before it. */
+  check(data, locator) {
+    const errors = [];
+    const warnings = [];
+    const report = (list2, at, message) => list2.push({ ...at, message });
+    const deployments = this.#deployments;
     const root = record(data);
-    if (!root) continue;
+    if (!root) return { errors, warnings };
     const orgId = root.organizationId;
     if (typeof orgId === "string" && CUID.test(orgId)) {
       const at = locator.value(["organizationId"]);
-      if (!organization) organization = { id: orgId, at };
+      const organization = this.#organization;
+      if (!organization) this.#organization = { id: orgId, at };
       else if (organization.id !== orgId) {
         report(errors, at, `"organizationId" ${orgId} differs from ${organization.id} at ${where(organization.at)}; all files must name the same organization`);
       }
@@ -63295,9 +63603,9 @@ function checkSemantics(files) {
         }
       }
     }
+    return { errors, warnings };
   }
-  return { errors, warnings };
-}
+};
 function where(at) {
   return `${at.file}:${at.line}`;
 }
@@ -63320,22 +63628,29 @@ function reference(entry, name) {
 // src/manifest/digest.ts
 import { createHash } from "node:crypto";
 function manifestDigest(input) {
-  const content = {
-    digestVersion: 1,
-    organizationId: input.organizationId,
-    ignore: sortedUnique(input.ignore),
-    protect: sortedUnique(input.protect),
-    deployments: sortByJson(input.deployments.map((d) => ({
-      workspace: ref(d.workspace),
-      deployment: ref(d.deployment),
-      prune: d.prune,
-      workspaceTokens: bindings(d.workspaceTokens),
-      organizationTokens: bindings(d.organizationTokens)
-    })))
-  };
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  const deployments = input.deployments.map((d) => canonicalJson({
+    workspace: ref(d.workspace),
+    deployment: ref(d.deployment),
+    prune: d.prune,
+    workspaceTokens: bindings(d.workspaceTokens),
+    organizationTokens: bindings(d.organizationTokens)
+  })).sort();
+  const hash = createHash("sha256");
+  hash.update('{"deployments":[');
+  deployments.forEach((d, i) => hash.update(i === 0 ? d : `,${d}`));
+  hash.update(`],"digestVersion":1,"ignore":${canonicalJson(sortedUnique(input.ignore))}`);
+  hash.update(`,"organizationId":${JSON.stringify(input.organizationId)}`);
+  hash.update(`,"protect":${canonicalJson(sortedUnique(input.protect))}}`);
+  return hash.digest("hex");
 }
+var CanonicalText = class {
+  constructor(json) {
+    this.json = json;
+  }
+  json;
+};
 function canonicalJson(value) {
+  if (value instanceof CanonicalText) return value.json;
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
@@ -63346,50 +63661,62 @@ function canonicalJson(value) {
 function ref(r) {
   return { name: r.name, id: r.id };
 }
+function refJson(r) {
+  const members = [];
+  if (r.id !== void 0) members.push(`"id":${JSON.stringify(r.id)}`);
+  if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
+  return `{${members.join(",")}}`;
+}
 function bindings(list2) {
-  return list2 === void 0 ? void 0 : sortByJson(list2.map((b) => ({ token: ref(b.token), role: b.role })));
+  if (list2 === void 0) return void 0;
+  return new CanonicalText(sortedList(list2.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
 }
 function sortedUnique(list2) {
   return [...new Set(list2)].sort();
 }
-function sortByJson(list2) {
-  return list2.map((item) => [canonicalJson(item), item]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, item]) => item);
+function sortedList(items) {
+  return `[${items.sort().join(",")}]`;
 }
 
 // src/manifest/normalize.ts
-function normalize(files) {
+function normalizeFile({ file, data, locator }) {
+  const deployments = [];
+  data.workspaces.forEach((ws2, w) => {
+    const wsPath = ["workspaces", w];
+    const workspace = reference2(ws2, "workspace", wsPath, locator);
+    ws2.deployments.forEach((dep, d) => {
+      const path = [...wsPath, "deployments", d];
+      const desired = {
+        workspace,
+        deployment: reference2(dep, "deployment", path, locator),
+        prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
+        at: locator.entry(path)
+      };
+      for (const [key, kind] of TOKEN_LISTS) {
+        const list2 = dep[key];
+        if (list2 === void 0) continue;
+        const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
+        if (kind === "workspace") desired.workspaceTokens = bindings2;
+        else desired.organizationTokens = bindings2;
+      }
+      deployments.push(desired);
+    });
+  });
+  return { file, organizationId: data.organizationId, ignore: data.ignore ?? [], protect: data.protect ?? [], deployments };
+}
+function combine(files) {
   const first = files[0];
-  if (first === void 0) throw new Error("normalize needs at least one manifest file");
+  if (first === void 0) throw new Error("combine needs at least one manifest file");
   const ignore = [];
   const protect = [];
   const deployments = [];
-  for (const { data, locator } of files) {
-    ignore.push(...data.ignore ?? []);
-    protect.push(...data.protect ?? []);
-    data.workspaces.forEach((ws2, w) => {
-      const wsPath = ["workspaces", w];
-      const workspace = reference2(ws2, "workspace", wsPath, locator);
-      ws2.deployments.forEach((dep, d) => {
-        const path = [...wsPath, "deployments", d];
-        const desired = {
-          workspace,
-          deployment: reference2(dep, "deployment", path, locator),
-          prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
-          at: locator.entry(path)
-        };
-        for (const [key, kind] of TOKEN_LISTS) {
-          const list2 = dep[key];
-          if (list2 === void 0) continue;
-          const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-          if (kind === "workspace") desired.workspaceTokens = bindings2;
-          else desired.organizationTokens = bindings2;
-        }
-        deployments.push(desired);
-      });
-    });
+  for (const f of files) {
+    append(ignore, f.ignore);
+    append(protect, f.protect);
+    append(deployments, f.deployments);
   }
   const content = {
-    organizationId: first.data.organizationId,
+    organizationId: first.organizationId,
     ignore: [...new Set(ignore)],
     protect: [...new Set(protect)],
     deployments
@@ -63418,33 +63745,40 @@ function loadManifestSources(sources) {
   if (sources.length === 0) {
     return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings };
   }
-  const checked = [];
-  const valid = [];
+  const semantics = new SemanticChecks();
+  const normalized = [];
   for (const { file, text } of sources) {
     const decoded = decodeSource(file, text);
     if (!decoded.ok) {
-      errors.push(...decoded.errors);
+      append(errors, decoded.errors);
       continue;
     }
-    const parsed = parseYaml(file, decoded.text);
-    errors.push(...parsed.errors);
-    warnings.push(...parsed.warnings);
-    if (!parsed.parsed) continue;
-    const { data, locator } = parsed.parsed;
-    const schemaErrors = validateSchema(data, locator);
-    errors.push(...schemaErrors);
-    checked.push({ data, locator });
-    if (schemaErrors.length === 0 && parsed.errors.length === 0) {
-      valid.push({ file, data, locator });
-    }
+    const read = readManifest(file, decoded.text);
+    append(errors, read.errors);
+    append(warnings, read.warnings);
+    if (!read.parsed) continue;
+    const { data, locator } = read.parsed;
+    append(errors, read.schemaErrors);
+    const semantic = semantics.check(data, locator);
+    append(errors, semantic.errors);
+    append(warnings, semantic.warnings);
+    if (errors.length === 0) normalized.push(normalizeFile({ file, data, locator }));
   }
-  const semantic = checkSemantics(checked);
-  errors.push(...semantic.errors);
-  warnings.push(...semantic.warnings);
   const order = new Map(sources.map((s, i) => [s.file, i]));
-  const result = { errors: sortDiagnostics(errors, order), warnings: sortDiagnostics(warnings, order) };
-  if (errors.length === 0) result.desired = normalize(valid);
+  const result = {
+    errors: capPerFile(sortDiagnostics(errors, order), "problems"),
+    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings")
+  };
+  if (errors.length === 0) result.desired = combine(normalized);
   return result;
+}
+function readManifest(file, text) {
+  const simple = readSimpleYaml(file, text);
+  if (simple !== void 0 && validateSchema(simple.data, simple.positions).length === 0) {
+    return { parsed: { data: simple.data, locator: simple.positions }, errors: [], warnings: [], schemaErrors: [] };
+  }
+  const parsed = parseYaml(file, text);
+  return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
 }
 async function loadManifestFiles(paths) {
   const sources = [];
@@ -63473,6 +63807,34 @@ function readProblem(e) {
   if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
   if (code2 === "EISDIR") return "it is a directory";
   return typeof code2 === "string" ? code2 : "unknown error";
+}
+function capPerFile(sorted, noun) {
+  const out = [];
+  const flush = (hidden2) => {
+    const at = hidden2[0];
+    if (at !== void 0) {
+      out.push({ file: at.file, line: at.line, col: at.col, message: `… ${hidden2.length} more ${noun} in this file not shown` });
+    }
+  };
+  let file;
+  let shown = 0;
+  let hidden = [];
+  for (const d of sorted) {
+    if (d.file !== file) {
+      flush(hidden);
+      file = d.file;
+      shown = 0;
+      hidden = [];
+    }
+    if (shown < MAX_DIAGNOSTICS_PER_FILE) {
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message });
+      shown++;
+    } else {
+      hidden.push(d);
+    }
+  }
+  flush(hidden);
+  return out;
 }
 function sortDiagnostics(list2, order) {
   return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
@@ -64098,7 +64460,7 @@ function matchGlob(pattern, path) {
   return go(0, 0);
 }
 var hasMagic = (p) => /[*?]/.test(p);
-function normalize2(p) {
+function normalize(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+/g, "/");
 }
 async function walk(root, rel, out) {
@@ -64115,7 +64477,7 @@ async function expandManifestPatterns(root, patterns) {
   const found2 = /* @__PURE__ */ new Set();
   let all;
   for (const raw of patterns) {
-    const p = normalize2(raw);
+    const p = normalize(raw);
     if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.split("/").includes("..")) {
       problems.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
       continue;
@@ -65085,15 +65447,15 @@ function parseParameters(header2, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str2, start, end) {
+function unescapeQuotedPairs(str2, start2, end) {
   let result = "";
-  for (let index = start; index < end; index++) {
+  for (let index = start2; index < end; index++) {
     if (str2.charCodeAt(index) === BSLASH) {
-      result += str2.slice(start, index);
-      start = ++index;
+      result += str2.slice(start2, index);
+      start2 = ++index;
     }
   }
-  return result + str2.slice(start, end);
+  return result + str2.slice(start2, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -65951,19 +66313,19 @@ var VERSION6 = "6.0.0";
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
-    const start = Date.now();
+    const start2 = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
     const path = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start2}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${error2.status} with id ${requestId} in ${Date.now() - start2}ms`
       );
       throw error2;
     });
