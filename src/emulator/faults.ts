@@ -59,9 +59,11 @@ export class FaultQueue {
     return { delayMs, fault };
   }
 
-  /** Counts a GET of the token; returns the roles to write now if a foreign write is due. */
+  /** Counts a GET of the token for each of its foreign writes; returns the roles to write now if one is due. */
   tokenRead(tokenId: string): ApiTokenRole[] | undefined {
-    const due = this.foreign.find((e) => e.fault.tokenId === tokenId && ++e.reads >= (e.fault.afterReads ?? 1));
+    const mine = this.foreign.filter((e) => e.fault.tokenId === tokenId);
+    for (const e of mine) e.reads += 1;
+    const due = mine.find((e) => e.reads >= (e.fault.afterReads ?? 1));
     if (due === undefined) return undefined;
     this.foreign = this.foreign.filter((e) => e !== due);
     return due.fault.roles;

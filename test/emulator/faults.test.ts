@@ -141,6 +141,18 @@ describe('foreign writes', () => {
     expect((await get()).roles).toEqual(foreign); // once only: nothing more happens
   });
 
+  it('count every GET for each queued write of one token, whichever fires first', async () => {
+    const emu = await start();
+    const foreign: ApiTokenRole[] = [wsMember, { entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'READER' }];
+    emu.fault({ kind: 'foreignWrite', tokenId: TOK_WS, roles: newRoles, afterReads: 1 });
+    emu.fault({ kind: 'foreignWrite', tokenId: TOK_WS, roles: foreign, afterReads: 3 });
+    const get = async () => (await call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`)).json.roles;
+    expect(await get()).toEqual(original);
+    expect(await get()).toEqual(newRoles);
+    expect(await get()).toEqual(newRoles); // the third GET, answered before the second write
+    expect(storedRoles(emu)).toEqual(foreign);
+  });
+
   it('fire after the first GET by default', async () => {
     const emu = await start();
     emu.fault({ kind: 'foreignWrite', tokenId: TOK_WS, roles: newRoles });
