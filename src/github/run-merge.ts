@@ -25,6 +25,8 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
   try {
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
+    // Nothing to write is never a refusal: a re-run after a successful apply, or roles already set by hand.
+    if (plan.actions.length === 0) return io.info('The live roles already match the manifest: nothing to apply.');
     const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
     const marker = planMarker(manifestSetKey(run.files));
     const comment = pull === null || octokit === null
@@ -32,7 +34,6 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
       : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
 
     if (pull === null) {
-      if (plan.actions.length === 0) return io.info('No merged pull request behind this push, and nothing to apply.');
       if (!ctx.inputs.allowDirectPush) {
         io.fail(
           `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +

@@ -42,9 +42,13 @@ describe('action on push to the default branch', () => {
     expect(body).toContain(`Checksum: \`${pr.outputs['checksum']}\``);
     expect(push.summary).toContain('Apply complete');
 
-    // Applied means the live state now matches: a new plan has nothing to do.
+    // Applied means the live state now matches: a re-run has nothing to do, succeeds, and leaves the
+    // comment as it was (no plan-changed refusal over an empty plan).
     const again = await world.run('push', fixturePayload('push-main'));
+    expect(again.code, again.stdout).toBe(0);
     expect(again.outputs['has-changes']).toBe('false');
+    expect(again.stdout).toContain('nothing to apply');
+    expect(world.github.state.comments.get(42)?.map((c) => c.body)).toEqual([body]);
   });
 
   it('refuses with plan-changed when the live state moved since review, and says what the plan is now', async () => {
