@@ -28,16 +28,13 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
     // Nothing to write is never a refusal: a re-run after a successful apply, or roles already set by hand.
     if (plan.actions.length === 0) return io.info('The live roles already match the manifest: nothing to apply.');
     const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
-    const marker = planMarker(manifestSetKey(run.files));
-    const comment = pull === null || octokit === null
-      ? null
-      : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-
-    if (pull === null) {
+    if (pull === null || octokit === null) {
       if (!ctx.inputs.allowDirectPush) {
         io.fail(
-          `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
-            'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
+          octokit === null
+            ? 'No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied.'
+            : `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
+                'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
         );
         return;
       }
@@ -46,6 +43,8 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
       return;
     }
 
+    const marker = planMarker(manifestSetKey(run.files));
+    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
     const reviewed = comment === null ? null : parseChecksum(comment.body);
     if (reviewed !== plan.checksum) {
       const what = reviewed === null

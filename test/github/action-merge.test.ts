@@ -87,6 +87,15 @@ describe('action on push to the default branch', () => {
     expect(roleWrites(world).length).toBeGreaterThan(0);
   });
 
+  it('without a github-token, applies nothing and says the reviewed plan cannot be found', async () => {
+    world = await startWorld();
+    merged(world);
+    const push = await world.run('push', fixturePayload('push-main'), { inputs: { 'github-token': '' } });
+    expect(push.code).toBe(1);
+    expect(push.stdout).toMatch(/^::error::No github-token, so the merged pull request and the plan it reviewed cannot be found/m);
+    expect(roleWrites(world)).toHaveLength(0);
+  });
+
   it('refuses by safety guard before any write', async () => {
     world = await startWorld();
     merged(world);
