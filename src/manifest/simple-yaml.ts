@@ -17,7 +17,8 @@ const KEYS = new Set([
 ]);
 /** A plain scalar that is a string under the YAML 1.2 core schema whatever else it holds: starts with a letter, no indicators. */
 const STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
-const NOT_STRINGS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+/** The other booleans and nulls of the core schema that STRING matches (`true` and `false` are read). */
+const NOT_STRINGS = new Set(['True', 'TRUE', 'False', 'FALSE', 'null', 'Null', 'NULL']);
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Deeper than any manifest (which nests 7 levels): beyond it, give up rather than recurse. */
 const MAX_NESTING = 16;
@@ -44,9 +45,9 @@ export function readSimpleYaml(file: string, text: string): SimpleYaml | undefin
   if (text.includes('\t') || text.includes('\r')) return undefined;
   try {
     const reader = new Reader(text);
-    if (reader.done || reader.indent !== 0) return undefined;
+    if (reader.done) return undefined;
+    // Gives up unless the whole text is one mapping at column 1.
     const { data, node } = reader.map(0, 0);
-    if (!reader.done) return undefined;
     return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
@@ -98,6 +99,12 @@ class Reader {
     return m?.[1] !== undefined ? [m[1], m[0].length] : undefined;
   }
 
+  /** The first offset at or after `offset` on the current line that is not a space (YAML's only separator here). */
+  private skipSpaces(offset: number): number {
+    while (offset < this.end && this.text.charCodeAt(offset) === 32) offset++;
+    return offset;
+  }
+
   private isDash(): boolean {
     const next = this.offset + 1;
     return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
@@ -113,12 +120,12 @@ class Reader {
       const [key, length] = found;
       if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
       const keyOffset = this.offset;
-      const rest = this.text.slice(keyOffset + length, this.end);
-      const scalar = plainScalar(rest);
+      const valueAt = this.skipSpaces(keyOffset + length);
+      const scalar = plainScalar(this.text.slice(valueAt, this.end));
       this.advance();
       if (scalar !== undefined) {
         data[key] = scalar;
-        node.push(key, keyOffset, keyOffset + length + (rest.length - rest.trimStart().length));
+        node.push(key, keyOffset, valueAt);
         continue;
       }
       // An empty value (or a list at the key's own indentation) is left to the yaml package.
@@ -138,10 +145,9 @@ class Reader {
     const node = new SeqNode(this.offset, []);
     while (!this.done && this.indent === indent) {
       if (!this.isDash()) giveUp();
-      let content = this.offset + 1;
-      while (content < this.end && this.text.charCodeAt(content) === 32) content++;
+      const content = this.skipSpaces(this.offset + 1);
       if (this.keyAt(content) === undefined) {
-        const scalar = plainScalar(this.text.slice(this.offset + 1, this.end)) ?? giveUp();
+        const scalar = plainScalar(this.text.slice(content, this.end)) ?? giveUp();
         data.push(scalar);
         node.items.push(content);
         this.advance();
@@ -164,14 +170,17 @@ class Reader {
   }
 }
 
-/** `rest` after `key:` or `-`: its plain scalar value, undefined when empty; gives up on anything else. */
+/**
+ * The rest of a line from the first non-space after `key: ` or `- `: its plain scalar value, undefined when
+ * empty; gives up on anything else. Only spaces are trimmed: YAML keeps other white space (U+00A0, …) that
+ * String.trim would drop.
+ */
 function plainScalar(rest: string): string | number | boolean | undefined {
-  if (rest !== '' && !rest.startsWith(' ')) return giveUp();
-  let value = rest.trimStart();
-  if (value === '' || value.startsWith('#')) return undefined;
-  const comment = value.indexOf(' #');
-  if (comment !== -1) value = value.slice(0, comment);
-  value = value.trimEnd();
+  if (rest === '' || rest.startsWith('#')) return undefined;
+  let end = rest.indexOf(' #');
+  if (end === -1) end = rest.length;
+  while (rest.charCodeAt(end - 1) === 32) end--;
+  const value = rest.slice(0, end);
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (INTEGER.test(value)) return Number(value);

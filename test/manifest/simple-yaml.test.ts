@@ -75,6 +75,14 @@ describe('readSimpleYaml', () => {
     expect(agrees(minimal.replace('ignore:', '# note\nignore:').replace('        workspaceTokens:\n', '        workspaceTokens:\n  # under a key, further left\n'))).toBe(true);
   });
 
+  it('keeps the Unicode spaces that YAML counts as part of a value (only spaces are trimmed)', () => {
+    for (const space of ['\u00A0', '\u2003', '\u3000', '\uFEFF', '\u2028']) {
+      agrees(minimal.replace('workspace: Data Platform', `workspace: Data Platform${space}`));
+      agrees(minimal.replace('token: ci-deployer', `token: ${space}ci-deployer`));
+      agrees(minimal.replace('- break-glass', `- ${space}break-glass`));
+    }
+  });
+
   it('agrees with the yaml package on every good fixture it reads', () => {
     for (const file of readdirSync(GOOD)) agrees(readFileSync(join(GOOD, file), 'utf8').replace(/^\uFEFF/, ''));
   });
@@ -103,7 +111,7 @@ describe('readSimpleYaml', () => {
   });
 
   it('agrees with the yaml package on generated manifests with varied layout, values and broken lines', () => {
-    const scalar = fc.constantFrom('1', '0', '42', 'true', 'false', 'True', 'x', 'a b', 'a  b', 'ws-01/x.y', 'x #c', 'x#c', 'yes', 'no', '1e3', '-', '- a', '', 'DAG_VIEWER');
+    const scalar = fc.constantFrom('1', '0', '42', 'true', 'false', 'True', 'x', 'a b', 'a  b', 'ws-01/x.y', 'x #c', 'x#c', 'yes', 'no', '1e3', '-', '- a', '', 'DAG_VIEWER', '\u00A0x', 'x\u3000');
     const tail = fc.constantFrom('', '', ' ', '  # c', ' #');
     type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
     const value: fc.Arbitrary<Tree> = fc.letrec<{ v: Tree; map: Tree; seq: Tree }>((tie) => ({
