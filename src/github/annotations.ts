@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../manifest/types.ts';
+import { repoPath } from './manifest-glob.ts';
 
 // Manifest errors as workflow annotations on the manifest lines (`core.error(message, properties)`).
 
@@ -10,6 +11,6 @@ export interface Annotation {
 export function toAnnotations(diags: readonly Diagnostic[], title = 'astro-access'): Annotation[] {
   return diags.map((d) => ({
     message: d.message,
-    properties: { title, file: d.file.replace(/\\/g, '/').replace(/^(\.\/)+/, ''), startLine: d.line, startColumn: d.col },
+    properties: { title, file: repoPath(d.file), startLine: d.line, startColumn: d.col },
   }));
 }

@@ -1,5 +1,6 @@
 import type { GitHub } from './octokit.ts';
 import { httpStatus } from './octokit.ts';
+import { leavesRepo, repoPath } from './manifest-glob.ts';
 
 // The manifest files as they are on another ref (the pull request's base branch), read through
 // the contents API: the checkout holds only the head, and the base is what is live by design.
@@ -22,8 +23,8 @@ export async function readFilesAtRef(
   const files: FileAtRef[] = [];
   const missing: string[] = [];
   for (const file of opts.paths) {
-    const path = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-    if (path.startsWith('/') || path.split('/').includes('..')) {
+    const path = repoPath(file);
+    if (leavesRepo(path)) {
       throw new Error(`${file}: manifest paths must be relative to the repository root`);
     }
     try {

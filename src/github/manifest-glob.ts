@@ -39,8 +39,14 @@ export function matchGlob(pattern: string, path: string): boolean {
 
 const hasMagic = (p: string): boolean => /[*?]/.test(p);
 
-function normalize(p: string): string {
+/** A path as the repository names it: `/` separators, no leading `./`, no doubled slashes. */
+export function repoPath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+/g, '/');
+}
+
+/** Whether a repoPath() result points outside the repository (absolute, a drive letter, or `..`). */
+export function leavesRepo(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split('/').includes('..');
 }
 
 async function walk(root: string, rel: string, out: string[]): Promise<void> {
@@ -69,8 +75,8 @@ export async function expandManifestPatterns(root: string, patterns: readonly st
   const found = new Set<string>();
   let all: string[] | undefined;
   for (const raw of patterns) {
-    const p = normalize(raw);
-    if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split('/').includes('..')) {
+    const p = repoPath(raw);
+    if (leavesRepo(p)) {
       problems.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
       continue;
     }

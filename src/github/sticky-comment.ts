@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GitHub } from './octokit.ts';
 import { githubMessage, isWriteForbidden } from './octokit.ts';
 import { capBody } from './limit.ts';
+import { repoPath } from './manifest-glob.ts';
 
 // One comment per pull request and manifest set, found again by a hidden, versioned marker,
 // edited in place, and left alone when its body would not change.
@@ -26,7 +27,7 @@ export type UpsertResult =
 
 /** Key of a manifest set: the same files, in any order or spelling of `./`, give the same key. */
 export function manifestSetKey(files: readonly string[]): string {
-  const norm = [...new Set(files.map((f) => f.replace(/\\/g, '/').replace(/^(\.\/)+/, '')))].sort();
+  const norm = [...new Set(files.map(repoPath))].sort();
   return createHash('sha256').update(norm.join('\n')).digest('hex').slice(0, 12);
 }
 
