@@ -104,7 +104,15 @@ function intOption(name: string, v: string | undefined): number | undefined | nu
   return null;
 }
 
-const FAULT_KINDS = ['status', 'delay', 'reset', 'hang', 'malformed', 'foreignWrite'];
+// The fields each kind needs: a request fault without `times` would never fire, silently.
+const FAULT_FIELDS: Record<Fault['kind'], Record<string, 'number' | 'string' | 'array'>> = {
+  status: { status: 'number', times: 'number' },
+  delay: { ms: 'number', times: 'number' },
+  reset: { times: 'number', when: 'string' },
+  hang: { times: 'number' },
+  malformed: { times: 'number' },
+  foreignWrite: { tokenId: 'string', roles: 'array' },
+};
 
 /** A fault given as JSON on the command line (paths as strings); undefined after saying why not. */
 function parseFault(text: string): Fault | undefined {
@@ -114,9 +122,15 @@ function parseFault(text: string): Fault | undefined {
   } catch {
     f = undefined;
   }
-  const kind = (f as { kind?: unknown } | undefined)?.kind;
-  if (typeof f !== 'object' || f === null || typeof kind !== 'string' || !FAULT_KINDS.includes(kind)) {
-    process.stderr.write(`astro-access emulator: --fault must be a JSON object with a kind (${FAULT_KINDS.join(', ')}), got ${text}\n`);
+  const o = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
+  const kind = o['kind'];
+  const fields = typeof kind === 'string' && Object.hasOwn(FAULT_FIELDS, kind) ? FAULT_FIELDS[kind as Fault['kind']] : undefined;
+  const missing = Object.entries(fields ?? {})
+    .filter(([k, type]) => (type === 'array' ? !Array.isArray(o[k]) : typeof o[k] !== type))
+    .map(([k, type]) => `${k} (${type})`);
+  if (fields === undefined || missing.length > 0) {
+    const why = fields === undefined ? `a kind (${Object.keys(FAULT_FIELDS).join(', ')})` : `${missing.join(', ')} for kind ${String(kind)}`;
+    process.stderr.write(`astro-access emulator: --fault must be a JSON object with ${why}, got ${text}\n`);
     return undefined;
   }
   return f as Fault;

@@ -83,6 +83,9 @@ describe('astro-access emulator', () => {
     const badFault = run(['--fault', '{"kind":"meteor"}']);
     expect(await badFault.exit).toBe(1);
     expect(badFault.out().stderr).toMatch(/--fault must be a JSON object with a kind/);
+    const noTimes = run(['--fault', '{"kind":"status","status":503}']);
+    expect(await noTimes.exit).toBe(1);
+    expect(noTimes.out().stderr).toMatch(/--fault must be a JSON object with times \(number\) for kind status/);
     const unknown = run(['--bogus']);
     expect(await unknown.exit).toBe(1);
     const badState = run(['--state', resolve(ROOT, 'package.json')]);
