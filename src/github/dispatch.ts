@@ -8,7 +8,7 @@ import { runPullRequest } from './run-pull-request.ts';
 
 // Which step runs: `command: auto` picks it from the event; an explicit command overrides.
 
-export type Step = 'pull-request' | 'merge' | 'drift' | 'validate' | 'plan' | 'skip';
+export type Step = 'pull-request' | 'merge' | 'drift' | 'validate' | 'plan';
 
 export function chooseStep(command: Command, event: GitHubEvent): Step {
   switch (command) {

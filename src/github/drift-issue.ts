@@ -21,9 +21,6 @@ export interface DriftIssueOptions {
   plan: Plan;
   /** The issue body while drift remains (the marker is added when absent). */
   body: string;
-  /** The comment left when closing; defaults to a short note. */
-  closeComment?: string;
-  title?: string;
 }
 
 /** The open drift issue: labelled, with the marker, read from every page. Pull requests never count. */
@@ -54,7 +51,7 @@ export async function syncDriftIssue(octokit: GitHub, opts: DriftIssueOptions): 
       owner,
       repo,
       issue_number: found.number,
-      body: opts.closeComment ?? '✅ The live deployment roles match the manifest again. Closing.',
+      body: '✅ The live deployment roles match the manifest again. Closing.',
     });
     await octokit.rest.issues.update({ owner, repo, issue_number: found.number, state: 'closed', state_reason: 'completed' });
     return { action: 'closed', number: found.number, url: found.url };
@@ -65,7 +62,7 @@ export async function syncDriftIssue(octokit: GitHub, opts: DriftIssueOptions): 
     const { data } = await octokit.rest.issues.create({
       owner,
       repo,
-      title: opts.title ?? DRIFT_TITLE,
+      title: DRIFT_TITLE,
       body,
       labels: [DRIFT_LABEL],
     });

@@ -1,3 +1,4 @@
+import { DEFAULT_MANIFEST } from '../commands/context.ts';
 import { parsePatterns } from './manifest-glob.ts';
 
 // The Action's inputs (action.yml), read through a getter so tests need no environment.
@@ -17,8 +18,6 @@ export interface ActionInputs {
   allowUnsafe: boolean;
   allowDirectPush: boolean;
 }
-
-export const DEFAULT_MANIFEST_PATTERN = 'astro-access.yaml';
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -45,7 +44,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const manifests = parsePatterns(get('manifest'));
   return {
     command,
-    manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST_PATTERN],
+    manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST],
     astroApiToken: get('astro-api-token').trim(),
     astroApiUrl: get('astro-api-url').trim(),
     githubToken: get('github-token').trim(),

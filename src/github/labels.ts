@@ -1,12 +1,9 @@
 import type { Plan, PlanAction } from '../plan/types.ts';
-import { labelKey } from '../render/markdown.ts';
-import type { ActionLabel } from '../render/markdown.ts';
+import { labelKey, type ActionLabel } from '../render/markdown.ts';
 
 // On a pull request, each action either comes from the change under review (proposed) or was
 // already pending before it (drift: the base branch's manifest, planned against the same live
 // state, yields the same action). Pure. Keys are the markdown renderer's: `${deploymentId}/${tokenId}`.
-
-export type { ActionLabel };
 
 export function labelActions(prPlan: Plan, basePlan: Plan | null): Map<string, ActionLabel> {
   const base = new Map<string, PlanAction>();

@@ -17,8 +17,7 @@ function coreIo(env: NodeJS.ProcessEnv): ActionIo {
     setOutput: (name, value) => core.setOutput(name, value),
     summary: async (md) => {
       if (!env['GITHUB_STEP_SUMMARY']) return;
-      await core.summary.addRaw(md, true).write();
-      core.summary.emptyBuffer();
+      await core.summary.addRaw(md, true).write(); // write() empties the buffer
     },
     fail: (m) => core.setFailed(m),
     env,

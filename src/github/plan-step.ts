@@ -21,7 +21,7 @@ import { expandManifestPatterns } from './manifest-glob.ts';
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
 
-export const PLAN_FILE_NAME = 'astro-access-plan.json';
+const PLAN_FILE_NAME = 'astro-access-plan.json';
 /** GitHub caps a job summary at 1 MiB; keep clear of it. */
 const SUMMARY_MAX_CHARS = 900_000;
 
@@ -117,7 +117,7 @@ export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { sel
 }
 
 /** Writes the plan file and sets the outputs; the plan itself goes to a file (outputs are capped at 1 MB). */
-export async function publishPlan(io: ActionIo, plan: Plan): Promise<string> {
+export async function publishPlan(io: ActionIo, plan: Plan): Promise<void> {
   const dir = io.env['RUNNER_TEMP'] || tmpdir();
   const file = join(dir, PLAN_FILE_NAME);
   await writeFile(file, renderJson(plan));
@@ -127,7 +127,6 @@ export async function publishPlan(io: ActionIo, plan: Plan): Promise<string> {
   io.setOutput('update', String(plan.summary.update));
   io.setOutput('remove', String(plan.summary.remove));
   io.setOutput('plan-file', file);
-  return file;
 }
 
 export function summaryMarkdown(plan: Plan, heading: string, labels?: Map<string, ActionLabel>): string {

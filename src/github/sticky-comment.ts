@@ -17,7 +17,6 @@ export interface FoundComment {
   id: number;
   body: string;
   url: string;
-  authorType: string | undefined;
 }
 
 export type UpsertResult =
@@ -60,7 +59,7 @@ export async function findStickyComment(
     if (best === undefined || compare(rank(c), rank(best)) > 0) best = c;
   }
   if (best === undefined) return null;
-  return { id: best.id, body: best.body ?? '', url: best.html_url, authorType: best.user?.type };
+  return { id: best.id, body: best.body ?? '', url: best.html_url };
 }
 
 function compare(a: [number, string, number], b: [number, string, number]): number {
