@@ -95,7 +95,7 @@ async function planBase(ctx: ActionContext, ref: string, files: readonly string[
   try {
     const at = await readFilesAtRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, paths: files });
     if (at.files.length === 0) return null;
-    const loaded = loadManifestSources(at.files.map((f) => ({ file: f.file, text: f.text })));
+    const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
     return makePlan(loaded.desired, actual).plan ?? null;
   } catch (err) {
