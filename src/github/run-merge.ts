@@ -3,6 +3,7 @@ import { renderReceiptText } from '../apply/receipt-text.ts';
 import type { Connection } from '../commands/context.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderMarkdown } from '../render/markdown.ts';
+import { escapeCodeLine, fenceFor } from '../render/markdown-escape.ts';
 import type { ActionContext } from './action-context.ts';
 import { parseChecksum, setStatusLine, type CommentStatus } from './comment-body.ts';
 import type { GitHubEvent } from './event.ts';
@@ -76,7 +77,9 @@ async function apply(ctx: ActionContext, plan: Plan, conn: Connection, comment: 
   const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(l) });
   const text = renderReceiptText(receipt);
   io.info(text);
-  await io.summary(`#### Apply\n\n\`\`\`text\n${text.replace(/`/g, "'")}\`\`\`\n`);
+  const lines = text.trimEnd().split('\n').map(escapeCodeLine);
+  const fence = fenceFor(lines);
+  await io.summary(['#### Apply', '', `${fence}text`, ...lines, fence, ''].join('\n'));
   const ok = receipt.status !== 'partial';
   await setStatus(ctx, comment, ok ? 'applied' : 'apply-failed');
   if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
