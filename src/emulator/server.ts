@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { BasicSubjectProfile } from '../astro/types.ts';
+import { tokenIdFromJwt } from '../plan/jwt.ts';
 import { FaultQueue } from './faults.ts';
 import type { Fault, RequestFault } from './faults.ts';
 import { HttpError } from './http-error.ts';
@@ -108,7 +109,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const bearer = bearerOf(req);
     const entry: RequestLogEntry = { method, path: url.pathname, query: parseQuery(url.searchParams), status: 0, at: Date.now() };
-    const callerId = bearer === undefined ? undefined : jwtTokenId(bearer);
+    // The apiTokenId claim of a JWT bearer (decoded, not verified: the emulator trusts its callers).
+    const callerId = bearer === undefined ? undefined : (tokenIdFromJwt(bearer).id ?? undefined);
     if (callerId !== undefined) entry.tokenId = callerId;
     log.push(entry);
 
@@ -231,18 +233,6 @@ function send(res: ServerResponse, a: ApiResponse & { headers?: Record<string, s
 function bearerOf(req: IncomingMessage): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return m?.[1];
-}
-
-/** The apiTokenId claim of a JWT bearer token (not verified: the emulator trusts its callers). */
-function jwtTokenId(bearer: string): string | undefined {
-  const payload = bearer.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { apiTokenId?: unknown };
-    return typeof claims.apiTokenId === 'string' ? claims.apiTokenId : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
