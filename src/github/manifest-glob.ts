@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
-/** Splits the input on newlines and commas; blank entries are dropped. */
+/** Splits the input on newlines and commas; blank entries and `#` comments are dropped. */
 export function parsePatterns(input: string): string[] {
   return input
     .split(/[\n,]/)
