@@ -55,7 +55,7 @@ function diffLines(actions: readonly PlanAction[], labels: Map<string, ActionLab
       DIFF_MARKER[a.action],
       escapeCodeLine(a.token.name),
       `(${escapeCodeLine(a.token.id)})`,
-      scopeLabel(a.token.scope),
+      escapeCodeLine(scopeLabel(a.token.scope)),
       escapeCodeLine(roleChange(a)),
       `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ''}`,
     ];
@@ -80,7 +80,7 @@ function bindingTable(doc: MarkdownDoc, title: string, bindings: readonly PlanBi
   doc.openDetails(`${title} (${bindings.length})`);
   doc.line('| Deployment | Token | Token ID | Scope | Role | Reason |', '|---|---|---|---|---|---|');
   for (const b of bindings) {
-    const cells = [`${esc(b.deployment.name)} ${code(b.deployment.id)}`, esc(b.token.name), code(b.token.id), scopeLabel(b.token.scope), esc(b.role), esc(b.reason)];
+    const cells = [`${esc(b.deployment.name)} ${code(b.deployment.id)}`, esc(b.token.name), code(b.token.id), esc(scopeLabel(b.token.scope)), esc(b.role), esc(b.reason)];
     doc.line(`| ${cells.join(' | ')} |`);
   }
   doc.closeDetails().line('');

@@ -19,14 +19,14 @@ interface Row {
 
 function actionRow(a: PlanAction): Row {
   return {
-    cells: [MARKER[a.action], clean(a.token.name), clean(a.token.id), scopeLabel(a.token.scope), clean(roleChange(a)), clean(origin(a))],
+    cells: [MARKER[a.action], clean(a.token.name), clean(a.token.id), clean(scopeLabel(a.token.scope)), clean(roleChange(a)), clean(origin(a))],
     style: ACTION_STYLE[a.action],
   };
 }
 
 function bindingRow(b: PlanBinding, marker: '?' | '!', label: string): Row {
   return {
-    cells: [marker, clean(b.token.name), clean(b.token.id), scopeLabel(b.token.scope), clean(b.role), `${label}: ${clean(b.reason)}`],
+    cells: [marker, clean(b.token.name), clean(b.token.id), clean(scopeLabel(b.token.scope)), clean(b.role), `${label}: ${clean(b.reason)}`],
     style: null,
   };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CHARS, labelKey, renderMarkdown } from '../../src/render/markdown.ts';
+import type { TokenScope } from '../../src/astro/types.ts';
 import type { ActionKind } from '../../src/plan/types.ts';
 import { action, binding, cuid, deployment, plan, samplePlan, token } from './builders.ts';
 import { shape } from './markdown-check.ts';
@@ -86,16 +87,16 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(p)).not.toMatch(/proposed|drift/);
   });
 
-  it('escapes names, roles, reasons, warnings and sources from the API or manifest everywhere', () => {
+  it('escapes names, scopes, roles, reasons, warnings and sources from the API, a plan file or the manifest everywhere', () => {
     const actions = EVIL.map((name, i) =>
       action((['add', 'update', 'remove'] as ActionKind[])[i % 3]!, {
         deployment: deployment({ name, workspaceName: name }),
-        token: token({ id: cuid(i), name }),
+        token: token({ id: cuid(i), name, scope: name as TokenScope }),
         reason: name,
         ...(i % 3 === 2 ? { before: name } : { after: name, source: `${name}:3` }),
       }),
     );
-    const kept = EVIL.map((name, i) => binding({ deployment: deployment({ name }), token: token({ id: cuid(100 + i), name }), role: name, reason: name }));
+    const kept = EVIL.map((name, i) => binding({ deployment: deployment({ name }), token: token({ id: cuid(100 + i), name, scope: name as TokenScope }), role: name, reason: name }));
     const md = renderMarkdown(plan({ actions, unmanaged: kept, ignored: kept, warnings: EVIL }), { heading: '## plan' });
     const s = shape(md);
     expect(s.fencesBalanced).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderText, shouldUseColor } from '../../src/render/text.ts';
+import type { TokenScope } from '../../src/astro/types.ts';
 import { action, binding, cuid, deployment, plan, samplePlan, token } from './builders.ts';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -86,10 +87,10 @@ describe('renderText', () => {
     expect(out).toContain('\nWarning: token "dup" matches two names\n\nPlan:');
   });
 
-  it('escapes control characters and ANSI sequences in names so they cannot forge output', () => {
+  it('escapes control characters and ANSI sequences in names and scopes so they cannot forge output', () => {
     const evil = 'x\x1b[2J\x1b[31m\rPlan: 0 to add, 0 to change, 0 to remove.\n\u202eevil';
     const p = plan({
-      actions: [action('add', { token: token({ name: evil }), deployment: deployment({ name: evil, workspaceName: evil }), reason: evil })],
+      actions: [action('add', { token: token({ name: evil, scope: evil as TokenScope }), deployment: deployment({ name: evil, workspaceName: evil }), reason: evil })],
       warnings: [evil],
     });
     for (const color of [false, true]) {
