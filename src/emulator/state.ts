@@ -148,6 +148,8 @@ export function shortTokenOf(id: string): string {
   return id.slice(-7);
 }
 
+type IdSet = { has(id: string): boolean };
+
 /** Problems the schema cannot see: duplicate IDs and references to things that do not exist. */
 export function checkReferences(s: EmulatorState): string[] {
   const problems: string[] = [];
@@ -182,7 +184,8 @@ export function checkReferences(s: EmulatorState): string[] {
   return problems;
 }
 
-function entityExists(r: ApiTokenRole, orgId: string, ws: Set<string>, deps: Set<string>): boolean {
+/** Whether a role entry's entity exists (a DAG entry's deployment, for DAG and DAG_TAG); sets or maps of IDs. */
+export function entityExists(r: ApiTokenRole, orgId: string, ws: IdSet, deps: IdSet): boolean {
   switch (r.entityType) {
     case 'ORGANIZATION':
       return r.entityId === orgId;

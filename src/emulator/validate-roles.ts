@@ -1,6 +1,7 @@
 import type { ApiToken, ApiTokenRole, EntityType } from '../astro/types.ts';
 import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
+import { entityExists } from './state.ts';
 import type { FieldError } from './http-error.ts';
 import type { Store } from './store.ts';
 
@@ -94,7 +95,7 @@ export function checkRoles(store: Store, token: ApiToken, roles: ApiTokenRole[],
     if (seen.has(key)) add('duplicateEntity', `${at}.entityId`, 'DUPLICATE_ENTITY', `more than one role for ${r.entityType} ${r.entityId}`);
     seen.add(key);
 
-    if (!entityKnown(store, r)) {
+    if (!entityExists(r, store.organizationId, store.workspaces, store.deployments)) {
       add('unknownEntity', `${at}.entityId`, 'UNKNOWN_ENTITY', `${r.entityType} ${r.deploymentId ?? r.entityId} not found`);
     }
     const above =
@@ -138,20 +139,6 @@ function ownScopeProblem(store: Store, token: ApiToken, roles: ApiTokenRole[]): 
   const expected = token.scope === 'ORGANIZATION' ? store.organizationId : homeEntity(token, 'WORKSPACE');
   if (expected !== undefined && own[0]?.entityId !== expected) return `a ${token.scope} token must keep its role on ${ownType} ${expected}`;
   return undefined;
-}
-
-function entityKnown(store: Store, r: ApiTokenRole): boolean {
-  switch (r.entityType) {
-    case 'ORGANIZATION':
-      return r.entityId === store.organizationId;
-    case 'WORKSPACE':
-      return store.workspaces.has(r.entityId);
-    case 'DEPLOYMENT':
-      return store.deployments.has(r.entityId);
-    case 'DAG':
-    case 'DAG_TAG':
-      return r.deploymentId !== undefined && store.deployments.has(r.deploymentId);
-  }
 }
 
 /** Built-in roles of the entity's type, or a custom role of that scope. DAG role names are not checked. */
