@@ -1,11 +1,13 @@
 import { sanitizeTerminal } from './sanitize.ts';
+import { alignCells } from './width.ts';
 
-/** A plain aligned table, like the astro CLI's list output. Cells are stripped of control characters. */
+/**
+ * A plain aligned table, like the astro CLI's list output. Cells are stripped of control characters and
+ * aligned by terminal width, as the plan's columns are (a wide character takes two cells).
+ */
 export function formatTable(header: string[], rows: string[][]): string {
-  const clean = rows.map((r) => r.map((c) => sanitizeTerminal(c)));
-  const widths = header.map((h, i) => Math.max(h.length, ...clean.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), ...clean.map(line)].join('\n') + '\n';
+  const aligned = alignCells([header, ...rows.map((r) => r.map(sanitizeTerminal))]);
+  return aligned.map((cells) => cells.join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** "3 days ago", as the astro CLI prints CREATED. */
