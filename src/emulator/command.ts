@@ -7,7 +7,7 @@ import { startEmulator } from './server.ts';
 
 // `astro-access emulator`: serve the emulated Astro API until SIGINT/SIGTERM.
 
-export const EMULATOR_USAGE = `Usage: astro-access emulator [options]
+const EMULATOR_USAGE = `Usage: astro-access emulator [options]
 
 Serves the Astro API v1 endpoints astro-access uses, from an in-memory state, on loopback.
 

@@ -70,7 +70,7 @@ export class FaultQueue {
   }
 }
 
-export function matches(m: FaultMatch, method: string, path: string): boolean {
+function matches(m: FaultMatch, method: string, path: string): boolean {
   if (m.method !== undefined && m.method.toUpperCase() !== method.toUpperCase()) return false;
   if (m.path === undefined) return true;
   if (m.path instanceof RegExp) return m.path.test(path);

@@ -182,7 +182,7 @@ function callerProfile(store: Store, callerId: string | undefined): BasicSubject
   return { id: caller.id, subjectType: 'SERVICEKEY', apiTokenName: caller.name };
 }
 
-export function subjectRoles(roles: ApiTokenRole[]): SubjectRoles {
+function subjectRoles(roles: ApiTokenRole[]): SubjectRoles {
   const out: SubjectRoles = { workspaceRoles: [], deploymentRoles: [], dagRoles: [] };
   for (const r of roles) {
     if (r.entityType === 'ORGANIZATION') out.organizationRole = r.role;

@@ -31,7 +31,7 @@ export interface NormalizedState extends EmulatorState {
   tokens: ApiToken[];
 }
 
-export const DEFAULT_TIME = '2026-01-01T00:00:00Z';
+const DEFAULT_TIME = '2026-01-01T00:00:00Z';
 const EMULATOR_USER: BasicSubjectProfile = {
   id: 'cemulatoruser000000000000a',
   subjectType: 'USER',
@@ -144,7 +144,7 @@ function withDefaults<T>(given: object, defaults: object): T {
 }
 
 /** A stable stand-in for the token's visible prefix. */
-export function shortTokenOf(id: string): string {
+function shortTokenOf(id: string): string {
   return id.slice(-7);
 }
 
