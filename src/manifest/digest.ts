@@ -37,7 +37,7 @@ class CanonicalText {
 }
 
 /** JSON with object keys sorted at every level and undefined members left out. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value instanceof CanonicalText) return value.json;
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
   if (typeof value === 'object' && value !== null) {

@@ -40,7 +40,7 @@ function tokens(t: Plan['tokens']): Obj {
   return out;
 }
 
-export function planToOrderedObject(plan: Plan): Obj {
+function planToOrderedObject(plan: Plan): Obj {
   return ordered(
     plan,
     ['formatVersion', 'organizationId', 'manifestDigest', 'checksum', 'summary', 'actions', 'unmanaged', 'ignored', 'warnings', 'deployments', 'protectedTokens', 'tokens'],

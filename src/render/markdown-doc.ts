@@ -37,10 +37,6 @@ export class MarkdownDoc {
     return this;
   }
 
-  get lineCount(): number {
-    return this.entries.length;
-  }
-
   /**
    * The document, at most `maxChars` long (in UTF-16 units, which never undercounts characters).
    * When it does not fit, it is cut at a line boundary, open constructs are closed, and

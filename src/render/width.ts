@@ -26,7 +26,7 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-export function padEndWidth(s: string, width: number): string {
+function padEndWidth(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }
 

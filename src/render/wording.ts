@@ -23,15 +23,11 @@ export function keptCounts(s: Pick<PlanSummary, 'unmanaged' | 'ignored'>): strin
   return parts.join(', ');
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.actions.length > 0;
-}
-
 export function scopeLabel(scope: TokenScope): string {
   return scope.toLowerCase();
 }
 
-export const NONE = '(none)';
+const NONE = '(none)';
 
 /** `ROLE` for an add, `OLD → NEW` for an update, `OLD → (none)` for a remove. */
 export function roleChange(a: Pick<PlanAction, 'action' | 'before' | 'after'>): string {
@@ -46,10 +42,6 @@ export function origin(a: Pick<PlanAction, 'source' | 'reason'>): string {
   return a.source ?? a.reason;
 }
 
-export function deploymentKey(d: PlanDeploymentRef): string {
-  return d.id;
-}
-
 export interface DeploymentGroup {
   deployment: PlanDeploymentRef;
   actions: PlanAction[];
@@ -61,10 +53,10 @@ export interface DeploymentGroup {
 export function groupByDeployment(plan: Pick<Plan, 'actions' | 'unmanaged' | 'ignored'>): DeploymentGroup[] {
   const groups = new Map<string, DeploymentGroup>();
   const group = (d: PlanDeploymentRef): DeploymentGroup => {
-    let g = groups.get(deploymentKey(d));
+    let g = groups.get(d.id);
     if (!g) {
       g = { deployment: d, actions: [], unmanaged: [], ignored: [] };
-      groups.set(deploymentKey(d), g);
+      groups.set(d.id, g);
     }
     return g;
   };
