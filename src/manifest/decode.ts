@@ -1,5 +1,6 @@
 import type { Diagnostic } from './types.ts';
 import { MAX_CONTROL_CHAR_REPORTS, MAX_FILE_BYTES } from './limits.ts';
+import { lineColAt } from './line-col.ts';
 
 // Bytes (or text) → checked text: size cap, strict UTF-8, BOM stripped, no control characters.
 
@@ -19,7 +20,8 @@ export function decodeSource(file: string, input: string | Uint8Array): Decoded 
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
       const at = firstInvalidByte(input);
-      const { line, col } = lineCol(new TextDecoder('utf-8').decode(input.subarray(0, at)));
+      const prefix = new TextDecoder('utf-8').decode(input.subarray(0, at));
+      const { line, col } = lineColAt(prefix, prefix.length);
       const byte = input[at] ?? 0;
       return fail(file, line, col, `file is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')}); save it as UTF-8`);
     }
@@ -67,7 +69,7 @@ function controlCharacters(file: string, text: string): Diagnostic[] {
   for (const m of text.matchAll(CONTROL)) {
     count++;
     if (out.length >= MAX_CONTROL_CHAR_REPORTS) continue;
-    const { line, col } = lineCol(text.slice(0, m.index));
+    const { line, col } = lineColAt(text, m.index);
     const code = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
     out.push({ file, line, col, message: `control character U+${code} is not allowed` });
   }
@@ -76,14 +78,6 @@ function controlCharacters(file: string, text: string): Diagnostic[] {
     last.message += ` (and ${count - out.length} more control characters)`;
   }
   return out;
-}
-
-/** 1-based line and column of the position just after `prefix`. */
-function lineCol(prefix: string): { line: number; col: number } {
-  const nl = prefix.lastIndexOf('\n');
-  let line = 1;
-  for (let i = prefix.indexOf('\n'); i !== -1; i = prefix.indexOf('\n', i + 1)) line++;
-  return { line, col: prefix.length - nl };
 }
 
 function fail(file: string, line: number, col: number, message: string): Decoded {

@@ -3,6 +3,7 @@ import type { Alias, Document, Node, YAMLError } from 'yaml';
 import type { Diagnostic } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
 import { append } from './append.ts';
+import { lineColAt } from './line-col.ts';
 import { Locator } from './locate.ts';
 import type { Positions } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
@@ -28,7 +29,7 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     return { file, line, col, message };
   };
   const tooDeep = (offset: number) => ({
-    errors: [{ file, ...lineColOf(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
+    errors: [{ file, ...lineColAt(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
     warnings: [],
   });
 
@@ -159,15 +160,4 @@ function unresolvedAliases(
     if (target === undefined) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
   }
   return out;
-}
-
-/** Position by scanning the text: used before the parser has filled its LineCounter. */
-function lineColOf(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
 }
