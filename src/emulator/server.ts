@@ -74,6 +74,9 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** An answer as sent: extra headers, and `raw` text in place of the JSON of `body`. */
+type Answer = ApiResponse & { headers?: Record<string, string>; raw?: string };
+
 const FOREIGN_ADMIN: BasicSubjectProfile = { id: 'cforeignadmin000000000000a', subjectType: 'USER', fullName: 'Another Admin' };
 const MAX_BODY = 10 * 1024 * 1024;
 let requestCounter = 0;
@@ -123,7 +126,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       req.socket.resetAndDestroy();
       return;
     }
-    let answer: ApiResponse & { headers?: Record<string, string>; raw?: string };
+    let answer: Answer;
     if (fault?.kind === 'status') {
       answer = errorResponse(new HttpError(fault.status, `injected fault: ${fault.status}`), requestId);
       if (fault.body !== undefined) answer.raw = fault.body;
@@ -131,7 +134,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     } else {
       answer = await answerRequest(req, method, url.pathname, entry.query, bearer, callerId, requestId);
     }
-    if ((opts.latencyMs ?? 0) > 0) await sleep(opts.latencyMs ?? 0);
+    if ((opts.latencyMs ?? 0) > 0) {
+      // The answer is the state as handled: a change during the latency must not show in it.
+      answer.raw ??= JSON.stringify(answer.body ?? {});
+      await sleep(opts.latencyMs ?? 0);
+    }
     entry.status = answer.status;
     send(res, answer, fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'reset' ? 'cut' : undefined);
     if (answer.tokenRead !== undefined) {
@@ -149,7 +156,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     bearer: string | undefined,
     callerId: string | undefined,
     requestId: string,
-  ): Promise<ApiResponse & { headers?: Record<string, string> }> {
+  ): Promise<Answer> {
     try {
       if (bearer === undefined || (opts.token !== undefined && bearer !== opts.token)) {
         throw new HttpError(401, bearer === undefined ? 'missing bearer token' : 'invalid API token');
@@ -212,7 +219,7 @@ function errorResponse(err: HttpError, requestId: string): ApiResponse {
 }
 
 /** Writes the answer; 'malformed' sends half of the JSON, 'cut' sends headers and half the body, then resets. */
-function send(res: ServerResponse, a: ApiResponse & { headers?: Record<string, string>; raw?: string }, mode?: 'malformed' | 'cut'): void {
+function send(res: ServerResponse, a: Answer, mode?: 'malformed' | 'cut'): void {
   for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
   if (a.status === 204 && mode === undefined) {
     res.writeHead(204).end();

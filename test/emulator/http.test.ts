@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokensPaginated } from '../../src/astro/types.ts';
-import { call, closeAll, DEP_A1, jwtFor, ORG, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A } from './helpers.ts';
+import { call, closeAll, DEP_A1, DEP_A2, jwtFor, ORG, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A } from './helpers.ts';
 
 afterEach(closeAll);
 
@@ -101,6 +101,21 @@ describe('other endpoints', () => {
     const res = await call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`);
     expect(res.status).toBe(200);
     expect(res.json.roles).toContainEqual({ entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'DEPLOYMENT_ADMIN' });
+  });
+
+  it('with latency, answers the state as it was when the request was handled', async () => {
+    const emu = await start({ latencyMs: 300 });
+    const read = call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`);
+    while (emu.log.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const roles = [
+      { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
+      { entityType: 'DEPLOYMENT', entityId: DEP_A2, role: 'DEPLOYMENT_ADMIN' },
+    ];
+    // Written while the GET's answer is held back; the GET still shows the roles it read.
+    const write = call(emu, 'POST', `/tokens/${TOK_WS}/roles`, { body: { roles } });
+    expect((await read).json.roles).toContainEqual({ entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'DEPLOYMENT_ADMIN' });
+    expect((await write).status).toBe(200);
+    expect((await call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`)).json.roles).toEqual(roles);
   });
 
   it('listens on 127.0.0.1 by default and reports its URL and port', async () => {
