@@ -178,7 +178,7 @@ export function writeRoles(store: Store, token: ApiToken, roles: ApiTokenRole[],
 
 function callerProfile(store: Store, callerId: string | undefined): BasicSubjectProfile {
   const caller = callerId === undefined ? undefined : store.tokens.get(callerId);
-  if (caller === undefined) return { id: callerId ?? 'cemulatorcaller0000000000a', subjectType: 'SERVICEKEY' };
+  if (caller === undefined) return { id: callerId ?? 'cemulatorcaller000000000a', subjectType: 'SERVICEKEY' };
   return { id: caller.id, subjectType: 'SERVICEKEY', apiTokenName: caller.name };
 }
 

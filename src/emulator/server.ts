@@ -77,7 +77,7 @@ export interface Emulator {
 /** An answer as sent: extra headers, and `raw` text in place of the JSON of `body`. */
 type Answer = ApiResponse & { headers?: Record<string, string>; raw?: string };
 
-const FOREIGN_ADMIN: BasicSubjectProfile = { id: 'cforeignadmin000000000000a', subjectType: 'USER', fullName: 'Another Admin' };
+const FOREIGN_ADMIN: BasicSubjectProfile = { id: 'cforeignadmin00000000000a', subjectType: 'USER', fullName: 'Another Admin' };
 const MAX_BODY = 10 * 1024 * 1024;
 let requestCounter = 0;
 

@@ -33,7 +33,7 @@ export interface NormalizedState extends EmulatorState {
 
 const DEFAULT_TIME = '2026-01-01T00:00:00Z';
 const EMULATOR_USER: BasicSubjectProfile = {
-  id: 'cemulatoruser000000000000a',
+  id: 'cemulatoruser00000000000a',
   subjectType: 'USER',
   fullName: 'Emulator Admin',
   username: 'admin@example.com',
