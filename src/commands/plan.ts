@@ -5,7 +5,8 @@ import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderJson } from '../render/json.ts';
 import { renderMarkdown } from '../render/markdown.ts';
-import { renderText, shouldUseColor } from '../render/text.ts';
+import { shouldUseColor } from '../render/color.ts';
+import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
 import { connect, loadDesired, planLive, say, type Io } from './context.ts';
 

@@ -4,7 +4,6 @@ import { sanitizeTerminal as clean } from './sanitize.ts';
 import { alignCells } from './width.ts';
 import { changeCounts, groupByDeployment, keptCounts, MARKER, NO_CHANGES, origin, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
 
-export { shouldUseColor } from './color.ts';
 
 // Terraform-like terminal output, rendered from the JSON plan alone. Within a deployment block the
 // columns are: marker, token name, token id, scope, role change, origin (manifest line or reason).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, shouldUseColor } from '../../src/render/text.ts';
+import { shouldUseColor } from '../../src/render/color.ts';
+import { renderText } from '../../src/render/text.ts';
 import type { TokenScope } from '../../src/astro/types.ts';
 import { action, binding, cuid, deployment, plan, samplePlan, token } from './builders.ts';
 
