@@ -55314,8 +55314,8 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize2) {
-      if (normalize2 !== false)
+    function getFullPath(resolver, id = "", normalize) {
+      if (normalize !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -56944,7 +56944,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize2(uri, options) {
+    function normalize(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -57344,7 +57344,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize: normalize2,
+      normalize,
       resolve,
       resolveComponent,
       equal,
@@ -61684,9 +61684,6 @@ var MarkdownDoc = class {
     this.entries.push({ text: "" }, { text: "</details>", closes: true });
     return this;
   }
-  get lineCount() {
-    return this.entries.length;
-  }
   /**
    * The document, at most `maxChars` long (in UTF-16 units, which never undercounts characters).
    * When it does not fit, it is cut at a line boundary, open constructs are closed, and
@@ -61805,16 +61802,13 @@ function roleChange(a) {
 function origin(a) {
   return a.source ?? a.reason;
 }
-function deploymentKey(d) {
-  return d.id;
-}
 function groupByDeployment(plan) {
   const groups = /* @__PURE__ */ new Map();
   const group = (d) => {
-    let g = groups.get(deploymentKey(d));
+    let g = groups.get(d.id);
     if (!g) {
       g = { deployment: d, actions: [], unmanaged: [], ignored: [] };
-      groups.set(deploymentKey(d), g);
+      groups.set(d.id, g);
     }
     return g;
   };
@@ -61858,7 +61852,7 @@ function diffLines(actions, labels) {
       DIFF_MARKER[a.action],
       escapeCodeLine(a.token.name),
       `(${escapeCodeLine(a.token.id)})`,
-      scopeLabel(a.token.scope),
+      escapeCodeLine(scopeLabel(a.token.scope)),
       escapeCodeLine(roleChange(a)),
       `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ""}`
     ];
@@ -61881,7 +61875,7 @@ function bindingTable(doc, title, bindings2) {
   doc.openDetails(`${title} (${bindings2.length})`);
   doc.line("| Deployment | Token | Token ID | Scope | Role | Reason |", "|---|---|---|---|---|---|");
   for (const b of bindings2) {
-    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.token.name), code(b.token.id), scopeLabel(b.token.scope), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
+    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.token.name), code(b.token.id), escapeMarkdownText(scopeLabel(b.token.scope)), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
     doc.line(`| ${cells.join(" | ")} |`);
   }
   doc.closeDetails().line("");
@@ -61954,7 +61948,7 @@ async function syncDriftIssue(octokit, opts) {
       owner,
       repo,
       issue_number: found2.number,
-      body: opts.closeComment ?? "✅ The live deployment roles match the manifest again. Closing."
+      body: "✅ The live deployment roles match the manifest again. Closing."
     });
     await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
     return { action: "closed", number: found2.number, url: found2.url };
@@ -61965,7 +61959,7 @@ ${opts.body}`);
     const { data } = await octokit.rest.issues.create({
       owner,
       repo,
-      title: opts.title ?? DRIFT_TITLE,
+      title: DRIFT_TITLE,
       body,
       labels: [DRIFT_LABEL]
     });
@@ -62579,6 +62573,17 @@ var MAX_ALIAS_COUNT = 100;
 var MAX_CONTROL_CHAR_REPORTS = 10;
 var MAX_DIAGNOSTICS_PER_FILE = 50;
 
+// src/manifest/line-col.ts
+function lineColAt(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
 // src/manifest/decode.ts
 function decodeSource(file, input) {
   const bytes = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
@@ -62593,7 +62598,8 @@ function decodeSource(file, input) {
       text = new TextDecoder("utf-8", { fatal: true }).decode(input);
     } catch {
       const at = firstInvalidByte(input);
-      const { line, col } = lineCol(new TextDecoder("utf-8").decode(input.subarray(0, at)));
+      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, at));
+      const { line, col } = lineColAt(prefix, prefix.length);
       const byte = input[at] ?? 0;
       return fail(file, line, col, `file is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")}); save it as UTF-8`);
     }
@@ -62634,7 +62640,7 @@ function controlCharacters(file, text) {
   for (const m of text.matchAll(CONTROL)) {
     count++;
     if (out.length >= MAX_CONTROL_CHAR_REPORTS) continue;
-    const { line, col } = lineCol(text.slice(0, m.index));
+    const { line, col } = lineColAt(text, m.index);
     const code2 = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
     out.push({ file, line, col, message: `control character U+${code2} is not allowed` });
   }
@@ -62643,12 +62649,6 @@ function controlCharacters(file, text) {
     last.message += ` (and ${count - out.length} more control characters)`;
   }
   return out;
-}
-function lineCol(prefix) {
-  const nl = prefix.lastIndexOf("\n");
-  let line = 1;
-  for (let i = prefix.indexOf("\n"); i !== -1; i = prefix.indexOf("\n", i + 1)) line++;
-  return { line, col: prefix.length - nl };
 }
 function fail(file, line, col, message) {
   return { ok: false, errors: [{ file, line, col, message }] };
@@ -62840,7 +62840,7 @@ function parseYaml(file, text) {
     return { file, line, col, message };
   };
   const tooDeep = (offset) => ({
-    errors: [{ file, ...lineColOf(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
+    errors: [{ file, ...lineColAt(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
     warnings: []
   });
   const read = readDocuments(text, lineCounter);
@@ -62949,15 +62949,6 @@ function unresolvedAliases(aliases, diag) {
   }
   return out;
 }
-function lineColOf(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
-}
 
 // src/manifest/simple-yaml.ts
 var KEYS = /* @__PURE__ */ new Set([
@@ -62979,7 +62970,7 @@ var KEYS = /* @__PURE__ */ new Set([
   "role"
 ]);
 var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
-var NOT_STRINGS = /* @__PURE__ */ new Set(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"]);
+var NOT_STRINGS = /* @__PURE__ */ new Set(["True", "TRUE", "False", "FALSE", "null", "Null", "NULL"]);
 var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 var MAX_NESTING = 16;
 var SeqNode = class {
@@ -62999,9 +62990,8 @@ function readSimpleYaml(file, text) {
   if (text.includes("	") || text.includes("\r")) return void 0;
   try {
     const reader = new Reader(text);
-    if (reader.done || reader.indent !== 0) return void 0;
+    if (reader.done) return void 0;
     const { data, node } = reader.map(0, 0);
-    if (!reader.done) return void 0;
     return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
   } catch (e) {
     if (e instanceof GiveUp) return void 0;
@@ -63048,6 +63038,11 @@ var Reader = class {
     const m = KEY_AT.exec(this.text);
     return m?.[1] !== void 0 ? [m[1], m[0].length] : void 0;
   }
+  /** The first offset at or after `offset` on the current line that is not a space (YAML's only separator here). */
+  skipSpaces(offset) {
+    while (offset < this.end && this.text.charCodeAt(offset) === 32) offset++;
+    return offset;
+  }
   isDash() {
     const next = this.offset + 1;
     return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
@@ -63062,12 +63057,12 @@ var Reader = class {
       const [key, length] = found2;
       if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
       const keyOffset = this.offset;
-      const rest = this.text.slice(keyOffset + length, this.end);
-      const scalar = plainScalar(rest);
+      const valueAt = this.skipSpaces(keyOffset + length);
+      const scalar = plainScalar(this.text.slice(valueAt, this.end));
       this.advance();
       if (scalar !== void 0) {
         data[key] = scalar;
-        node.push(key, keyOffset, keyOffset + length + (rest.length - rest.trimStart().length));
+        node.push(key, keyOffset, valueAt);
         continue;
       }
       if (this.done || this.indent <= indent) giveUp();
@@ -63085,10 +63080,9 @@ var Reader = class {
     const node = new SeqNode(this.offset, []);
     while (!this.done && this.indent === indent) {
       if (!this.isDash()) giveUp();
-      let content = this.offset + 1;
-      while (content < this.end && this.text.charCodeAt(content) === 32) content++;
+      const content = this.skipSpaces(this.offset + 1);
       if (this.keyAt(content) === void 0) {
-        const scalar = plainScalar(this.text.slice(this.offset + 1, this.end)) ?? giveUp();
+        const scalar = plainScalar(this.text.slice(content, this.end)) ?? giveUp();
         data.push(scalar);
         node.items.push(content);
         this.advance();
@@ -63109,12 +63103,11 @@ var Reader = class {
   }
 };
 function plainScalar(rest) {
-  if (rest !== "" && !rest.startsWith(" ")) return giveUp();
-  let value = rest.trimStart();
-  if (value === "" || value.startsWith("#")) return void 0;
-  const comment = value.indexOf(" #");
-  if (comment !== -1) value = value.slice(0, comment);
-  value = value.trimEnd();
+  if (rest === "" || rest.startsWith("#")) return void 0;
+  let end = rest.indexOf(" #");
+  if (end === -1) end = rest.length;
+  while (rest.charCodeAt(end - 1) === 32) end--;
+  const value = rest.slice(0, end);
   if (value === "true") return true;
   if (value === "false") return false;
   if (INTEGER.test(value)) return Number(value);
@@ -64295,6 +64288,7 @@ function planDeployment(dep, rd, managedKinds, existing, desired) {
 }
 
 // src/commands/context.ts
+var DEFAULT_MANIFEST = "astro-access.yaml";
 function say(io, line) {
   io.stderr.write(line.endsWith("\n") ? line : line + "\n");
 }
@@ -64424,14 +64418,6 @@ function renderJson(plan) {
   return JSON.stringify(planToOrderedObject(plan), null, 2) + "\n";
 }
 
-// src/github/annotations.ts
-function toAnnotations(diags, title = "astro-access") {
-  return diags.map((d) => ({
-    message: d.message,
-    properties: { title, file: d.file.replace(/\\/g, "/").replace(/^(\.\/)+/, ""), startLine: d.line, startColumn: d.col }
-  }));
-}
-
 // src/github/manifest-glob.ts
 import { readdir as readdir2 } from "node:fs/promises";
 import { join } from "node:path";
@@ -64460,8 +64446,11 @@ function matchGlob(pattern, path) {
   return go(0, 0);
 }
 var hasMagic = (p) => /[*?]/.test(p);
-function normalize(p) {
+function repoPath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+/g, "/");
+}
+function leavesRepo(p) {
+  return p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.split("/").includes("..");
 }
 async function walk(root, rel, out) {
   const entries = await readdir2(join(root, rel), { withFileTypes: true }).catch(() => []);
@@ -64477,8 +64466,8 @@ async function expandManifestPatterns(root, patterns) {
   const found2 = /* @__PURE__ */ new Set();
   let all;
   for (const raw of patterns) {
-    const p = normalize(raw);
-    if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.split("/").includes("..")) {
+    const p = repoPath(raw);
+    if (leavesRepo(p)) {
       problems.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
       continue;
     }
@@ -64495,6 +64484,14 @@ async function expandManifestPatterns(root, patterns) {
     for (const h of hits) found2.add(h);
   }
   return { files: [...found2].sort(), problems };
+}
+
+// src/github/annotations.ts
+function toAnnotations(diags, title = "astro-access") {
+  return diags.map((d) => ({
+    message: d.message,
+    properties: { title, file: repoPath(d.file), startLine: d.line, startColumn: d.col }
+  }));
 }
 
 // src/github/plan-step.ts
@@ -64572,7 +64569,6 @@ async function publishPlan(io, plan) {
   io.setOutput("update", String(plan.summary.update));
   io.setOutput("remove", String(plan.summary.remove));
   io.setOutput("plan-file", file);
-  return file;
 }
 function summaryMarkdown(plan, heading, labels) {
   return renderMarkdown(plan, {
@@ -68935,7 +68931,7 @@ function githubMessage(err) {
 
 // src/github/sticky-comment.ts
 function manifestSetKey(files) {
-  const norm = [...new Set(files.map((f) => f.replace(/\\/g, "/").replace(/^(\.\/)+/, "")))].sort();
+  const norm = [...new Set(files.map(repoPath))].sort();
   return createHash4("sha256").update(norm.join("\n")).digest("hex").slice(0, 12);
 }
 function planMarker(key) {
@@ -68959,7 +68955,7 @@ async function findStickyComment(octokit, ref2) {
     if (best === void 0 || compare(rank(c), rank(best)) > 0) best = c;
   }
   if (best === void 0) return null;
-  return { id: best.id, body: best.body ?? "", url: best.html_url, authorType: best.user?.type };
+  return { id: best.id, body: best.body ?? "", url: best.html_url };
 }
 function compare(a, b) {
   return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2] - b[2];
@@ -69004,14 +69000,12 @@ async function runMerge(ctx, event) {
   try {
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
+    if (plan.actions.length === 0) return io.info("The live roles already match the manifest: nothing to apply.");
     const pull = octokit === null ? null : await findMergedPull(octokit, { owner: ctx.owner, repo: ctx.repo, sha: event.sha, baseRef: branch });
-    const marker = planMarker(manifestSetKey(run.files));
-    const comment = pull === null || octokit === null ? null : await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-    if (pull === null) {
-      if (plan.actions.length === 0) return io.info("No merged pull request behind this push, and nothing to apply.");
+    if (pull === null || octokit === null) {
       if (!ctx.inputs.allowDirectPush) {
         io.fail(
-          `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. Open a pull request, or set the input allow-direct-push: true to apply direct pushes.`
+          octokit === null ? "No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied." : `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. Open a pull request, or set the input allow-direct-push: true to apply direct pushes.`
         );
         return;
       }
@@ -69019,6 +69013,8 @@ async function runMerge(ctx, event) {
       await apply(ctx, plan, conn, null);
       return;
     }
+    const marker = planMarker(manifestSetKey(run.files));
+    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
     const reviewed = comment === null ? null : parseChecksum(comment.body);
     if (reviewed !== plan.checksum) {
       const what = reviewed === null ? `pull request #${pull.number} has no astro-access plan comment with a checksum` : `the plan changed since pull request #${pull.number} was reviewed (reviewed ${reviewed}, now ${plan.checksum})`;
@@ -69047,11 +69043,9 @@ ${guards.violations.map((v) => `  - ${v}`).join("\n")}`);
   const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(l) });
   const text = renderReceiptText(receipt);
   io.info(text);
-  await io.summary(`#### Apply
-
-\`\`\`text
-${text.replace(/`/g, "'")}\`\`\`
-`);
+  const lines = text.trimEnd().split("\n").map(escapeCodeLine);
+  const fence = fenceFor(lines);
+  await io.summary(["#### Apply", "", `${fence}text`, ...lines, fence, ""].join("\n"));
   const ok = receipt.status !== "partial";
   await setStatus(ctx, comment, ok ? "applied" : "apply-failed");
   if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
@@ -69101,8 +69095,8 @@ async function readFilesAtRef(octokit, opts) {
   const files = [];
   const missing = [];
   for (const file of opts.paths) {
-    const path = file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    if (path.startsWith("/") || path.split("/").includes("..")) {
+    const path = repoPath(file);
+    if (leavesRepo(path)) {
       throw new Error(`${file}: manifest paths must be relative to the repository root`);
     }
     try {
@@ -69216,7 +69210,7 @@ async function planBase(ctx, ref2, files, actual) {
   try {
     const at = await readFilesAtRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref: ref2, paths: files });
     if (at.files.length === 0) return null;
-    const loaded = loadManifestSources(at.files.map((f) => ({ file: f.file, text: f.text })));
+    const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
     return makePlan(loaded.desired, actual).plan ?? null;
   } catch (err) {
@@ -69320,7 +69314,6 @@ function runUrl(env = process.env) {
 
 // src/github/inputs.ts
 var COMMANDS = ["auto", "validate", "plan", "apply", "drift"];
-var DEFAULT_MANIFEST_PATTERN = "astro-access.yaml";
 var InputError = class extends Error {
   constructor(message) {
     super(message);
@@ -69344,7 +69337,7 @@ function readInputs(get) {
   const manifests = parsePatterns(get("manifest"));
   return {
     command,
-    manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST_PATTERN],
+    manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST],
     astroApiToken: get("astro-api-token").trim(),
     astroApiUrl: get("astro-api-url").trim(),
     githubToken: get("github-token").trim(),
@@ -69366,7 +69359,6 @@ function coreIo(env) {
     summary: async (md) => {
       if (!env["GITHUB_STEP_SUMMARY"]) return;
       await summary.addRaw(md, true).write();
-      summary.emptyBuffer();
     },
     fail: (m) => setFailed(m),
     env
