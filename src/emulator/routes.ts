@@ -14,6 +14,8 @@ export interface RouteConfig {
   maxLimit: number;
   rules: ValidationRules;
   forbidOrganizationTokenList: boolean;
+  /** Entries the server adds of its own on every roles write (astro-api.md, [assumed]). */
+  implicitRoles: ApiTokenRole[];
 }
 
 export interface ApiRequest {
@@ -163,8 +165,9 @@ function replaceRoles(store: Store, cfg: RouteConfig, tokenId: string, req: ApiR
   const roles = parseRolesBody(req.body);
   const errors = checkRoles(store, token, roles, cfg.rules);
   if (errors.length > 0) throw new HttpError(400, `invalid roles: ${errors.map((e) => e.message).join('; ')}`, errors);
-  writeRoles(store, token, roles, callerProfile(store, req.callerId));
-  return { status: 200, body: subjectRoles(roles) };
+  const stored = [...roles, ...cfg.implicitRoles.filter((i) => !roles.some((r) => r.entityType === i.entityType && r.entityId === i.entityId))];
+  writeRoles(store, token, stored, callerProfile(store, req.callerId));
+  return { status: 200, body: subjectRoles(stored) };
 }
 
 /** Replaces a token's roles and bumps updatedAt (strictly later than before, whatever the clock says). */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { BasicSubjectProfile } from '../astro/types.ts';
+import type { ApiTokenRole, BasicSubjectProfile } from '../astro/types.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import { FaultQueue } from './faults.ts';
 import type { Fault, RequestFault } from './faults.ts';
@@ -41,6 +41,12 @@ export interface EmulatorOptions {
   validation?: Partial<Record<ValidationRule, boolean>>;
   /** 403 on the token list without a workspaceId/deploymentId filter, as for a workspace-scoped token. */
   forbidOrganizationTokenList?: boolean;
+  /**
+   * Role entries the server adds of its own on every roles write, unless the list written already has
+   * an entry for that entity ([assumed] in astro-api.md: clients must not expect to read back exactly
+   * what they sent). Default none.
+   */
+  implicitRoles?: ApiTokenRole[];
 }
 
 export interface RequestLogEntry {
@@ -90,6 +96,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     maxLimit: opts.maxLimit ?? 1000,
     rules: allRules(opts.validation),
     forbidOrganizationTokenList: opts.forbidOrganizationTokenList ?? false,
+    implicitRoles: opts.implicitRoles ?? [],
   };
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();

@@ -161,6 +161,17 @@ describe('apply', () => {
     expect(posts(emulator)).toHaveLength(6);
   });
 
+  it('converges against a server that adds role entries of its own on every write', async () => {
+    const serverAdded: ApiTokenRole = { entityType: 'DAG', entityId: 'server_added', role: 'DAG_VIEWER', deploymentId: IDS.prod };
+    const { emulator, env } = await setup({ implicitRoles: [serverAdded] });
+    const r = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Apply complete: 6 of 6 tokens updated.');
+    expect(rolesOf(emulator, IDS.ciDeployer)).toContainEqual(serverAdded);
+    const again = await runCli(['plan', '-f', EXAMPLE_MANIFEST, '--detailed-exitcode'], { env });
+    expect(again.code).toBe(0);
+  });
+
   it('refuses without --auto-approve when there is no terminal, and writes nothing', async () => {
     const { emulator, env } = await setup();
     const r = await runCli(['apply', '-f', EXAMPLE_MANIFEST], { env });

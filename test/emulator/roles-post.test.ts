@@ -46,6 +46,17 @@ describe('POST /tokens/{id}/roles', () => {
     expect(await rolesOf(emu, TOK_WS)).toEqual([wsMember, dep(DEP_A1)]);
   });
 
+  it('adds the configured implicit entries of its own, unless the list already has that entity', async () => {
+    const implicit: ApiTokenRole = { entityType: 'DAG', entityId: 'server_added', role: 'DAG_VIEWER', deploymentId: DEP_A1 };
+    const emu = await start({ implicitRoles: [implicit] });
+    const res = await post(emu, TOK_WS, [wsMember, dep(DEP_A2)]);
+    expect(res.json.dagRoles).toEqual([{ deploymentId: DEP_A1, role: 'DAG_VIEWER', dagId: 'server_added' }]);
+    expect(await rolesOf(emu, TOK_WS)).toEqual([wsMember, dep(DEP_A2), implicit]);
+    const own: ApiTokenRole = { ...implicit, role: 'DAG_AUTHOR' };
+    await post(emu, TOK_WS, [wsMember, own]);
+    expect(await rolesOf(emu, TOK_WS)).toEqual([wsMember, own]);
+  });
+
   it('bumps updatedAt and records the caller as updatedBy', async () => {
     const emu = await start();
     const before = (await call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`)).json;
