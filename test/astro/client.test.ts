@@ -3,8 +3,7 @@ import { createAstroClient, readOnly } from '../../src/astro/client.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { AstroApiError } from '../../src/errors.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid } from './emulator-fixtures.ts';
+import { DEP_A, ORG, WS_A, bigState, cuid, failure } from './emulator-fixtures.ts';
 
 // The client against the project's emulator, over real HTTP on 127.0.0.1.
 
@@ -34,15 +33,6 @@ async function setup(
     ...config,
   });
   return { emu: emulator, c: client };
-}
-
-async function failure(p: Promise<unknown>): Promise<AstroApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AstroApiError);
-  return err as AstroApiError;
 }
 
 const TOKENS_PATH = `/v1/organizations/${ORG}/tokens`;

@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import type { EmulatorState, StateToken } from '../../src/emulator/index.ts';
+import { AstroApiError } from '../../src/errors.ts';
 
 // Builders of emulator states for the client tests.
 
@@ -53,4 +55,14 @@ export function bigState(count: number, orgTokens = 0): EmulatorState {
     roles: [{ id: cuid('r', 1), name: 'DAG_VIEWER', scopeType: 'DEPLOYMENT', restrictedWorkspaceIds: [] }],
     tokens,
   };
+}
+
+/** The AstroApiError a promise rejects with (the test fails if it resolves or rejects otherwise). */
+export async function failure(p: Promise<unknown>): Promise<AstroApiError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AstroApiError);
+  return err as AstroApiError;
 }

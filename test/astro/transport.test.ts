@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAstroClient } from '../../src/astro/client.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
-import { AstroApiError } from '../../src/errors.ts';
 import { VERSION } from '../../src/version.ts';
+import { failure } from './emulator-fixtures.ts';
 
 // Lowest-level transport behaviour (hangs, resets, odd bodies) against a tiny local server.
 // API behaviour (pagination, 429s, fallbacks) is tested against the emulator in client.test.ts.
@@ -43,15 +43,6 @@ function connect(baseUrl: string, extra: Partial<Parameters<typeof createAstroCl
     ...extra,
   });
   return client;
-}
-
-async function failure(p: Promise<unknown>): Promise<AstroApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AstroApiError);
-  return err as AstroApiError;
 }
 
 const token = { id: 'ctok', name: 'n', description: '', shortToken: 's', scope: 'WORKSPACE', kind: 'STANDARD',

@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, runCli } from '../support/cli.ts';
-import { everythingShown, fixturePayload, startWorld, type World } from '../fixtures/github/action-harness.ts';
+import { closeCheckingSecrets, fixturePayload, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
 // The bundled Action on schedule / workflow_dispatch: one drift issue, opened, updated, closed.
 
 let world: World | undefined;
 afterEach(async () => {
-  if (world) {
-    for (const text of everythingShown(world)) {
-      expect(text).not.toContain(world.astroToken);
-      expect(text).not.toContain('ghs_SENTINEL');
-    }
-    await world.close();
-  }
+  await closeCheckingSecrets(world);
   world = undefined;
 });
 

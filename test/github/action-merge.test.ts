@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { everythingShown, fixturePayload, MERGE_SHA, prPayload, pull42, startWorld, type World } from '../fixtures/github/action-harness.ts';
+import { closeCheckingSecrets, fixturePayload, MERGE_SHA, prPayload, pull42, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
 // The bundled Action on a push to the default branch: apply only the plan the pull request showed.
 
 let world: World | undefined;
 afterEach(async () => {
-  if (world) {
-    for (const text of everythingShown(world)) {
-      expect(text).not.toContain(world.astroToken);
-      expect(text).not.toContain('ghs_SENTINEL');
-    }
-    await world.close();
-  }
+  await closeCheckingSecrets(world);
   world = undefined;
 });
 

@@ -5,7 +5,7 @@ import { exampleState } from '../support/cli.ts';
 import {
   EXAMPLE_MANIFEST_TEXT,
   SMALL_MANIFEST_TEXT,
-  everythingShown,
+  closeCheckingSecrets,
   prPayload,
   pull42,
   startWorld,
@@ -16,15 +16,7 @@ import {
 
 let world: World | undefined;
 afterEach(async () => {
-  if (world) {
-    // Whatever a test did: no token in any log, summary, output, plan file, comment or request.
-    for (const text of everythingShown(world)) {
-      expect(text).not.toContain(world.astroToken);
-      expect(text).not.toContain('SENTINEL-9f3a');
-      expect(text).not.toContain('ghs_SENTINEL');
-    }
-    await world.close();
-  }
+  await closeCheckingSecrets(world);
   world = undefined;
 });
 
