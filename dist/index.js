@@ -62079,6 +62079,11 @@ function redact(text, secret) {
   return secret.length < MIN_SECRET_LENGTH ? text : text.split(secret).join(MASK);
 }
 
+// src/util/is-record.ts
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 // src/astro/api-error.ts
 function parseErrorAnswer(status, bodyText, headerRequestId) {
   let parsed;
@@ -62131,9 +62136,6 @@ function excerpt(text) {
   const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
   if (plain === "") return "empty or unreadable response body";
   return `non-JSON response: ${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain}`;
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function isFieldError(v) {
   return isRecord(v) && typeof v["field"] === "string" && typeof v["message"] === "string" && (v["code"] === void 0 || typeof v["code"] === "string");
@@ -63382,7 +63384,7 @@ function validateSchema(data, locator) {
   const pairs = new Set(errors.filter((e) => e.keyword === "oneOf" && alternatives(e) !== void 0));
   const pairsAt = /* @__PURE__ */ new Map();
   for (const p of pairs) pairsAt.set(p.instancePath, [...pairsAt.get(p.instancePath) ?? [], p]);
-  const isVacuous = (e) => pairs.has(e) && !isMapping(e.data);
+  const isVacuous = (e) => pairs.has(e) && !isRecord(e.data);
   const isBranchOfPair = (e) => (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
   const out = [];
   for (const e of errors) {
@@ -63522,9 +63524,6 @@ function found(data, expected) {
       return `found ${typeof data}`;
   }
 }
-function isMapping(x) {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
 
 // src/manifest/raw.ts
 var TOKEN_LISTS = [
@@ -63603,7 +63602,7 @@ function where(at) {
   return `${at.file}:${at.line}`;
 }
 function record(x) {
-  return typeof x === "object" && x !== null && !Array.isArray(x) ? x : void 0;
+  return isRecord(x) ? x : void 0;
 }
 function list(x) {
   return Array.isArray(x) ? x.map((item, i) => [i, record(item)]) : [];

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { AstroApiError } from '../errors.ts';
 import { redact } from './redact.ts';
+import { isRecord } from '../util/is-record.ts';
 
 type FieldError = { field: string; code: string; message: string };
 
@@ -86,9 +87,6 @@ function excerpt(text: string): string {
   return `non-JSON response: ${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain}`;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isFieldError(v: unknown): v is { field: string; code?: string; message: string } {
   return isRecord(v) && typeof v['field'] === 'string' && typeof v['message'] === 'string'

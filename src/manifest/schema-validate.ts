@@ -5,6 +5,7 @@ import schema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { closest } from '../util/closest.ts';
+import { isRecord } from '../util/is-record.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
 
@@ -35,7 +36,7 @@ export function validateSchema(data: unknown, locator: Positions): Diagnostic[] 
   const pairs = new Set(errors.filter((e) => e.keyword === 'oneOf' && alternatives(e) !== undefined));
   const pairsAt = new Map<string, ErrorObject[]>();
   for (const p of pairs) pairsAt.set(p.instancePath, [...(pairsAt.get(p.instancePath) ?? []), p]);
-  const isVacuous = (e: ErrorObject) => pairs.has(e) && !isMapping(e.data);
+  const isVacuous = (e: ErrorObject) => pairs.has(e) && !isRecord(e.data);
   const isBranchOfPair = (e: ErrorObject) =>
     (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
   const out: Diagnostic[] = [];
@@ -189,8 +190,4 @@ function found(data: unknown, expected: string): string {
       return expected === 'string' ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;
     default: return `found ${typeof data}`;
   }
-}
-
-function isMapping(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { TOKEN_LISTS } from './raw.ts';
+import { isRecord } from '../util/is-record.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.
@@ -85,7 +86,7 @@ function where(at: SourceLocation): string {
 }
 
 function record(x: unknown): Record<string, unknown> | undefined {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
+  return isRecord(x) ? x : undefined;
 }
 
 function list(x: unknown): [number, Record<string, unknown> | undefined][] {
