@@ -23,13 +23,14 @@ export function parseErrorAnswer(status: number, bodyText: string, headerRequest
   }
   if (isRecord(parsed)) {
     const message = typeof parsed['message'] === 'string' ? parsed['message'] : '';
-    const requestId = typeof parsed['requestId'] === 'string' ? parsed['requestId'] : headerRequestId;
+    // The API may send `requestId: ""`: that is no request ID, not an empty one.
+    const requestId = typeof parsed['requestId'] === 'string' && parsed['requestId'] !== '' ? parsed['requestId'] : headerRequestId || undefined;
     const fieldErrors = Array.isArray(parsed['fieldErrors'])
       ? parsed['fieldErrors'].filter(isFieldError).map((f) => ({ field: f.field, code: f.code ?? '', message: f.message }))
       : [];
     return { status, message, requestId, fieldErrors };
   }
-  return { status, message: excerpt(bodyText), requestId: headerRequestId, fieldErrors: [] };
+  return { status, message: excerpt(bodyText), requestId: headerRequestId || undefined, fieldErrors: [] };
 }
 
 /**
@@ -45,6 +46,8 @@ export function astroApiError(opts: {
   answer?: ErrorAnswer;
   /** For failures without an answer: what went wrong on the wire. */
   failure?: string;
+  /** The request ID of a 2xx answer that could not be used. */
+  requestId?: string;
   cause?: unknown;
 }): AstroApiError {
   const { method, path, attempts, answer } = opts;
@@ -56,8 +59,9 @@ export function astroApiError(opts: {
   } else {
     what = opts.failure ?? 'no answer';
   }
+  const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
-    ...(answer?.requestId !== undefined ? [`request ID ${answer.requestId}`] : []),
+    ...(requestId !== undefined ? [`request ID ${requestId}`] : []),
     `${attempts} attempt${attempts === 1 ? '' : 's'}`,
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join('; ')})`, opts.token);
@@ -67,7 +71,7 @@ export function astroApiError(opts: {
     path,
     attempts,
     ...(answer !== undefined ? { status: answer.status } : {}),
-    ...(answer?.requestId !== undefined ? { requestId: answer.requestId } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
     ...(answer !== undefined
       ? {
           fieldErrors: answer.fieldErrors.map((f) => ({
