@@ -106,9 +106,12 @@ export class Transport {
     try {
       const res = await this.pool.request({ method, path: target, headers, ...(body !== undefined ? { body } : {}) });
       status = res.statusCode;
-      requestId = header(res.headers['x-request-id']);
+      // Masked on arrival, before anything parses, quotes or cuts it: a server (or a proxy) that echoes
+      // the token in a body or a request ID cannot get a fragment of it into any message.
+      const id = header(res.headers['x-request-id']);
+      requestId = id === undefined ? undefined : redact(id, this.opts.token);
       retryAfter = header(res.headers['retry-after']);
-      text = await res.body.text();
+      text = redact(await res.body.text(), this.opts.token);
     } catch (err) {
       const failure = transportFailure(err, this.opts.timeouts);
       this.log(`astro-access: <- ${method} ${path} failed after ${Math.round(performance.now() - started)} ms: ${failure}`);

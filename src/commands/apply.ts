@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
@@ -106,7 +106,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
       ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
     });
     io.stdout.write(renderReceiptText(receipt));
-    if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
+    if (values.receipt) await writeOutputFile(io.env, values.receipt, { json: receipt });
     return receipt.status === 'partial' ? 1 : 0;
   } finally {
     await conn.close();

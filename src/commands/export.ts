@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
@@ -42,7 +42,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
     const { text, missing } = exportManifest(actual, { workspaces: values.workspace ?? [] });
     if (missing.length > 0) throw new UsageError(`no workspace named or with ID: ${missing.join(', ')}`);
     if (values.out) {
-      await writeFile(values.out, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      await writeOutputFile(io.env, values.out, { text }, { exclusive: true }).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EEXIST') throw new UsageError(`${values.out} exists; not overwriting it`);
         throw err;
       });

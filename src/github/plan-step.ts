@@ -17,6 +17,7 @@ import type { ActionIo } from './action-io.ts';
 import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
+import { safeIo } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
@@ -48,7 +49,8 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
 export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  return {
+  // Behind the CLI's one sink: the runner log gets the same redaction and escaping as a terminal.
+  return safeIo({
     stdout: process.stdout,
     stderr: process.stdout, // the runner log; stderr lines would interleave out of order
     stdin: process.stdin,
@@ -57,7 +59,7 @@ export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
       ASTRO_API_TOKEN: inputs.astroApiToken,
       ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
     },
-  };
+  });
 }
 
 export type LivePlan =

@@ -7,6 +7,7 @@ import { lineColAt } from './line-col.ts';
 import { Locator } from './locate.ts';
 import type { Positions } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
+import { quote } from '../render/sanitize.ts';
 
 // YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
 
@@ -133,7 +134,7 @@ function keyProblems(
           seen.set(name, key.range[0]);
         } else {
           const line = lineCounter.linePos(firstAt).line;
-          duplicates.push(diag(key.range[0], `duplicate key "${name}" (first at line ${line})`));
+          duplicates.push(diag(key.range[0], `duplicate key ${quote(name)} (first at line ${line})`));
         }
       }
     },
