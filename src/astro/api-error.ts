@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { AstroApiError } from '../errors.ts';
 import { redact } from './redact.ts';
 import { isRecord } from '../util/is-record.ts';
+import { sanitizeTerminal } from '../render/sanitize.ts';
 
 type FieldError = { field: string; code: string; message: string };
 
@@ -54,14 +55,15 @@ export function astroApiError(opts: {
   let what: string;
   if (answer !== undefined) {
     what = `${answer.status} ${STATUS_CODES[answer.status] ?? 'Unknown Status'}`;
-    if (answer.message !== '') what += `: ${answer.message}`;
-    for (const f of answer.fieldErrors) what += `; ${f.field}: ${f.message}`;
+    // The server's words are quoted escaped: a message cannot start a line of its own or recolour ours.
+    if (answer.message !== '') what += `: ${sanitizeTerminal(answer.message)}`;
+    for (const f of answer.fieldErrors) what += `; ${sanitizeTerminal(f.field)}: ${sanitizeTerminal(f.message)}`;
   } else {
     what = opts.failure ?? 'no answer';
   }
   const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
-    ...(requestId !== undefined ? [`request ID ${requestId}`] : []),
+    ...(requestId !== undefined ? [`request ID ${sanitizeTerminal(requestId)}`] : []),
     `${attempts} attempt${attempts === 1 ? '' : 's'}`,
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join('; ')})`, opts.token);
