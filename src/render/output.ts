@@ -52,7 +52,10 @@ export class SafeStream extends Writable {
 
   override _write(chunk: unknown, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    this.target.write(cleanOutput(text, this.policy), done);
+    // Handed on at once, not after the target's callback: a caller that returns right after writing
+    // (the CLI's main, a test harness reading its buffer) must find every line already passed on.
+    this.target.write(cleanOutput(text, this.policy));
+    done();
   }
 }
 
