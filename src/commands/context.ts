@@ -7,6 +7,7 @@ import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
 import type { Actual } from '../plan/actual.ts';
+import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -70,6 +71,7 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   const { plan, errors } = makePlan(desired, actual);
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers
   return { plan, actual };
 }
 
