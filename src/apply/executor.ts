@@ -1,8 +1,10 @@
 import type { AstroWriter } from '../astro/api.ts';
+import type { ApiTokenRole, SubjectRoles } from '../astro/types.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
+import type { ActualToken } from '../plan/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
-import { mergeRoles, verifyResult } from './merge-roles.ts';
+import { holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
 export interface ApplyOptions {
@@ -61,6 +63,13 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
   };
 }
 
+/** How a re-read before a retried POST ended the retries: the write had landed, or someone else wrote. */
+class RetryStopped extends Error {
+  constructor(readonly outcome: 'landed' | 'conflict') {
+    super(outcome);
+  }
+}
+
 async function applyToken(
   plan: Plan,
   writer: AstroWriter,
@@ -76,9 +85,13 @@ async function applyToken(
     after: null,
     requestIds: [],
   };
-  try {
+  const read = async (): Promise<ActualToken> => {
     const { token, requestId } = await writer.getToken(tokenId);
     if (requestId) receipt.requestIds.push(requestId);
+    return token;
+  };
+  try {
+    const token = await read();
     receipt.before = token.roles;
 
     const expected = plan.tokens[tokenId]?.fingerprint;
@@ -90,16 +103,41 @@ async function applyToken(
       return receipt;
     }
 
-    const roles = mergeRoles(token.roles, actions);
-    if (roles.length === 0) {
-      receipt.error = 'the new role list would be empty, which the API refuses; nothing written';
+    let sent = mergeRoles(token.roles, actions);
+    const unsafe = ownScopeProblem(token.scope, sent);
+    if (unsafe) {
+      receipt.error = `${unsafe}; nothing written`;
       return receipt;
     }
-    receipt.after = roles;
-    const { result, requestId: postId } = await writer.replaceTokenRoles(tokenId, roles);
-    if (postId) receipt.requestIds.push(postId);
+    // Before each retry: the token as it is now decides. Holding what was sent (every entry, and the
+    // owned deployments exactly as planned; a server may add entries of its own): the write landed.
+    // Holding what was planned: retry with a list built from this read. Anything else: someone else
+    // wrote meanwhile, and resending would erase it.
+    const beforeRetry = async (): Promise<ApiTokenRole[]> => {
+      const now = await read();
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) throw new RetryStopped('landed');
+      if (fingerprintRoles(now.roles) !== expected) throw new RetryStopped('conflict');
+      sent = mergeRoles(now.roles, actions);
+      return sent;
+    };
+    let result: SubjectRoles | undefined;
+    try {
+      const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+      result = answer.result;
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) throw err;
+      if (err.outcome === 'conflict') {
+        receipt.status = 'conflict';
+        receipt.error = 'its roles changed while the write was retried (someone else wrote); nothing more written (plan again)';
+        return receipt;
+      }
+    }
+    receipt.after = sent;
 
-    const problems = verifyResult(result, actions);
+    // The answer is not proof (it may be `{}`): when it does not show the owned roles, one GET decides.
+    let problems = result === undefined ? [] : verifyResult(result, actions);
+    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
     if (problems.length > 0) {
       receipt.error = `written, but the result does not match: ${problems.join('; ')}`;
       return receipt;
