@@ -35,49 +35,37 @@ function protectingManifest(): string {
   return file;
 }
 
-describe('a saved plan is the reviewed document, all of it', () => {
-  it('refuses a plan whose protectedTokens were emptied to slip past the guard, exit 1, before any request', async () => {
-    const { emulator, env } = await setup();
-    const { file, plan } = await savedPlan(env, protectingManifest());
-    expect(plan['protectedTokens']).toEqual([IDS.legacyBot]);
-    plan['protectedTokens'] = [];
-    writeFileSync(file, JSON.stringify(plan));
-    emulator.log.length = 0;
-    const r = await runCli(['apply', file, '--auto-approve'], { env });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('checksum');
-    expect(emulator.log).toEqual([]);
-  });
+/** Plan --out, edit the saved file, apply it: refused with exit 1 and no request at all; returns stderr. */
+async function applyEdited(edit: (p: Record<string, unknown>) => void, manifest = EXAMPLE_MANIFEST): Promise<string> {
+  const { emulator, env } = await setup();
+  const { file, plan } = await savedPlan(env, manifest);
+  edit(plan);
+  writeFileSync(file, JSON.stringify(plan));
+  emulator.log.length = 0;
+  const r = await runCli(['apply', file, '--auto-approve'], { env });
+  expect(r.code).toBe(1);
+  expect(emulator.log).toEqual([]);
+  return r.stderr;
+}
 
-  const edits: [string, (p: Record<string, unknown>) => void][] = [
+describe('a saved plan is the reviewed document, all of it', () => {
+  const edits: [string, (p: Record<string, unknown>) => void, string?][] = [
+    ['protectedTokens emptied to slip past the guard', (p) => {
+      expect(p['protectedTokens']).toEqual([IDS.legacyBot]);
+      p['protectedTokens'] = [];
+    }, protectingManifest()],
     ['a guard input lowered', (p) => ((p['deployments'] as { existing: number }[])[0]!.existing = 0)],
     ['a token renamed', (p) => ((p['actions'] as { token: { name: string } }[])[0]!.token.name = 'harmless')],
     ['the summary edited', (p) => ((p['summary'] as { remove: number }).remove = 0)],
   ];
-  for (const [what, edit] of edits) {
-    it(`refuses a plan with ${what}, exit 1, before any request`, async () => {
-      const { emulator, env } = await setup();
-      const { file, plan } = await savedPlan(env);
-      edit(plan);
-      writeFileSync(file, JSON.stringify(plan));
-      emulator.log.length = 0;
-      const r = await runCli(['apply', file, '--auto-approve'], { env });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('checksum');
-      expect(emulator.log).toEqual([]);
+  for (const [what, edit, manifest] of edits) {
+    it(`refuses a plan with ${what}: exit 1, before any request`, async () => {
+      expect(await applyEdited(edit, manifest)).toContain('checksum');
     });
   }
 
   it('refuses an organizationId that is not an ID, before it reaches a URL', async () => {
-    const { emulator, env } = await setup();
-    const { file, plan } = await savedPlan(env);
-    plan['organizationId'] = '..';
-    writeFileSync(file, JSON.stringify(plan));
-    emulator.log.length = 0;
-    const r = await runCli(['apply', file, '--auto-approve'], { env });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('/organizationId');
-    expect(emulator.log).toEqual([]);
+    expect(await applyEdited((p) => (p['organizationId'] = '..'))).toContain('/organizationId');
   });
 });
 
