@@ -24,7 +24,8 @@ would make. A plan only reads: it has no way to write.
 Options:
   -f, --file FILE          manifest file (repeatable; default astro-access.yaml)
       --format FORMAT      text (default), markdown or json
-      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json'
+      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json' (checked before
+                           the first request; never one of the -f files)
       --detailed-exitcode  exit 2 when there are changes, 0 when there are none
       --max-removals N     guard limit shown with the plan (default 50)
       --debug              print each API request (the token is never printed) to stderr

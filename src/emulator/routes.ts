@@ -27,7 +27,7 @@ export interface ListQuirks {
   overstateTotal?: number;
   /** Serve every page from the start, whatever `offset` says. */
   ignoreOffset?: boolean;
-  /** Report a larger `totalCount` on every page, as a list that never ends would. */
+  /** Report a larger `totalCount` on every further page, as a list that never ends would. */
   growingTotal?: boolean;
 }
 
@@ -107,11 +107,10 @@ function noRoute(req: ApiRequest): HttpError {
   return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
 }
 
-let growth = 0;
-
 function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}, q: ListQuirks = {}): ApiResponse {
   const from = q.ignoreOffset ? 0 : p.offset;
-  const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? ++growth * p.limit : 0);
+  // growingTotal: the further one reads, the more there is said to be (stateless: it grows with offset).
+  const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? p.offset + p.limit : 0);
   return {
     status: 200,
     body: { [key]: items.slice(from, from + p.limit), totalCount, offset: p.offset, limit: p.limit, ...extra },
