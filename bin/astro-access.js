@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader, so a checkout works after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The installed command: the CLI compiled to plain JavaScript by `npm run build` (run by `prepare`, so
+// `npm ci` in a checkout builds it too). No TypeScript loader at run time.
+import { run } from '../lib/cli.js';
 
-register();
-const { run } = await import('../src/cli.ts');
 await run();
