@@ -30,7 +30,7 @@ const COMMANDS: Record<string, (io: Io, argv: string[]) => Promise<number>> = {
   apply: async (io, argv) => (await import('./commands/apply.ts')).applyCommand(io, argv),
   list: async (io, argv) => (await import('./commands/list.ts')).listCommand(io, argv),
   export: async (io, argv) => (await import('./commands/export.ts')).exportCommand(io, argv),
-  emulator: async (_io, argv) => (await import('./emulator/command.ts')).runEmulatorCommand(argv),
+  emulator: async (io, argv) => (await import('./emulator/command.ts')).runEmulatorCommand(argv, io),
 };
 
 /** Run one command; every error becomes a message and an exit code here, in one place. */

@@ -3,18 +3,18 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_BIN, tempDir } from '../support/cli.ts';
 import { EXAMPLE_STATE, ROOT } from './helpers.ts';
 
-// The command runs as its own process, the way `astro-access emulator` does.
-
-const MAIN = resolve(ROOT, 'src/emulator/command-main.ts');
+// The command runs as its own process, `astro-access emulator` of the compiled CLI, from a folder
+// that is not the package's (the default state is found beside the package, not in the cwd).
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, 'emulator', ...args], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
