@@ -64255,7 +64255,7 @@ function say(io, line) {
   io.stderr.write(line.endsWith("\n") ? line : line + "\n");
 }
 function connect(io, organizationId, opts = {}) {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,
