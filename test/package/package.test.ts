@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.ts';
-import { CLI_BIN, ROOT, runCliProcess } from '../support/cli.ts';
+import { CLI_BIN, ROOT, runCliProcess, tempDir } from '../support/cli.ts';
 
 // What the npm package is: the compiled CLI, its real dependencies, its license, and nothing else.
 // (CI also packs the tarball, installs it into an empty folder and runs it: .ci/run.)
@@ -42,11 +42,22 @@ function compareVersions(a: number[], b: number[]): number {
 describe('the package', () => {
   it('runs plain JavaScript: the bin loads the compiled lib/, no TypeScript loader', async () => {
     const bin = readFileSync(CLI_BIN, 'utf8');
-    expect(bin).toContain("from '../lib/cli.js'");
+    expect(bin).toContain("import('../lib/cli.js')");
     expect(bin).not.toMatch(/tsx|\.ts['"]/);
     for (const file of jsFiles(join(ROOT, 'lib'))) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s*["'][^"']*\.ts["']|["']tsx/);
     const r = await runCliProcess(['--version']);
     expect(r).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('says to build, rather than failing on a module path, where lib/ was never built', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(CLI_BIN, join(dir, 'bin/astro-access.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const r = await new Promise<{ code: number | null; stderr: string }>((done) =>
+      execFile(process.execPath, [join(dir, 'bin/astro-access.js'), '--version'], (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr })),
+    );
+    expect(r).toEqual({ code: 1, stderr: 'error: the compiled CLI (lib/cli.js) is missing: run `npm run build` in this checkout\n' });
   });
 
   it('depends at run time on exactly what the compiled CLI imports; build tools and Action-only packages are devDependencies', () => {
