@@ -65680,13 +65680,18 @@ function shouldUseColor(stream, env) {
 
 // src/render/output.ts
 var SECRET_VARIABLES = ["ASTRO_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ASTRO-API-TOKEN", "INPUT_GITHUB-TOKEN"];
-var OUR_COLOURS = /\x1b\[(?:1|2|22|31|32|33|39)m/g;
+var OUR_COLOURS = "\\x1b\\[(?:1|2|22|31|32|33|39)m";
+var OUR_LINE_REWRITE = "\\r\\x1b\\[2K";
+function ours(policy) {
+  const kept = [...policy.colour ? [OUR_COLOURS] : [], ...policy.terminal ? [OUR_LINE_REWRITE] : []];
+  return kept.length === 0 ? void 0 : new RegExp(kept.join("|"), "g");
+}
 function outputPolicy(env, stream = {}) {
   const secrets = SECRET_VARIABLES.map((k) => env[k]?.trim()).filter((s) => s !== void 0 && s !== "");
-  return { secrets, colour: shouldUseColor(stream, env) };
+  return { secrets, colour: shouldUseColor(stream, env), terminal: stream.isTTY === true && env["TERM"] !== "dumb" };
 }
 function cleanOutput(text, policy) {
-  return sanitizeLines(redact(text, ...policy.secrets), policy.colour ? OUR_COLOURS : void 0);
+  return sanitizeLines(redact(text, ...policy.secrets), ours(policy));
 }
 var SafeStream = class extends Writable {
   constructor(target, policy) {

@@ -17,19 +17,28 @@ export interface OutputPolicy {
   secrets: string[];
   /** Our own SGR colour codes are let through (the stream is a colour terminal). */
   colour: boolean;
+  /** The stream is a terminal: our "rewrite this line" sequence (a progress line) is let through. */
+  terminal?: boolean;
 }
 
 /** The colour codes of render/color.ts, and nothing else: no cursor moves, titles or hyperlinks. */
-const OUR_COLOURS = /\x1b\[(?:1|2|22|31|32|33|39)m/g;
+const OUR_COLOURS = '\\x1b\\[(?:1|2|22|31|32|33|39)m';
+/** Carriage return + erase line, which a progress line on a terminal starts with; nothing else. */
+const OUR_LINE_REWRITE = '\\r\\x1b\\[2K';
+
+function ours(policy: OutputPolicy): RegExp | undefined {
+  const kept = [...(policy.colour ? [OUR_COLOURS] : []), ...(policy.terminal ? [OUR_LINE_REWRITE] : [])];
+  return kept.length === 0 ? undefined : new RegExp(kept.join('|'), 'g');
+}
 
 export function outputPolicy(env: NodeJS.ProcessEnv, stream: { isTTY?: boolean } = {}): OutputPolicy {
   const secrets = SECRET_VARIABLES.map((k) => env[k]?.trim()).filter((s): s is string => s !== undefined && s !== '');
-  return { secrets, colour: shouldUseColor(stream, env) };
+  return { secrets, colour: shouldUseColor(stream, env), terminal: stream.isTTY === true && env['TERM'] !== 'dumb' };
 }
 
 /** Text as it may leave the process. */
 export function cleanOutput(text: string, policy: OutputPolicy): string {
-  return sanitizeLines(redact(text, ...policy.secrets), policy.colour ? OUR_COLOURS : undefined);
+  return sanitizeLines(redact(text, ...policy.secrets), ours(policy));
 }
 
 /**
@@ -78,7 +87,7 @@ export async function writeOutputFile(
   content: { text: string } | { json: unknown },
   opts: { exclusive?: boolean } = {},
 ): Promise<void> {
-  const policy = { ...outputPolicy(env), colour: false };
+  const policy = { secrets: outputPolicy(env).secrets, colour: false };
   const data = 'text' in content ? cleanOutput(content.text, policy) : cleanJson(content.json, policy, 2) + '\n';
   await writeFile(path, data, opts.exclusive ? { flag: 'wx' } : {});
 }

@@ -47,3 +47,12 @@ describe('the output sink', () => {
     expect(chunks.join('')).toBe('one ***\\x1b[2J\ntwo\n');
   });
 });
+
+describe('the output sink on a terminal', () => {
+  it('lets through the progress line rewrite (CR, erase line) only on a terminal, and no other CR', () => {
+    const text = '\r\x1b[2KApplying 1/2\r\x1b[1Aup\rx';
+    expect(cleanOutput(text, { secrets: [], colour: false, terminal: true })).toBe('\r\x1b[2KApplying 1/2\\x0d\\x1b[1Aup\\x0dx');
+    expect(cleanOutput(text, { secrets: [], colour: false })).toBe('\\x0d\\x1b[2KApplying 1/2\\x0d\\x1b[1Aup\\x0dx');
+    expect(outputPolicy({ TERM: 'dumb' }, { isTTY: true }).terminal).toBe(false);
+  });
+});
