@@ -62001,7 +62001,6 @@ function driftIssueBody(plan, opts = {}) {
 }
 
 // src/github/plan-step.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -65667,6 +65666,7 @@ function toAnnotations(diags, title = "astro-access") {
 }
 
 // src/render/output.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
 import { Writable } from "node:stream";
 
 // src/render/color.ts
@@ -65693,6 +65693,9 @@ function outputPolicy(env, stream = {}) {
 function cleanOutput(text, policy) {
   return sanitizeLines(redact(text, ...policy.secrets), ours(policy));
 }
+function cleanJson(value, policy, indent) {
+  return redact(safeJson(value, indent), ...policy.secrets);
+}
 var SafeStream = class extends Writable {
   constructor(target, policy) {
     super({ decodeStrings: false });
@@ -65714,6 +65717,11 @@ var SafeStream = class extends Writable {
 function safeIo(io) {
   const wrap = (s) => s instanceof SafeStream ? s : new SafeStream(s, outputPolicy(io.env, s));
   return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+}
+async function writeOutputFile(env, path, content, opts = {}) {
+  const policy = { secrets: outputPolicy(env).secrets, colour: false };
+  const data = "text" in content ? cleanOutput(content.text, policy) : cleanJson(content.json, policy, 2) + "\n";
+  await writeFile2(path, data, opts.exclusive ? { flag: "wx" } : {});
 }
 
 // src/github/plan-step.ts
@@ -65784,7 +65792,7 @@ function guardsFor(plan, inputs) {
 async function publishPlan(io, plan) {
   const dir = io.env["RUNNER_TEMP"] || tmpdir();
   const file = join2(dir, PLAN_FILE_NAME);
-  await writeFile2(file, renderJson(plan));
+  await writeOutputFile(io.env, file, { text: renderJson(plan) });
   io.setOutput("has-changes", String(plan.actions.length > 0));
   io.setOutput("checksum", plan.checksum);
   io.setOutput("add", String(plan.summary.add));

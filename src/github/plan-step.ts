@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Io } from '../commands/context.ts';
@@ -17,7 +16,7 @@ import type { ActionIo } from './action-io.ts';
 import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
-import { safeIo } from '../render/output.ts';
+import { safeIo, writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
@@ -122,7 +121,7 @@ export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { sel
 export async function publishPlan(io: ActionIo, plan: Plan): Promise<void> {
   const dir = io.env['RUNNER_TEMP'] || tmpdir();
   const file = join(dir, PLAN_FILE_NAME);
-  await writeFile(file, renderJson(plan));
+  await writeOutputFile(io.env, file, { text: renderJson(plan) });
   io.setOutput('has-changes', String(plan.actions.length > 0));
   io.setOutput('checksum', plan.checksum);
   io.setOutput('add', String(plan.summary.add));
