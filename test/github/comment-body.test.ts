@@ -6,7 +6,7 @@ import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import { manifestSetKey, planMarker, upsertStickyComment } from '../../src/github/sticky-comment.ts';
 import { toAnnotations } from '../../src/github/annotations.ts';
-import { HUMAN, startGitHubServer } from '../support/github-server.ts';
+import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 import { action, plan } from './plan-fixture.ts';
 
@@ -147,7 +147,7 @@ describe('the comment on GitHub', () => {
 
   it('is accepted by a server that refuses bodies over the limit, and the merge step reads its checksum back', async () => {
     const octokit = makeOctokit({ token: 't', baseUrl: gh.url });
-    const ref = { owner: 'acme', repo: 'astro-config', issueNumber: 3, marker };
+    const ref = { owner: 'acme', repo: 'astro-config', issueNumber: 3, marker, viewer: BOT.login };
     const res = await upsertStickyComment(octokit, { ...ref, body: buildCommentBody(base({ plan: bigPlan(6000) })) });
     expect(res.action).toBe('created');
     const stored = gh.state.comments.get(3)?.[0]?.body ?? '';
