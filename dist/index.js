@@ -17425,7 +17425,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
+    var { Writable: Writable2 } = __require("node:stream");
     var assert = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
@@ -17448,7 +17448,7 @@ var require_receiver = __commonJS({
       closeWebSocketConnection(ws2, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws2, reason);
     }
-    var ByteParser = class extends Writable {
+    var ByteParser = class extends Writable2 {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -36429,7 +36429,7 @@ var require_cache_handler = __commonJS({
 var require_memory_cache_store = __commonJS({
   "node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
+    var { Writable: Writable2 } = __require("node:stream");
     var { EventEmitter } = __require("node:events");
     var { assertCacheKey, assertCacheValue } = require_cache2();
     var MemoryCacheStore = class extends EventEmitter {
@@ -36519,7 +36519,7 @@ var require_memory_cache_store = __commonJS({
         const topLevelKey = `${key.origin}:${key.path}`;
         const store = this;
         const entry = { ...key, ...val, body: [], size: 0 };
-        return new Writable({
+        return new Writable2({
           write(chunk, encoding, callback) {
             if (typeof chunk === "string") {
               chunk = Buffer.from(chunk, encoding);
@@ -38187,7 +38187,7 @@ var require_deduplicate = __commonJS({
 var require_sqlite_cache_store = __commonJS({
   "node_modules/undici/lib/cache/sqlite-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
+    var { Writable: Writable2 } = __require("node:stream");
     var { assertCacheKey, assertCacheValue } = require_cache2();
     var DatabaseSync;
     var VERSION10 = 4;
@@ -38431,7 +38431,7 @@ var require_sqlite_cache_store = __commonJS({
         let size = 0;
         const body = [];
         const store = this;
-        return new Writable({
+        return new Writable2({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
@@ -43508,7 +43508,7 @@ var require_permessage_deflate2 = __commonJS({
 var require_receiver2 = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
+    var { Writable: Writable2 } = __require("node:stream");
     var assert = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants10();
     var {
@@ -43524,7 +43524,7 @@ var require_receiver2 = __commonJS({
     var { WebsocketFrameSend } = require_frame2();
     var { PerMessageDeflate } = require_permessage_deflate2();
     var { MessageSizeExceededError } = require_errors2();
-    var ByteParser = class extends Writable {
+    var ByteParser = class extends Writable2 {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -49745,10 +49745,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -49762,7 +49762,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -49786,7 +49786,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -49802,7 +49802,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -49893,7 +49893,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -49907,13 +49907,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -49956,18 +49956,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -50021,8 +50021,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap3 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -50034,7 +50034,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -50045,8 +50045,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -50063,7 +50063,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -50243,7 +50243,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -50260,24 +50260,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -50460,25 +50460,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -51288,14 +51288,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start: start2, key, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -52462,18 +52462,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -52626,15 +52626,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key, sep: sep2 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -52828,13 +52828,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -60598,8 +60598,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare2) {
-      return { validate, compare: compare2 };
+    function fmtDef(validate, compare) {
+      return { validate, compare };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -61660,6 +61660,236 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/errors.ts
+var ManifestError = class extends Error {
+  diagnostics;
+  constructor(diagnostics) {
+    super(diagnostics.map(formatDiagnostic).join("\n"));
+    this.name = "ManifestError";
+    this.diagnostics = diagnostics;
+  }
+};
+function formatDiagnostic(d) {
+  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
+}
+var AstroApiError = class extends Error {
+  status;
+  requestId;
+  fieldErrors;
+  method;
+  path;
+  attempts;
+  constructor(opts) {
+    super(opts.message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
+    this.name = "AstroApiError";
+    this.status = opts.status;
+    this.requestId = opts.requestId;
+    this.fieldErrors = opts.fieldErrors ?? [];
+    this.method = opts.method;
+    this.path = opts.path;
+    this.attempts = opts.attempts;
+  }
+};
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
+
+// src/plan/fingerprint.ts
+import { createHash } from "node:crypto";
+function canonicalRole(r) {
+  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
+  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
+  return c;
+}
+function fingerprintRoles(roles) {
+  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
+  return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
+// src/apply/merge-roles.ts
+function mergeRoles(read, actions) {
+  const desired = /* @__PURE__ */ new Map();
+  for (const a of actions) desired.set(a.deployment.id, a.after);
+  const merged = [];
+  const placed = /* @__PURE__ */ new Set();
+  for (const entry of read) {
+    if (entry.entityType !== "DEPLOYMENT" || !desired.has(entry.entityId)) {
+      merged.push(entry);
+      continue;
+    }
+    const after = desired.get(entry.entityId) ?? null;
+    if (after !== null && !placed.has(entry.entityId)) merged.push({ ...entry, role: after });
+    placed.add(entry.entityId);
+  }
+  for (const [deploymentId, after] of desired) {
+    if (after !== null && !placed.has(deploymentId)) {
+      merged.push({ entityType: "DEPLOYMENT", entityId: deploymentId, role: after });
+    }
+  }
+  return merged;
+}
+function verifyResult(result, actions) {
+  const held = /* @__PURE__ */ new Map();
+  for (const r of result.deploymentRoles ?? []) held.set(r.deploymentId, r.role);
+  const problems = [];
+  for (const a of actions) {
+    const now = held.get(a.deployment.id) ?? null;
+    if (now !== a.after) {
+      problems.push(
+        `deployment ${a.deployment.name} (${a.deployment.id}): expected ${a.after ?? "no role"}, the API reports ${now ?? "no role"}`
+      );
+    }
+  }
+  return problems;
+}
+
+// src/apply/receipt.ts
+function receiptStatus(tokens2) {
+  if (tokens2.length === 0) return "nothing-to-do";
+  return tokens2.every((t) => t.status === "applied") ? "applied" : "partial";
+}
+
+// src/apply/executor.ts
+function actionsByToken(plan) {
+  const byToken = /* @__PURE__ */ new Map();
+  for (const a of plan.actions) {
+    const list2 = byToken.get(a.token.id);
+    if (list2) list2.push(a);
+    else byToken.set(a.token.id, [a]);
+  }
+  return byToken;
+}
+async function applyPlan(plan, writer, opts = {}) {
+  const groups = [...actionsByToken(plan)];
+  const receipts = new Array(groups.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const i = next++;
+      const [tokenId, actions] = groups[i];
+      const r = receipts[i] = await applyToken(plan, writer, tokenId, actions);
+      done++;
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
+    }
+  };
+  const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  return {
+    formatVersion: 1,
+    organizationId: plan.organizationId,
+    checksum: plan.checksum,
+    status: receiptStatus(receipts),
+    summary: {
+      tokens: receipts.length,
+      applied: receipts.filter((r) => r.status === "applied").length,
+      conflicts: receipts.filter((r) => r.status === "conflict").length,
+      failed: receipts.filter((r) => r.status === "failed").length
+    },
+    overriddenGuards: opts.overriddenGuards ?? [],
+    tokens: receipts
+  };
+}
+async function applyToken(plan, writer, tokenId, actions) {
+  const receipt = {
+    tokenId,
+    tokenName: actions[0].token.name,
+    status: "failed",
+    actions,
+    before: null,
+    after: null,
+    requestIds: []
+  };
+  try {
+    const { token, requestId } = await writer.getToken(tokenId);
+    if (requestId) receipt.requestIds.push(requestId);
+    receipt.before = token.roles;
+    const expected = plan.tokens[tokenId]?.fingerprint;
+    if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
+      receipt.status = "conflict";
+      receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
+      return receipt;
+    }
+    const roles = mergeRoles(token.roles, actions);
+    if (roles.length === 0) {
+      receipt.error = "the new role list would be empty, which the API refuses; nothing written";
+      return receipt;
+    }
+    receipt.after = roles;
+    const { result, requestId: postId } = await writer.replaceTokenRoles(tokenId, roles);
+    if (postId) receipt.requestIds.push(postId);
+    const problems = verifyResult(result, actions);
+    if (problems.length > 0) {
+      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
+      return receipt;
+    }
+    receipt.status = "applied";
+  } catch (err) {
+    receipt.error = describeFailure(err);
+    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
+  }
+  return receipt;
+}
+function describeFailure(err) {
+  if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+// src/apply/receipt-text.ts
+function renderReceiptText(receipt) {
+  const lines = [];
+  const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
+  for (const t of receipt.tokens) {
+    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(", ")}]` : "";
+    const detail = t.error ? `: ${t.error}` : `: ${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
+  }
+  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
+  const s = receipt.summary;
+  if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
+  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
+  else {
+    lines.push(
+      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+// src/render/sanitize.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+function visible(ch) {
+  const code2 = ch.codePointAt(0) ?? 0;
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u{${code2.toString(16)}}`;
+}
+function sanitizeTerminal(s) {
+  return s.replace(UNSAFE, visible);
+}
+
+// src/render/markdown-escape.ts
+var ZWSP = "&#8203;";
+var SPECIAL = /[\\`*_[\]<>#|~&@]/g;
+function entity(ch) {
+  return `&#${ch.codePointAt(0)};`;
+}
+function escapeMarkdownText(s) {
+  return sanitizeTerminal(s).replace(SPECIAL, (ch) => ch === "@" ? `@${ZWSP}` : entity(ch)).replace(/&#35;(?=\d)/g, `&#35;${ZWSP}`).replace(/:(?=\/\/)/g, `:${ZWSP}`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`);
+}
+function escapeCodeLine(s) {
+  return sanitizeTerminal(s);
+}
+function fenceFor(lines) {
+  let longest = 0;
+  for (const line of lines) for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return "`".repeat(Math.max(3, longest + 1));
+}
+function code(s) {
+  return `<code>${escapeMarkdownText(s)}</code>`;
+}
+
 // src/render/markdown-doc.ts
 var MarkdownDoc = class {
   entries = [];
@@ -61720,37 +61950,6 @@ var MarkdownDoc = class {
     return result.slice(0, cut + 1);
   }
 };
-
-// src/render/sanitize.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-function visible(ch) {
-  const code2 = ch.codePointAt(0) ?? 0;
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u{${code2.toString(16)}}`;
-}
-function sanitizeTerminal(s) {
-  return s.replace(UNSAFE, visible);
-}
-
-// src/render/markdown-escape.ts
-var ZWSP = "&#8203;";
-var SPECIAL = /[\\`*_[\]<>#|~&@]/g;
-function entity(ch) {
-  return `&#${ch.codePointAt(0)};`;
-}
-function escapeMarkdownText(s) {
-  return sanitizeTerminal(s).replace(SPECIAL, (ch) => ch === "@" ? `@${ZWSP}` : entity(ch)).replace(/&#35;(?=\d)/g, `&#35;${ZWSP}`).replace(/:(?=\/\/)/g, `:${ZWSP}`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`);
-}
-function escapeCodeLine(s) {
-  return sanitizeTerminal(s);
-}
-function fenceFor(lines) {
-  let longest = 0;
-  for (const line of lines) for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return "`".repeat(Math.max(3, longest + 1));
-}
-function code(s) {
-  return `<code>${escapeMarkdownText(s)}</code>`;
-}
 
 // src/render/width.ts
 var ZERO = /^[\p{Mn}\p{Me}\u200d\ufe00-\ufe0f]$/u;
@@ -61924,105 +62123,125 @@ function capBody(body, limit = GITHUB_BODY_LIMIT) {
   return cut + closers + TRUNCATION_NOTE;
 }
 
-// src/github/drift-issue.ts
-var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
-var DRIFT_LABEL = "astro-access-drift";
-var DRIFT_TITLE = "astro-access: live deployment roles differ from the manifest";
-async function findDriftIssue(octokit, opts) {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
-    owner: opts.owner,
-    repo: opts.repo,
-    state: "open",
-    labels: DRIFT_LABEL,
-    per_page: 100
+// src/github/comment-body.ts
+var STATUS_TEXT = {
+  planned: "⏳ Planned",
+  refused: "❌ Apply would refuse this plan",
+  "plan-failed": "❌ Plan failed",
+  applied: "✅ Applied",
+  "apply-failed": "❌ Apply failed",
+  "plan-changed": "⚠️ Plan changed since this comment",
+  "validate-only": "🔎 Validate only (fork or no Astro secret)",
+  invalid: "❌ Manifest invalid"
+};
+var STATUS_TAG = "<!-- astro-access:status -->";
+var STATUS_RESERVE = 600;
+var MAX_DIAGNOSTICS = 200;
+var LARGE_PLAN_ACTIONS = 30;
+var MAX_TABLE_ROWS = 100;
+var SAFE_URL = /^https?:\/\/[^\s()<>[\]]+$/;
+function statusLine(status, runUrl2) {
+  const link = runUrl2 !== void 0 && SAFE_URL.test(runUrl2) ? ` · [workflow run](${runUrl2})` : "";
+  return `**${STATUS_TEXT[status]}**${link} ${STATUS_TAG}`;
+}
+function shortSha(sha) {
+  return sha.replace(/[^0-9a-f]/gi, "").slice(0, 7);
+}
+function deploymentTable(plan) {
+  if (plan.actions.length <= LARGE_PLAN_ACTIONS) return [];
+  const groups = groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] });
+  const rows = groups.slice(0, MAX_TABLE_ROWS).map((g) => {
+    const n = countKinds(g.actions);
+    return `| ${escapeMarkdownText(g.deployment.name)} ${code(g.deployment.id)} | ${escapeMarkdownText(g.deployment.workspaceName)} | ${n.add} | ${n.update} | ${n.remove} |`;
   });
-  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER)).sort((a, b) => a.number - b.number)[0];
-  return hit === void 0 ? null : { number: hit.number, body: hit.body ?? "", url: hit.html_url };
-}
-async function syncDriftIssue(octokit, opts) {
-  const { owner, repo } = opts;
-  const found2 = await findDriftIssue(octokit, opts);
-  if (opts.plan.actions.length === 0) {
-    if (found2 === null) return { action: "none" };
-    await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: found2.number,
-      body: "✅ The live deployment roles match the manifest again. Closing."
-    });
-    await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
-    return { action: "closed", number: found2.number, url: found2.url };
-  }
-  const body = capBody(opts.body.includes(DRIFT_MARKER) ? opts.body : `${DRIFT_MARKER}
-${opts.body}`);
-  if (found2 === null) {
-    const { data } = await octokit.rest.issues.create({
-      owner,
-      repo,
-      title: DRIFT_TITLE,
-      body,
-      labels: [DRIFT_LABEL]
-    });
-    return { action: "opened", number: data.number, url: data.html_url };
-  }
-  if (found2.body === body) return { action: "unchanged", number: found2.number, url: found2.url };
-  await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, body });
-  return { action: "updated", number: found2.number, url: found2.url };
-}
-function driftIssueBody(plan, opts = {}) {
-  const where2 = opts.branch === void 0 ? "the manifest" : `the manifest on ${code(opts.branch)}`;
-  const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(", ")})` : "";
-  const top = [
-    DRIFT_MARKER,
-    `The live deployment roles differ from ${where2}${files}. Merge a manifest change that accepts them,`,
-    "or run `astro-access apply` to restore the manifest. This issue is updated by each scheduled check",
-    "and closed when the live state matches again.",
+  const more = groups.length - rows.length;
+  return [
+    "| Deployment | Workspace | + add | ~ change | − remove |",
+    "|---|---|--:|--:|--:|",
+    ...rows,
+    ...more > 0 ? [`| _… and ${more} more deployments_ | | | | |`] : [],
     ""
+  ];
+}
+function diagnosticsSection(diags) {
+  if (diags.length === 0) return [];
+  const shown = diags.slice(0, MAX_DIAGNOSTICS).map((d) => escapeCodeLine(formatDiagnostic(d)));
+  const fence = fenceFor(shown);
+  const more = diags.length - shown.length;
+  return [
+    `**${diags.length} manifest ${diags.length === 1 ? "error" : "errors"}** (also annotated on the manifest lines):`,
+    "",
+    fence + "text",
+    ...shown,
+    fence,
+    ...more > 0 ? ["", `_… and ${more} more; see the annotations of this run._`] : [],
+    ""
+  ];
+}
+function buildCommentBody(input) {
+  const plan = input.plan ?? null;
+  const head = shortSha(input.headSha);
+  const headText = input.headUrl !== void 0 && SAFE_URL.test(input.headUrl) ? `[\`${head}\`](${input.headUrl})` : `\`${head}\``;
+  const files = input.files.map((f) => code(f)).join(", ");
+  const meta = plan ? `Checksum: \`${plan.checksum.replace(/`/g, "")}\` · Head: ${headText}` : `Head: ${headText}`;
+  const top = [
+    input.marker,
+    `### astro-access${files === "" ? "" : ` · ${files}`}`,
+    "",
+    statusLine(input.status, input.runUrl),
+    "",
+    meta,
+    "",
+    ...input.notice === void 0 ? [] : [input.notice, ""],
+    ...diagnosticsSection(input.diagnostics ?? []),
+    ...plan === null ? [] : deploymentTable(plan)
   ].join("\n");
-  return top + "\n" + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
+  if (plan === null) return capBody(top, GITHUB_BODY_LIMIT - STATUS_RESERVE);
+  const maxChars = GITHUB_BODY_LIMIT - STATUS_RESERVE - top.length - 1;
+  const md = renderMarkdown(plan, {
+    maxChars: Math.max(1e3, maxChars),
+    ...input.labels === void 0 ? {} : { labels: input.labels },
+    fullPlanHint: "the full plan is in the job summary of the workflow run"
+  });
+  return capBody(`${top}
+${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
+}
+function parseChecksum(body) {
+  return /^Checksum: `([^`\s]+)`/m.exec(body)?.[1] ?? null;
+}
+function setStatusLine(body, status, runUrl2) {
+  const line = statusLine(status, runUrl2);
+  const lines = body.split("\n");
+  const at = lines.findIndex((l) => l.endsWith(STATUS_TAG));
+  if (at >= 0) lines[at] = line;
+  else {
+    const marker = lines.findIndex((l) => l.includes("<!-- astro-access:plan "));
+    lines.splice(marker + 1, 0, line);
+  }
+  return capBody(lines.join("\n"));
+}
+
+// src/github/log-text.ts
+import { Writable } from "node:stream";
+function commandSafe(text) {
+  return text.replace(/^([ \t]*):(?=:)/gm, "$1\\x3a").replace(/##\[/g, "#\\x23[");
+}
+function logText(s) {
+  return commandSafe(sanitizeTerminal(s));
+}
+function commandSafeStream(target) {
+  return new Writable({
+    write(chunk, _enc, done) {
+      target.write(commandSafe(String(chunk)));
+      done();
+    }
+  });
 }
 
 // src/github/plan-step.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 import { tmpdir } from "node:os";
-
-// src/errors.ts
-var ManifestError = class extends Error {
-  diagnostics;
-  constructor(diagnostics) {
-    super(diagnostics.map(formatDiagnostic).join("\n"));
-    this.name = "ManifestError";
-    this.diagnostics = diagnostics;
-  }
-};
-function formatDiagnostic(d) {
-  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
-}
-var AstroApiError = class extends Error {
-  status;
-  requestId;
-  fieldErrors;
-  method;
-  path;
-  attempts;
-  constructor(opts) {
-    super(opts.message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
-    this.name = "AstroApiError";
-    this.status = opts.status;
-    this.requestId = opts.requestId;
-    this.fieldErrors = opts.fieldErrors ?? [];
-    this.method = opts.method;
-    this.path = opts.path;
-    this.attempts = opts.attempts;
-  }
-};
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
 
 // src/astro/config.ts
 var DEFAULT_API_URL = "https://api.astronomer.io/v1";
@@ -63618,7 +63837,7 @@ function reference(entry, name) {
 }
 
 // src/manifest/digest.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function manifestDigest(input) {
   const deployments = input.deployments.map((d) => canonicalJson({
     workspace: ref(d.workspace),
@@ -63627,7 +63846,7 @@ function manifestDigest(input) {
     workspaceTokens: bindings(d.workspaceTokens),
     organizationTokens: bindings(d.organizationTokens)
   })).sort();
-  const hash = createHash("sha256");
+  const hash = createHash2("sha256");
   hash.update('{"deployments":[');
   deployments.forEach((d, i) => hash.update(i === 0 ? d : `,${d}`));
   hash.update(`],"digestVersion":1,"ignore":${canonicalJson(sortedUnique(input.ignore))}`);
@@ -63833,7 +64052,7 @@ function sortDiagnostics(list2, order) {
 }
 
 // src/plan/checksum.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/plan/order.ts
 function cmp(a, b) {
@@ -63852,18 +64071,6 @@ function compareEntries(a, b) {
 // src/plan/checksum.ts
 function planChecksum(actions) {
   const lines = actions.map((a) => JSON.stringify([a.action, a.deployment.id, a.token.id, a.before, a.after])).sort(cmp);
-  return "sha256:" + createHash2("sha256").update(lines.join("\n")).digest("hex");
-}
-
-// src/plan/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
-function canonicalRole(r) {
-  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
-  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
-  return c;
-}
-function fingerprintRoles(roles) {
-  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
   return "sha256:" + createHash3("sha256").update(lines.join("\n")).digest("hex");
 }
 
@@ -64418,8 +64625,8 @@ function renderJson(plan) {
 }
 
 // src/github/manifest-glob.ts
-import { readdir as readdir2 } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
+import { join, sep } from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function parsePatterns(input) {
   return input.split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "" && !p.startsWith("#"));
@@ -64451,14 +64658,40 @@ function repoPath(p) {
 function leavesRepo(p) {
   return p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.split("/").includes("..");
 }
+function mayMatchBelow(pattern, dir) {
+  const pats = pattern.split("/");
+  const parts = dir.split("/");
+  const go = (i, j) => {
+    if (j === parts.length) return true;
+    if (i === pats.length) return false;
+    const p = pats[i];
+    if (p === "**") return go(i + 1, j) || go(i, j + 1);
+    return segmentRegExp(p).test(parts[j]) && go(i + 1, j + 1);
+  };
+  return go(0, 0);
+}
 async function walk(root, rel, out) {
   const entries = await readdir2(join(root, rel), { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const path = rel === "" ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) {
+    if (e.isSymbolicLink()) out.links.push(path);
+    else if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(root, path, out);
-    } else if (e.isFile()) out.push(path);
+    } else if (e.isFile()) out.files.push(path);
   }
+}
+var linkProblem = (path) => `${path} is a symbolic link: manifests must be regular files inside the repository; refused, and not read`;
+async function outsideProblem(root, rel) {
+  const parts = rel.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join("/");
+    const st = await lstat2(join(root, sub)).catch(() => null);
+    if (st === null) return null;
+    if (st.isSymbolicLink()) return linkProblem(sub);
+  }
+  const [real, top] = await Promise.all([realpath(join(root, rel)), realpath(root)]);
+  if (!real.startsWith(top + sep)) return `${rel} resolves outside the workspace; refused, and not read`;
+  return null;
 }
 async function expandManifestPatterns(root, patterns) {
   const problems = [];
@@ -64471,15 +64704,19 @@ async function expandManifestPatterns(root, patterns) {
       continue;
     }
     if (!hasMagic(p)) {
-      found2.add(p);
+      const problem = await outsideProblem(root, p);
+      if (problem === null) found2.add(p);
+      else problems.push(problem);
       continue;
     }
     if (all === void 0) {
-      all = [];
+      all = { files: [], links: [] };
       await walk(root, "", all);
     }
-    const hits = all.filter((f) => matchGlob(p, f));
-    if (hits.length === 0) problems.push(`manifest pattern ${JSON.stringify(raw)} matches no file`);
+    const links = all.links.filter((l) => mayMatchBelow(p, l));
+    problems.push(...links.map(linkProblem));
+    const hits = all.files.filter((f) => matchGlob(p, f));
+    if (hits.length === 0 && links.length === 0) problems.push(`manifest pattern ${JSON.stringify(raw)} matches no file`);
     for (const h of hits) found2.add(h);
   }
   return { files: [...found2].sort(), problems };
@@ -64501,7 +64738,7 @@ async function loadManifests(io, inputs) {
   const errors = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
   const result = await loadManifestFiles(files);
-  for (const w of result.warnings) io.warning(formatDiagnostic(w));
+  for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? result.desired ?? null : null, errors };
 }
@@ -64510,8 +64747,8 @@ function annotateErrors(io, diags) {
 }
 function cliIo(inputs, env) {
   return {
-    stdout: process.stdout,
-    stderr: process.stdout,
+    stdout: commandSafeStream(process.stdout),
+    stderr: commandSafeStream(process.stdout),
     // the runner log; stderr lines would interleave out of order
     stdin: process.stdin,
     env: {
@@ -64577,6 +64814,130 @@ function summaryMarkdown(plan, heading, labels) {
   });
 }
 
+// src/github/apply-step.ts
+async function applyStep(ctx, plan, conn, comment) {
+  const { io } = ctx;
+  const guards = guardsFor(plan, ctx.inputs);
+  if (guards.selfWarning !== void 0) io.warning(logText(guards.selfWarning));
+  if (guards.violations.length > 0) {
+    io.fail(`Refused by safety guards (nothing was written): ${guards.violations.map(logText).join("; ")}`);
+    await setCommentStatus(ctx, comment, "apply-failed");
+    return false;
+  }
+  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${logText(g)}`);
+  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(logText(l)) });
+  const text = renderReceiptText(forLog(receipt));
+  io.info(text);
+  const lines = renderReceiptText(receipt).trimEnd().split("\n").map(escapeCodeLine);
+  const fence = fenceFor(lines);
+  await io.summary(["#### Apply", "", `${fence}text`, ...lines, fence, ""].join("\n"));
+  const ok = receipt.status !== "partial";
+  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
+  await setCommentStatus(ctx, comment, ok ? "applied" : "apply-failed");
+  return ok;
+}
+function forLog(r) {
+  return {
+    ...r,
+    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...t.error === void 0 ? {} : { error: logText(t.error) } })),
+    overriddenGuards: r.overriddenGuards.map(logText)
+  };
+}
+async function setCommentStatus(ctx, comment, status) {
+  if (comment === null || ctx.octokit === null) return;
+  const body = setStatusLine(comment.body, status, ctx.runUrl);
+  if (body === comment.body) return;
+  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
+}
+
+// src/github/run-dispatch-apply.ts
+async function runDispatchApply(ctx, event) {
+  const { io, inputs } = ctx;
+  if (!event.isDefaultBranch) {
+    return io.fail("command: apply by workflow_dispatch applies the default branch only: run the workflow on it; nothing was applied.");
+  }
+  if (inputs.expectedChecksum === "") {
+    return io.fail(
+      "command: apply by workflow_dispatch needs expected-checksum: run it with command: plan first, review the plan and its checksum in the job summary, then run it again with that checksum; nothing was applied."
+    );
+  }
+  const run = await loadAndPlan(ctx, "to apply", "; nothing was applied");
+  if (run === null) return;
+  const { plan, conn } = run;
+  try {
+    await publishPlan(io, plan);
+    await io.summary(summaryMarkdown(plan, "### astro-access plan · default branch (apply by hand)"));
+    if (plan.actions.length === 0) return io.info("The live roles already match the manifest: nothing to apply.");
+    if (plan.checksum !== inputs.expectedChecksum) {
+      return io.fail(
+        `plan-changed: the plan is ${plan.checksum}, not the expected ${inputs.expectedChecksum}; nothing was applied. Review the plan in the job summary of this run and run again with its checksum.`
+      );
+    }
+    io.notice(`Applying the plan ${plan.checksum}, the checksum given by hand (workflow_dispatch).`);
+    await applyStep(ctx, plan, conn, null);
+  } finally {
+    await conn.close();
+  }
+}
+
+// src/github/drift-issue.ts
+var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
+var DRIFT_LABEL = "astro-access-drift";
+var DRIFT_TITLE = "astro-access: live deployment roles differ from the manifest";
+async function findDriftIssue(octokit, opts) {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner: opts.owner,
+    repo: opts.repo,
+    state: "open",
+    labels: DRIFT_LABEL,
+    per_page: 100
+  });
+  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER)).sort((a, b) => a.number - b.number)[0];
+  return hit === void 0 ? null : { number: hit.number, body: hit.body ?? "", url: hit.html_url };
+}
+async function syncDriftIssue(octokit, opts) {
+  const { owner, repo } = opts;
+  const found2 = await findDriftIssue(octokit, opts);
+  if (opts.plan.actions.length === 0) {
+    if (found2 === null) return { action: "none" };
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: found2.number,
+      body: "✅ The live deployment roles match the manifest again. Closing."
+    });
+    await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
+    return { action: "closed", number: found2.number, url: found2.url };
+  }
+  const body = capBody(opts.body.includes(DRIFT_MARKER) ? opts.body : `${DRIFT_MARKER}
+${opts.body}`);
+  if (found2 === null) {
+    const { data } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: DRIFT_TITLE,
+      body,
+      labels: [DRIFT_LABEL]
+    });
+    return { action: "opened", number: data.number, url: data.html_url };
+  }
+  if (found2.body === body) return { action: "unchanged", number: found2.number, url: found2.url };
+  await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, body });
+  return { action: "updated", number: found2.number, url: found2.url };
+}
+function driftIssueBody(plan, opts = {}) {
+  const where2 = opts.branch === void 0 ? "the manifest" : `the manifest on ${code(opts.branch)}`;
+  const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(", ")})` : "";
+  const top = [
+    DRIFT_MARKER,
+    `The live deployment roles differ from ${where2}${files}. Merge a manifest change that accepts them,`,
+    "or run `astro-access apply` to restore the manifest. This issue is updated by each scheduled check",
+    "and closed when the live state matches again.",
+    ""
+  ].join("\n");
+  return top + "\n" + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
+}
+
 // src/github/run-drift.ts
 async function runDrift(ctx) {
   const { io, octokit } = ctx;
@@ -64591,236 +64952,11 @@ async function runDrift(ctx) {
     const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
     const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, plan, body });
     if (result.action === "none") io.info("No drift: the live roles match the manifest.");
-    else io.info(`Drift issue #${result.number} ${result.action}: ${result.url}`);
+    else io.info(`Drift issue #${result.number} ${result.action}: ${logText(result.url)}`);
     if (plan.actions.length > 0) io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
   } finally {
     await conn.close();
   }
-}
-
-// src/apply/merge-roles.ts
-function mergeRoles(read, actions) {
-  const desired = /* @__PURE__ */ new Map();
-  for (const a of actions) desired.set(a.deployment.id, a.after);
-  const merged = [];
-  const placed = /* @__PURE__ */ new Set();
-  for (const entry of read) {
-    if (entry.entityType !== "DEPLOYMENT" || !desired.has(entry.entityId)) {
-      merged.push(entry);
-      continue;
-    }
-    const after = desired.get(entry.entityId) ?? null;
-    if (after !== null && !placed.has(entry.entityId)) merged.push({ ...entry, role: after });
-    placed.add(entry.entityId);
-  }
-  for (const [deploymentId, after] of desired) {
-    if (after !== null && !placed.has(deploymentId)) {
-      merged.push({ entityType: "DEPLOYMENT", entityId: deploymentId, role: after });
-    }
-  }
-  return merged;
-}
-function verifyResult(result, actions) {
-  const held = /* @__PURE__ */ new Map();
-  for (const r of result.deploymentRoles ?? []) held.set(r.deploymentId, r.role);
-  const problems = [];
-  for (const a of actions) {
-    const now = held.get(a.deployment.id) ?? null;
-    if (now !== a.after) {
-      problems.push(
-        `deployment ${a.deployment.name} (${a.deployment.id}): expected ${a.after ?? "no role"}, the API reports ${now ?? "no role"}`
-      );
-    }
-  }
-  return problems;
-}
-
-// src/apply/receipt.ts
-function receiptStatus(tokens2) {
-  if (tokens2.length === 0) return "nothing-to-do";
-  return tokens2.every((t) => t.status === "applied") ? "applied" : "partial";
-}
-
-// src/apply/executor.ts
-function actionsByToken(plan) {
-  const byToken = /* @__PURE__ */ new Map();
-  for (const a of plan.actions) {
-    const list2 = byToken.get(a.token.id);
-    if (list2) list2.push(a);
-    else byToken.set(a.token.id, [a]);
-  }
-  return byToken;
-}
-async function applyPlan(plan, writer, opts = {}) {
-  const groups = [...actionsByToken(plan)];
-  const receipts = new Array(groups.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < groups.length) {
-      const i = next++;
-      const [tokenId, actions] = groups[i];
-      const r = receipts[i] = await applyToken(plan, writer, tokenId, actions);
-      done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
-    }
-  };
-  const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
-  await Promise.all(Array.from({ length: width }, worker));
-  return {
-    formatVersion: 1,
-    organizationId: plan.organizationId,
-    checksum: plan.checksum,
-    status: receiptStatus(receipts),
-    summary: {
-      tokens: receipts.length,
-      applied: receipts.filter((r) => r.status === "applied").length,
-      conflicts: receipts.filter((r) => r.status === "conflict").length,
-      failed: receipts.filter((r) => r.status === "failed").length
-    },
-    overriddenGuards: opts.overriddenGuards ?? [],
-    tokens: receipts
-  };
-}
-async function applyToken(plan, writer, tokenId, actions) {
-  const receipt = {
-    tokenId,
-    tokenName: actions[0].token.name,
-    status: "failed",
-    actions,
-    before: null,
-    after: null,
-    requestIds: []
-  };
-  try {
-    const { token, requestId } = await writer.getToken(tokenId);
-    if (requestId) receipt.requestIds.push(requestId);
-    receipt.before = token.roles;
-    const expected = plan.tokens[tokenId]?.fingerprint;
-    if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
-      receipt.status = "conflict";
-      receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
-      return receipt;
-    }
-    const roles = mergeRoles(token.roles, actions);
-    if (roles.length === 0) {
-      receipt.error = "the new role list would be empty, which the API refuses; nothing written";
-      return receipt;
-    }
-    receipt.after = roles;
-    const { result, requestId: postId } = await writer.replaceTokenRoles(tokenId, roles);
-    if (postId) receipt.requestIds.push(postId);
-    const problems = verifyResult(result, actions);
-    if (problems.length > 0) {
-      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
-      return receipt;
-    }
-    receipt.status = "applied";
-  } catch (err) {
-    receipt.error = describeFailure(err);
-    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
-  }
-  return receipt;
-}
-function describeFailure(err) {
-  if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
-
-// src/apply/receipt-text.ts
-function renderReceiptText(receipt) {
-  const lines = [];
-  const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
-  for (const t of receipt.tokens) {
-    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(", ")}]` : "";
-    const detail = t.error ? `: ${t.error}` : `: ${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
-    lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
-  }
-  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
-  const s = receipt.summary;
-  if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
-  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
-  else {
-    lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`
-    );
-  }
-  return lines.join("\n") + "\n";
-}
-
-// src/github/comment-body.ts
-var STATUS_TEXT = {
-  planned: "⏳ Planned",
-  applied: "✅ Applied",
-  "apply-failed": "❌ Apply failed",
-  "plan-changed": "⚠️ Plan changed since this comment",
-  "validate-only": "🔎 Validate only (fork or no Astro secret)",
-  invalid: "❌ Manifest invalid"
-};
-var STATUS_TAG = "<!-- astro-access:status -->";
-var STATUS_RESERVE = 600;
-var MAX_DIAGNOSTICS = 200;
-function statusLine(status, runUrl2) {
-  const link = runUrl2 !== void 0 && /^https?:\/\/[^\s()<>[\]]+$/.test(runUrl2) ? ` · [workflow run](${runUrl2})` : "";
-  return `**${STATUS_TEXT[status]}**${link} ${STATUS_TAG}`;
-}
-function shortSha(sha) {
-  return sha.replace(/[^0-9a-f]/gi, "").slice(0, 7);
-}
-function diagnosticsSection(diags) {
-  if (diags.length === 0) return [];
-  const shown = diags.slice(0, MAX_DIAGNOSTICS).map((d) => escapeCodeLine(formatDiagnostic(d)));
-  const fence = fenceFor(shown);
-  const more = diags.length - shown.length;
-  return [
-    `**${diags.length} manifest ${diags.length === 1 ? "error" : "errors"}** (also annotated on the manifest lines):`,
-    "",
-    fence + "text",
-    ...shown,
-    fence,
-    ...more > 0 ? ["", `_… and ${more} more; see the annotations of this run._`] : [],
-    ""
-  ];
-}
-function buildCommentBody(input) {
-  const plan = input.plan ?? null;
-  const head = shortSha(input.headSha);
-  const files = input.files.map((f) => code(f)).join(", ");
-  const meta = plan ? `Checksum: \`${plan.checksum.replace(/`/g, "")}\` · Head: \`${head}\`` : `Head: \`${head}\``;
-  const top = [
-    input.marker,
-    `### astro-access${files === "" ? "" : ` · ${files}`}`,
-    "",
-    statusLine(input.status, input.runUrl),
-    "",
-    meta,
-    "",
-    ...input.notice === void 0 ? [] : [input.notice, ""],
-    ...diagnosticsSection(input.diagnostics ?? [])
-  ].join("\n");
-  if (plan === null) return capBody(top, GITHUB_BODY_LIMIT - STATUS_RESERVE);
-  const maxChars = GITHUB_BODY_LIMIT - STATUS_RESERVE - top.length - 1;
-  const md = renderMarkdown(plan, {
-    maxChars: Math.max(1e3, maxChars),
-    ...input.labels === void 0 ? {} : { labels: input.labels },
-    fullPlanHint: "the full plan is in the job summary of the workflow run"
-  });
-  return capBody(`${top}
-${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
-}
-function parseChecksum(body) {
-  return /^Checksum: `([^`\s]+)`/m.exec(body)?.[1] ?? null;
-}
-function setStatusLine(body, status, runUrl2) {
-  const line = statusLine(status, runUrl2);
-  const lines = body.split("\n");
-  const at = lines.findIndex((l) => l.endsWith(STATUS_TAG));
-  if (at >= 0) lines[at] = line;
-  else {
-    const marker = lines.findIndex((l) => l.includes("<!-- astro-access:plan "));
-    lines.splice(marker + 1, 0, line);
-  }
-  return capBody(lines.join("\n"));
 }
 
 // src/github/merged-pull.ts
@@ -64834,6 +64970,51 @@ async function findMergedPull(octokit, opts) {
   const merged = pulls.filter((p) => p.merged_at !== null && p.base.ref === opts.baseRef);
   const pick = merged.find((p) => p.merge_commit_sha === opts.sha) ?? merged[0];
   return pick === void 0 ? null : { number: pick.number, headSha: pick.head.sha, baseRef: pick.base.ref };
+}
+
+// src/github/identity.ts
+async function viewerLogin(octokit) {
+  const data = await octokit.graphql("query { viewer { login } }");
+  const login = data.viewer?.login;
+  if (typeof login !== "string" || login === "") throw new Error("GitHub did not say which login the github-token authenticates as");
+  return login;
+}
+function isViewer(viewer, author) {
+  if (author === null || author === void 0) return false;
+  const v = viewer.toLowerCase();
+  const a = author.login.toLowerCase();
+  if (a === v) return true;
+  return author.type === "Bot" && (a === `${v}[bot]` || `${a}[bot]` === v);
+}
+
+// src/github/plan-status.ts
+var PLAN_STATUS_CONTEXT = "astro-access/plan";
+function planStatusDescription(state, checksum, why = "") {
+  const text = state === "success" && checksum !== null ? `Reviewed plan ${checksum}` : why;
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
+async function writePlanStatus(octokit, opts) {
+  await octokit.rest.repos.createCommitStatus({
+    owner: opts.owner,
+    repo: opts.repo,
+    sha: opts.sha,
+    state: opts.state,
+    context: PLAN_STATUS_CONTEXT,
+    description: opts.description,
+    ...opts.targetUrl === void 0 ? {} : { target_url: opts.targetUrl }
+  });
+}
+async function readPlanStatus(octokit, opts) {
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+    owner: opts.owner,
+    repo: opts.repo,
+    ref: opts.sha,
+    per_page: 100
+  });
+  const own = statuses.find((s) => s.context === PLAN_STATUS_CONTEXT && isViewer(opts.viewer, s.creator));
+  if (own === void 0) return null;
+  const checksum = own.state === "success" ? /^Reviewed plan (sha256:[0-9a-f]{64})$/.exec(own.description ?? "")?.[1] ?? null : null;
+  return { state: own.state, description: own.description ?? "", checksum };
 }
 
 // src/github/sticky-comment.ts
@@ -66121,8 +66302,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -68943,21 +69124,13 @@ async function findStickyComment(octokit, ref2) {
     issue_number: ref2.issueNumber,
     per_page: 100
   });
-  const hits = comments.filter((c) => c.body?.includes(ref2.marker) === true);
-  const rank = (c) => [
-    c.user?.type === "Bot" ? 1 : 0,
-    c.created_at,
-    c.id
-  ];
   let best;
-  for (const c of hits) {
-    if (best === void 0 || compare(rank(c), rank(best)) > 0) best = c;
+  for (const c of comments) {
+    if (c.body?.includes(ref2.marker) !== true || !isViewer(ref2.viewer, c.user)) continue;
+    if (best === void 0 || c.created_at.localeCompare(best.created_at) > 0 || c.created_at === best.created_at && c.id > best.id) best = c;
   }
   if (best === void 0) return null;
   return { id: best.id, body: best.body ?? "", url: best.html_url };
-}
-function compare(a, b) {
-  return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2] - b[2];
 }
 async function upsertStickyComment(octokit, ref2) {
   const withMarker = ref2.body.includes(ref2.marker) ? ref2.body : `${ref2.marker}
@@ -68990,6 +69163,7 @@ ${ref2.body}`;
 }
 
 // src/github/run-merge.ts
+var DISPATCH_HINT = "To apply it anyway, run this workflow by hand (workflow_dispatch) with command: plan, review the plan and its checksum in the job summary, then run it with command: apply and expected-checksum set to that checksum.";
 async function runMerge(ctx, event) {
   const { io, octokit } = ctx;
   const run = await loadAndPlan(ctx, "to apply", "; nothing was applied");
@@ -69009,57 +69183,41 @@ async function runMerge(ctx, event) {
         return;
       }
       io.notice("Applying a direct push (allow-direct-push: true): no pull request reviewed this plan.");
-      await apply(ctx, plan, conn, null);
+      await applyStep(ctx, plan, conn, null);
       return;
     }
+    const viewer = await ctx.viewer();
     const marker = planMarker(manifestSetKey(run.files));
-    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-    const reviewed = comment === null ? null : parseChecksum(comment.body);
-    if (reviewed !== plan.checksum) {
-      const what = reviewed === null ? `pull request #${pull.number} has no astro-access plan comment with a checksum` : `the plan changed since pull request #${pull.number} was reviewed (reviewed ${reviewed}, now ${plan.checksum})`;
-      await setStatus(ctx, comment, "plan-changed");
-      await postPlanChanged(ctx, pull.number, what, plan);
-      io.fail(`plan-changed: ${what}; nothing was applied. Re-plan in a new pull request.`);
+    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker, viewer });
+    const status = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: pull.headSha, viewer });
+    const refusal = reviewRefusal(ctx, pull, plan, comment, status?.checksum ?? null);
+    if (refusal !== null) {
+      io.fail(`plan-changed: ${refusal}; nothing was applied. ${DISPATCH_HINT}`);
+      await setCommentStatus(ctx, comment, "plan-changed");
+      await postPlanChanged(ctx, pull.number, refusal, plan);
       return;
     }
-    const ok = await apply(ctx, plan, conn, comment);
+    const ok = await applyStep(ctx, plan, conn, comment);
     if (ok) io.info(`Applied the plan reviewed on pull request #${pull.number}.`);
   } finally {
     await conn.close();
   }
 }
-async function apply(ctx, plan, conn, comment) {
-  const { io } = ctx;
-  const guards = guardsFor(plan, ctx.inputs);
-  if (guards.selfWarning !== void 0) io.warning(guards.selfWarning);
-  if (guards.violations.length > 0) {
-    await setStatus(ctx, comment, "apply-failed");
-    io.fail(`Refused by safety guards (nothing was written):
-${guards.violations.map((v) => `  - ${v}`).join("\n")}`);
-    return false;
+function reviewRefusal(ctx, pull, plan, comment, recorded) {
+  const shown = comment === null ? null : parseChecksum(comment.body);
+  const needComment = ctx.inputs.comment;
+  if (recorded === null || needComment && shown === null) {
+    const what = recorded === null ? `no commit status ${"astro-access/plan"} of its own on ${pull.headSha.slice(0, 7)}` : "no plan comment of its own";
+    return `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
   }
-  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${g}`);
-  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(l) });
-  const text = renderReceiptText(receipt);
-  io.info(text);
-  const lines = text.trimEnd().split("\n").map(escapeCodeLine);
-  const fence = fenceFor(lines);
-  await io.summary(["#### Apply", "", `${fence}text`, ...lines, fence, ""].join("\n"));
-  const ok = receipt.status !== "partial";
-  await setStatus(ctx, comment, ok ? "applied" : "apply-failed");
-  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
-  return ok;
-}
-async function setStatus(ctx, comment, status) {
-  if (comment === null || ctx.octokit === null) return;
-  const body = setStatusLine(comment.body, status, ctx.runUrl);
-  if (body === comment.body) return;
-  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
+  const seen = needComment ? [recorded, shown] : [recorded];
+  if (seen.every((c) => c === plan.checksum)) return null;
+  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(String(needComment && shown !== recorded ? shown : recorded))}, now ${plan.checksum})`;
 }
 async function postPlanChanged(ctx, number, what, plan) {
   if (ctx.octokit === null) return;
   const run = ctx.runUrl === void 0 ? "" : ` ([workflow run](${ctx.runUrl}))`;
-  const top = `**⚠️ astro-access did not apply this merge**${run}: ${what}. The plan now:
+  const top = `**⚠️ astro-access did not apply this merge**${run}: ${what}. ${DISPATCH_HINT} The plan now:
 
 `;
   const body = top + renderMarkdown(plan, {
@@ -69074,14 +69232,15 @@ async function runPlain(ctx, mode) {
   const { io, inputs } = ctx;
   if (mode === "validate") {
     const loaded = await loadManifests(io, inputs);
-    if (loaded.desired !== null) return io.info(`The manifest is valid (${loaded.files.join(", ")}).`);
+    if (loaded.desired !== null) return io.info(`The manifest is valid (${loaded.files.map(logText).join(", ")}).`);
     annotateErrors(io, loaded.errors);
     return io.fail(`The manifest is invalid (${loaded.errors.length} error(s)).`);
   }
   const run = await loadAndPlan(ctx, "to plan");
   if (run === null) return;
   try {
-    for (const v of guardsFor(run.plan, inputs).violations) io.warning(`apply would refuse this plan: ${v}`);
+    for (const v of guardsFor(run.plan, inputs).violations) io.warning(`apply would refuse this plan: ${logText(v)}`);
+    io.info(`Plan checksum: ${run.plan.checksum}`);
     await publishPlan(io, run.plan);
     await io.summary(summaryMarkdown(run.plan, "### astro-access plan"));
   } finally {
@@ -69127,15 +69286,36 @@ function labelActions(prPlan, basePlan) {
 }
 
 // src/github/pr-comment.ts
-async function writeStickyComment(ctx, issueNumber, marker, body) {
+async function recordReview(ctx, review) {
   const { io, inputs, octokit } = ctx;
-  if (!inputs.comment) return io.info("Pull request comment turned off (input comment: off).");
-  if (octokit === null) return io.warning("No github-token: the plan is in the job summary only.");
-  const result = await upsertStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber, marker, body });
-  if (result.action === "forbidden") {
-    io.notice(`The plan comment was not written: this token may not comment here (${result.message}).`);
-  } else {
-    io.info(`Plan comment ${result.action}: ${result.url}`);
+  if (octokit === null) return io.warning("No github-token: the plan is in the job summary only, and no reviewed plan is recorded for the merge.");
+  try {
+    const viewer = await ctx.viewer();
+    if (!inputs.comment) io.info("Pull request comment turned off (input comment: off).");
+    else {
+      const result = await upsertStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: review.issueNumber, marker: review.marker, viewer, body: review.body });
+      if (result.action === "forbidden") {
+        return io.notice(`The plan comment was not written: this token may not comment here (${logText(result.message)}).`);
+      }
+      io.info(`Plan comment ${result.action}: ${logText(result.url)}`);
+    }
+    if (review.status === void 0) return;
+    const { state, checksum, why } = review.status;
+    const description = planStatusDescription(state, checksum, why);
+    const now = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: review.headSha, viewer });
+    if (now !== null && now.state === state && now.description === description) return;
+    await writePlanStatus(octokit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      sha: review.headSha,
+      state,
+      description,
+      ...ctx.runUrl === void 0 ? {} : { targetUrl: ctx.runUrl }
+    });
+    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${review.headSha.slice(0, 7)}: ${state}.`);
+  } catch (err) {
+    if (isWriteForbidden(err)) return io.notice(`The plan status was not written: this token may not write here (${logText(githubMessage(err))}).`);
+    io.fail(`GitHub refused or failed to record the plan (${logText(githubMessage(err))}); the plan is in the job summary and outputs of this run.`);
   }
 }
 
@@ -69146,33 +69326,55 @@ async function runPullRequest(ctx, event) {
   const loaded = await loadManifests(io, inputs);
   const files = loaded.files.length > 0 ? loaded.files : inputs.manifests;
   const marker = planMarker(manifestSetKey(files));
-  const base = { marker, headSha: event.headSha, files };
+  const headUrl = ctx.commitUrl(event.headSha);
+  const base = { marker, headSha: event.headSha, files, ...ctx.runUrl === void 0 ? {} : { runUrl: ctx.runUrl }, ...headUrl === void 0 ? {} : { headUrl } };
+  const record2 = (body, status) => recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, marker, body, ...status === void 0 ? {} : { status } });
+  const failed = (why2) => ({ state: "failure", checksum: null, why: why2 });
   if (loaded.desired === null) {
     annotateErrors(io, loaded.errors);
-    await writeStickyComment(ctx, event.number, marker, buildCommentBody({ ...base, status: "invalid", diagnostics: loaded.errors }));
     await io.summary(`### astro-access
 
 The manifest has ${loaded.errors.length} error(s); see the annotations.
 `);
     io.fail(`The manifest is invalid (${loaded.errors.length} error(s)).`);
+    await record2(buildCommentBody({ ...base, status: "invalid", diagnostics: loaded.errors }), failed("The manifest is invalid"));
     return;
   }
   const why = event.isFork ? "this pull request comes from a fork, so the Astro API secret is not available to it" : inputs.astroApiToken === "" ? "no `astro-api-token` is set" : null;
   if (why !== null) {
-    const notice2 = `The manifest is valid. It was not planned against the Astro API: ${why}.`;
+    const notice2 = `The manifest is valid. It was not planned against the Astro API: ${why}. A merge of it is not applied on push; a maintainer applies it by hand (workflow_dispatch, command: apply).`;
     io.notice(notice2.replace(/`/g, ""));
-    await writeStickyComment(ctx, event.number, marker, buildCommentBody({ ...base, status: "validate-only", notice: notice2 }));
     await io.summary(`### astro-access
 
 ${notice2}
 `);
+    await record2(buildCommentBody({ ...base, status: "validate-only", notice: notice2 }));
     return;
   }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  let live;
+  try {
+    live = await planAgainstLive(inputs, io.env, loaded.desired);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await io.summary(`### astro-access
+
+The plan failed for ${event.headSha.slice(0, 7)}: ${escapeMarkdownText(sanitizeTerminal(message))}
+`);
+    io.fail(`The plan failed: ${logText(message)}`);
+    const notice2 = `The plan failed for this head, so no plan is recorded for it:
+
+${quoteBlock(message)}`;
+    await record2(buildCommentBody({ ...base, status: "plan-failed", notice: notice2 }), { state: "error", checksum: null, why: "The plan failed" });
+    return;
+  }
   if (!live.ok) {
     annotateErrors(io, live.errors);
-    await writeStickyComment(ctx, event.number, marker, buildCommentBody({ ...base, status: "invalid", diagnostics: live.errors }));
+    await io.summary(`### astro-access
+
+The manifest does not match the organization (${live.errors.length} error(s)); see the annotations.
+`);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s)).`);
+    await record2(buildCommentBody({ ...base, status: "invalid", diagnostics: live.errors }), failed("Names in the manifest do not resolve"));
     return;
   }
   try {
@@ -69180,18 +69382,28 @@ ${notice2}
     const basePlan = await planBase(ctx, event.baseRef, files, actual);
     const labels = labelActions(plan, basePlan);
     const guards = guardsFor(plan, inputs);
-    for (const v of guards.violations) io.warning(`apply would refuse this plan: ${v}`);
-    const notice2 = guardNotice(guards.violations);
-    const body = buildCommentBody({ ...base, status: "planned", plan, labels, ...notice2 === void 0 ? {} : { notice: notice2 } });
-    await writeStickyComment(ctx, event.number, marker, body);
     await publishPlan(io, plan);
     await io.summary(
       summaryMarkdown(plan, `### astro-access plan · pull request #${event.number}`, labels) + guards.violations.map((v) => `
 - apply would refuse: ${escapeMarkdownText(v)}`).join("")
     );
+    for (const g of guards.overridden) io.warning(`apply would override a guard (allow-unsafe): ${logText(g)}`);
+    const refused = guards.violations.length > 0;
+    if (refused) io.fail(`Apply would refuse this plan on merge: ${guards.violations.map(logText).join("; ")}`);
+    const notice2 = guardNotice(guards.violations);
+    const body = buildCommentBody({ ...base, status: refused ? "refused" : "planned", plan, labels, ...notice2 === void 0 ? {} : { notice: notice2 } });
+    await record2(
+      body,
+      refused ? failed(`Apply would refuse this plan (${guards.violations.length} safety guard refusal(s))`) : { state: "success", checksum: plan.checksum, why: "" }
+    );
   } finally {
     await live.conn.close();
   }
+}
+function quoteBlock(message) {
+  const lines = message.split("\n").slice(0, 20).map((l) => escapeCodeLine(sanitizeTerminal(l)));
+  const fence = fenceFor(lines);
+  return [`${fence}text`, ...lines, fence].join("\n");
 }
 function guardNotice(violations) {
   if (violations.length === 0) return void 0;
@@ -69213,7 +69425,7 @@ async function planBase(ctx, ref2, files, actual) {
     if (!loaded.desired) return null;
     return makePlan(loaded.desired, actual).plan ?? null;
   } catch (err) {
-    ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${logText(err instanceof Error ? err.message : String(err))}`);
     return null;
   }
 }
@@ -69228,8 +69440,9 @@ function chooseStep(command, event) {
     case "plan":
       return event.kind === "pull_request" ? "pull-request" : "plan";
     case "apply":
-      if (event.kind !== "push") throw new Error(`command apply runs on push events only, not ${eventName(event)}`);
-      return "merge";
+      if (event.kind === "push") return "merge";
+      if (event.kind === "workflow_dispatch") return "dispatch-apply";
+      throw new Error(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
     case "auto":
       if (event.kind === "pull_request") return "pull-request";
       if (event.kind === "push") return event.isDefaultBranch ? "merge" : "plan";
@@ -69243,6 +69456,7 @@ function eventName(e) {
 async function runStep(ctx, step, event) {
   if (step === "pull-request" && event.kind === "pull_request") return runPullRequest(ctx, event);
   if (step === "merge" && event.kind === "push") return runMerge(ctx, event);
+  if (step === "dispatch-apply" && event.kind === "workflow_dispatch") return runDispatchApply(ctx, event);
   if (step === "drift") return runDrift(ctx);
   if (step === "validate" || step === "plan") return runPlain(ctx, step);
 }
@@ -69285,8 +69499,12 @@ function parseEvent(name, payload) {
       };
     }
     case "schedule":
-    case "workflow_dispatch":
       return { kind: name };
+    case "workflow_dispatch": {
+      const ref2 = str(p["ref"]) ?? "";
+      const defaultBranch = str(obj(p["repository"])["default_branch"]);
+      return { kind: name, ref: ref2, isDefaultBranch: defaultBranch !== void 0 && ref2 === `refs/heads/${defaultBranch}` };
+    }
     default:
       return { kind: "unsupported", name };
   }
@@ -69302,11 +69520,19 @@ function repoFromEnv(env = process.env) {
   if (!m || m[1] === void 0 || m[2] === void 0) throw new Error("GITHUB_REPOSITORY is not set as owner/repo");
   return { owner: m[1], repo: m[2] };
 }
+function commitUrl(sha, env = process.env) {
+  const repo = env["GITHUB_REPOSITORY"];
+  if (!repo || !/^[0-9a-f]{7,40}$/i.test(sha)) return void 0;
+  return `${serverUrl(env)}/${repo}/commit/${sha}`;
+}
+function serverUrl(env) {
+  return (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+}
 function runUrl(env = process.env) {
   const repo = env["GITHUB_REPOSITORY"];
   const id = env["GITHUB_RUN_ID"];
   if (!repo || !id) return void 0;
-  const server = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+  const server = serverUrl(env);
   const attempt = Number(env["GITHUB_RUN_ATTEMPT"] ?? "1");
   return `${server}/${repo}/actions/runs/${id}` + (attempt > 1 ? `/attempts/${attempt}` : "");
 }
@@ -69334,6 +69560,10 @@ function readInputs(get) {
   const maxText = get("max-removals").trim() || "50";
   if (!/^\d+$/.test(maxText)) throw new InputError(`input max-removals must be a whole number, got ${JSON.stringify(maxText)}`);
   const manifests = parsePatterns(get("manifest"));
+  const expectedChecksum = get("expected-checksum").trim();
+  if (expectedChecksum !== "" && !/^sha256:[0-9a-f]{64}$/.test(expectedChecksum)) {
+    throw new InputError("input expected-checksum must be sha256: followed by 64 hex digits, as a plan shows it");
+  }
   return {
     command,
     manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST],
@@ -69343,17 +69573,18 @@ function readInputs(get) {
     comment: bool("comment", get("comment"), true),
     maxRemovals: Number(maxText),
     allowUnsafe: bool("allow-unsafe", get("allow-unsafe"), false),
-    allowDirectPush: bool("allow-direct-push", get("allow-direct-push"), false)
+    allowDirectPush: bool("allow-direct-push", get("allow-direct-push"), false),
+    expectedChecksum
   };
 }
 
 // src/github/main.ts
 function coreIo(env) {
   return {
-    info: (m) => info(m),
+    info: (m) => info(commandSafe(m)),
     warning: (m) => warning(m),
     notice: (m) => notice(m),
-    annotate: (a) => error(a.message, a.properties),
+    annotate: (a) => error(logText(a.message), a.properties),
     setOutput: (name, value) => setOutput(name, value),
     summary: async (md) => {
       if (!env["GITHUB_STEP_SUMMARY"]) return;
@@ -69372,17 +69603,24 @@ async function main() {
   const event = await readEvent(env);
   const step = chooseStep(inputs.command, event);
   const { owner, repo } = repoFromEnv(env);
+  const octokit = inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) });
+  let login;
   const ctx = {
     io: coreIo(env),
     inputs,
     owner,
     repo,
-    octokit: inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) }),
-    runUrl: runUrl(env)
+    octokit,
+    runUrl: runUrl(env),
+    commitUrl: (sha) => commitUrl(sha, env),
+    viewer: () => {
+      if (octokit === null) return Promise.reject(new Error("no github-token"));
+      return login ??= viewerLogin(octokit);
+    }
   };
-  info(`astro-access: ${step} (event ${env["GITHUB_EVENT_NAME"] ?? "unknown"})`);
+  info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
   await runStep(ctx, step, event);
 }
 main().catch((err) => {
-  setFailed(githubMessage(err));
+  setFailed(logText(githubMessage(err)));
 });

@@ -11,6 +11,7 @@ export type PlanStatusState = 'success' | 'failure' | 'error' | 'pending';
 
 export interface PlanStatus {
   state: string;
+  description: string;
   /** The checksum a `success` status records, or null. */
   checksum: string | null;
 }
@@ -51,5 +52,5 @@ export async function readPlanStatus(
   const own = statuses.find((s) => s.context === PLAN_STATUS_CONTEXT && isViewer(opts.viewer, s.creator));
   if (own === undefined) return null;
   const checksum = own.state === 'success' ? (/^Reviewed plan (sha256:[0-9a-f]{64})$/.exec(own.description ?? '')?.[1] ?? null) : null;
-  return { state: own.state, checksum };
+  return { state: own.state, description: own.description ?? '', checksum };
 }

@@ -1,7 +1,7 @@
 import type { ActionContext } from './action-context.ts';
 import { logText } from './log-text.ts';
 import { githubMessage, isWriteForbidden } from './octokit.ts';
-import { planStatusDescription, writePlanStatus, type PlanStatusState } from './plan-status.ts';
+import { PLAN_STATUS_CONTEXT, planStatusDescription, readPlanStatus, writePlanStatus, type PlanStatusState } from './plan-status.ts';
 import { upsertStickyComment } from './sticky-comment.ts';
 
 // What a pull-request run records on GitHub: the sticky comment (when commenting is on) and the
@@ -32,14 +32,18 @@ export async function recordReview(ctx: ActionContext, review: Review): Promise<
     }
     if (review.status === undefined) return;
     const { state, checksum, why } = review.status;
+    const description = planStatusDescription(state, checksum, why);
+    const now = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: review.headSha, viewer });
+    if (now !== null && now.state === state && now.description === description) return; // a re-run of the same plan
     await writePlanStatus(octokit, {
       owner: ctx.owner,
       repo: ctx.repo,
       sha: review.headSha,
       state,
-      description: planStatusDescription(state, checksum, why),
+      description,
       ...(ctx.runUrl === undefined ? {} : { targetUrl: ctx.runUrl }),
     });
+    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${review.headSha.slice(0, 7)}: ${state}.`);
   } catch (err) {
     if (isWriteForbidden(err)) return io.notice(`The plan status was not written: this token may not write here (${logText(githubMessage(err))}).`);
     io.fail(`GitHub refused or failed to record the plan (${logText(githubMessage(err))}); the plan is in the job summary and outputs of this run.`);

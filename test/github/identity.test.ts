@@ -52,17 +52,17 @@ describe('the plan status', () => {
     await writePlanStatus(octokit, { ...repo, sha: SHA, state: 'success', description: planStatusDescription('success', SUM) });
     const [mine] = gh.state.statuses.get(SHA) ?? [];
     expect(mine).toMatchObject({ context: PLAN_STATUS_CONTEXT, state: 'success', creator: { login: BOT.login } });
-    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toEqual({ state: 'success', checksum: SUM });
+    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toMatchObject({ state: 'success', checksum: SUM });
 
     // A person (anyone with write access) posts a newer status with another checksum: ignored.
     const forged = `sha256:${'f'.repeat(64)}`;
     gh.seedStatus(SHA, { state: 'success', context: PLAN_STATUS_CONTEXT, description: `Reviewed plan ${forged}` }, HUMAN);
     gh.seedStatus(SHA, { state: 'success', context: PLAN_STATUS_CONTEXT, description: `Reviewed plan ${forged}` }, OTHER_BOT);
-    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toEqual({ state: 'success', checksum: SUM });
+    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toMatchObject({ state: 'success', checksum: SUM });
 
     // The Action's own newer failure status replaces its success.
     await writePlanStatus(octokit, { ...repo, sha: SHA, state: 'failure', description: planStatusDescription('failure', null, 'refused') });
-    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toEqual({ state: 'failure', checksum: null });
+    expect(await readPlanStatus(octokit, { ...repo, sha: SHA, viewer: BOT.login })).toMatchObject({ state: 'failure', checksum: null });
   });
 
   it('keeps the description within GitHub’s 140 characters', () => {
