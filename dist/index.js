@@ -64880,6 +64880,21 @@ async function runDispatchApply(ctx, event) {
   }
 }
 
+// src/github/identity.ts
+async function viewerLogin(octokit) {
+  const data = await octokit.graphql("query { viewer { login } }");
+  const login = data.viewer?.login;
+  if (typeof login !== "string" || login === "") throw new Error("GitHub did not say which login the github-token authenticates as");
+  return login;
+}
+function isViewer(viewer, author) {
+  if (author === null || author === void 0) return false;
+  const v = viewer.toLowerCase();
+  const a = author.login.toLowerCase();
+  if (a === v) return true;
+  return author.type === "Bot" && (a === `${v}[bot]` || `${a}[bot]` === v);
+}
+
 // src/github/drift-issue.ts
 var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
 var DRIFT_LABEL = "astro-access-drift";
@@ -64892,7 +64907,7 @@ async function findDriftIssue(octokit, opts) {
     labels: DRIFT_LABEL,
     per_page: 100
   });
-  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER)).sort((a, b) => a.number - b.number)[0];
+  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER) && isViewer(opts.viewer, i.user)).sort((a, b) => a.number - b.number)[0];
   return hit === void 0 ? null : { number: hit.number, body: hit.body ?? "", url: hit.html_url };
 }
 async function syncDriftIssue(octokit, opts) {
@@ -64950,7 +64965,7 @@ async function runDrift(ctx) {
     if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");
     const branch = io.env["GITHUB_REF_NAME"];
     const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
-    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, plan, body });
+    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, viewer: await ctx.viewer(), plan, body });
     if (result.action === "none") io.info("No drift: the live roles match the manifest.");
     else io.info(`Drift issue #${result.number} ${result.action}: ${logText(result.url)}`);
     if (plan.actions.length > 0) io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
@@ -64970,21 +64985,6 @@ async function findMergedPull(octokit, opts) {
   const merged = pulls.filter((p) => p.merged_at !== null && p.base.ref === opts.baseRef);
   const pick = merged.find((p) => p.merge_commit_sha === opts.sha) ?? merged[0];
   return pick === void 0 ? null : { number: pick.number, headSha: pick.head.sha, baseRef: pick.base.ref };
-}
-
-// src/github/identity.ts
-async function viewerLogin(octokit) {
-  const data = await octokit.graphql("query { viewer { login } }");
-  const login = data.viewer?.login;
-  if (typeof login !== "string" || login === "") throw new Error("GitHub did not say which login the github-token authenticates as");
-  return login;
-}
-function isViewer(viewer, author) {
-  if (author === null || author === void 0) return false;
-  const v = viewer.toLowerCase();
-  const a = author.login.toLowerCase();
-  if (a === v) return true;
-  return author.type === "Bot" && (a === `${v}[bot]` || `${a}[bot]` === v);
 }
 
 // src/github/plan-status.ts
