@@ -1,4 +1,5 @@
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 // Bundles the GitHub Action (src/github/main.ts) into one ESM file: dist/index.js by default, or
@@ -6,6 +7,15 @@ import { resolve } from 'node:path';
 // Not minified, so the committed bundle can be reviewed; deterministic for the same sources.
 
 export const ROOT = resolve(import.meta.dirname, '..');
+
+// @actions/http-client (under @actions/core) pins its own undici 6 for ProxyAgent alone, which undici 7
+// has with the same constructor: bundle one copy, the project's.
+const oneUndici: Plugin = {
+  name: 'one-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: createRequire(resolve(ROOT, 'package.json')).resolve('undici') }));
+  },
+};
 
 export async function buildAction(outdir: string = resolve(ROOT, 'dist')): Promise<string> {
   const outfile = resolve(outdir, 'index.js');
@@ -24,6 +34,7 @@ export async function buildAction(outdir: string = resolve(ROOT, 'dist')): Promi
     logLevel: 'warning',
     // CommonJS dependencies inside an ESM bundle call require(): give them one.
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    plugins: [oneUndici],
   });
   return outfile;
 }
