@@ -50301,7 +50301,7 @@ async function runMerge(ctx, event) {
     if (pull === null || octokit === null) {
       if (!ctx.inputs.allowDirectPush) {
         io.fail(
-          octokit === null ? "No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied." : `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. Open a pull request, or set the input allow-direct-push: true to apply direct pushes.`
+          octokit === null ? "No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied." : `${logText(event.sha.slice(0, 7))} was pushed without a pull request, so no reviewed plan exists; nothing was applied. Open a pull request, or set the input allow-direct-push: true to apply direct pushes.`
         );
         return;
       }
@@ -50327,15 +50327,17 @@ async function runMerge(ctx, event) {
   }
 }
 function reviewRefusal(ctx, pull, plan, comment, recorded) {
-  const shown = comment === null ? null : parseChecksum(comment.body);
-  const needComment = ctx.inputs.comment;
-  if (recorded === null || needComment && shown === null) {
-    const what = recorded === null ? `no commit status ${"astro-access/plan"} of its own on ${pull.headSha.slice(0, 7)}` : "no plan comment of its own";
-    return `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
+  const none = (what) => `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
+  if (recorded === null) return none(`no commit status ${PLAN_STATUS_CONTEXT} of its own on ${logText(pull.headSha.slice(0, 7))}`);
+  const records = [recorded];
+  if (ctx.inputs.comment) {
+    const shown = comment === null ? null : parseChecksum(comment.body);
+    if (shown === null) return none("no plan comment of its own");
+    records.push(shown);
   }
-  const seen = needComment ? [recorded, shown] : [recorded];
-  if (seen.every((c) => c === plan.checksum)) return null;
-  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(String(needComment && shown !== recorded ? shown : recorded))}, now ${plan.checksum})`;
+  const differs = records.find((c) => c !== plan.checksum);
+  if (differs === void 0) return null;
+  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(differs)}, now ${plan.checksum})`;
 }
 async function postPlanChanged(ctx, number, what, plan) {
   if (ctx.octokit === null) return;
@@ -50435,7 +50437,7 @@ async function recordReview(ctx, review) {
       description,
       ...ctx.runUrl === void 0 ? {} : { targetUrl: ctx.runUrl }
     });
-    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${review.headSha.slice(0, 7)}: ${state}.`);
+    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${logText(review.headSha.slice(0, 7))}: ${state}.`);
   } catch (err) {
     if (isWriteForbidden(err)) return io.notice(`The plan status was not written: this token may not write here (${logText(githubMessage(err))}).`);
     io.fail(`GitHub refused or failed to record the plan (${logText(githubMessage(err))}); the plan is in the job summary and outputs of this run.`);

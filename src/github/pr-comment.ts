@@ -43,7 +43,7 @@ export async function recordReview(ctx: ActionContext, review: Review): Promise<
       description,
       ...(ctx.runUrl === undefined ? {} : { targetUrl: ctx.runUrl }),
     });
-    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${review.headSha.slice(0, 7)}: ${state}.`);
+    io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${logText(review.headSha.slice(0, 7))}: ${state}.`);
   } catch (err) {
     if (isWriteForbidden(err)) return io.notice(`The plan status was not written: this token may not write here (${logText(githubMessage(err))}).`);
     io.fail(`GitHub refused or failed to record the plan (${logText(githubMessage(err))}); the plan is in the job summary and outputs of this run.`);

@@ -7,7 +7,7 @@ import type { GitHubEvent } from './event.ts';
 import { GITHUB_BODY_LIMIT } from './limit.ts';
 import { logText } from './log-text.ts';
 import { findMergedPull, type MergedPull } from './merged-pull.ts';
-import { readPlanStatus } from './plan-status.ts';
+import { PLAN_STATUS_CONTEXT, readPlanStatus } from './plan-status.ts';
 import { loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
 import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from './sticky-comment.ts';
 
@@ -40,7 +40,7 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
         io.fail(
           octokit === null
             ? 'No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied.'
-            : `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
+            : `${logText(event.sha.slice(0, 7))} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
                 'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
         );
         return;
@@ -70,15 +70,18 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
 
 /** Why the plan may not be applied on this merge, or null when the Action recorded exactly this plan. */
 function reviewRefusal(ctx: ActionContext, pull: MergedPull, plan: Plan, comment: FoundComment | null, recorded: string | null): string | null {
-  const shown = comment === null ? null : parseChecksum(comment.body);
-  const needComment = ctx.inputs.comment;
-  if (recorded === null || (needComment && shown === null)) {
-    const what = recorded === null ? `no commit status ${'astro-access/plan'} of its own on ${pull.headSha.slice(0, 7)}` : 'no plan comment of its own';
-    return `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
+  const none = (what: string) =>
+    `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
+  if (recorded === null) return none(`no commit status ${PLAN_STATUS_CONTEXT} of its own on ${logText(pull.headSha.slice(0, 7))}`);
+  const records = [recorded];
+  if (ctx.inputs.comment) {
+    const shown = comment === null ? null : parseChecksum(comment.body);
+    if (shown === null) return none('no plan comment of its own');
+    records.push(shown);
   }
-  const seen = needComment ? [recorded, shown] : [recorded];
-  if (seen.every((c) => c === plan.checksum)) return null;
-  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(String(needComment && shown !== recorded ? shown : recorded))}, now ${plan.checksum})`;
+  const differs = records.find((c) => c !== plan.checksum);
+  if (differs === undefined) return null;
+  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(differs)}, now ${plan.checksum})`;
 }
 
 /** What differs: the plan as it is now, on the pull request the reviewers approved. */

@@ -162,6 +162,29 @@ describe('the maintainer’s path: workflow_dispatch', () => {
 });
 
 describe('a plan that would be refused fails the check', () => {
+  it('records failure for an invalid manifest and for names the organization does not have', async () => {
+    world = await startWorld();
+    const bad = await world.run('pull_request', prPayload(), { files: { 'astro-access.yaml': EXAMPLE_MANIFEST_TEXT.replace('token: dag-reader', 'token: dag-raeder') } });
+    expect(bad.code).toBe(1);
+    expect(world.github.state.statuses.get(PR_HEAD)?.at(-1)).toMatchObject({ state: 'failure', description: 'Names in the manifest do not resolve' });
+    const head = 'aaaabbbbccccddddeeeeffff0000111122223333';
+    const invalid = await world.run('pull_request', prPayload(head), { files: { 'astro-access.yaml': 'version: [' } });
+    expect(invalid.code).toBe(1);
+    expect(world.github.state.statuses.get(head)?.at(-1)).toMatchObject({ state: 'failure', description: 'The manifest is invalid' });
+  });
+
+  it('with comment: off, records and requires the commit status alone', async () => {
+    world = await startWorld();
+    const pr = await world.run('pull_request', prPayload(), { inputs: { comment: 'off' } });
+    expect(pr.code, pr.stdout).toBe(0);
+    expect(commentsOn(world, 42)).toHaveLength(0);
+    expect(world.github.state.statuses.get(PR_HEAD)?.at(-1)).toMatchObject({ state: 'success', description: `Reviewed plan ${pr.outputs['checksum']}` });
+    merged(world);
+    const push = await world.run('push', fixturePayload('push-main'), { inputs: { comment: 'off' } });
+    expect(push.code, push.stdout).toBe(0);
+    expect(roleWrites(world).length).toBeGreaterThan(0);
+  });
+
   it('fails the pull-request run and records failure, unless allow-unsafe', async () => {
     world = await startWorld();
     const run = await world.run('pull_request', prPayload(), { inputs: { 'max-removals': '1' } });
