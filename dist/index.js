@@ -50419,9 +50419,7 @@ async function recordReview(ctx, review) {
     if (!inputs.comment) io.info("Pull request comment turned off (input comment: off).");
     else {
       const result = await upsertStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: review.issueNumber, marker: review.marker, viewer, body: review.body });
-      if (result.action === "forbidden") {
-        return io.notice(`The plan comment was not written: this token may not comment here (${logText(result.message)}).`);
-      }
+      if (result.action === "forbidden") return forbidden(ctx, review, "comment", result.message);
       io.info(`Plan comment ${result.action}: ${logText(result.url)}`);
     }
     if (review.status === void 0) return;
@@ -50439,9 +50437,14 @@ async function recordReview(ctx, review) {
     });
     io.info(`Commit status ${PLAN_STATUS_CONTEXT} on ${logText(review.headSha.slice(0, 7))}: ${state}.`);
   } catch (err) {
-    if (isWriteForbidden(err)) return io.notice(`The plan status was not written: this token may not write here (${logText(githubMessage(err))}).`);
+    if (isWriteForbidden(err)) return forbidden(ctx, review, "status", githubMessage(err));
     io.fail(`GitHub refused or failed to record the plan (${logText(githubMessage(err))}); the plan is in the job summary and outputs of this run.`);
   }
+}
+function forbidden(ctx, review, what, message) {
+  const text = `The plan ${what} was not written: this token may not write here (${logText(message)}).`;
+  if (review.isFork) return ctx.io.notice(text);
+  ctx.io.fail(`${text} Give the job pull-requests: write and statuses: write; a merge applies only a plan recorded on its pull request.`);
 }
 
 // src/github/run-pull-request.ts
@@ -50453,7 +50456,7 @@ async function runPullRequest(ctx, event) {
   const marker = planMarker(manifestSetKey(files));
   const headUrl = ctx.commitUrl(event.headSha);
   const base = { marker, headSha: event.headSha, files, ...ctx.runUrl === void 0 ? {} : { runUrl: ctx.runUrl }, ...headUrl === void 0 ? {} : { headUrl } };
-  const record2 = (body, status) => recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, marker, body, ...status === void 0 ? {} : { status } });
+  const record2 = (body, status) => recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, isFork: event.isFork, marker, body, ...status === void 0 ? {} : { status } });
   const failed = (why2) => ({ state: "failure", checksum: null, why: why2 });
   if (loaded.desired === null) {
     annotateErrors(io, loaded.errors);

@@ -32,7 +32,7 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
   const headUrl = ctx.commitUrl(event.headSha);
   const base = { marker, headSha: event.headSha, files, ...(ctx.runUrl === undefined ? {} : { runUrl: ctx.runUrl }), ...(headUrl === undefined ? {} : { headUrl }) };
   const record = (body: string, status?: Review['status']) =>
-    recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, marker, body, ...(status === undefined ? {} : { status }) });
+    recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, isFork: event.isFork, marker, body, ...(status === undefined ? {} : { status }) });
   const failed = (why: string): Review['status'] => ({ state: 'failure', checksum: null, why });
 
   if (loaded.desired === null) {

@@ -273,6 +273,14 @@ describe('symbolic links', () => {
 });
 
 describe('honest failure traces', () => {
+  it('fails a same-repository pull request whose token may not record the plan', async () => {
+    world = await startWorld({ github: { readOnly: true } });
+    const run = await world.run('pull_request', prPayload());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error::The plan comment was not written: this token may not write here \(Resource not accessible by integration\)\. Give the job pull-requests: write and statuses: write/m);
+    expect(run.outputs['checksum']).toMatch(/^sha256:/);
+  });
+
   it('a failed re-plan says so on the comment for the new head, and records an error status', async () => {
     world = await startWorld();
     const ok = await world.run('pull_request', prPayload());
