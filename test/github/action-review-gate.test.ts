@@ -300,6 +300,18 @@ describe('honest failure traces', () => {
     expect(failed.summary).toContain('The plan failed for aaaabbb');
   });
 
+  it('a GitHub outage on merge still leaves outputs and summary, and applies nothing', async () => {
+    world = await startWorld();
+    await world.run('pull_request', prPayload());
+    merged(world);
+    world.github.state.fault = () => 503;
+    const push = await world.run('push', fixturePayload('push-main'));
+    expect(push.code).toBe(1);
+    expect(push.outputs['checksum']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(push.summary).toContain('### astro-access plan · 5d41402');
+    expect(roleWrites(world)).toHaveLength(0);
+  });
+
   it('a GitHub outage during the comment write still leaves outputs and summary, fails the run, and records nothing', async () => {
     world = await startWorld();
     world.github.state.fault = (method, path) => (method !== 'GET' && path.includes('/comments') ? 502 : undefined);
