@@ -43353,9 +43353,18 @@ function logText(s) {
   return commandSafe(sanitizeTerminal(s));
 }
 function commandSafeStream(target) {
+  let carry = "";
   return new Writable({
     write(chunk, _enc, done) {
-      target.write(commandSafe(String(chunk)));
+      const text = carry + String(chunk);
+      const tail = text.slice(text.lastIndexOf("\n") + 1);
+      carry = /^[ \t]*:?$/.test(tail) ? tail : "";
+      const out = text.slice(0, text.length - carry.length);
+      if (out !== "") target.write(commandSafe(out));
+      done();
+    },
+    final(done) {
+      if (carry !== "") target.write(carry);
       done();
     }
   });

@@ -18,12 +18,22 @@ export function logText(s: string): string {
 
 /**
  * A stream for the CLI's blocks run inside the Action (planning's progress lines): what they write
- * reaches the log through commandSafe. They write whole lines, so a command cannot straddle writes.
+ * reaches the log through commandSafe. The start of a line that could still become `::` is held
+ * back until the next write, so a command cannot straddle two writes either.
  */
 export function commandSafeStream(target: NodeJS.WritableStream): Writable {
+  let carry = '';
   return new Writable({
     write(chunk: Buffer | string, _enc, done) {
-      target.write(commandSafe(String(chunk)));
+      const text = carry + String(chunk);
+      const tail = text.slice(text.lastIndexOf('\n') + 1);
+      carry = /^[ \t]*:?$/.test(tail) ? tail : '';
+      const out = text.slice(0, text.length - carry.length);
+      if (out !== '') target.write(commandSafe(out));
+      done();
+    },
+    final(done) {
+      if (carry !== '') target.write(carry);
       done();
     },
   });
