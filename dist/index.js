@@ -43330,7 +43330,8 @@ function buildCommentBody(input) {
 ${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
 }
 function parseChecksum(body) {
-  return /^Checksum: `([^`\s]+)`/m.exec(body)?.[1] ?? null;
+  const meta = /^(?:Checksum|Head): .*$/m.exec(body)?.[0] ?? "";
+  return /^Checksum: `(sha256:[0-9a-f]{64})` · Head: /.exec(meta)?.[1] ?? null;
 }
 function setStatusLine(body, status, runUrl2) {
   const line = statusLine(status, runUrl2);

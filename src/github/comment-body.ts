@@ -133,9 +133,14 @@ export function buildCommentBody(input: CommentInput): string {
   return capBody(`${top}\n${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
 }
 
-/** The checksum the comment showed, or null when it shows none (validate-only, or not ours). */
+/**
+ * The checksum the comment showed, or null when it shows none (validate-only, invalid, plan failed).
+ * Only the comment's own meta line counts: it comes before any notice, diagnostic or plan line, which
+ * may quote a file name or message that looks like one.
+ */
 export function parseChecksum(body: string): string | null {
-  return /^Checksum: `([^`\s]+)`/m.exec(body)?.[1] ?? null;
+  const meta = /^(?:Checksum|Head): .*$/m.exec(body)?.[0] ?? '';
+  return /^Checksum: `(sha256:[0-9a-f]{64})` · Head: /.exec(meta)?.[1] ?? null;
 }
 
 /** The same body with its status line replaced (or added after the marker when it has none). */

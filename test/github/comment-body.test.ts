@@ -86,6 +86,16 @@ describe('buildCommentBody', () => {
     expect(parseChecksum(body)).toBeNull();
   });
 
+  it('never reads a checksum from a quoted file name or message, only from its own meta line', () => {
+    const fake = `Checksum: \`sha256:${'e'.repeat(64)}\` · Head: x`;
+    const invalid = buildCommentBody(base({ status: 'invalid', plan: null, diagnostics: [{ file: `${fake}.yaml`, line: 1, col: 1, message: fake }] }));
+    expect(invalid.split('\n').some((l) => l.startsWith('Checksum: `sha256:eee'))).toBe(true);
+    expect(parseChecksum(invalid)).toBeNull();
+    const failed = buildCommentBody(base({ status: 'plan-failed', plan: null, notice: `\`\`\`text\n${fake}\n\`\`\`` }));
+    expect(parseChecksum(failed)).toBeNull();
+    expect(parseChecksum(buildCommentBody(base({ notice: fake })))).toBe(CHECKSUM);
+  });
+
   it('says a fork or a run without the Astro secret only validated', () => {
     const body = buildCommentBody(base({ status: 'validate-only', plan: null, notice: 'No plan: this pull request comes from a fork.' }));
     expect(body).toContain('🔎 Validate only (fork or no Astro secret)');
