@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { astroConfigFromEnv } from '../astro/config.ts';
+import { astroConfigFromEnv, type AstroClientConfig } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
@@ -7,6 +7,7 @@ import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
 import type { Actual } from '../plan/actual.ts';
+import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -16,6 +17,8 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Client settings over the defaults (a test's faster pacing); nothing on the command line sets it. */
+  client?: Partial<AstroClientConfig>;
 }
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
@@ -41,7 +44,7 @@ export interface Connection {
 
 /** Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL. Callers that only read get `reader`. */
 export function connect(io: Io, organizationId: string, opts: { debug?: boolean } = {}): Connection {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,
@@ -70,6 +73,7 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   const { plan, errors } = makePlan(desired, actual);
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers
   return { plan, actual };
 }
 
