@@ -15,6 +15,7 @@ import type { ActionContext } from './action-context.ts';
 import type { ActionIo } from './action-io.ts';
 import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
+import { commandSafeStream, logText } from './log-text.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
 import { safeIo, writeOutputFile } from '../render/output.ts';
 
@@ -37,7 +38,7 @@ export async function loadManifests(io: ActionIo, inputs: ActionInputs): Promise
   const errors: Diagnostic[] = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? '', line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
   const result = await loadManifestFiles(files);
-  for (const w of result.warnings) io.warning(formatDiagnostic(w));
+  for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? (result.desired ?? null) : null, errors };
 }
@@ -48,10 +49,10 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
 export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  // Behind the CLI's one sink: the runner log gets the same redaction and escaping as a terminal.
+  // Behind the CLI's one sink (redaction, escaping), then the log guard: no line from data starts a command.
   return safeIo({
-    stdout: process.stdout,
-    stderr: process.stdout, // the runner log; stderr lines would interleave out of order
+    stdout: commandSafeStream(process.stdout),
+    stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
     stdin: process.stdin,
     env: {
       ...env,
