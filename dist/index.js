@@ -62423,44 +62423,7 @@ function listError(path, why, attempts) {
 }
 
 // package.json
-var package_default = {
-  name: "astro-access",
-  version: "0.1.0",
-  description: "Astro API-token deployment roles managed in Git: plan, apply, PR comments, drift reports.",
-  license: "Apache-2.0",
-  type: "module",
-  engines: {
-    node: ">=20"
-  },
-  bin: {
-    "astro-access": "bin/astro-access.js"
-  },
-  scripts: {
-    typecheck: "tsc --noEmit",
-    test: "tsc --noEmit && vitest run",
-    "astro-access": "tsx src/cli.ts",
-    demo: "tsx src/demo.ts",
-    "build:action": "tsx scripts/build-action.ts",
-    bench: "tsx bench/run.ts"
-  },
-  dependencies: {
-    "@actions/core": "3.0.1",
-    "@octokit/rest": "22.0.1",
-    ajv: "8.20.0",
-    "ajv-formats": "3.0.1",
-    "fast-deep-equal": "3.1.3",
-    undici: "7.30.2",
-    yaml: "2.9.1",
-    tsx: "4.23.15"
-  },
-  devDependencies: {
-    "@types/node": "20.19.43",
-    esbuild: "0.28.2",
-    "fast-check": "4.11.0",
-    typescript: "6.0.3",
-    vitest: "4.1.12"
-  }
-};
+var package_default = { version: "0.1.0" };
 
 // src/version.ts
 var VERSION = package_default.version;
@@ -64323,7 +64286,7 @@ function say(io, line) {
   io.stderr.write(line.endsWith("\n") ? line : line + "\n");
 }
 function connect(io, organizationId, opts = {}) {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,

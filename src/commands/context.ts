@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { astroConfigFromEnv } from '../astro/config.ts';
+import { astroConfigFromEnv, type AstroClientConfig } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
@@ -17,6 +17,8 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Client settings over the defaults (a test's faster pacing); nothing on the command line sets it. */
+  client?: Partial<AstroClientConfig>;
 }
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
@@ -42,7 +44,7 @@ export interface Connection {
 
 /** Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL. Callers that only read get `reader`. */
 export function connect(io: Io, organizationId: string, opts: { debug?: boolean } = {}): Connection {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,
