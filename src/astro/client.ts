@@ -1,11 +1,11 @@
-import type { AstroReader, AstroWriter, DeploymentFilter, TokenFilter } from './api.ts';
+import type { AstroReader, AstroWriter, DeploymentFilter, DeploymentRoles, TokenFilter } from './api.ts';
 import type { AstroClientConfig } from './config.ts';
 import { validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
-import { readAllPages } from './paginate.ts';
+import { readAllPages, readAllPagesWith } from './paginate.ts';
 import type { ActualToken } from '../plan/actual.ts';
-import type { ApiToken, ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
 import { USER_AGENT } from '../version.ts';
 
 export type { ClientStats } from './http.ts';
@@ -61,10 +61,17 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
       return dedupeById(await readAllPages<Workspace>(transport, `${org}/workspaces`, 'workspaces', pageSize));
     },
 
-    async listDeploymentRoles(): Promise<Role[]> {
-      const roles = await readAllPages<Role>(transport, `${org}/roles`, 'roles', pageSize, { scopeTypes: 'DEPLOYMENT' });
+    async listDeploymentRoles(): Promise<DeploymentRoles> {
+      const { items, also } = await readAllPagesWith<Role, DefaultRole>(transport, `${org}/roles`, 'roles', 'defaultRoles', pageSize, {
+        scopeTypes: 'DEPLOYMENT',
+        includeDefaultRoles: true,
+      });
       // Filter here too: the client must not depend on the server honouring scopeTypes.
-      return dedupeById(roles).filter((r) => r.scopeType === 'DEPLOYMENT');
+      const seen = new Set<string>();
+      const defaultRoles = also.filter(
+        (r) => r !== null && typeof r === 'object' && r.scopeType === 'DEPLOYMENT' && typeof r.name === 'string' && !seen.has(r.name) && (seen.add(r.name), true),
+      );
+      return { roles: dedupeById(items).filter((r) => r.scopeType === 'DEPLOYMENT'), defaultRoles };
     },
 
     async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[]) {

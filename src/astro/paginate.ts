@@ -21,9 +21,24 @@ export async function readAllPages<T>(
   pageSize: number,
   query: Query = {},
 ): Promise<T[]> {
+  return (await readAllPagesWith<T, never>(transport, path, key, undefined, pageSize, query)).items;
+}
+
+/**
+ * readAllPages, also collecting a second array some answers carry beside the items (the roles list's
+ * `defaultRoles`) from every page of the consistent read; `null` or absent reads as [].
+ */
+export async function readAllPagesWith<T, U>(
+  transport: Transport,
+  path: string,
+  key: string,
+  alsoKey: string | undefined,
+  pageSize: number,
+  query: Query = {},
+): Promise<{ items: T[]; also: U[] }> {
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const items = await readOnce<T>(transport, path, key, pageSize, query);
-    if (items !== 'changed') return items;
+    const read = await readOnce<T, U>(transport, path, key, alsoKey, pageSize, query);
+    if (read !== 'changed') return read;
   }
   throw new AstroApiError({
     message: `Astro API GET ${path}: the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`,
@@ -33,14 +48,16 @@ export async function readAllPages<T>(
   });
 }
 
-async function readOnce<T>(
+async function readOnce<T, U>(
   transport: Transport,
   path: string,
   key: string,
+  alsoKey: string | undefined,
   pageSize: number,
   query: Query,
-): Promise<T[] | 'changed'> {
+): Promise<{ items: T[]; also: U[] } | 'changed'> {
   const items: T[] = [];
+  const also: U[] = [];
   let offset = 0;
   let firstTotal: unknown;
   for (;;) {
@@ -52,9 +69,10 @@ async function readOnce<T>(
     if (offset === 0) firstTotal = total;
     else if (typeof total === 'number' && total !== firstTotal) return 'changed';
     items.push(...page);
+    if (alsoKey !== undefined && Array.isArray(data[alsoKey])) also.push(...(data[alsoKey] as U[]));
     offset += page.length;
     if (page.length === 0) break;
     if (typeof total === 'number' && offset >= total) break;
   }
-  return items;
+  return { items, also };
 }

@@ -1,10 +1,9 @@
-import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, SubjectRoles } from '../astro/types.ts';
-import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, SubjectRoles } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
 import { bool, many, one, parsePage } from './query.ts';
 import type { Page, Query } from './query.ts';
 import type { Store } from './store.ts';
-import { checkRoles, ORGANIZATION_ROLES, parseRolesBody, WORKSPACE_ROLES } from './validate-roles.ts';
+import { checkRoles, parseRolesBody } from './validate-roles.ts';
 import type { ValidationRules } from './validate-roles.ts';
 
 // The endpoints of astro-api.md, below /v1. Pure over the store: the server adds auth, limits and faults.
@@ -150,7 +149,7 @@ function listRoles(store: Store, q: Query, p: Page): ApiResponse {
   const key = JSON.stringify([...(scopes ?? [])]);
   const items = store.list('roles', key, (r) => scopes === undefined || scopes.has(r.scopeType), p.sorts);
   const extra = bool(q, 'includeDefaultRoles') === true
-    ? { defaultRoles: DEFAULT_ROLES.filter((r) => scopes === undefined || scopes.has(r.scopeType)) }
+    ? { defaultRoles: store.defaultRoles.filter((r) => scopes === undefined || scopes.has(r.scopeType)) }
     : {};
   return paged('roles', items, p, extra);
 }
@@ -198,14 +197,3 @@ function subjectRoles(roles: ApiTokenRole[]): SubjectRoles {
   }
   return out;
 }
-
-const DEFAULT_ROLES: DefaultRole[] = [
-  ...ORGANIZATION_ROLES.map((name) => ({ name, scopeType: 'ORGANIZATION' as const, permissions: [`organization.${name.toLowerCase()}`] })),
-  ...WORKSPACE_ROLES.map((name) => ({ name, scopeType: 'WORKSPACE' as const, permissions: [`workspace.${name.toLowerCase()}`] })),
-  {
-    name: DEPLOYMENT_ADMIN,
-    description: 'Full control of a deployment',
-    scopeType: 'DEPLOYMENT',
-    permissions: ['deployment.get', 'deployment.update', 'deployment.delete', 'deployment.dags.get', 'deployment.dags.run'],
-  },
-];

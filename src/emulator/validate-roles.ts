@@ -1,5 +1,4 @@
 import type { ApiToken, ApiTokenRole, EntityType } from '../astro/types.ts';
-import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
 import { entityExists } from './state.ts';
 import type { FieldError } from './http-error.ts';
@@ -21,25 +20,6 @@ export const VALIDATION_RULES = [
 export type ValidationRule = (typeof VALIDATION_RULES)[number];
 export type ValidationRules = Record<ValidationRule, boolean>;
 
-export const ORGANIZATION_ROLES = [
-  'ORGANIZATION_OWNER',
-  'ORGANIZATION_BILLING_ADMIN',
-  'ORGANIZATION_MEMBER',
-  'ORGANIZATION_OBSERVE_ADMIN',
-  'ORGANIZATION_OBSERVE_MEMBER',
-];
-export const WORKSPACE_ROLES = [
-  'WORKSPACE_OWNER',
-  'WORKSPACE_OPERATOR',
-  'WORKSPACE_AUTHOR',
-  'WORKSPACE_MEMBER',
-  'WORKSPACE_ACCESSOR',
-];
-const BUILT_IN: Partial<Record<EntityType, Set<string>>> = {
-  ORGANIZATION: new Set(ORGANIZATION_ROLES),
-  WORKSPACE: new Set(WORKSPACE_ROLES),
-  DEPLOYMENT: new Set([DEPLOYMENT_ADMIN]),
-};
 const ENTITY_TYPES: readonly EntityType[] = ['ORGANIZATION', 'WORKSPACE', 'DEPLOYMENT', 'DAG', 'DAG_TAG'];
 
 export function allRules(overrides: Partial<ValidationRules> = {}): ValidationRules {
@@ -141,10 +121,9 @@ function ownScopeProblem(store: Store, token: ApiToken, roles: ApiTokenRole[]): 
   return undefined;
 }
 
-/** Built-in roles of the entity's type, or a custom role of that scope. DAG role names are not checked. */
+/** A default role of the entity's type, or a custom role of that scope. DAG role names are not checked. */
 function roleKnown(store: Store, r: ApiTokenRole): boolean {
-  const builtIn = BUILT_IN[r.entityType];
-  if (builtIn === undefined) return true;
-  if (builtIn.has(r.role)) return true;
+  if (r.entityType === 'DAG' || r.entityType === 'DAG_TAG') return true;
+  if (store.defaultRoles.some((d) => d.name === r.role && d.scopeType === r.entityType)) return true;
   return store.rolesByName.get(r.role)?.scopeType === r.entityType;
 }

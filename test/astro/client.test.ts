@@ -84,8 +84,12 @@ describe('pagination', () => {
     expect((await c.listTokens({ workspaceId: WS_A })).map((t) => t.name)).toEqual(['token-2', 'token-4', 'token-6', 'token-8']);
     expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A]);
     expect(await c.listWorkspaces()).toHaveLength(2);
-    expect((await c.listDeploymentRoles()).map((r) => r.name)).toEqual(['DAG_VIEWER']);
+    const roles = await c.listDeploymentRoles();
+    expect(roles.roles.map((r) => r.name)).toEqual(['DAG_VIEWER']);
+    // The default roles come from the API's own listing, in the same request.
+    expect(roles.defaultRoles.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR']);
     expect(emu.log.map((e) => e.query)).toContainEqual({ workspaceIds: WS_A, offset: '0', limit: '1000' });
+    expect(emu.log.map((e) => e.query)).toContainEqual({ scopeTypes: 'DEPLOYMENT', includeDefaultRoles: 'true', offset: '0', limit: '1000' });
   });
 });
 
