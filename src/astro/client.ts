@@ -10,6 +10,8 @@ import { USER_AGENT } from '../version.ts';
 
 export type { ClientStats } from './http.ts';
 
+const API_MAX_PAGE = 1000;
+
 export type AstroClient = AstroWriter & { close(): Promise<void>; stats(): ClientStats };
 
 /** The full client. Hand the planner `readOnly(client)`, and only the executor the client itself. */
@@ -28,7 +30,8 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
     debug: config.debug,
   });
-  const pageSize = config.pageSize ?? 1000;
+  // The API refuses a limit above 1000 (a 400), so a larger configured page size is never sent.
+  const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
 
   return {

@@ -16,14 +16,18 @@ export const VALIDATION_RULES = [
   'deploymentOfOtherWorkspace', //  a WORKSPACE token bound to a deployment of another workspace
   'unknownEntity', //               an organization, workspace or deployment ID that does not exist
   'roleAboveScope', //              a WORKSPACE token holding an ORGANIZATION role (or a DEPLOYMENT token either)
+  'dagRoleNeedsDeploymentRole', //  a DAG or DAG_TAG entry on a deployment the token holds no DEPLOYMENT role on
 ] as const;
 export type ValidationRule = (typeof VALIDATION_RULES)[number];
 export type ValidationRules = Record<ValidationRule, boolean>;
 
 const ENTITY_TYPES: readonly EntityType[] = ['ORGANIZATION', 'WORKSPACE', 'DEPLOYMENT', 'DAG', 'DAG_TAG'];
 
+/** Off unless asked for: the DAG rule is [assumed] for tokens (the provider enforces it for users and teams). */
+const OFF_BY_DEFAULT: readonly ValidationRule[] = ['dagRoleNeedsDeploymentRole'];
+
 export function allRules(overrides: Partial<ValidationRules> = {}): ValidationRules {
-  const rules = Object.fromEntries(VALIDATION_RULES.map((r) => [r, true])) as ValidationRules;
+  const rules = Object.fromEntries(VALIDATION_RULES.map((r) => [r, !OFF_BY_DEFAULT.includes(r)])) as ValidationRules;
   return { ...rules, ...overrides };
 }
 
@@ -94,6 +98,13 @@ export function checkRoles(store: Store, token: ApiToken, roles: ApiTokenRole[],
     }
     if (token.scope === 'WORKSPACE' && homeWorkspace !== undefined && dep.workspaceId !== homeWorkspace) {
       add('deploymentOfOtherWorkspace', `${at}.entityId`, 'DEPLOYMENT_NOT_IN_WORKSPACE', `deployment ${dep.id} is not in the token's workspace ${homeWorkspace}`);
+    }
+  }
+
+  const onDeployments = new Set(roles.filter((r) => r.entityType === 'DEPLOYMENT').map((r) => r.entityId));
+  for (const [i, r] of roles.entries()) {
+    if ((r.entityType === 'DAG' || r.entityType === 'DAG_TAG') && r.deploymentId !== undefined && !onDeployments.has(r.deploymentId)) {
+      add('dagRoleNeedsDeploymentRole', `roles[${i}].deploymentId`, 'DAG_ROLE_WITHOUT_DEPLOYMENT_ROLE', `${r.entityType} role on ${r.entityId} needs a role on deployment ${r.deploymentId}`);
     }
   }
 
