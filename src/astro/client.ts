@@ -1,6 +1,6 @@
 import type { AstroReader, AstroWriter, DeploymentFilter, DeploymentRoles, TokenFilter } from './api.ts';
 import type { AstroClientConfig } from './config.ts';
-import { validateBaseUrl } from './config.ts';
+import { DOCUMENTED_LIMITS, validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
 import { readAllPages, readAllPagesWith } from './paginate.ts';
@@ -20,7 +20,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     baseUrl: validateBaseUrl(config.baseUrl),
     token: config.token,
     userAgent: config.userAgent ?? USER_AGENT,
-    rateLimits: config.rateLimits ?? { get: 25, post: 10 },
+    rateLimits: config.rateLimits ?? DOCUMENTED_LIMITS,
     maxAttempts: Math.max(1, config.maxAttempts ?? 6),
     backoff: {
       baseMs: config.backoff?.baseMs ?? 250,
@@ -29,6 +29,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     },
     timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
     debug: config.debug,
+    ...(config.clock !== undefined ? { clock: config.clock } : {}),
   });
   // The API refuses a limit above 1000 (a 400), so a larger configured page size is never sent.
   const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));

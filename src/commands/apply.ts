@@ -8,7 +8,7 @@ import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, readJsonFile, say, type Connection, type Io } from './context.ts';
+import { connect, loadDesired, planLive, readJsonFile, say, type Connection, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { renderPlan } from './plan.ts';
 
 const spec = {
@@ -30,6 +30,7 @@ Options:
       --allow-unsafe     override the safety guards (recorded in the receipt)
       --parallelism N    tokens written at once (default 4; one token is never written twice at once)
       --debug            print each API request (the token is never printed) to stderr
+${RATE_LIMIT_HELP}
   -h, --help             show this help
 
 Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.`,
@@ -41,6 +42,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by
     'allow-unsafe': { type: 'boolean' },
     parallelism: { type: 'string' },
     debug: { type: 'boolean' },
+    ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: true,
@@ -79,7 +81,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   // Everything that can fail offline fails before the first request.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
   const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
-  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false });
+  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
     io.stdout.write(renderPlan(io, plan, 'text'));

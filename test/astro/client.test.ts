@@ -231,7 +231,10 @@ describe('pacing', () => {
     ]);
     expect(emu.log).toHaveLength(120);
     expect(emu.log.filter((e) => e.status === 429)).toEqual([]);
-    expect(c.stats()).toEqual({ requests: { GET: 100, POST: 20 }, retries: 0, rateLimited: 0 });
+    expect(c.stats()).toMatchObject({ requests: { GET: 100, POST: 20 }, retries: 0, rateLimited: 0 });
+    // No 429, so no slowdown: still aiming at 90% of the configured rates.
+    expect(c.stats().rates?.get).toBeCloseTo(22.5);
+    expect(c.stats().rates?.post).toBeCloseTo(9);
   });
 
   it('without pacing the same burst does meet the limit (the check above can fail)', async () => {
