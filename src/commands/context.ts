@@ -86,7 +86,7 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +
       `${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`,
   );
-  const { plan, errors } = makePlan(desired, actual);
+  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   return { plan, actual };

@@ -1,3 +1,4 @@
+import { orphanedDagViolations } from './dag-roles.ts';
 import type { Plan } from './types.ts';
 
 // Safety guards, checked before any write and computable from a saved plan alone. With allowUnsafe the
@@ -49,5 +50,6 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
       found.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
+  found.push(...orphanedDagViolations(plan));
   return opts.allowUnsafe ? { violations: [], overridden: found } : { violations: found, overridden: [] };
 }
