@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SLOWDOWN } from '../../src/astro/pacer.ts';
 import { createAstroClient, readOnly } from '../../src/astro/client.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
@@ -102,6 +103,21 @@ describe('retries', () => {
     expect(emu.log.map((e) => e.status)).toEqual([429, 200]);
     expect(lines.some((l) => l.includes('in 1000 ms (attempt 2/6) after 429'))).toBe(true);
     expect(c.stats()).toMatchObject({ retries: 1, rateLimited: 1 });
+  });
+
+  it('after a 429 paces its method lower for the rest of the run; waits go through the injected clock', async () => {
+    const waits: number[] = [];
+    let t = 0;
+    const clock = { now: () => t, wait: async (ms: number) => void waits.push(ms, (t += ms)) };
+    const { emu, c } = await setup({}, { rateLimits: { get: 20, post: 10 }, clock });
+    emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: '30', method: 'GET' });
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect(waits).toContain(30_000); // the Retry-After, waited on the fake clock: the test did not sleep
+    const after = c.stats().rates;
+    expect(after?.get).toBeCloseTo(18 * SLOWDOWN);
+    expect(after?.post).toBeCloseTo(9);
+    await c.listWorkspaces();
+    expect(c.stats().rates?.get).toBeCloseTo(18 * SLOWDOWN); // no 429 since: it stays lowered
   });
 
   it('honours Retry-After given as an HTTP-date', async () => {
