@@ -94,6 +94,21 @@ describe('pagination', () => {
   });
 });
 
+describe('deployment roles', () => {
+  it('reads every page of the roles list, collecting the default roles each page carries once', async () => {
+    const state = bigState(10);
+    for (const name of ['OPS', 'VIEWER_PLUS', 'AUDIT']) {
+      state.roles?.push({ id: cuid(name.toLowerCase().slice(0, 3), 9), name, scopeType: 'DEPLOYMENT' });
+    }
+    state.roles?.push({ id: cuid('wsr', 9), name: 'WS_ONLY', scopeType: 'WORKSPACE' });
+    const { emu, c } = await setup({ state, maxLimit: 1 });
+    const roles = await c.listDeploymentRoles();
+    expect(roles.roles.map((r) => r.name).sort()).toEqual(['AUDIT', 'DAG_VIEWER', 'OPS', 'VIEWER_PLUS']);
+    expect(roles.defaultRoles.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR']);
+    expect(emu.log.filter((e) => e.path.endsWith('/roles'))).toHaveLength(4);
+  });
+});
+
 describe('retries', () => {
   it('recovers from 429 with Retry-After in seconds, and waits what the server asked', async () => {
     const lines: string[] = [];
