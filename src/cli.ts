@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
-import { applyCommand } from './commands/apply.ts';
 import type { Io } from './commands/context.ts';
-import { exportCommand } from './commands/export.ts';
-import { listCommand } from './commands/list.ts';
-import { planCommand } from './commands/plan.ts';
-import { validateCommand } from './commands/validate.ts';
-import { runEmulatorCommand } from './emulator/command.ts';
 import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError } from './errors.ts';
 import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
+import { safeIo } from './render/output.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `astro-access ${VERSION}: Astro API-token deployment roles, managed in Git.
@@ -28,17 +23,21 @@ Run 'astro-access <command> --help' for a command's options.
 Environment: ASTRO_API_TOKEN (required to reach the API), ASTRO_API_URL (default https://api.astronomer.io/v1).
 Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode), 3 refused by a safety guard.`;
 
+// Each command is loaded when it runs, so `--version` and `--help` start without the HTTP client,
+// YAML parser and schema validator (the compiled bundle splits them into chunks loaded on demand).
 const COMMANDS: Record<string, (io: Io, argv: string[]) => Promise<number>> = {
-  validate: validateCommand,
-  plan: planCommand,
-  apply: applyCommand,
-  list: listCommand,
-  export: exportCommand,
-  emulator: (_io, argv) => runEmulatorCommand(argv),
+  validate: async (io, argv) => (await import('./commands/validate.ts')).validateCommand(io, argv),
+  plan: async (io, argv) => (await import('./commands/plan.ts')).planCommand(io, argv),
+  apply: async (io, argv) => (await import('./commands/apply.ts')).applyCommand(io, argv),
+  list: async (io, argv) => (await import('./commands/list.ts')).listCommand(io, argv),
+  export: async (io, argv) => (await import('./commands/export.ts')).exportCommand(io, argv),
+  emulator: async (io, argv) => (await import('./emulator/command.ts')).runEmulatorCommand(argv, io),
 };
 
 /** Run one command; every error becomes a message and an exit code here, in one place. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // The one way out: every line below is redacted and escaped on its way to the streams.
+  const io = safeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE + '\n');

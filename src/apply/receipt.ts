@@ -1,7 +1,9 @@
 import type { ApiTokenRole } from '../astro/types.ts';
 import type { PlanAction } from '../plan/types.ts';
 
-export type TokenStatus = 'applied' | 'conflict' | 'failed';
+/** `interrupted`: apply stopped while this token was being written (the roles before are known, the
+ * outcome is not); `not-started`: apply stopped before this token was read. */
+export type TokenStatus = 'applied' | 'conflict' | 'failed' | 'interrupted' | 'not-started';
 
 /** What apply did for one token: the roles read, the roles written, and the API's request IDs. */
 export interface TokenReceipt {
@@ -9,7 +11,9 @@ export interface TokenReceipt {
   tokenName: string;
   status: TokenStatus;
   actions: PlanAction[];
+  /** The roles as read before the write. */
   before: ApiTokenRole[] | null;
+  /** The list the server accepted; null unless this token was written. */
   after: ApiTokenRole[] | null;
   requestIds: string[];
   error?: string;
@@ -19,8 +23,8 @@ export interface Receipt {
   formatVersion: 1;
   organizationId: string;
   checksum: string;
-  status: 'applied' | 'partial' | 'nothing-to-do';
-  summary: { tokens: number; applied: number; conflicts: number; failed: number };
+  status: 'applied' | 'partial' | 'interrupted' | 'nothing-to-do';
+  summary: { tokens: number; applied: number; conflicts: number; failed: number; interrupted: number; notStarted: number };
   /** Guards that refused the plan but were overridden with --allow-unsafe. */
   overriddenGuards: string[];
   tokens: TokenReceipt[];
@@ -28,5 +32,6 @@ export interface Receipt {
 
 export function receiptStatus(tokens: readonly TokenReceipt[]): Receipt['status'] {
   if (tokens.length === 0) return 'nothing-to-do';
+  if (tokens.some((t) => t.status === 'interrupted' || t.status === 'not-started')) return 'interrupted';
   return tokens.every((t) => t.status === 'applied') ? 'applied' : 'partial';
 }

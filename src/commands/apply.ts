@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { applyPlan } from '../apply/executor.ts';
+import { writeOutputFile } from '../render/output.ts';
+import { startApply } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
 import { GuardError, UsageError } from '../errors.ts';
@@ -8,7 +10,9 @@ import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, readJsonFile, say, type Connection, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, readJsonFile, say, type Connection, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
+import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
 
 const spec = {
@@ -25,7 +29,8 @@ roles changed since it was made are refused as conflicts, and nothing else is to
 Options:
   -f, --file FILE        manifest file (repeatable; default astro-access.yaml; not with PLAN.json)
       --auto-approve     do not ask for confirmation (required without a terminal)
-      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON
+      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON;
+                         checked before the first request, never one of the input files
       --max-removals N   refuse plans removing more than N bindings in all (default 50)
       --allow-unsafe     override the safety guards (recorded in the receipt)
       --parallelism N    tokens written at once (default 4; one token is never written twice at once)
@@ -33,7 +38,11 @@ Options:
 ${RATE_LIMIT_HELP}
   -h, --help             show this help
 
-Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.`,
+Ctrl-C (SIGINT) or SIGTERM: no new token is started, writes in flight finish, the receipt is written
+(to --receipt, else under .astro-access/receipts/) and apply exits 130. A second signal stops at once.
+
+Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard,
+130 interrupted.`,
   options: {
     file: { type: 'string', short: 'f', multiple: true },
     'auto-approve': { type: 'boolean' },
@@ -78,9 +87,10 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
   const parallelism = Math.max(1, parseCount(values.parallelism, '--parallelism', 4));
 
-  // Everything that can fail offline fails before the first request.
+  // Everything that can fail offline fails before the first request: the receipt path too.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
   const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
+  if (values.receipt) await checkOutputPath(values.receipt, '--receipt', planFile ? [planFile] : (values.file ?? [DEFAULT_MANIFEST]));
   const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
@@ -101,15 +111,34 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
         return 1;
       }
     }
-    const receipt = await applyPlan(plan, conn.writer, {
-      concurrency: parallelism,
-      overriddenGuards: guards.overridden,
-      // Progress is for long runs; the receipt below says the same for every token.
-      ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
-    });
-    io.stdout.write(renderReceiptText(receipt));
-    if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
-    return receipt.status === 'partial' ? 1 : 0;
+    const interrupt = trapInterrupts((signal) =>
+      say(io, `\n${signal}: starting no new token; waiting for the writes in flight (send it again to stop at once)`),
+    );
+    try {
+      const run = startApply(plan, conn.writer, {
+        concurrency: parallelism,
+        overriddenGuards: guards.overridden,
+        stop: interrupt.stop,
+        // Progress is for long runs; the receipt below says the same for every token.
+        ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
+      });
+      const outcome = await Promise.race([run.done, interrupt.forced]);
+      const receipt = outcome === 'forced' ? run.snapshot() : outcome;
+      // A signal that came when every token had already started still ends the run as interrupted.
+      if (interrupt.stop.aborted) receipt.status = 'interrupted';
+      io.stdout.write(renderReceiptText(receipt));
+      const receiptPath = values.receipt ?? (receipt.status === 'interrupted' ? defaultReceiptPath() : undefined);
+      if (receiptPath) {
+        await mkdir(dirname(resolve(receiptPath)), { recursive: true });
+        await writeOutputFile(io.env, receiptPath, { json: receipt });
+        if (!values.receipt) say(io, `Receipt written to ${receiptPath}`);
+      }
+      // Stopping at once: requests still in flight must not keep the process alive.
+      if (outcome === 'forced') process.exit(130);
+      return receipt.status === 'interrupted' ? 130 : receipt.status === 'partial' ? 1 : 0;
+    } finally {
+      interrupt.uninstall();
+    }
   } finally {
     await conn.close();
   }

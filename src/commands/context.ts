@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { astroConfigFromEnv, parseRateLimit } from '../astro/config.ts';
+import { astroConfigFromEnv, parseRateLimit, type AstroClientConfig } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
-import { ManifestError, formatDiagnostic } from '../errors.ts';
+import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
+import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 import type { Actual } from '../plan/actual.ts';
+import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -16,6 +17,8 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Client settings over the defaults (a test's faster pacing); nothing on the command line sets it. */
+  client?: Partial<AstroClientConfig>;
 }
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
@@ -52,8 +55,12 @@ export const RATE_LIMIT_HELP = `      --rate-limit get=N,post=M
  * rate-limited the run, with the rate the client slowed down to.
  */
 export function connect(io: Io, organizationId: string, opts: { debug?: boolean; rateLimit?: string | undefined } = {}): Connection {
-  const rateLimits = opts.rateLimit !== undefined ? parseRateLimit(opts.rateLimit, '--rate-limit') : undefined;
-  const config = astroConfigFromEnv(io.env, rateLimits !== undefined ? { rateLimits } : {});
+  // A budget the user gives (--rate-limit, then ASTRO_ACCESS_RATE_LIMIT) wins over io.client's defaults.
+  const flag = opts.rateLimit !== undefined ? parseRateLimit(opts.rateLimit, '--rate-limit') : undefined;
+  const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
+  const fromEnv = (io.env['ASTRO_ACCESS_RATE_LIMIT'] ?? '').trim() !== '';
+  const rateLimits = flag ?? (fromEnv ? undefined : defaultRates);
+  const config = astroConfigFromEnv(io.env, { ...clientSettings, ...(rateLimits !== undefined ? { rateLimits } : {}) });
   const client = createAstroClient({
     ...config,
     organizationId,
@@ -89,9 +96,25 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers
   return { plan, actual };
 }
 
+/** A saved plan of ten thousand tokens is a few MB; a file far larger is not a plan. */
+export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Reads a JSON file under a byte cap that holds for devices and FIFOs too (`apply /dev/zero`). */
 export async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(path, MAX_PLAN_BYTES);
+  } catch (err) {
+    if (err instanceof FileTooLargeError) throw new UsageError(`${path}: file is too large (more than ${MAX_PLAN_BYTES} bytes, the limit)`);
+    throw err;
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch {
+    throw new UsageError(`${path} is not a JSON file (not valid UTF-8 JSON text)`);
+  }
 }

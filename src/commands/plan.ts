@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { UsageError } from '../errors.ts';
 import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
@@ -8,7 +8,9 @@ import { renderMarkdown } from '../render/markdown.ts';
 import { shouldUseColor } from '../render/color.ts';
 import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { checkOutputPath } from './output-paths.ts';
+import { quote } from '../render/sanitize.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,7 +25,8 @@ would make. A plan only reads: it has no way to write.
 Options:
   -f, --file FILE          manifest file (repeatable; default astro-access.yaml)
       --format FORMAT      text (default), markdown or json
-      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json'
+      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json' (checked before
+                           the first request; never one of the -f files)
       --detailed-exitcode  exit 2 when there are changes, 0 when there are none
       --max-removals N     guard limit shown with the plan (default 50)
       --debug              print each API request (the token is never printed) to stderr
@@ -50,7 +53,7 @@ Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`,
 export function parseFormat(value: string | undefined): Format {
   const format = value ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${quote(format)}`);
   }
   return format as Format;
 }
@@ -70,12 +73,13 @@ export async function planCommand(io: Io, argv: string[]): Promise<number> {
   const format = parseFormat(values.format);
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
   const desired = await loadDesired(io, values.file ?? []);
+  if (values.out) await checkOutputPath(values.out, '--out', values.file ?? [DEFAULT_MANIFEST]);
   const conn = connect(io, desired.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const { plan } = await planLive(io, desired, conn.reader);
     io.stdout.write(renderPlan(io, plan, format));
     if (values.out) {
-      await writeFile(values.out, renderJson(plan));
+      await writeOutputFile(io.env, values.out, { text: renderJson(plan) });
       say(io, `Saved the plan to ${values.out}. Apply exactly this plan with: astro-access apply ${values.out}`);
     }
     const self = tokenIdFromJwt(conn.token);

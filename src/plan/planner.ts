@@ -10,6 +10,7 @@ import { tokenMatcher } from './patterns.ts';
 import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
+import { quote } from '../render/sanitize.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
 // number of declared and live bindings on managed deployments.
@@ -19,7 +20,7 @@ export interface MakePlanResult {
   errors: Diagnostic[];
 }
 
-const q = (s: string): string => JSON.stringify(s);
+const q = quote;
 
 export interface PlanOptions {
   /** The time the plan is made (ms since the epoch), for token expiry; the planner never reads a clock. */
@@ -155,30 +156,29 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
     .sort(cmp);
   const count = (k: PlanAction['action']): number => actions.filter((a) => a.action === k).length;
 
-  return {
-    errors: [],
-    plan: {
-      formatVersion: 1,
-      organizationId: actual.organizationId,
-      manifestDigest: desired.digest,
-      checksum: planChecksum(actions),
-      summary: {
-        add: count('add'),
-        update: count('update'),
-        remove: count('remove'),
-        unchanged,
-        unmanaged: unmanaged.length,
-        ignored: ignored.length,
-      },
-      actions,
-      unmanaged,
-      ignored,
-      warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
-      deployments: planDeployments,
-      protectedTokens,
-      tokens,
+  const plan: Plan = {
+    formatVersion: 1,
+    organizationId: actual.organizationId,
+    manifestDigest: desired.digest,
+    checksum: '',
+    summary: {
+      add: count('add'),
+      update: count('update'),
+      remove: count('remove'),
+      unchanged,
+      unmanaged: unmanaged.length,
+      ignored: ignored.length,
     },
+    actions,
+    unmanaged,
+    ignored,
+    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
+    deployments: planDeployments,
+    protectedTokens,
+    tokens,
   };
+  plan.checksum = planChecksum(plan);
+  return { errors: [], plan };
 }
 
 /**
