@@ -106,6 +106,3 @@ export interface ApiTokensPaginated extends Paginated { tokens: ApiToken[] }
 export interface DeploymentsPaginated extends Paginated { deployments: Deployment[] }
 export interface WorkspacesPaginated extends Paginated { workspaces: Workspace[] }
 export interface RolesPaginated extends Paginated { roles: Role[]; defaultRoles?: DefaultRole[] }
-
-/** The built-in deployment role every deployment accepts. */
-export const DEPLOYMENT_ADMIN = 'DEPLOYMENT_ADMIN';

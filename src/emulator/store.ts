@@ -1,4 +1,4 @@
-import type { ApiToken, Deployment, Role, Workspace } from '../astro/types.ts';
+import type { ApiToken, DefaultRole, Deployment, Role, Workspace } from '../astro/types.ts';
 import type { SortKey } from './query.ts';
 import type { NormalizedState } from './state.ts';
 
@@ -19,6 +19,10 @@ export class Store {
 
   constructor(state: NormalizedState) {
     this.reset(state);
+  }
+
+  get defaultRoles(): readonly DefaultRole[] {
+    return this.s.defaultRoles;
   }
 
   get organizationId(): string {
