@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Io } from '../commands/context.ts';
@@ -18,6 +17,7 @@ import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
 import { commandSafeStream, logText } from './log-text.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
+import { safeIo, writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
@@ -49,7 +49,8 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
 export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  return {
+  // Behind the CLI's one sink (redaction and escaping), then commandSafe: no line can start a workflow command.
+  return safeIo({
     stdout: commandSafeStream(process.stdout),
     stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
     stdin: process.stdin,
@@ -58,7 +59,7 @@ export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
       ASTRO_API_TOKEN: inputs.astroApiToken,
       ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
     },
-  };
+  });
 }
 
 export type LivePlan =
@@ -121,7 +122,7 @@ export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { sel
 export async function publishPlan(io: ActionIo, plan: Plan): Promise<void> {
   const dir = io.env['RUNNER_TEMP'] || tmpdir();
   const file = join(dir, PLAN_FILE_NAME);
-  await writeFile(file, renderJson(plan));
+  await writeOutputFile(io.env, file, { text: renderJson(plan) });
   io.setOutput('has-changes', String(plan.actions.length > 0));
   io.setOutput('checksum', plan.checksum);
   io.setOutput('add', String(plan.summary.add));
