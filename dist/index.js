@@ -52173,8 +52173,9 @@ function readInputs(get) {
 
 // src/github/main.ts
 function coreIo(env) {
+  const policy = outputPolicy(env);
   return {
-    info: (m) => info(commandSafe(m)),
+    info: (m) => info(commandSafe(cleanOutput(m, policy))),
     warning: (m) => warning(m),
     notice: (m) => notice(m),
     annotate: (a) => error(logText(a.message), a.properties),

@@ -5,16 +5,19 @@ import { chooseStep, runStep } from './dispatch.ts';
 import { commitUrl, readEvent, repoFromEnv, runUrl } from './event.ts';
 import { viewerLogin } from './identity.ts';
 import { commandSafe, logText } from './log-text.ts';
+import { cleanOutput, outputPolicy } from '../render/output.ts';
 import { readInputs } from './inputs.ts';
 import { githubApiUrl, githubMessage, makeOctokit } from './octokit.ts';
 
 // The Action's entry (bundled to dist/index.js): inputs, secrets masked first, then one step.
 
-// Every line goes through commandSafe: no text the Action logs can start a workflow command. The
-// annotation commands escape their own data, but a newline from data would still split the message.
+// Every log line goes through the CLI's sink (secrets masked, control characters escaped), then
+// commandSafe: no text the Action logs can start a workflow command. The annotation commands escape
+// their own data, but a newline from data would still split the message.
 function coreIo(env: NodeJS.ProcessEnv): ActionIo {
+  const policy = outputPolicy(env);
   return {
-    info: (m) => core.info(commandSafe(m)),
+    info: (m) => core.info(commandSafe(cleanOutput(m, policy))),
     warning: (m) => core.warning(m),
     notice: (m) => core.notice(m),
     annotate: (a) => core.error(logText(a.message), a.properties),

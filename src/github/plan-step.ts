@@ -49,7 +49,7 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
 export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  // Behind the CLI's one sink (redaction, escaping), then the log guard: no line from data starts a command.
+  // Behind the CLI's one sink (redaction and escaping), then commandSafe: no line can start a workflow command.
   return safeIo({
     stdout: commandSafeStream(process.stdout),
     stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
