@@ -15,5 +15,5 @@ describe('npm run demo', () => {
     expect(stdout).toContain('Apply complete: 6 of 6 tokens updated.');
     expect(stdout).toContain('No changes. The live roles match the manifest.');
     expect(stdout).toContain('6 of them writes');
-  });
+  }, 150_000); // a chain of processes (npm, tsx, three CLI runs): seconds alone, a minute or more on a loaded machine
 });

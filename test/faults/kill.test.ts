@@ -9,7 +9,7 @@ import { convergedRoles, exampleDesired, planWith, scenario } from './scenario.t
 // always either fully old or fully new (one POST per token carries the whole list), and the rerun converges.
 
 /** Waits for `cond`; fails with `what` after `ms` (rather than hanging to the test timeout), or at once if `gone` resolves first. */
-const until = (cond: () => boolean, what: string, gone?: Promise<unknown>, ms = 10_000): Promise<void> =>
+const until = (cond: () => boolean, what: string, gone?: Promise<unknown>, ms = 30_000): Promise<void> =>
   new Promise((resolve, reject) => {
     const deadline = Date.now() + ms;
     let over = false;
@@ -78,4 +78,4 @@ it('an apply killed after its first write converges when run again, never half-w
     stop();
     await emulator.close();
   }
-}, 20_000);
+}, 75_000);
