@@ -1,4 +1,6 @@
-import type { ApiToken, ApiTokenRole, BasicSubjectProfile, Deployment, Role, Workspace } from '../astro/types.ts';
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
+import { checkSubjectReferences, normalizeTeam, normalizeUser } from './subjects-state.ts';
+import type { StateTeam, StateUser } from './subjects-state.ts';
 
 // The emulator's state, as a JSON file holds it (schemas/emulator-state.schema.json) and as tests build it.
 // Objects may be abbreviated; normalizeState fills every required API field with a deterministic default,
@@ -21,6 +23,9 @@ export interface EmulatorState {
   /** Custom roles; the built-in ones (DEPLOYMENT_ADMIN, WORKSPACE_*, ORGANIZATION_*) are implicit. */
   roles?: StateRole[];
   tokens: StateToken[];
+  /** Users and teams (IAM): src/emulator/subjects-state.ts. */
+  users?: StateUser[];
+  teams?: StateTeam[];
 }
 
 /** The state with every required field present. A token keeps `roles` absent if it was loaded so. */
@@ -29,6 +34,8 @@ export interface NormalizedState extends EmulatorState {
   deployments: Deployment[];
   roles: Role[];
   tokens: ApiToken[];
+  users: User[];
+  teams: Team[];
 }
 
 const DEFAULT_TIME = '2026-01-01T00:00:00Z';
@@ -59,6 +66,8 @@ export function normalizeState(s: EmulatorState): NormalizedState {
     deployments: s.deployments.map((d) => normalizeDeployment(d, org, wsName.get(d.workspaceId))),
     roles: (s.roles ?? []).map(normalizeRole),
     tokens: s.tokens.map(normalizeToken),
+    users: (s.users ?? []).map(normalizeUser),
+    teams: (s.teams ?? []).map((t) => normalizeTeam(t, org.id)),
   };
   if (s.$schema !== undefined) out.$schema = s.$schema;
   return out;
@@ -165,6 +174,7 @@ export function checkReferences(s: EmulatorState): string[] {
   const deps = seen('deployments', s.deployments);
   seen('roles', s.roles ?? []);
   seen('tokens', s.tokens);
+  problems.push(...checkSubjectReferences('users', s.users ?? [], ws, deps), ...checkSubjectReferences('teams', s.teams ?? [], ws, deps));
   for (const [i, d] of s.deployments.entries()) {
     if (!ws.has(d.workspaceId)) problems.push(`deployments[${i}] (${d.name}): unknown workspaceId ${d.workspaceId}`);
   }
