@@ -64682,7 +64682,7 @@ function startApply(plan, writer, opts = {}) {
   const worker = async () => {
     while (next < groups.length && !opts.stop?.aborted) {
       const i = next++;
-      const r = receipts[i] = { ...receipts[i], status: "interrupted" };
+      const r = receipts[i] = { ...receipts[i] };
       await applyToken(plan, writer, r, opts.stop);
       done++;
       opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
