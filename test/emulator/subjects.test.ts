@@ -310,4 +310,20 @@ describe('users and teams in the state', () => {
     expect((await users(emu)).users).toEqual([]);
     expect((await call<TeamsPaginated>(emu, 'GET', '/teams')).json).toMatchObject({ teams: [], totalCount: 0 });
   });
+
+  it('state() and mutate() carry users and teams: a change made as another admin shows in GETs and lists', async () => {
+    const emu = await start({ state: subjectsState() });
+    expect((await users(emu, `?deploymentId=${DEP_A1}`)).users.map((u) => u.id)).toEqual([ANN]);
+    emu.mutate((s) => {
+      const ann = s.users.find((u) => u.id === ANN);
+      if (ann === undefined) throw new Error('no Ann');
+      ann.deploymentRoles = [];
+      ann.dagRoles = [];
+      s.teams = s.teams.filter((t) => t.id !== OPS);
+    });
+    expect((await users(emu, `?deploymentId=${DEP_A1}`)).users).toEqual([]);
+    expect((await call<User>(emu, 'GET', `/users/${ANN}`)).json.deploymentRoles).toEqual([]);
+    expect((await call(emu, 'GET', `/teams/${OPS}`)).status).toBe(404);
+    expect(emu.state().teams.map((t) => t.id)).toEqual([DATA]);
+  });
 });
