@@ -182,28 +182,29 @@ export function parseSubjectRolesBody(body: unknown): UpdateSubjectRolesRequest 
  * fields named as in the body; plus dagRoleNeedsDeploymentRole. */
 function checkSubjectRoles(store: Store, cfg: RouteConfig, next: UpdateSubjectRolesRequest): FieldError[] {
   const entries: ApiTokenRole[] = [{ entityType: 'ORGANIZATION', entityId: store.organizationId, role: next.organizationRole }];
-  const fields = ['organizationRole'];
+  // Per entry: the body field it came from, and the name of its ID field there.
+  const fields: [string, string][] = [['organizationRole', '']];
   (next.workspaceRoles ?? []).forEach((r, i) => {
     entries.push({ entityType: 'WORKSPACE', entityId: r.workspaceId, role: r.role });
-    fields.push(`workspaceRoles[${i}]`);
+    fields.push([`workspaceRoles[${i}]`, 'workspaceId']);
   });
   (next.deploymentRoles ?? []).forEach((r, i) => {
     entries.push({ entityType: 'DEPLOYMENT', entityId: r.deploymentId, role: r.role });
-    fields.push(`deploymentRoles[${i}]`);
+    fields.push([`deploymentRoles[${i}]`, 'deploymentId']);
   });
   (next.dagRoles ?? []).forEach((r, i) => {
     const dag: ApiTokenRole = r.dagId !== undefined
       ? { entityType: 'DAG', entityId: r.dagId, role: r.role, deploymentId: r.deploymentId }
       : { entityType: 'DAG_TAG', entityId: r.dagTag ?? '', role: r.role, deploymentId: r.deploymentId };
     entries.push(dag);
-    fields.push(`dagRoles[${i}]`);
+    fields.push([`dagRoles[${i}]`, r.dagId !== undefined ? 'dagId' : 'dagTag']);
   });
   // As an ORGANIZATION-scoped holder of exactly one organization role, the token-only rules cannot fire.
   const errors = checkRoles(store, { scope: 'ORGANIZATION', roles: [] }, entries, cfg.rules).map((e) => ({
     ...e,
     field: e.field.replace(/^roles\[(\d+)\](\.\w+)?/, (_m, i: string, rest: string | undefined) => {
-      const f = fields[Number(i)] ?? 'roles';
-      return f === 'organizationRole' ? f : `${f}${rest === '.entityId' ? idField(f) : (rest ?? '')}`;
+      const [f, idName] = fields[Number(i)] ?? ['roles', ''];
+      return f === 'organizationRole' ? f : `${f}${rest === '.entityId' ? `.${idName}` : (rest ?? '')}`;
     }),
   }));
   if (cfg.subjects.dagRoleNeedsDeploymentRole) {
@@ -214,10 +215,4 @@ function checkSubjectRoles(store: Store, cfg: RouteConfig, next: UpdateSubjectRo
     });
   }
   return errors;
-}
-
-function idField(listField: string): string {
-  if (listField.startsWith('workspaceRoles')) return '.workspaceId';
-  if (listField.startsWith('deploymentRoles')) return '.deploymentId';
-  return '.dagId';
 }

@@ -216,6 +216,11 @@ describe('POST /users/{id}/roles and /teams/{id}/roles', () => {
       [{ workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_KING' }] }, 'workspaceRoles[0].role', 'UNKNOWN_ROLE'],
       [{ workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }], deploymentRoles: [{ deploymentId: DEP_A1, role: 'B_ONLY' }] }, 'deploymentRoles[0].role', 'ROLE_NOT_ALLOWED_IN_WORKSPACE'],
       [{ workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }, { workspaceId: WS_A, role: 'WORKSPACE_OWNER' }] }, 'workspaceRoles[1].workspaceId', 'DUPLICATE_ENTITY'],
+      [{
+        workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }],
+        deploymentRoles: [{ deploymentId: DEP_A1, role: 'READER' }],
+        dagRoles: [{ deploymentId: DEP_A1, dagTag: 'pii', role: 'DAG_VIEWER' }, { deploymentId: DEP_A1, dagTag: 'pii', role: 'DAG_AUTHOR' }],
+      }, 'dagRoles[1].dagTag', 'DUPLICATE_ENTITY'],
     ];
     for (const [extra, field, code] of cases) {
       const r = await post(emu, 'users', BOB, { organizationRole: 'ORGANIZATION_MEMBER', ...extra });
