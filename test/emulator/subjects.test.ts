@@ -282,6 +282,17 @@ describe('POST /users/{id}/roles and /teams/{id}/roles', () => {
     expect((await call<User>(emu, 'GET', `/users/${CY}`)).json).toMatchObject({ organizationRole: 'ORGANIZATION_MEMBER', workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }] });
   });
 
+  it('injected faults and the request log cover the subject routes: a 503 before the write writes nothing', async () => {
+    const emu = await start({ state: subjectsState() });
+    emu.fault({ kind: 'status', status: 503, times: 1, method: 'POST', path: '/users/*/roles' });
+    const body = { organizationRole: 'ORGANIZATION_MEMBER' };
+    expect((await post(emu, 'users', ANN, body)).status).toBe(503);
+    expect(emu.state().users.find((u) => u.id === ANN)?.deploymentRoles).toHaveLength(2);
+    expect((await post(emu, 'users', ANN, body)).status).toBe(200);
+    expect(emu.state().users.find((u) => u.id === ANN)?.deploymentRoles).toEqual([]);
+    expect(emu.log.filter((e) => e.path.endsWith(`/users/${ANN}/roles`)).map((e) => [e.status, e.fault])).toEqual([[503, 'status'], [200, undefined]]);
+  });
+
   it('404 for an unknown subject, 405 for another method', async () => {
     const emu = await start({ state: subjectsState() });
     expect((await post(emu, 'teams', 'cnoteam00000000000000000a', { organizationRole: 'ORGANIZATION_MEMBER' })).status).toBe(404);
