@@ -4,6 +4,7 @@ import type { Io } from './commands/context.ts';
 import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError } from './errors.ts';
 import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
+import { safeIo } from './render/output.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `astro-access ${VERSION}: Astro API-token deployment roles, managed in Git.
@@ -34,7 +35,9 @@ const COMMANDS: Record<string, (io: Io, argv: string[]) => Promise<number>> = {
 };
 
 /** Run one command; every error becomes a message and an exit code here, in one place. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // The one way out: every line below is redacted and escaped on its way to the streams.
+  const io = safeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE + '\n');

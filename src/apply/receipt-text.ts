@@ -1,16 +1,18 @@
 import type { Receipt } from './receipt.ts';
+import { sanitizeTerminal as clean } from '../render/sanitize.ts';
 
 /** The receipt for a terminal: one line per token, then a summary. */
 export function renderReceiptText(receipt: Receipt): string {
   const lines: string[] = [];
-  const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
+  // Names, IDs, errors and request IDs came from the API: each is escaped onto its one line.
+  const width = Math.max(0, ...receipt.tokens.map((t) => clean(t.tokenName).length));
   for (const t of receipt.tokens) {
-    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(', ')}]` : '';
-    const detail = t.error ? `: ${t.error}` : `: ${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(clean).join(', ')}]` : '';
+    const detail = t.error ? `: ${clean(t.error)}` : `: ${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
     if (t.status === 'not-started') continue; // counted in the last line
-    lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
+    lines.push(`${t.status.padEnd(8)} ${clean(t.tokenName).padEnd(width)}  ${clean(t.tokenId)}${detail}${ids}`);
   }
-  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
+  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${clean(g)}`);
   const s = receipt.summary;
   if (receipt.status === 'interrupted') {
     const unknown = s.interrupted > 0 ? `, ${s.interrupted} interrupted while being written (see the receipt)` : '';

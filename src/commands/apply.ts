@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { startApply } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
@@ -127,7 +128,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
       const receiptPath = values.receipt ?? (receipt.status === 'interrupted' ? defaultReceiptPath() : undefined);
       if (receiptPath) {
         await mkdir(dirname(resolve(receiptPath)), { recursive: true });
-        await writeFile(receiptPath, JSON.stringify(receipt, null, 2) + '\n');
+        await writeOutputFile(io.env, receiptPath, { json: receipt });
         if (!values.receipt) say(io, `Receipt written to ${receiptPath}`);
       }
       // Stopping at once: requests still in flight must not keep the process alive.

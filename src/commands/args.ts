@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
+import { quote } from '../render/sanitize.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -30,6 +31,6 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
 export function parseCount(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got ${quote(value)}`);
   return n;
 }

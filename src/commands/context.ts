@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { astroConfigFromEnv, type AstroClientConfig } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
-import { ManifestError, formatDiagnostic } from '../errors.ts';
+import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
+import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 import type { Actual } from '../plan/actual.ts';
 import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
@@ -77,6 +77,21 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   return { plan, actual };
 }
 
+/** A saved plan of ten thousand tokens is a few MB; a file far larger is not a plan. */
+export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Reads a JSON file under a byte cap that holds for devices and FIFOs too (`apply /dev/zero`). */
 export async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(path, MAX_PLAN_BYTES);
+  } catch (err) {
+    if (err instanceof FileTooLargeError) throw new UsageError(`${path}: file is too large (more than ${MAX_PLAN_BYTES} bytes, the limit)`);
+    throw err;
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch {
+    throw new UsageError(`${path} is not a JSON file (not valid UTF-8 JSON text)`);
+  }
 }

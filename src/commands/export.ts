@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, say, type Io } from './context.ts';
 import { exportManifest } from './export-manifest.ts';
 import { organizationIdFrom } from './list.ts';
+import { quote } from '../render/sanitize.ts';
 
 const spec = {
   name: 'export',
@@ -39,10 +40,14 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);
-    const { text, missing } = exportManifest(actual, { workspaces: values.workspace ?? [] });
-    if (missing.length > 0) throw new UsageError(`no workspace named or with ID: ${missing.join(', ')}`);
+    const { text, missing, problems } = exportManifest(actual, { workspaces: values.workspace ?? [] });
+    if (missing.length > 0) throw new UsageError(`no workspace named or with ID: ${missing.map(quote).join(', ')}`);
+    if (problems.length > 0) {
+      // Nothing is written: a manifest that would not read back as what is live would plan changes.
+      throw new UsageError(`export refused: the organization holds values a manifest cannot carry:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
     if (values.out) {
-      await writeFile(values.out, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      await writeOutputFile(io.env, values.out, { text }, { exclusive: true }).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EEXIST') throw new UsageError(`${values.out} exists; not overwriting it`);
         throw err;
       });

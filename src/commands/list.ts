@@ -4,6 +4,7 @@ import type { ActualToken } from '../plan/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, type Io } from './context.ts';
+import { quote, safeJson } from '../render/sanitize.ts';
 
 const spec = {
   name: 'list',
@@ -60,7 +61,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   const deploymentId = values['deployment-id'];
   if (!deploymentId) throw new UsageError("--deployment-id is required. Run 'astro-access list --help' for usage.");
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
 
   const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
   try {
@@ -88,7 +89,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
         createdAt: token.createdAt,
         createdBy: createdBy(token),
       }));
-      io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      io.stdout.write(safeJson(out, 2) + '\n');
       return 0;
     }
     const now = Date.now();

@@ -57,6 +57,9 @@ export interface EmulatorOptions {
   listQuirks?: ListQuirks;
   /** [assumed] behaviours of the users and teams endpoints (subjects.ts); default both on. */
   subjects?: Partial<SubjectConfig>;
+  /** Send every empty list in an answer as `null`, as the real API's Go encoding may (`roles: null`,
+   * `restrictedWorkspaceIds: null`, `tokens: null` on an empty page). Default false. */
+  nullLists?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -154,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       if (fault.retryAfter !== undefined) answer.headers = { 'Retry-After': fault.retryAfter };
     } else {
       answer = await answerRequest(req, method, url.pathname, entry.query, bearer, callerId, requestId);
+      if (opts.nullLists && answer.status < 300 && answer.body !== undefined) answer.body = emptyListsAsNull(answer.body);
     }
     if ((opts.latencyMs ?? 0) > 0) {
       // The answer is the state as handled: a change during the latency must not show in it.
@@ -287,6 +291,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A copy with every empty array replaced by null. */
+function emptyListsAsNull(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? null : v.map(emptyListsAsNull);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, emptyListsAsNull(x)]));
 }
 
 function sleep(ms: number): Promise<void> {
