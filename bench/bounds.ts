@@ -18,6 +18,9 @@ export interface Cost {
   apply: Requests;
 }
 
+/** A Go binary's start, assumed (the astro CLI is not run here): one per command of its pattern. */
+export const ASTRO_CLI_START_S = 0.05;
+
 const pages = (items: number, size: number): number => Math.max(1, Math.ceil(items / size));
 
 /**
@@ -30,15 +33,26 @@ export function lowerBound(e: Expected): Cost {
 }
 
 /**
- * The astro CLI's pattern (astro-api.md), counted: one command per changed binding, each listing the
- * workspace's tokens 100 a page to resolve the name, then GET the token, then POST its roles. Seeing the
- * current state the CLI's way is `workspace-token list --deployment-id` per deployment (100 a page).
+ * The astro CLI's pattern, modelled from its source (astro-api.md): every invocation first lists the
+ * organizations; `workspace-token add|update|remove` by name then lists the workspace's tokens 100 a page,
+ * GETs the token and POSTs its roles: 3 GETs + 1 POST a binding when the tokens fit one page. Seeing the
+ * current state the CLI's way is `workspace-token list --deployment-id` per deployment (the organizations,
+ * then the tokens 100 a page). One command, one process, per binding or deployment.
  */
-export function astroCliPattern(e: Expected): Cost {
-  const perBinding = pages(e.tokensPerWorkspace, ASTRO_CLI_PAGE_SIZE) + 1;
+export function astroCliPattern(e: Expected): Cost & { commands: { plan: number; apply: number } } {
+  const perBinding = 1 + pages(e.tokensPerWorkspace, ASTRO_CLI_PAGE_SIZE) + 1;
   const changes = e.add + e.update + e.remove;
-  const plan = e.liveBindingsPerDeployment.reduce((n, live) => n + pages(live, ASTRO_CLI_PAGE_SIZE), 0);
-  return { plan: { get: plan, post: 0 }, apply: { get: changes * perBinding, post: changes } };
+  const plan = e.liveBindingsPerDeployment.reduce((n, live) => n + 1 + pages(live, ASTRO_CLI_PAGE_SIZE), 0);
+  return {
+    plan: { get: plan, post: 0 },
+    apply: { get: changes * perBinding, post: changes },
+    commands: { plan: e.liveBindingsPerDeployment.length, apply: changes },
+  };
+}
+
+/** The true write floor of an apply: one POST per changed token, nothing else (no re-read, no check). */
+export function writeFloor(e: Expected): Requests {
+  return { get: 0, post: e.changedTokens };
 }
 
 /** Seconds at the documented rate limits: max(GETs/25, POSTs/10) plus one round trip. */

@@ -9,7 +9,7 @@ import { summarize } from './request-counts.ts';
 // measurement. A small control endpoint (loopback, separate port) lets the driver mark the start of a
 // phase and read that phase's request counts and the emulator's own CPU and event-loop busy time.
 //
-//   node --import tsx bench/emulator-server.ts --state FILE [--latency MS] [--rate-limits] [--retry-after]
+//   node --import tsx bench/emulator-server.ts --state FILE [--latency MS] [--rate-limits [--post-limit N]] [--retry-after]
 // prints one JSON line {"api": URL, "control": URL} on stdout once listening.
 
 const { values } = parseArgs({
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     'rate-limits': { type: 'boolean', default: false },
     'retry-after': { type: 'boolean', default: false },
+    // A lower POST limit than documented: the budget other jobs of the organization left over.
+    'post-limit': { type: 'string' },
   },
 });
 if (values.state === undefined) throw new Error('--state FILE is required');
@@ -25,7 +27,9 @@ if (values.state === undefined) throw new Error('--state FILE is required');
 const emulator = await startEmulator({
   state: values.state,
   latencyMs: Number(values.latency),
-  rateLimits: values['rate-limits'] ? DOCUMENTED_RATE_LIMITS : false,
+  rateLimits: values['rate-limits']
+    ? { ...DOCUMENTED_RATE_LIMITS, ...(values['post-limit'] !== undefined ? { post: Number(values['post-limit']) } : {}) }
+    : false,
   // The API documents no Retry-After: by default answer 429s without one, as the real API is assumed to.
   retryAfter: values['retry-after'],
 });

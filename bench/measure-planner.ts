@@ -35,6 +35,7 @@ const actual: Actual = {
   deployments: state.deployments,
   tokens: state.tokens.map((t) => ({ ...t, roles: t.roles ?? [] })),
   roles: state.roles,
+  defaultRoles: state.defaultRoles,
 };
 
 const planStart = process.cpuUsage();

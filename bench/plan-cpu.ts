@@ -21,7 +21,10 @@ let n = 0;
 const id = (): string => 'c' + (++n).toString(36).padStart(24, '0');
 
 function generate(): { actual: Actual; desired: Desired } {
-  const actual: Actual = { organizationId: ORG, workspaces: [], deployments: [], tokens: [], roles: [] };
+  const actual: Actual = {
+    organizationId: ORG, workspaces: [], deployments: [], tokens: [], roles: [],
+    defaultRoles: [{ name: 'DEPLOYMENT_ADMIN', scopeType: 'DEPLOYMENT', permissions: [] }],
+  };
   const who = { id: 'cu1' };
   const role: Role = { id: id(), name: 'DAG_VIEWER', scopeType: 'DEPLOYMENT', restrictedWorkspaceIds: [], createdAt: T, updatedAt: T, createdBy: who, updatedBy: who };
   actual.roles.push(role);

@@ -29,9 +29,10 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-export async function startEmulatorProcess(opts: { state: string; latencyMs: number; rateLimits: boolean }): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(opts: { state: string; latencyMs: number; rateLimits: boolean; postLimit?: number }): Promise<EmulatorProcess> {
   const args = ['--import', 'tsx', join(ROOT, 'bench/emulator-server.ts'), '--state', opts.state, '--latency', String(opts.latencyMs)];
   if (opts.rateLimits) args.push('--rate-limits');
+  if (opts.postLimit !== undefined) args.push('--post-limit', String(opts.postLimit));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const first = await new Promise<string>((done, fail) => {

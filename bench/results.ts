@@ -1,4 +1,4 @@
-import { astroCliPattern, lowerBound, rateBoundSeconds, total } from './bounds.ts';
+import { ASTRO_CLI_START_S, astroCliPattern, lowerBound, rateBoundSeconds, sequentialSeconds, total, writeFloor } from './bounds.ts';
 import type { Cost, Requests } from './bounds.ts';
 import type { DriftShare, Expected, OrgSize } from './generate.ts';
 import type { CliRun, EmulatorPhase } from './processes.ts';
@@ -33,6 +33,8 @@ export interface SizeResult {
   replan: PhaseResult;
   /** The same plan against an emulator without added latency: the emulator's and the client's own cost. */
   planNoLatency: PhaseResult;
+  /** The apply of the same drift against a server allowing only `postLimit` POSTs/s (the smallest size). */
+  lowBudget?: { postLimit: number; apply: PhaseResult };
   /** Correctness problems found (wrong plan summary, exit codes, requests of unexpected kinds); empty when all is well. */
   problems: string[];
 }
@@ -50,7 +52,14 @@ export interface BenchRun {
 
 export interface Derived {
   bound: Cost;
-  astroCli: Cost;
+  astroCli: Cost & { commands: { plan: number; apply: number } };
+  /** One POST per changed token: no apply can send fewer requests. */
+  floor: Requests;
+  /** Apply requests ÷ the write floor. */
+  applyVsFloor: number;
+  /** The astro CLI pattern's apply at best: max(rate-limit bound, one request at a time) + one process start a command. */
+  astroCliApplyS: number;
+  astroCliPlanS: number;
   measured: Cost;
   planPages: number;
   planRatio: number;
@@ -69,9 +78,16 @@ export function derive(s: SizeResult): Derived {
   const bound = lowerBound(s.expected);
   const astroCli = astroCliPattern(s.expected);
   const measured = { plan: req(s.plan), apply: req(s.apply) };
+  const floor = writeFloor(s.expected);
+  const cliBest = (r: Requests, commands: number): number =>
+    Math.max(rateBoundSeconds(r, s.latencyMs), sequentialSeconds(r, s.latencyMs)) + commands * ASTRO_CLI_START_S;
   return {
     bound,
     astroCli,
+    floor,
+    applyVsFloor: total(measured.apply) / total(floor),
+    astroCliApplyS: cliBest(astroCli.apply, astroCli.commands.apply),
+    astroCliPlanS: cliBest(astroCli.plan, astroCli.commands.plan),
     measured,
     planPages: bound.plan.get,
     planRatio: total(measured.plan) / total(bound.plan),
@@ -137,6 +153,16 @@ export function checkTargets(run: BenchRun): TargetCheck[] {
     measured: `its event loop was busy at most ${pct(busy)} of any measured phase`,
     ok: busy < 0.5,
   });
+  const low = all.flatMap(({ s: x }) => (x.lowBudget ? [{ x, lb: x.lowBudget }] : []));
+  if (low.length > 0) {
+    checks.push({
+      target: 'under a lowered budget (a server allowing 3 POSTs/s): the apply converges, few 429s, no token failed',
+      measured: low
+        .map(({ x, lb }) => `${x.size.label}: ${lb.apply.emulator.requests.post} POSTs for ${x.expected.changedTokens} tokens, ${lb.apply.emulator.requests.rateLimited} × 429, exit ${lb.apply.cli.code}`)
+        .join('; '),
+      ok: low.every(({ x, lb }) => lb.apply.cli.code === 0 && lb.apply.emulator.requests.rateLimited <= Math.max(10, x.expected.changedTokens / 4)),
+    });
+  }
   checks.push({
     target: 'every plan matched the generated drift, every apply converged',
     measured: all.every(({ s: x }) => x.problems.length === 0) ? 'yes' : all.flatMap(({ s: x }) => x.problems).join('; '),

@@ -43468,6 +43468,26 @@ import { tmpdir } from "node:os";
 
 // src/astro/config.ts
 var DEFAULT_API_URL = "https://api.astronomer.io/v1";
+var DOCUMENTED_LIMITS = { get: 25, post: 10 };
+function parseRateLimit(text, source) {
+  const limits = { ...DOCUMENTED_LIMITS };
+  const seen = /* @__PURE__ */ new Set();
+  const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
+  const parts = text.split(",").map((p) => p.trim());
+  if (text.trim() === "") throw new UsageError(`${usage}, got an empty value`);
+  for (const part of parts) {
+    const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
+    if (m === null) throw new UsageError(`${usage}, got ${JSON.stringify(part)}`);
+    const key = (m[1] ?? "").toLowerCase();
+    const value = m[2] ?? "";
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new UsageError(`${source}: ${key} is given twice`);
+    seen.add(key);
+    limits[key] = n;
+  }
+  return limits;
+}
 function astroConfigFromEnv(env, overrides = {}) {
   const token = (overrides.token ?? env["ASTRO_API_TOKEN"] ?? "").trim();
   if (token === "") {
@@ -43476,7 +43496,9 @@ function astroConfigFromEnv(env, overrides = {}) {
     );
   }
   const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
-  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl) };
+  const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
+  const rateLimits = overrides.rateLimits ?? (rateEnv !== void 0 && rateEnv.trim() !== "" ? parseRateLimit(rateEnv, "ASTRO_ACCESS_RATE_LIMIT") : void 0);
+  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl), ...rateLimits !== void 0 ? { rateLimits } : {} };
 }
 function validateBaseUrl(raw) {
   let url;
@@ -44690,39 +44712,72 @@ function withoutNulls(v) {
 
 // src/astro/pacer.ts
 var HEADROOM = 0.9;
-var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var SLOWDOWN = 0.7;
+var MIN_SHARE = 1 / 16;
+var realClock = {
+  now: () => performance.now(),
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
 var Pacer = class {
-  constructor(ratePerSecond, now = () => performance.now(), wait = sleep) {
-    this.now = now;
-    this.wait = wait;
+  constructor(ratePerSecond, clock = realClock) {
+    this.clock = clock;
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
     this.intervalMs = 1e3 / (ratePerSecond * HEADROOM);
+    this.maxIntervalMs = this.intervalMs / MIN_SHARE;
   }
-  now;
-  wait;
+  clock;
   intervalMs;
+  maxIntervalMs;
   last = Number.NEGATIVE_INFINITY;
   tail = Promise.resolve();
-  /** Resolves when the caller may send its request. */
+  /** Bumped on each slowdown: a 429 for a request released before it is old news. */
+  generation = 0;
+  /** The rate aimed at now, requests per second (headroom included). */
+  get rate() {
+    return 1e3 / this.intervalMs;
+  }
+  /** Resolves, with a ticket for rateLimited, when the caller may send its request. */
   take() {
     const turn = this.tail.then(async () => {
-      const due = this.last + this.intervalMs - this.now();
-      if (due > 0) await this.wait(due);
-      this.last = this.now();
+      const due = this.last + this.intervalMs - this.clock.now();
+      if (due > 0) await this.clock.wait(due);
+      this.last = this.clock.now();
+      return this.generation;
     });
-    this.tail = turn;
+    this.tail = turn.then(() => void 0);
     return turn;
+  }
+  /**
+   * A request released with `ticket` met a 429. Requests already on the wire were paced at the old rate
+   * and may meet 429s too: only the first 429 of a generation slows down, so one burst of answers counts
+   * once and the rate falls by SLOWDOWN per round trip at most, not per answer.
+   */
+  rateLimited(ticket) {
+    if (ticket !== this.generation) return;
+    this.generation++;
+    this.intervalMs = Math.min(this.maxIntervalMs, this.intervalMs / SLOWDOWN);
   }
 };
 var MethodPacers = class {
   get;
   post;
-  constructor(limits) {
-    this.get = limits === false ? void 0 : new Pacer(limits.get);
-    this.post = limits === false ? void 0 : new Pacer(limits.post);
+  constructor(limits, clock = realClock) {
+    this.get = limits === false ? void 0 : new Pacer(limits.get, clock);
+    this.post = limits === false ? void 0 : new Pacer(limits.post, clock);
   }
+  of(method) {
+    return method === "GET" ? this.get : this.post;
+  }
+  /** Waits for the method's turn; the ticket goes back to rateLimited on a 429. */
   async take(method) {
-    await (method === "GET" ? this.get : this.post)?.take();
+    return await this.of(method)?.take() ?? 0;
+  }
+  rateLimited(method, ticket) {
+    this.of(method)?.rateLimited(ticket);
+  }
+  /** The rates aimed at now (lower than configured after 429s); null when pacing is off. */
+  rates() {
+    return this.get && this.post ? { get: this.get.rate, post: this.post.rate } : null;
   }
 };
 
@@ -44786,7 +44841,8 @@ var Transport = class {
       headersTimeout: opts.timeouts.headersMs,
       bodyTimeout: opts.timeouts.bodyMs
     });
-    this.pacers = new MethodPacers(opts.rateLimits);
+    this.clock = opts.clock ?? realClock;
+    this.pacers = new MethodPacers(opts.rateLimits, this.clock);
   }
   opts;
   pool;
@@ -44794,8 +44850,9 @@ var Transport = class {
   origin;
   pacers;
   counters = { requests: { GET: 0, POST: 0 }, retries: 0, rateLimited: 0 };
+  clock;
   stats() {
-    return { ...this.counters, requests: { ...this.counters.requests } };
+    return { ...this.counters, requests: { ...this.counters.requests }, rates: this.pacers.rates() };
   }
   async close() {
     await this.pool.close();
@@ -44810,14 +44867,19 @@ var Transport = class {
     const { maxAttempts, backoff } = this.opts;
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
-      await this.pacers.take(method);
+      const ticket = await this.pacers.take(method);
       const outcome = await this.attempt(method, path, options, attempt);
       if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };
+      if (outcome.answer?.status === 429) {
+        this.pacers.rateLimited(method, ticket);
+        const rates = this.pacers.rates();
+        if (rates) this.log(`astro-access: 429 on ${method}: pacing now at ${rates.get.toFixed(2)} GET/s, ${rates.post.toFixed(2)} POST/s`);
+      }
       if (!outcome.retry || attempt >= maxAttempts) throw this.fail(method, path, attempt, outcome);
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe2(outcome)}`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.clock.wait(delay);
     }
   }
   async attempt(method, path, options, n) {
@@ -44928,17 +44990,21 @@ var MAX_RESTARTS = 3;
 var MAX_LIST_ITEMS = 2e5;
 var SPARE_PAGES = 2;
 async function readAllPages(transport, path, key, pageSize, query = {}) {
+  return (await readAllPagesWith(transport, path, key, void 0, pageSize, query)).items;
+}
+async function readAllPagesWith(transport, path, key, alsoKey, pageSize, query = {}) {
   let last;
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const read = await readOnce(transport, path, key, pageSize, query);
-    if (Array.isArray(read)) return read;
+    const read = await readOnce(transport, path, key, alsoKey, pageSize, query);
+    if ("items" in read) return read;
     last = read;
   }
   const why = last?.distinct !== void 0 ? `read ${last.distinct} distinct items, but totalCount is ${last.total} (${MAX_RESTARTS + 1} attempts): the server's pages are incomplete or repeat items` : `the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`;
   throw listError(path, why, MAX_RESTARTS + 1);
 }
-async function readOnce(transport, path, key, pageSize, query) {
+async function readOnce(transport, path, key, alsoKey, pageSize, query) {
   const items = /* @__PURE__ */ new Map();
+  const also = [];
   let offset = 0;
   let firstTotal;
   for (let pages = 1; ; pages++) {
@@ -44954,6 +45020,7 @@ async function readOnce(transport, path, key, pageSize, query) {
       }
     } else if (total !== firstTotal) return { total };
     for (const item of page) items.set(itemKey(item), item);
+    if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
     if (page.length === 0 || firstTotal !== void 0 && offset >= firstTotal) break;
@@ -44962,7 +45029,7 @@ async function readOnce(transport, path, key, pageSize, query) {
     }
   }
   if (firstTotal !== void 0 && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
-  return [...items.values()];
+  return { items: [...items.values()], also };
 }
 function maxPages(total, pageSize, servedLimit) {
   const size = typeof servedLimit === "number" && servedLimit > 0 ? Math.min(pageSize, servedLimit) : pageSize;
@@ -44984,12 +45051,13 @@ var VERSION = package_default.version;
 var USER_AGENT = `astro-access/${VERSION}`;
 
 // src/astro/client.ts
+var API_MAX_PAGE = 1e3;
 function createAstroClient(config) {
   const transport = new Transport({
     baseUrl: validateBaseUrl(config.baseUrl),
     token: config.token,
     userAgent: config.userAgent ?? USER_AGENT,
-    rateLimits: config.rateLimits ?? { get: 25, post: 10 },
+    rateLimits: config.rateLimits ?? DOCUMENTED_LIMITS,
     maxAttempts: Math.max(1, config.maxAttempts ?? 6),
     backoff: {
       baseMs: config.backoff?.baseMs ?? 250,
@@ -44997,9 +45065,10 @@ function createAstroClient(config) {
       retryAfterMaxMs: config.backoff?.retryAfterMaxMs ?? 6e4
     },
     timeouts: config.timeouts ?? { connectMs: 1e4, headersMs: 3e4, bodyMs: 3e4 },
-    debug: config.debug
+    debug: config.debug,
+    ...config.clock !== void 0 ? { clock: config.clock } : {}
   });
-  const pageSize = config.pageSize ?? 1e3;
+  const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
   return {
     organizationId: config.organizationId,
@@ -45027,8 +45096,15 @@ function createAstroClient(config) {
       return dedupeById(await readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize));
     },
     async listDeploymentRoles() {
-      const roles = await readAllPages(transport, `${org}/roles`, "roles", pageSize, { scopeTypes: "DEPLOYMENT" });
-      return dedupeById(roles).filter((r) => r.scopeType === "DEPLOYMENT");
+      const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
+        scopeTypes: "DEPLOYMENT",
+        includeDefaultRoles: true
+      });
+      const seen = /* @__PURE__ */ new Set();
+      const defaultRoles = also.filter(
+        (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
+      );
+      return { roles: dedupeById(items).filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
     },
     async replaceTokenRoles(tokenId, roles, opts = {}) {
       const { beforeRetry } = opts;
@@ -45071,7 +45147,13 @@ async function readActual(reader, opts) {
     readTokens(reader, opts, workspacesRead, warnings),
     reader.listDeploymentRoles()
   ]);
-  return { actual: { organizationId: reader.organizationId, workspaces, deployments, tokens: tokens2, roles }, warnings };
+  if (roles.defaultRoles.length === 0) {
+    warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
+  }
+  return {
+    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens: tokens2, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    warnings
+  };
 }
 async function readTokens(reader, managed, workspacesRead, warnings) {
   try {
@@ -45869,7 +45951,7 @@ var manifest_schema_default = {
           $ref: "#/$defs/cuid"
         },
         role: {
-          description: "DEPLOYMENT_ADMIN, or the name of a custom deployment role allowed in the deployment's workspace.",
+          description: "A default deployment role the API lists (e.g. DEPLOYMENT_ADMIN, DEPLOYMENT_ACCESSOR), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
           type: "string",
           minLength: 1
         }
@@ -46421,6 +46503,34 @@ function canonicalJson2(value) {
   return JSON.stringify(value) ?? "null";
 }
 
+// src/plan/order.ts
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareDeployments(a, b) {
+  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+function compareTokens(a, b) {
+  return cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+function compareEntries(a, b) {
+  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
+}
+
+// src/plan/dag-roles.ts
+var isDag = (r) => r.entityType === "DAG" || r.entityType === "DAG_TAG";
+function dagRolesOn(token, deploymentId) {
+  return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
+}
+function describeDagRoles(roles) {
+  return roles.map((r) => `${r.entityType} ${JSON.stringify(r.entityId)} (${r.role})`).join(", ");
+}
+function orphanedDagViolations(plan) {
+  return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
+    (a) => `remove of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+  );
+}
+
 // src/plan/index-actual.ts
 function push(map, key, value) {
   const list2 = map.get(key);
@@ -46453,7 +46563,8 @@ function indexActual(actual) {
     orgTokens: [],
     orgTokensByName: /* @__PURE__ */ new Map(),
     bindingsByDeployment: /* @__PURE__ */ new Map(),
-    rolesByName: /* @__PURE__ */ new Map()
+    rolesByName: /* @__PURE__ */ new Map(),
+    defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === "DEPLOYMENT").map((r) => r.name))
   };
   for (const w of actual.workspaces) {
     ix.workspacesById.set(w.id, w);
@@ -46486,20 +46597,6 @@ function indexActual(actual) {
     if (r.scopeType === "DEPLOYMENT") push(ix.rolesByName, r.name, r);
   }
   return ix;
-}
-
-// src/plan/order.ts
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareDeployments(a, b) {
-  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-function compareTokens(a, b) {
-  return cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-function compareEntries(a, b) {
-  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
 }
 
 // src/plan/glob.ts
@@ -46542,9 +46639,6 @@ function tokenMatcher(patterns) {
     }
   };
 }
-
-// src/astro/types.ts
-var DEPLOYMENT_ADMIN = "DEPLOYMENT_ADMIN";
 
 // src/plan/closest.ts
 function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
@@ -46647,10 +46741,10 @@ function resolveToken(ref2, kind2, w, ix) {
 }
 function roleChecker(ix) {
   const valid = /* @__PURE__ */ new Map();
-  const validIn = (w) => {
+  const customIn = (w) => {
     let s = valid.get(w.id);
     if (!s) {
-      s = /* @__PURE__ */ new Set([DEPLOYMENT_ADMIN]);
+      s = /* @__PURE__ */ new Set();
       for (const [name, roles] of ix.rolesByName) {
         if (roles.some((r) => r.restrictedWorkspaceIds.length === 0 || r.restrictedWorkspaceIds.includes(w.id))) s.add(name);
       }
@@ -46659,18 +46753,20 @@ function roleChecker(ix) {
     return s;
   };
   return (role, w) => {
-    const s = validIn(w);
-    if (s.has(role)) return null;
-    const names = [...s].sort().join(", ");
-    const custom = ix.rolesByName.get(role);
-    if (custom) {
-      const allowed = [...new Set(custom.flatMap((r) => r.restrictedWorkspaceIds))].map((id) => {
+    const custom = customIn(w);
+    if (ix.defaultRoleNames.has(role) || custom.has(role)) return null;
+    const list2 = (names) => [...names].sort().join(", ") || "none";
+    const offered = `valid roles in ${ws(w)}: default (as the API lists them) ${list2(ix.defaultRoleNames)}; custom ${list2(custom)}`;
+    const restricted = ix.rolesByName.get(role);
+    if (restricted) {
+      const allowed = [...new Set(restricted.flatMap((r) => r.restrictedWorkspaceIds))].map((id) => {
         const o = ix.workspacesById.get(id);
         return o ? ws(o) : id;
       }).sort();
-      return `custom role ${q(role)} is restricted to ${allowed.join(", ")} and cannot be used in ${ws(w)}; valid roles there: ${names}`;
+      return `custom role ${q(role)} is restricted to ${allowed.join(", ")} and cannot be used in ${ws(w)}; ${offered}`;
     }
-    return `unknown deployment role ${q(role)}; valid roles in ${ws(w)}: ${names}`;
+    const near = didYouMean(role, [...ix.defaultRoleNames, ...custom]).replace(/^; /, " (").replace(/\?$/, "?)");
+    return `unknown deployment role ${q(role)}${near}; ${offered}`;
   };
 }
 function resolveNames(desired, ix) {
@@ -46730,7 +46826,7 @@ function resolveNames(desired, ix) {
 
 // src/plan/planner.ts
 var q2 = quote;
-function makePlan(desired, actual) {
+function makePlan(desired, actual, opts = {}) {
   const ix = indexActual(actual);
   const { deployments, errors } = resolveNames(desired, ix);
   if (desired.organizationId !== actual.organizationId) {
@@ -46758,6 +46854,7 @@ function makePlan(desired, actual) {
   const affected = /* @__PURE__ */ new Map();
   const protectCandidates = /* @__PURE__ */ new Map();
   let unchanged = 0;
+  const stateWatch = tokenStateWatch(opts.now);
   for (const rd of deployments) {
     const dep = {
       id: rd.deployment.id,
@@ -46775,8 +46872,10 @@ function makePlan(desired, actual) {
       for (const b of rd.bindings[kind2] ?? []) {
         if (watchProtect) protectCandidates.set(b.token.id, b.token);
         const pattern = ignore.match(b.token);
-        if (pattern === null) declared.set(b.token.id, b);
-        else {
+        if (pattern === null) {
+          declared.set(b.token.id, b);
+          stateWatch.note(b.token, b.source);
+        } else {
           warnings.push({
             deployment: dep,
             token: tokenRef2(b.token),
@@ -46796,7 +46895,18 @@ function makePlan(desired, actual) {
         const want = declared.get(id);
         if (want === void 0) {
           if (rd.desired.prune) {
-            actions.push(action("remove", dep, tokenRef2(lb.token), lb.role, null, "not declared and prune is on", null));
+            const remove = action("remove", dep, tokenRef2(lb.token), lb.role, null, "not declared and prune is on", null);
+            const orphaned = dagRolesOn(lb.token, dep.id);
+            if (orphaned.length > 0) {
+              remove.orphanedDagRoles = orphaned;
+              remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
+              warnings.push({
+                deployment: dep,
+                token: tokenRef2(lb.token),
+                text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
+              });
+            }
+            actions.push(remove);
             affected.set(id, lb.token);
           } else {
             unmanaged.push(binding2(dep, tokenRef2(lb.token), lb.role, "not declared and prune is off for this deployment"));
@@ -46849,13 +46959,38 @@ function makePlan(desired, actual) {
     actions,
     unmanaged,
     ignored,
-    warnings: warnings.map((w) => w.text),
+    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
     deployments: planDeployments,
     protectedTokens,
     tokens: tokens2
   };
   plan.checksum = planChecksum(plan);
   return { errors: [], plan };
+}
+function tokenStateWatch(now) {
+  const seen = /* @__PURE__ */ new Map();
+  return {
+    note(t, source) {
+      const entry = seen.get(t.id);
+      if (entry) entry.sources.push(source);
+      else seen.set(t.id, { token: t, sources: [source] });
+    },
+    warnings() {
+      const out = [];
+      const tokens2 = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
+      for (const { token: t, sources } of tokens2) {
+        const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
+        const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
+        if (now !== void 0 && !Number.isNaN(end) && end <= now) {
+          out.push(`${where2}: expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+        }
+        if (t.kind === "DIRECT_ACCESS") {
+          out.push(`${where2}: is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles`);
+        }
+      }
+      return out;
+    }
+  };
 }
 function action(kind2, deployment2, token, before, after, reason, source) {
   return { action: kind2, deployment: deployment2, token, before, after, reason, source };
@@ -46875,13 +47010,24 @@ function say(io, line) {
   io.stderr.write(line.endsWith("\n") ? line : line + "\n");
 }
 function connect(io, organizationId, opts = {}) {
-  const config = astroConfigFromEnv(io.env, io.client);
+  const flag = opts.rateLimit !== void 0 ? parseRateLimit(opts.rateLimit, "--rate-limit") : void 0;
+  const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
+  const fromEnv = (io.env["ASTRO_ACCESS_RATE_LIMIT"] ?? "").trim() !== "";
+  const rateLimits = flag ?? (fromEnv ? void 0 : defaultRates);
+  const config = astroConfigFromEnv(io.env, { ...clientSettings, ...rateLimits !== void 0 ? { rateLimits } : {} });
   const client = createAstroClient({
     ...config,
     organizationId,
     ...opts.debug ? { debug: (line) => say(io, `debug: ${line}`) } : {}
   });
-  return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
+  const close = async () => {
+    const { rateLimited, rates } = client.stats();
+    if (rateLimited > 0 && rates !== null) {
+      say(io, `note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
+    }
+    await client.close();
+  };
+  return { writer: client, reader: readOnly(client), token: config.token, close };
 }
 function manifestWorkspaces(desired) {
   const refs = desired.deployments.map((d) => d.workspace);
@@ -46896,7 +47042,7 @@ async function planLive(io, desired, reader) {
     io,
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
   );
-  const { plan, errors } = makePlan(desired, actual);
+  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   plan.checksum = planChecksum(plan);
@@ -46936,6 +47082,7 @@ function checkGuards(plan, opts) {
       found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
+  found2.push(...orphanedDagViolations(plan));
   return opts.allowUnsafe ? { violations: [], overridden: found2 } : { violations: found2, overridden: [] };
 }
 
@@ -46973,7 +47120,11 @@ function ordered(value, keys, nested2 = {}) {
 }
 var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
 var tokenRef = (t) => ordered(t, ["id", "name", "scope"]);
-var action2 = (a) => ordered(a, ["action", "deployment", "token", "before", "after", "reason", "source"], { deployment: deploymentRef, token: tokenRef });
+var action2 = (a) => ordered(a, ["action", "deployment", "token", "before", "after", "reason", "source", "orphanedDagRoles"], {
+  deployment: deploymentRef,
+  token: tokenRef,
+  orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
+});
 var binding3 = (b) => ordered(b, ["deployment", "token", "role", "reason"], { deployment: deploymentRef, token: tokenRef });
 var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
 function tokens(t) {
@@ -51865,7 +52016,7 @@ async function planBase(ctx, ref2, files, actual) {
     if (at.files.length === 0) return null;
     const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
-    return makePlan(loaded.desired, actual).plan ?? null;
+    return makePlan(loaded.desired, actual, { now: Date.now() }).plan ?? null;
   } catch (err) {
     ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${logText(err instanceof Error ? err.message : String(err))}`);
     return null;

@@ -1,4 +1,4 @@
-import type { ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import type { ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
 import type { ActualToken } from '../plan/actual.ts';
 
 // The two faces of the Astro API client. The planner only ever receives an AstroReader, which has no
@@ -16,6 +16,14 @@ export interface DeploymentFilter {
   names?: string[];
 }
 
+/** The deployment roles a binding may name: the API's default roles and the organization's custom ones. */
+export interface DeploymentRoles {
+  /** Custom DEPLOYMENT-scoped roles. */
+  roles: Role[];
+  /** `defaultRoles` with scopeType DEPLOYMENT (e.g. DEPLOYMENT_ADMIN), as the API lists them. */
+  defaultRoles: DefaultRole[];
+}
+
 export interface AstroReader {
   readonly organizationId: string;
   /** Every page, `roles` normalized to []. */
@@ -23,8 +31,8 @@ export interface AstroReader {
   getToken(tokenId: string): Promise<{ token: ActualToken; requestId: string | undefined }>;
   listDeployments(filter?: DeploymentFilter): Promise<Deployment[]>;
   listWorkspaces(): Promise<Workspace[]>;
-  /** The organization's custom DEPLOYMENT-scoped roles (every page). */
-  listDeploymentRoles(): Promise<Role[]>;
+  /** The deployment roles, custom and default, from every page of one roles listing. */
+  listDeploymentRoles(): Promise<DeploymentRoles>;
 }
 
 export interface AstroWriter extends AstroReader {

@@ -1,14 +1,16 @@
-import type { AstroReader, AstroWriter, DeploymentFilter, TokenFilter } from './api.ts';
+import type { AstroReader, AstroWriter, DeploymentFilter, DeploymentRoles, TokenFilter } from './api.ts';
 import type { AstroClientConfig } from './config.ts';
-import { validateBaseUrl } from './config.ts';
+import { DOCUMENTED_LIMITS, validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
-import { readAllPages } from './paginate.ts';
+import { readAllPages, readAllPagesWith } from './paginate.ts';
 import type { ActualToken } from '../plan/actual.ts';
-import type { ApiToken, ApiTokenRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
 import { USER_AGENT } from '../version.ts';
 
 export type { ClientStats } from './http.ts';
+
+const API_MAX_PAGE = 1000;
 
 export type AstroClient = AstroWriter & { close(): Promise<void>; stats(): ClientStats };
 
@@ -18,7 +20,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     baseUrl: validateBaseUrl(config.baseUrl),
     token: config.token,
     userAgent: config.userAgent ?? USER_AGENT,
-    rateLimits: config.rateLimits ?? { get: 25, post: 10 },
+    rateLimits: config.rateLimits ?? DOCUMENTED_LIMITS,
     maxAttempts: Math.max(1, config.maxAttempts ?? 6),
     backoff: {
       baseMs: config.backoff?.baseMs ?? 250,
@@ -27,8 +29,10 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     },
     timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
     debug: config.debug,
+    ...(config.clock !== undefined ? { clock: config.clock } : {}),
   });
-  const pageSize = config.pageSize ?? 1000;
+  // The API refuses a limit above 1000 (a 400), so a larger configured page size is never sent.
+  const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
 
   return {
@@ -61,10 +65,17 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
       return dedupeById(await readAllPages<Workspace>(transport, `${org}/workspaces`, 'workspaces', pageSize));
     },
 
-    async listDeploymentRoles(): Promise<Role[]> {
-      const roles = await readAllPages<Role>(transport, `${org}/roles`, 'roles', pageSize, { scopeTypes: 'DEPLOYMENT' });
+    async listDeploymentRoles(): Promise<DeploymentRoles> {
+      const { items, also } = await readAllPagesWith<Role, DefaultRole>(transport, `${org}/roles`, 'roles', 'defaultRoles', pageSize, {
+        scopeTypes: 'DEPLOYMENT',
+        includeDefaultRoles: true,
+      });
       // Filter here too: the client must not depend on the server honouring scopeTypes.
-      return dedupeById(roles).filter((r) => r.scopeType === 'DEPLOYMENT');
+      const seen = new Set<string>();
+      const defaultRoles = also.filter(
+        (r) => r !== null && typeof r === 'object' && r.scopeType === 'DEPLOYMENT' && typeof r.name === 'string' && !seen.has(r.name) && (seen.add(r.name), true),
+      );
+      return { roles: dedupeById(items).filter((r) => r.scopeType === 'DEPLOYMENT'), defaultRoles };
     },
 
     async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[], opts: { beforeRetry?: () => Promise<ApiTokenRole[]> } = {}) {

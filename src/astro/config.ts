@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.ts';
+import type { Clock } from './pacer.ts';
 
 export const DEFAULT_API_URL = 'https://api.astronomer.io/v1';
 
@@ -8,14 +9,47 @@ export interface RateLimits {
   post: number;
 }
 
+/** The documented limits (astro-api.md), shared by every job of an organization. */
+export const DOCUMENTED_LIMITS: RateLimits = { get: 25, post: 10 };
+
+/**
+ * Reads `get=N,post=M` (either part may be left out: it keeps the documented limit) from `--rate-limit` or
+ * ASTRO_ACCESS_RATE_LIMIT. N and M are requests per second, positive, decimals allowed (0.5 is one every
+ * two seconds). `source` names where the text came from, for the error.
+ */
+export function parseRateLimit(text: string, source: string): RateLimits {
+  const limits: RateLimits = { ...DOCUMENTED_LIMITS };
+  const seen = new Set<string>();
+  const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
+  const parts = text.split(',').map((p) => p.trim());
+  if (text.trim() === '') throw new UsageError(`${usage}, got an empty value`);
+  for (const part of parts) {
+    const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
+    if (m === null) throw new UsageError(`${usage}, got ${JSON.stringify(part)}`);
+    const key = (m[1] ?? '').toLowerCase() as keyof RateLimits;
+    const value = m[2] ?? '';
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new UsageError(`${source}: ${key} is given twice`);
+    seen.add(key);
+    limits[key] = n;
+  }
+  return limits;
+}
+
 export interface AstroClientConfig {
   /** e.g. https://api.astronomer.io/v1 (no trailing slash; validated by validateBaseUrl). */
   baseUrl: string;
   /** The bearer token. Never printed. */
   token: string;
   userAgent?: string;
-  /** Pacing under the per-token limits; false turns pacing off. Default {get: 25, post: 10}. */
+  /**
+   * Pacing under the organization's budget; false turns pacing off. Default DOCUMENTED_LIMITS, or
+   * ASTRO_ACCESS_RATE_LIMIT / --rate-limit. The client slows down further on its own after a 429.
+   */
   rateLimits?: RateLimits | false;
+  /** Pacing and retry waits (tests inject a fake clock). */
+  clock?: Clock;
   /** Total attempts per request, first one included. Default 6. */
   maxAttempts?: number;
   /** Exponential backoff with full jitter; Retry-After is honoured up to retryAfterMaxMs (default 60 s). */
@@ -27,7 +61,7 @@ export interface AstroClientConfig {
   pageSize?: number;
 }
 
-/** Reads ASTRO_API_TOKEN (required) and ASTRO_API_URL; overrides win over the environment. */
+/** Reads ASTRO_API_TOKEN (required), ASTRO_API_URL and ASTRO_ACCESS_RATE_LIMIT; overrides win over the environment. */
 export function astroConfigFromEnv(
   env: NodeJS.ProcessEnv,
   overrides: Partial<AstroClientConfig> = {},
@@ -39,7 +73,9 @@ export function astroConfigFromEnv(
     );
   }
   const rawUrl = overrides.baseUrl ?? (env['ASTRO_API_URL']?.trim() || DEFAULT_API_URL);
-  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl) };
+  const rateEnv = env['ASTRO_ACCESS_RATE_LIMIT'];
+  const rateLimits = overrides.rateLimits ?? (rateEnv !== undefined && rateEnv.trim() !== '' ? parseRateLimit(rateEnv, 'ASTRO_ACCESS_RATE_LIMIT') : undefined);
+  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl), ...(rateLimits !== undefined ? { rateLimits } : {}) };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { AstroApiError } from '../errors.ts';
 import { astroApiError, parseErrorAnswer } from './api-error.ts';
 import { checkAnswer } from './answers.ts';
 import type { ErrorAnswer } from './api-error.ts';
-import { MethodPacers } from './pacer.ts';
+import { MethodPacers, realClock } from './pacer.ts';
+import type { Clock } from './pacer.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, errorCode, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry.ts';
 
@@ -19,6 +20,8 @@ export interface TransportOptions {
   backoff: { baseMs: number; maxMs: number; retryAfterMaxMs: number };
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   debug: ((line: string) => void) | undefined;
+  /** Pacing and retry waits; tests inject a fake one so they need not sleep. Default: the real clock. */
+  clock?: Clock;
 }
 
 export interface ClientStats {
@@ -28,6 +31,8 @@ export interface ClientStats {
   retries: number;
   /** 429 answers received. */
   rateLimited: number;
+  /** The rates aimed at now, per second: lower than configured after 429s; null when pacing is off. */
+  rates: { get: number; post: number } | null;
 }
 
 /** One attempt's outcome: a value, or a failure that may be worth retrying. */
@@ -44,7 +49,8 @@ export class Transport {
   private readonly basePath: string;
   private readonly origin: string;
   private readonly pacers: MethodPacers;
-  private readonly counters: ClientStats = { requests: { GET: 0, POST: 0 }, retries: 0, rateLimited: 0 };
+  private readonly counters: Omit<ClientStats, 'rates'> = { requests: { GET: 0, POST: 0 }, retries: 0, rateLimited: 0 };
+  private readonly clock: Clock;
 
   constructor(private readonly opts: TransportOptions) {
     const url = new URL(opts.baseUrl);
@@ -55,11 +61,12 @@ export class Transport {
       headersTimeout: opts.timeouts.headersMs,
       bodyTimeout: opts.timeouts.bodyMs,
     });
-    this.pacers = new MethodPacers(opts.rateLimits);
+    this.clock = opts.clock ?? realClock;
+    this.pacers = new MethodPacers(opts.rateLimits, this.clock);
   }
 
   stats(): ClientStats {
-    return { ...this.counters, requests: { ...this.counters.requests } };
+    return { ...this.counters, requests: { ...this.counters.requests }, rates: this.pacers.rates() };
   }
 
   async close(): Promise<void> {
@@ -80,14 +87,20 @@ export class Transport {
     const { maxAttempts, backoff } = this.opts;
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
-      await this.pacers.take(method);
+      const ticket = await this.pacers.take(method);
       const outcome = await this.attempt<T>(method, path, options, attempt);
       if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };
+      if (outcome.answer?.status === 429) {
+        // The budget is smaller than we assumed (shared with other jobs): slow down for the rest of the run.
+        this.pacers.rateLimited(method, ticket);
+        const rates = this.pacers.rates();
+        if (rates) this.log(`astro-access: 429 on ${method}: pacing now at ${rates.get.toFixed(2)} GET/s, ${rates.post.toFixed(2)} POST/s`);
+      }
       if (!outcome.retry || attempt >= maxAttempts) throw this.fail(method, path, attempt, outcome);
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe(outcome)}`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.clock.wait(delay);
     }
   }
 

@@ -30,10 +30,25 @@ export async function readAllPages<T>(
   pageSize: number,
   query: Query = {},
 ): Promise<T[]> {
+  return (await readAllPagesWith<T, never>(transport, path, key, undefined, pageSize, query)).items;
+}
+
+/**
+ * readAllPages, also collecting a second array some answers carry beside the items (the roles list's
+ * `defaultRoles`) from every page of the consistent read; `null` or absent reads as [].
+ */
+export async function readAllPagesWith<T, U>(
+  transport: Transport,
+  path: string,
+  key: string,
+  alsoKey: string | undefined,
+  pageSize: number,
+  query: Query = {},
+): Promise<{ items: T[]; also: U[] }> {
   let last: Incomplete | undefined;
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const read = await readOnce<T>(transport, path, key, pageSize, query);
-    if (Array.isArray(read)) return read;
+    const read = await readOnce<T, U>(transport, path, key, alsoKey, pageSize, query);
+    if ('items' in read) return read;
     last = read;
   }
   const why = last?.distinct !== undefined
@@ -48,14 +63,16 @@ interface Incomplete {
   distinct?: number;
 }
 
-async function readOnce<T>(
+async function readOnce<T, U>(
   transport: Transport,
   path: string,
   key: string,
+  alsoKey: string | undefined,
   pageSize: number,
   query: Query,
-): Promise<T[] | Incomplete> {
+): Promise<{ items: T[]; also: U[] } | Incomplete> {
   const items = new Map<string, T>();
+  const also: U[] = [];
   let offset = 0;
   let firstTotal: number | undefined;
   for (let pages = 1; ; pages++) {
@@ -71,6 +88,7 @@ async function readOnce<T>(
       }
     } else if (total !== firstTotal) return { total };
     for (const item of page) items.set(itemKey(item), item);
+    if (alsoKey !== undefined && Array.isArray(data[alsoKey])) also.push(...(data[alsoKey] as U[]));
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
     if (page.length === 0 || (firstTotal !== undefined && offset >= firstTotal)) break;
@@ -80,7 +98,7 @@ async function readOnce<T>(
   }
   // Without a totalCount (not in the API's contract, but possible) the empty page is the only end.
   if (firstTotal !== undefined && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
-  return [...items.values()];
+  return { items: [...items.values()], also };
 }
 
 /** ceil(totalCount / page size) + SPARE_PAGES, by the smaller of the page size asked and the one served. */

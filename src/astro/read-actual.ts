@@ -29,7 +29,13 @@ export async function readActual(
     readTokens(reader, opts, workspacesRead, warnings),
     reader.listDeploymentRoles(),
   ]);
-  return { actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles }, warnings };
+  if (roles.defaultRoles.length === 0) {
+    warnings.push('the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound');
+  }
+  return {
+    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    warnings,
+  };
 }
 
 async function readTokens(

@@ -107,9 +107,6 @@ export interface DeploymentsPaginated extends Paginated { deployments: Deploymen
 export interface WorkspacesPaginated extends Paginated { workspaces: Workspace[] }
 export interface RolesPaginated extends Paginated { roles: Role[]; defaultRoles?: DefaultRole[] }
 
-/** The built-in deployment role every deployment accepts. */
-export const DEPLOYMENT_ADMIN = 'DEPLOYMENT_ADMIN';
-
 // Users and teams (IAM), from the v1 API as astro-cli's generated client (astro-client-v1) has it.
 // Not read by astro-access yet: the emulator serves them (src/emulator/README.md, "Users and teams").
 

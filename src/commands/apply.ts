@@ -10,7 +10,7 @@ import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, DEFAULT_MANIFEST, loadDesired, planLive, readJsonFile, say, type Connection, type Io } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, readJsonFile, say, type Connection, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
@@ -35,6 +35,7 @@ Options:
       --allow-unsafe     override the safety guards (recorded in the receipt)
       --parallelism N    tokens written at once (default 4; one token is never written twice at once)
       --debug            print each API request (the token is never printed) to stderr
+${RATE_LIMIT_HELP}
   -h, --help             show this help
 
 Ctrl-C (SIGINT) or SIGTERM: no new token is started, writes in flight finish, the receipt is written
@@ -50,6 +51,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by
     'allow-unsafe': { type: 'boolean' },
     parallelism: { type: 'string' },
     debug: { type: 'boolean' },
+    ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: true,
@@ -89,7 +91,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
   const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
   if (values.receipt) await checkOutputPath(values.receipt, '--receipt', planFile ? [planFile] : (values.file ?? [DEFAULT_MANIFEST]));
-  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false });
+  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
     io.stdout.write(renderPlan(io, plan, 'text'));

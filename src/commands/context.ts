@@ -1,4 +1,4 @@
-import { astroConfigFromEnv, type AstroClientConfig } from '../astro/config.ts';
+import { astroConfigFromEnv, parseRateLimit, type AstroClientConfig } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
@@ -42,15 +42,38 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL. Callers that only read get `reader`. */
-export function connect(io: Io, organizationId: string, opts: { debug?: boolean } = {}): Connection {
-  const config = astroConfigFromEnv(io.env, io.client);
+/** The `--rate-limit` option every command that talks to the API takes. */
+export const RATE_LIMIT_OPTION = { 'rate-limit': { type: 'string' } } as const;
+export const RATE_LIMIT_HELP = `      --rate-limit get=N,post=M
+                         requests per second to stay under (default get=25,post=10, the documented
+                         limits; also ASTRO_ACCESS_RATE_LIMIT). The budget is the organization's: give
+                         less when other jobs share it. After a 429 the rate is lowered further.`;
+
+/**
+ * Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL / ASTRO_ACCESS_RATE_LIMIT (`rateLimit`,
+ * from --rate-limit, wins). Callers that only read get `reader`. Closing says so when the server
+ * rate-limited the run, with the rate the client slowed down to.
+ */
+export function connect(io: Io, organizationId: string, opts: { debug?: boolean; rateLimit?: string | undefined } = {}): Connection {
+  // A budget the user gives (--rate-limit, then ASTRO_ACCESS_RATE_LIMIT) wins over io.client's defaults.
+  const flag = opts.rateLimit !== undefined ? parseRateLimit(opts.rateLimit, '--rate-limit') : undefined;
+  const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
+  const fromEnv = (io.env['ASTRO_ACCESS_RATE_LIMIT'] ?? '').trim() !== '';
+  const rateLimits = flag ?? (fromEnv ? undefined : defaultRates);
+  const config = astroConfigFromEnv(io.env, { ...clientSettings, ...(rateLimits !== undefined ? { rateLimits } : {}) });
   const client = createAstroClient({
     ...config,
     organizationId,
     ...(opts.debug ? { debug: (line: string) => say(io, `debug: ${line}`) } : {}),
   });
-  return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
+  const close = async (): Promise<void> => {
+    const { rateLimited, rates } = client.stats();
+    if (rateLimited > 0 && rates !== null) {
+      say(io, `note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
+    }
+    await client.close();
+  };
+  return { writer: client, reader: readOnly(client), token: config.token, close };
 }
 
 /** The workspaces a manifest names: where tokens are listed when the org-wide token list is refused. */
@@ -70,7 +93,7 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +
       `${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`,
   );
-  const { plan, errors } = makePlan(desired, actual);
+  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers

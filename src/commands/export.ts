@@ -2,7 +2,7 @@ import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, say, type Io } from './context.ts';
+import { connect, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { exportManifest } from './export-manifest.ts';
 import { organizationIdFrom } from './list.ts';
 import { quote } from '../render/sanitize.ts';
@@ -20,12 +20,14 @@ Options:
       --organization-id ID   default $ASTRO_ORGANIZATION_ID
   -o, --out FILE             write to FILE instead of stdout (refuses to overwrite an existing file)
       --debug                print each API request (the token is never printed) to stderr
+${RATE_LIMIT_HELP}
   -h, --help                 show this help`,
   options: {
     workspace: { type: 'string', multiple: true },
     'organization-id': { type: 'string' },
     out: { type: 'string', short: 'o' },
     debug: { type: 'boolean' },
+    ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -36,7 +38,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
+  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);

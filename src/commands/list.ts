@@ -3,7 +3,7 @@ import { AstroApiError, UsageError } from '../errors.ts';
 import type { ActualToken } from '../plan/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, type Io } from './context.ts';
+import { connect, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { quote, safeJson } from '../render/sanitize.ts';
 
 const spec = {
@@ -20,6 +20,7 @@ Options:
       --all-scopes           show organization and deployment tokens too
       --format FORMAT        table (default) or json
       --debug                print each API request (the token is never printed) to stderr
+${RATE_LIMIT_HELP}
   -h, --help                 show this help`,
   options: {
     'deployment-id': { type: 'string' },
@@ -28,6 +29,7 @@ Options:
     'all-scopes': { type: 'boolean' },
     format: { type: 'string' },
     debug: { type: 'boolean' },
+    ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -63,7 +65,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
 
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
+  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const [deployment] = await conn.reader.listDeployments({ deploymentIds: [deploymentId] });
     if (!deployment || deployment.id !== deploymentId) throw new UsageError(`deployment ${deploymentId} not found`);

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../render/markdown.ts';
 import { shouldUseColor } from '../render/color.ts';
 import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { quote } from '../render/sanitize.ts';
 
@@ -30,6 +30,7 @@ Options:
       --detailed-exitcode  exit 2 when there are changes, 0 when there are none
       --max-removals N     guard limit shown with the plan (default 50)
       --debug              print each API request (the token is never printed) to stderr
+${RATE_LIMIT_HELP}
   -h, --help               show this help
 
 Environment:
@@ -44,6 +45,7 @@ Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`,
     'detailed-exitcode': { type: 'boolean' },
     'max-removals': { type: 'string' },
     debug: { type: 'boolean' },
+    ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -72,7 +74,7 @@ export async function planCommand(io: Io, argv: string[]): Promise<number> {
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
   const desired = await loadDesired(io, values.file ?? []);
   if (values.out) await checkOutputPath(values.out, '--out', values.file ?? [DEFAULT_MANIFEST]);
-  const conn = connect(io, desired.organizationId, { debug: values.debug ?? false });
+  const conn = connect(io, desired.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const { plan } = await planLive(io, desired, conn.reader);
     io.stdout.write(renderPlan(io, plan, format));

@@ -18,7 +18,8 @@ Options:
   --token T        accept only this bearer token (default: any non-empty one)
   --rate-limits    enforce the documented per-token limits (GET 25/s, POST 10/s, DELETE 5/s)
   --latency MS     add MS milliseconds to every answer
-  --max-limit N    cap page sizes at N (default 1000)
+  --max-limit N    cap page sizes at N (default 1000; above 1000 is always a 400)
+  --dag-rule       refuse a roles write leaving DAG/DAG_TAG roles on a deployment without a DEPLOYMENT role there
   --null-lists     send every empty list as null, as the real API may (e.g. restrictedWorkspaceIds: null)
   --fault JSON     inject a fault (repeatable), e.g. '{"kind":"status","status":503,"times":2,"path":"/tokens/*/roles"}'
                    kinds: status, delay, reset, hang, malformed, foreignWrite (see src/emulator/README.md)
@@ -48,6 +49,7 @@ export async function runEmulatorCommand(argv: string[], out: EmulatorStreams = 
         'rate-limits': { type: 'boolean' },
         latency: { type: 'string' },
         'max-limit': { type: 'string' },
+        'dag-rule': { type: 'boolean' },
         'null-lists': { type: 'boolean' },
         fault: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -82,6 +84,7 @@ export async function runEmulatorCommand(argv: string[], out: EmulatorStreams = 
       rateLimits: values['rate-limits'] === true ? DOCUMENTED_RATE_LIMITS : false,
       latencyMs: latency ?? 0,
       ...(maxLimit === undefined ? {} : { maxLimit }),
+      ...(values['dag-rule'] === true ? { validation: { dagRoleNeedsDeploymentRole: true } } : {}),
       nullLists: values['null-lists'] === true,
     });
   } catch (err) {

@@ -43,16 +43,41 @@ export interface Page {
   sorts: SortKey[];
 }
 
-/** A limit above maxLimit is capped (the answer's `limit` says so), as a capping server does. */
-export function parsePage(q: Query, defaultLimit: number, maxLimit: number): Page {
+/** The API's own ceiling: a `limit` above it is a 400, not silently capped (astro-api.md). */
+export const API_MAX_LIMIT = 1000;
+
+/**
+ * offset/limit/sorts. A limit above API_MAX_LIMIT is a 400; one above a lower `maxLimit` is capped (the
+ * answer's `limit` says so), as a capping server does. Sort keys are the ones the list documents (`sortKeys`
+ * maps each to the field it orders by), each with an explicit `:asc` or `:desc`.
+ */
+export function parsePage(q: Query, defaultLimit: number, maxLimit: number, sortKeys: Readonly<Record<string, string>>): Page {
   const offset = intParam(q, 'offset') ?? 0;
-  const limit = Math.min(intParam(q, 'limit') ?? defaultLimit, maxLimit);
+  const asked = intParam(q, 'limit') ?? defaultLimit;
+  if (asked > API_MAX_LIMIT) throw badParam('limit', `must be at most ${API_MAX_LIMIT}, got ${asked}`);
+  const limit = Math.min(asked, maxLimit);
   const sorts = (many(q, 'sorts') ?? []).map((s) => {
-    const m = /^([A-Za-z][A-Za-z0-9]*)(?::(asc|desc))?$/i.exec(s);
-    if (m === null) throw badParam('sorts', `expected field:asc or field:desc, got ${JSON.stringify(s)}`);
-    return { field: m[1] ?? '', desc: (m[2] ?? 'asc').toLowerCase() === 'desc' };
+    const m = /^([A-Za-z]+):(asc|desc)$/.exec(s);
+    if (m === null) throw badParam('sorts', `expected key:asc or key:desc, got ${JSON.stringify(s)}`);
+    const field = sortKeys[m[1] ?? ''];
+    if (field === undefined) throw badParam('sorts', `unknown sort key ${JSON.stringify(m[1])}; one of ${Object.keys(sortKeys).join(', ')}`);
+    return { field, desc: m[2] === 'desc' };
   });
   return { offset, limit, sorts };
+}
+
+/** A value that must be one of `allowed`; undefined when absent. */
+export function oneOf(q: Query, key: string, allowed: readonly string[]): string | undefined {
+  const v = one(q, key);
+  if (v !== undefined && !allowed.includes(v)) throw badParam(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Repeated values that must each be one of `allowed`; undefined when absent. */
+export function manyOf(q: Query, key: string, allowed: readonly string[]): string[] | undefined {
+  const vs = many(q, key);
+  for (const v of vs ?? []) if (!allowed.includes(v)) throw badParam(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return vs;
 }
 
 function intParam(q: Query, key: string): number | undefined {

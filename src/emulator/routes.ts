@@ -1,12 +1,11 @@
-import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, SubjectRoles } from '../astro/types.ts';
-import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, SubjectRoles } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
-import { bool, many, one, parsePage } from './query.ts';
+import { bool, many, manyOf, one, oneOf, parsePage } from './query.ts';
 import type { Page, Query } from './query.ts';
 import type { Store } from './store.ts';
 import { handleSubjects } from './subjects.ts';
 import type { SubjectConfig } from './subjects.ts';
-import { checkRoles, ORGANIZATION_ROLES, parseRolesBody, WORKSPACE_ROLES } from './validate-roles.ts';
+import { checkRoles, parseRolesBody } from './validate-roles.ts';
 import type { ValidationRules } from './validate-roles.ts';
 
 // The endpoints of astro-api.md, below /v1. Pure over the store: the server adds auth, limits and faults.
@@ -59,7 +58,7 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
   const allow = (...methods: string[]): void => {
     if (!methods.includes(req.method)) throw new HttpError(405, `method ${req.method} not allowed here`);
   };
-  const page = (): Page => parsePage(req.query, cfg.defaultLimit, cfg.maxLimit);
+  const page = (): Page => parsePage(req.query, cfg.defaultLimit, cfg.maxLimit, SORT_KEYS[resource] ?? {});
 
   if (resource === 'tokens' && id === undefined) {
     allow('GET');
@@ -91,8 +90,7 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
   }
   if (resource === 'workspaces' && id === undefined) {
     allow('GET');
-    const p = page();
-    return paged('workspaces', store.list('workspaces', '', () => true, p.sorts), p);
+    return listWorkspaces(store, req.query, page());
   }
   if (resource === 'workspaces' && id !== undefined && sub === undefined) {
     allow('GET');
@@ -107,6 +105,15 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
   }
   throw noRoute(req);
 }
+
+// The sort keys each list documents, and the field each one orders by.
+const COMMON_SORTS = { createdAt: 'createdAt', name: 'name', updatedAt: 'updatedAt' };
+const SORT_KEYS: Record<string, Record<string, string>> = {
+  tokens: { ...COMMON_SORTS, description: 'description', tokenStartAt: 'startAt' },
+  deployments: COMMON_SORTS,
+  workspaces: COMMON_SORTS,
+  roles: COMMON_SORTS,
+};
 
 function noRoute(req: ApiRequest): HttpError {
   return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
@@ -131,12 +138,15 @@ function servedToken(cfg: RouteConfig, t: ApiToken): ApiToken {
 }
 
 /** workspaceId: tokens holding a role on that workspace; deploymentId: tokens holding a role on that
- * deployment; includeOnlyOrganizationTokens: ORGANIZATION-scoped tokens only. Filters combine. */
+ * deployment; dagId / dagTags: tokens holding a DAG / DAG_TAG role on that DAG or one of those tags;
+ * includeOnlyOrganizationTokens: ORGANIZATION-scoped tokens only; kind. Filters combine. */
 function listTokens(store: Store, cfg: RouteConfig, q: Query, p: Page): ApiResponse {
   const workspaceId = one(q, 'workspaceId');
   const deploymentId = one(q, 'deploymentId');
   const orgOnly = bool(q, 'includeOnlyOrganizationTokens') ?? false;
-  const kind = one(q, 'kind');
+  const kind = oneOf(q, 'kind', ['STANDARD', 'DIRECT_ACCESS']);
+  const dagId = one(q, 'dagId');
+  const dagTags = setOf(many(q, 'dagTags'));
   if (cfg.forbidOrganizationTokenList && workspaceId === undefined && deploymentId === undefined) {
     throw new HttpError(403, 'this API token may not list the organization-wide tokens; filter by workspaceId');
   }
@@ -148,8 +158,10 @@ function listTokens(store: Store, cfg: RouteConfig, q: Query, p: Page): ApiRespo
     (!orgOnly || t.scope === 'ORGANIZATION') &&
     (kind === undefined || t.kind === kind) &&
     (workspaceId === undefined || on(t, 'WORKSPACE', workspaceId)) &&
-    (deploymentId === undefined || on(t, 'DEPLOYMENT', deploymentId));
-  const key = JSON.stringify([workspaceId, deploymentId, orgOnly, kind]);
+    (deploymentId === undefined || on(t, 'DEPLOYMENT', deploymentId)) &&
+    (dagId === undefined || on(t, 'DAG', dagId)) &&
+    (dagTags === undefined || (t.roles ?? []).some((r) => r.entityType === 'DAG_TAG' && dagTags.has(r.entityId)));
+  const key = JSON.stringify([workspaceId, deploymentId, orgOnly, kind, dagId, [...(dagTags ?? [])]]);
   const served = cfg.omitTokenRoles === false ? store.list('tokens', key, keep, p.sorts) : store.list('tokens', key, keep, p.sorts).map((t) => servedToken(cfg, t));
   return paged('tokens', served, p, {}, cfg.listQuirks);
 }
@@ -168,19 +180,22 @@ function listDeployments(store: Store, q: Query, p: Page): ApiResponse {
   return paged('deployments', items, p);
 }
 
-const SCOPE_TYPES = ['DEPLOYMENT', 'WORKSPACE', 'ORGANIZATION', 'DAG', 'SYSTEM'];
+function listWorkspaces(store: Store, q: Query, p: Page): ApiResponse {
+  const ids = setOf(many(q, 'workspaceIds'));
+  const names = setOf(many(q, 'names'));
+  const key = JSON.stringify([[...(ids ?? [])], [...(names ?? [])]]);
+  const items = store.list('workspaces', key, (w) => (ids === undefined || ids.has(w.id)) && (names === undefined || names.has(w.name)), p.sorts);
+  return paged('workspaces', items, p);
+}
+
+const SCOPE_TYPES = ['DAG', 'DEPLOYMENT', 'ORGANIZATION', 'WORKSPACE'];
 
 function listRoles(store: Store, q: Query, p: Page): ApiResponse {
-  const scopes = setOf(many(q, 'scopeTypes'));
-  for (const s of scopes ?? []) {
-    if (!SCOPE_TYPES.includes(s)) {
-      throw new HttpError(400, `invalid scopeTypes value ${s}`, [{ field: 'scopeTypes', code: 'INVALID', message: `must be one of ${SCOPE_TYPES.join(', ')}` }]);
-    }
-  }
+  const scopes = setOf(manyOf(q, 'scopeTypes', SCOPE_TYPES));
   const key = JSON.stringify([...(scopes ?? [])]);
   const items = store.list('roles', key, (r) => scopes === undefined || scopes.has(r.scopeType), p.sorts);
   const extra = bool(q, 'includeDefaultRoles') === true
-    ? { defaultRoles: DEFAULT_ROLES.filter((r) => scopes === undefined || scopes.has(r.scopeType)) }
+    ? { defaultRoles: store.defaultRoles.filter((r) => scopes === undefined || scopes.has(r.scopeType)) }
     : {};
   return paged('roles', items, p, extra);
 }
@@ -228,14 +243,3 @@ function subjectRoles(roles: ApiTokenRole[]): SubjectRoles {
   }
   return out;
 }
-
-const DEFAULT_ROLES: DefaultRole[] = [
-  ...ORGANIZATION_ROLES.map((name) => ({ name, scopeType: 'ORGANIZATION' as const, permissions: [`organization.${name.toLowerCase()}`] })),
-  ...WORKSPACE_ROLES.map((name) => ({ name, scopeType: 'WORKSPACE' as const, permissions: [`workspace.${name.toLowerCase()}`] })),
-  {
-    name: DEPLOYMENT_ADMIN,
-    description: 'Full control of a deployment',
-    scopeType: 'DEPLOYMENT',
-    permissions: ['deployment.get', 'deployment.update', 'deployment.delete', 'deployment.dags.get', 'deployment.dags.run'],
-  },
-];

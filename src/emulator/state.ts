@@ -1,4 +1,4 @@
-import type { ApiToken, ApiTokenRole, BasicSubjectProfile, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
 import { checkSubjectReferences, normalizeTeam, normalizeUser } from './subjects-state.ts';
 import type { StateTeam, StateUser } from './subjects-state.ts';
 
@@ -14,14 +14,17 @@ export type StateWorkspace = Partial<Workspace> & { id: string; name: string };
 export type StateDeployment = Partial<Deployment> & { id: string; name: string; workspaceId: string };
 export type StateRole = Partial<Role> & { id: string; name: string; scopeType: Role['scopeType'] };
 export type StateToken = Partial<ApiToken> & { id: string; name: string; scope: ApiToken['scope'] };
+export type StateDefaultRole = Partial<DefaultRole> & { name: string; scopeType: DefaultRole['scopeType'] };
 
 export interface EmulatorState {
   $schema?: string;
   organization: StateOrganization;
   workspaces: StateWorkspace[];
   deployments: StateDeployment[];
-  /** Custom roles; the built-in ones (DEPLOYMENT_ADMIN, WORKSPACE_*, ORGANIZATION_*) are implicit. */
+  /** Custom roles. */
   roles?: StateRole[];
+  /** The default roles `includeDefaultRoles=true` lists (and role writes accept); absent: EMULATOR_DEFAULT_ROLES. */
+  defaultRoles?: StateDefaultRole[];
   tokens: StateToken[];
   /** Users and teams (IAM): src/emulator/subjects-state.ts. */
   users?: StateUser[];
@@ -33,10 +36,22 @@ export interface NormalizedState extends EmulatorState {
   workspaces: Workspace[];
   deployments: Deployment[];
   roles: Role[];
+  defaultRoles: DefaultRole[];
   tokens: ApiToken[];
   users: User[];
   teams: Team[];
 }
+
+/**
+ * The emulated server's own default roles, when the state file names none. The client never assumes
+ * these: it reads them from the roles listing like any server's.
+ */
+export const EMULATOR_DEFAULT_ROLES: readonly StateDefaultRole[] = [
+  ...['OWNER', 'BILLING_ADMIN', 'MEMBER', 'OBSERVE_ADMIN', 'OBSERVE_MEMBER'].map((r) => ({ name: `ORGANIZATION_${r}`, scopeType: 'ORGANIZATION' as const })),
+  ...['OWNER', 'OPERATOR', 'AUTHOR', 'MEMBER', 'ACCESSOR'].map((r) => ({ name: `WORKSPACE_${r}`, scopeType: 'WORKSPACE' as const })),
+  { name: 'DEPLOYMENT_ADMIN', scopeType: 'DEPLOYMENT', description: 'Full control of a deployment' },
+  { name: 'DEPLOYMENT_ACCESSOR', scopeType: 'DEPLOYMENT', description: 'Read-only access to a deployment' },
+];
 
 const DEFAULT_TIME = '2026-01-01T00:00:00Z';
 const EMULATOR_USER: BasicSubjectProfile = {
@@ -65,6 +80,7 @@ export function normalizeState(s: EmulatorState): NormalizedState {
     workspaces,
     deployments: s.deployments.map((d) => normalizeDeployment(d, org, wsName.get(d.workspaceId))),
     roles: (s.roles ?? []).map(normalizeRole),
+    defaultRoles: (s.defaultRoles ?? EMULATOR_DEFAULT_ROLES).map(normalizeDefaultRole),
     tokens: s.tokens.map(normalizeToken),
     users: (s.users ?? []).map(normalizeUser),
     teams: (s.teams ?? []).map((t) => normalizeTeam(t, org.id)),
@@ -132,6 +148,10 @@ function normalizeRole(r: StateRole): Role {
     createdBy: EMULATOR_USER,
     updatedBy: EMULATOR_USER,
   });
+}
+
+function normalizeDefaultRole(r: StateDefaultRole): DefaultRole {
+  return withDefaults<DefaultRole>(r, { description: '', permissions: [`${r.scopeType.toLowerCase()}.${r.name.toLowerCase()}`] });
 }
 
 function normalizeToken(t: StateToken): ApiToken {

@@ -1,4 +1,4 @@
-import type { ApiToken, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
+import type { ApiToken, DefaultRole, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
 import type { SortKey } from './query.ts';
 import type { NormalizedState } from './state.ts';
 
@@ -21,6 +21,10 @@ export class Store {
 
   constructor(state: NormalizedState) {
     this.reset(state);
+  }
+
+  get defaultRoles(): readonly DefaultRole[] {
+    return this.s.defaultRoles;
   }
 
   get organizationId(): string {

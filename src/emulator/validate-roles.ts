@@ -1,5 +1,4 @@
 import type { ApiToken, ApiTokenRole, EntityType } from '../astro/types.ts';
-import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
 import { entityExists } from './state.ts';
 import type { FieldError } from './http-error.ts';
@@ -17,33 +16,18 @@ export const VALIDATION_RULES = [
   'deploymentOfOtherWorkspace', //  a WORKSPACE token bound to a deployment of another workspace
   'unknownEntity', //               an organization, workspace or deployment ID that does not exist
   'roleAboveScope', //              a WORKSPACE token holding an ORGANIZATION role (or a DEPLOYMENT token either)
+  'dagRoleNeedsDeploymentRole', //  a DAG or DAG_TAG entry on a deployment the token holds no DEPLOYMENT role on
 ] as const;
 export type ValidationRule = (typeof VALIDATION_RULES)[number];
 export type ValidationRules = Record<ValidationRule, boolean>;
 
-export const ORGANIZATION_ROLES = [
-  'ORGANIZATION_OWNER',
-  'ORGANIZATION_BILLING_ADMIN',
-  'ORGANIZATION_MEMBER',
-  'ORGANIZATION_OBSERVE_ADMIN',
-  'ORGANIZATION_OBSERVE_MEMBER',
-];
-export const WORKSPACE_ROLES = [
-  'WORKSPACE_OWNER',
-  'WORKSPACE_OPERATOR',
-  'WORKSPACE_AUTHOR',
-  'WORKSPACE_MEMBER',
-  'WORKSPACE_ACCESSOR',
-];
-const BUILT_IN: Partial<Record<EntityType, Set<string>>> = {
-  ORGANIZATION: new Set(ORGANIZATION_ROLES),
-  WORKSPACE: new Set(WORKSPACE_ROLES),
-  DEPLOYMENT: new Set([DEPLOYMENT_ADMIN]),
-};
 const ENTITY_TYPES: readonly EntityType[] = ['ORGANIZATION', 'WORKSPACE', 'DEPLOYMENT', 'DAG', 'DAG_TAG'];
 
+/** Off unless asked for: the DAG rule is [assumed] for tokens (the provider enforces it for users and teams). */
+const OFF_BY_DEFAULT: readonly ValidationRule[] = ['dagRoleNeedsDeploymentRole'];
+
 export function allRules(overrides: Partial<ValidationRules> = {}): ValidationRules {
-  const rules = Object.fromEntries(VALIDATION_RULES.map((r) => [r, true])) as ValidationRules;
+  const rules = Object.fromEntries(VALIDATION_RULES.map((r) => [r, !OFF_BY_DEFAULT.includes(r)])) as ValidationRules;
   return { ...rules, ...overrides };
 }
 
@@ -117,6 +101,13 @@ export function checkRoles(store: Store, token: Pick<ApiToken, 'scope' | 'roles'
     }
   }
 
+  const onDeployments = new Set(roles.filter((r) => r.entityType === 'DEPLOYMENT').map((r) => r.entityId));
+  for (const [i, r] of roles.entries()) {
+    if ((r.entityType === 'DAG' || r.entityType === 'DAG_TAG') && r.deploymentId !== undefined && !onDeployments.has(r.deploymentId)) {
+      add('dagRoleNeedsDeploymentRole', `roles[${i}].deploymentId`, 'DAG_ROLE_WITHOUT_DEPLOYMENT_ROLE', `${r.entityType} role on ${r.entityId} needs a role on deployment ${r.deploymentId}`);
+    }
+  }
+
   const own = ownScopeProblem(store, token, roles);
   if (own !== undefined) add('missingOwnScopeRole', 'roles', 'MISSING_SCOPE_ROLE', own);
   return errors;
@@ -141,10 +132,9 @@ function ownScopeProblem(store: Store, token: Pick<ApiToken, 'scope' | 'roles'>,
   return undefined;
 }
 
-/** Built-in roles of the entity's type, or a custom role of that scope. DAG role names are not checked. */
+/** A default role of the entity's type, or a custom role of that scope. DAG role names are not checked. */
 function roleKnown(store: Store, r: ApiTokenRole): boolean {
-  const builtIn = BUILT_IN[r.entityType];
-  if (builtIn === undefined) return true;
-  if (builtIn.has(r.role)) return true;
+  if (r.entityType === 'DAG' || r.entityType === 'DAG_TAG') return true;
+  if (store.defaultRoles.some((d) => d.name === r.role && d.scopeType === r.entityType)) return true;
   return store.rolesByName.get(r.role)?.scopeType === r.entityType;
 }

@@ -130,7 +130,7 @@ async function planBase(ctx: ActionContext, ref: string, files: readonly string[
     if (at.files.length === 0) return null;
     const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
-    return makePlan(loaded.desired, actual).plan ?? null;
+    return makePlan(loaded.desired, actual, { now: Date.now() }).plan ?? null;
   } catch (err) {
     ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${logText(err instanceof Error ? err.message : String(err))}`);
     return null;

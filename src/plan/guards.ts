@@ -1,3 +1,4 @@
+import { orphanedDagViolations } from './dag-roles.ts';
 import type { Plan } from './types.ts';
 import { quote } from '../render/sanitize.ts';
 
@@ -51,5 +52,6 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
       found.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
+  found.push(...orphanedDagViolations(plan));
   return opts.allowUnsafe ? { violations: [], overridden: found } : { violations: found, overridden: [] };
 }

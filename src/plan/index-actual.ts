@@ -34,6 +34,8 @@ export interface ActualIndex {
   bindingsByDeployment: Map<string, LiveBinding[]>;
   /** Custom DEPLOYMENT-scoped roles by name. */
   rolesByName: Map<string, Role[]>;
+  /** Names of the API's default DEPLOYMENT roles: valid on every deployment. */
+  defaultRoleNames: Set<string>;
 }
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -74,6 +76,7 @@ export function indexActual(actual: Actual): ActualIndex {
     orgTokensByName: new Map(),
     bindingsByDeployment: new Map(),
     rolesByName: new Map(),
+    defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === 'DEPLOYMENT').map((r) => r.name)),
   };
   for (const w of actual.workspaces) {
     ix.workspacesById.set(w.id, w);

@@ -1,6 +1,7 @@
 import type { Desired, Diagnostic, TokenKind } from '../manifest/types.ts';
 import type { Actual, ActualToken } from './actual.ts';
 import { planChecksum } from './checksum.ts';
+import { dagRolesOn, describeDagRoles } from './dag-roles.ts';
 import { fingerprintRoles } from './fingerprint.ts';
 import { indexActual } from './index-actual.ts';
 import type { LiveBinding } from './index-actual.ts';
@@ -21,7 +22,12 @@ export interface MakePlanResult {
 
 const q = quote;
 
-export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
+export interface PlanOptions {
+  /** The time the plan is made (ms since the epoch), for token expiry; the planner never reads a clock. */
+  now?: number;
+}
+
+export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {}): MakePlanResult {
   const ix = indexActual(actual);
   const { deployments, errors } = resolveNames(desired, ix);
   if (desired.organizationId !== actual.organizationId) {
@@ -51,6 +57,7 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
   const affected = new Map<string, ActualToken>();
   const protectCandidates = new Map<string, ActualToken>();
   let unchanged = 0;
+  const stateWatch = tokenStateWatch(opts.now);
 
   for (const rd of deployments) {
     const dep: PlanDeploymentRef = {
@@ -70,7 +77,10 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
       for (const b of rd.bindings[kind] ?? []) {
         if (watchProtect) protectCandidates.set(b.token.id, b.token);
         const pattern = ignore.match(b.token);
-        if (pattern === null) declared.set(b.token.id, b);
+        if (pattern === null) {
+          declared.set(b.token.id, b);
+          stateWatch.note(b.token, b.source);
+        }
         else {
           warnings.push({
             deployment: dep,
@@ -92,7 +102,18 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
         const want = declared.get(id);
         if (want === undefined) {
           if (rd.desired.prune) {
-            actions.push(action('remove', dep, tokenRef(lb.token), lb.role, null, 'not declared and prune is on', null));
+            const remove = action('remove', dep, tokenRef(lb.token), lb.role, null, 'not declared and prune is on', null);
+            const orphaned = dagRolesOn(lb.token, dep.id);
+            if (orphaned.length > 0) {
+              remove.orphanedDagRoles = orphaned;
+              remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
+              warnings.push({
+                deployment: dep,
+                token: tokenRef(lb.token),
+                text: `token ${q(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`,
+              });
+            }
+            actions.push(remove);
             affected.set(id, lb.token);
           } else {
             unmanaged.push(binding(dep, tokenRef(lb.token), lb.role, 'not declared and prune is off for this deployment'));
@@ -151,13 +172,43 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
     actions,
     unmanaged,
     ignored,
-    warnings: warnings.map((w) => w.text),
+    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
     deployments: planDeployments,
     protectedTokens,
     tokens,
   };
   plan.checksum = planChecksum(plan);
   return { errors: [], plan };
+}
+
+/**
+ * Tokens the manifest binds that cannot use what they are given: an `endAt` in the past (the token has
+ * expired), or kind DIRECT_ACCESS (not a STANDARD API token). One warning per token, naming every line.
+ */
+function tokenStateWatch(now: number | undefined): { note(t: ActualToken, source: string): void; warnings(): string[] } {
+  const seen = new Map<string, { token: ActualToken; sources: string[] }>();
+  return {
+    note(t, source) {
+      const entry = seen.get(t.id);
+      if (entry) entry.sources.push(source);
+      else seen.set(t.id, { token: t, sources: [source] });
+    },
+    warnings() {
+      const out: string[] = [];
+      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
+      for (const { token: t, sources } of tokens) {
+        const where = `token ${q(t.name)} (${t.id}), bound at ${sources.join(', ')}`;
+        const end = t.endAt === undefined || t.endAt === null ? NaN : Date.parse(t.endAt);
+        if (now !== undefined && !Number.isNaN(end) && end <= now) {
+          out.push(`${where}: expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+        }
+        if (t.kind === 'DIRECT_ACCESS') {
+          out.push(`${where}: is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles`);
+        }
+      }
+      return out;
+    },
+  };
 }
 
 function action(

@@ -1,4 +1,3 @@
-import { DEPLOYMENT_ADMIN } from '../astro/types.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type {
   Desired,
@@ -135,13 +134,13 @@ function resolveToken(ref: Reference, kind: TokenKind, w: Workspace, ix: ActualI
   return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
 }
 
-/** Valid deployment role names per workspace, computed once per workspace. */
+/** Valid deployment role names per workspace (the API's default roles and the custom roles allowed there). */
 function roleChecker(ix: ActualIndex): (role: string, w: Workspace) => string | null {
   const valid = new Map<string, Set<string>>();
-  const validIn = (w: Workspace): Set<string> => {
+  const customIn = (w: Workspace): Set<string> => {
     let s = valid.get(w.id);
     if (!s) {
-      s = new Set([DEPLOYMENT_ADMIN]);
+      s = new Set();
       for (const [name, roles] of ix.rolesByName) {
         if (roles.some((r) => r.restrictedWorkspaceIds.length === 0 || r.restrictedWorkspaceIds.includes(w.id))) s.add(name);
       }
@@ -150,17 +149,19 @@ function roleChecker(ix: ActualIndex): (role: string, w: Workspace) => string | 
     return s;
   };
   return (role, w) => {
-    const s = validIn(w);
-    if (s.has(role)) return null;
-    const names = [...s].sort().join(', ');
-    const custom = ix.rolesByName.get(role);
-    if (custom) {
-      const allowed = [...new Set(custom.flatMap((r) => r.restrictedWorkspaceIds))]
+    const custom = customIn(w);
+    if (ix.defaultRoleNames.has(role) || custom.has(role)) return null;
+    const list = (names: Iterable<string>): string => [...names].sort().join(', ') || 'none';
+    const offered = `valid roles in ${ws(w)}: default (as the API lists them) ${list(ix.defaultRoleNames)}; custom ${list(custom)}`;
+    const restricted = ix.rolesByName.get(role);
+    if (restricted) {
+      const allowed = [...new Set(restricted.flatMap((r) => r.restrictedWorkspaceIds))]
         .map((id) => { const o = ix.workspacesById.get(id); return o ? ws(o) : id; })
         .sort();
-      return `custom role ${q(role)} is restricted to ${allowed.join(', ')} and cannot be used in ${ws(w)}; valid roles there: ${names}`;
+      return `custom role ${q(role)} is restricted to ${allowed.join(', ')} and cannot be used in ${ws(w)}; ${offered}`;
     }
-    return `unknown deployment role ${q(role)}; valid roles in ${ws(w)}: ${names}`;
+    const near = didYouMean(role, [...ix.defaultRoleNames, ...custom]).replace(/^; /, ' (').replace(/\?$/, '?)');
+    return `unknown deployment role ${q(role)}${near}; ${offered}`;
   };
 }
 

@@ -19,6 +19,13 @@ export interface PlanTokenRef {
 
 export type ActionKind = 'add' | 'update' | 'remove';
 
+/** A token's DAG or DAG_TAG entry on a deployment (its deploymentId is the action's deployment). */
+export interface PlanDagRole {
+  entityType: 'DAG' | 'DAG_TAG';
+  entityId: string;
+  role: string;
+}
+
 export interface PlanAction {
   action: ActionKind;
   deployment: PlanDeploymentRef;
@@ -28,6 +35,8 @@ export interface PlanAction {
   reason: string;
   /** "file:line" of the manifest entry behind the action; null for removals of undeclared bindings. */
   source: string | null;
+  /** On a remove only: the token's DAG entries on this deployment the removal would orphan (a guard refuses it). */
+  orphanedDagRoles?: PlanDagRole[];
 }
 
 /** A live binding the plan leaves alone, and why (prune off, ignore glob). */

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from '../plan/types.ts';
+import type { Plan, PlanAction, PlanBinding, PlanDagRole, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from '../plan/types.ts';
 
 // The saved plan is read by people (diffs in review) and by `apply PLAN.json`: keys come out in the
 // order the type declares them, whatever order the object was built in. Keys the type does not know
@@ -24,7 +24,11 @@ const deploymentRef = (d: PlanDeploymentRef): Obj => ordered(d, ['id', 'name', '
 const tokenRef = (t: PlanTokenRef): Obj => ordered(t, ['id', 'name', 'scope']);
 
 const action = (a: PlanAction): Obj =>
-  ordered(a, ['action', 'deployment', 'token', 'before', 'after', 'reason', 'source'], { deployment: deploymentRef, token: tokenRef });
+  ordered(a, ['action', 'deployment', 'token', 'before', 'after', 'reason', 'source', 'orphanedDagRoles'], {
+    deployment: deploymentRef,
+    token: tokenRef,
+    orphanedDagRoles: (list: PlanDagRole[]) => list.map((r) => ordered(r, ['entityType', 'entityId', 'role'])),
+  });
 
 const binding = (b: PlanBinding): Obj =>
   ordered(b, ['deployment', 'token', 'role', 'reason'], { deployment: deploymentRef, token: tokenRef });

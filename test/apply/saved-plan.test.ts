@@ -17,6 +17,7 @@ async function examplePlan(): Promise<Plan> {
     deployments: s.deployments,
     tokens: s.tokens.map((t) => ({ ...t, roles: t.roles ?? [] })),
     roles: s.roles,
+    defaultRoles: s.defaultRoles,
   } as never);
   return JSON.parse(renderJson(plan!)) as Plan;
 }

@@ -84,7 +84,7 @@ describe('null where the API may send it is read as empty', () => {
     if (first !== undefined) first.roles = [];
     const { emu, c } = await setup({ state, nullLists: true });
     const roles = await c.listDeploymentRoles();
-    expect(roles.map((r) => [r.name, r.restrictedWorkspaceIds])).toEqual([['DAG_VIEWER', []]]);
+    expect(roles.roles.map((r) => [r.name, r.restrictedWorkspaceIds])).toEqual([['DAG_VIEWER', []]]);
     const tokens = await c.listTokens();
     expect(tokens).toHaveLength(4);
     expect(tokens.find((t) => t.id === first?.id)?.roles).toEqual([]);

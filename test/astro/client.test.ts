@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SLOWDOWN } from '../../src/astro/pacer.ts';
 import { createAstroClient, readOnly } from '../../src/astro/client.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
@@ -84,8 +85,27 @@ describe('pagination', () => {
     expect((await c.listTokens({ workspaceId: WS_A })).map((t) => t.name)).toEqual(['token-2', 'token-4', 'token-6', 'token-8']);
     expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A]);
     expect(await c.listWorkspaces()).toHaveLength(2);
-    expect((await c.listDeploymentRoles()).map((r) => r.name)).toEqual(['DAG_VIEWER']);
+    const roles = await c.listDeploymentRoles();
+    expect(roles.roles.map((r) => r.name)).toEqual(['DAG_VIEWER']);
+    // The default roles come from the API's own listing, in the same request.
+    expect(roles.defaultRoles.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR']);
     expect(emu.log.map((e) => e.query)).toContainEqual({ workspaceIds: WS_A, offset: '0', limit: '1000' });
+    expect(emu.log.map((e) => e.query)).toContainEqual({ scopeTypes: 'DEPLOYMENT', includeDefaultRoles: 'true', offset: '0', limit: '1000' });
+  });
+});
+
+describe('deployment roles', () => {
+  it('reads every page of the roles list, collecting the default roles each page carries once', async () => {
+    const state = bigState(10);
+    for (const name of ['OPS', 'VIEWER_PLUS', 'AUDIT']) {
+      state.roles?.push({ id: cuid(name.toLowerCase().slice(0, 3), 9), name, scopeType: 'DEPLOYMENT' });
+    }
+    state.roles?.push({ id: cuid('wsr', 9), name: 'WS_ONLY', scopeType: 'WORKSPACE' });
+    const { emu, c } = await setup({ state, maxLimit: 1 });
+    const roles = await c.listDeploymentRoles();
+    expect(roles.roles.map((r) => r.name).sort()).toEqual(['AUDIT', 'DAG_VIEWER', 'OPS', 'VIEWER_PLUS']);
+    expect(roles.defaultRoles.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR']);
+    expect(emu.log.filter((e) => e.path.endsWith('/roles'))).toHaveLength(4);
   });
 });
 
@@ -98,6 +118,21 @@ describe('retries', () => {
     expect(emu.log.map((e) => e.status)).toEqual([429, 200]);
     expect(lines.some((l) => l.includes('in 1000 ms (attempt 2/6) after 429'))).toBe(true);
     expect(c.stats()).toMatchObject({ retries: 1, rateLimited: 1 });
+  });
+
+  it('after a 429 paces its method lower for the rest of the run; waits go through the injected clock', async () => {
+    const waits: number[] = [];
+    let t = 0;
+    const clock = { now: () => t, wait: async (ms: number) => void waits.push(ms, (t += ms)) };
+    const { emu, c } = await setup({}, { rateLimits: { get: 20, post: 10 }, clock });
+    emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: '30', method: 'GET' });
+    expect(await c.listWorkspaces()).toHaveLength(2);
+    expect(waits).toContain(30_000); // the Retry-After, waited on the fake clock: the test did not sleep
+    const after = c.stats().rates;
+    expect(after?.get).toBeCloseTo(18 * SLOWDOWN);
+    expect(after?.post).toBeCloseTo(9);
+    await c.listWorkspaces();
+    expect(c.stats().rates?.get).toBeCloseTo(18 * SLOWDOWN); // no 429 since: it stays lowered
   });
 
   it('honours Retry-After given as an HTTP-date', async () => {
@@ -227,7 +262,10 @@ describe('pacing', () => {
     ]);
     expect(emu.log).toHaveLength(120);
     expect(emu.log.filter((e) => e.status === 429)).toEqual([]);
-    expect(c.stats()).toEqual({ requests: { GET: 100, POST: 20 }, retries: 0, rateLimited: 0 });
+    expect(c.stats()).toMatchObject({ requests: { GET: 100, POST: 20 }, retries: 0, rateLimited: 0 });
+    // No 429, so no slowdown: still aiming at 90% of the configured rates.
+    expect(c.stats().rates?.get).toBeCloseTo(22.5);
+    expect(c.stats().rates?.post).toBeCloseTo(9);
   });
 
   it('without pacing the same burst does meet the limit (the check above can fail)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URL, astroConfigFromEnv, validateBaseUrl } from '../../src/astro/config.ts';
+import { DEFAULT_API_URL, astroConfigFromEnv, parseRateLimit, validateBaseUrl } from '../../src/astro/config.ts';
 import { UsageError } from '../../src/errors.ts';
 
 describe('astroConfigFromEnv', () => {
@@ -56,5 +56,35 @@ describe('validateBaseUrl', () => {
     expect(() => validateBaseUrl('ftp://api.astronomer.io/v1')).toThrow(/https/);
     expect(() => validateBaseUrl('https://user:pw@api.astronomer.io/v1')).toThrow(/credentials/);
     expect(() => validateBaseUrl('not a url')).toThrow(/not a valid URL/);
+  });
+});
+
+describe('parseRateLimit (--rate-limit, ASTRO_ACCESS_RATE_LIMIT)', () => {
+  it('reads get and post, either alone (the other keeps the documented limit), in any order and case', () => {
+    expect(parseRateLimit('get=10,post=3', 'x')).toEqual({ get: 10, post: 3 });
+    expect(parseRateLimit(' POST = 2.5 ', 'x')).toEqual({ get: 25, post: 2.5 });
+    expect(parseRateLimit('post=1,get=4', 'x')).toEqual({ get: 4, post: 1 });
+  });
+
+  it('refuses anything else with an error naming where it came from', () => {
+    for (const [text, message] of [
+      ['', /x takes get=N,post=M .*got an empty value/],
+      ['get', /x takes get=N,post=M .*got "get"/],
+      ['delete=3', /got "delete=3"/],
+      ['get=0', /x: get must be a positive number/],
+      ['get=1e3', /x: get must be a positive number .*got "1e3"/],
+      ['post=3,post=3', /x: post is given twice/],
+      ['get=5;post=1', /x: get must be a positive number .*got "5;post=1"/],
+    ] as const) {
+      expect(() => parseRateLimit(text, 'x'), text).toThrow(UsageError);
+      expect(() => parseRateLimit(text, 'x'), text).toThrow(message);
+    }
+  });
+
+  it('comes from ASTRO_ACCESS_RATE_LIMIT unless an override gives it', () => {
+    const env = { ASTRO_API_TOKEN: 't', ASTRO_ACCESS_RATE_LIMIT: 'post=2' };
+    expect(astroConfigFromEnv(env).rateLimits).toEqual({ get: 25, post: 2 });
+    expect(astroConfigFromEnv(env, { rateLimits: { get: 1, post: 1 } }).rateLimits).toEqual({ get: 1, post: 1 });
+    expect(astroConfigFromEnv({ ASTRO_API_TOKEN: 't' }).rateLimits).toBeUndefined();
   });
 });

@@ -89,10 +89,31 @@ describe('role filters', () => {
     const all = await call<RolesPaginated>(emu, 'GET', '/roles');
     expect(all.json.totalCount).toBe(3);
     const withDefaults = await call<RolesPaginated>(emu, 'GET', '/roles?scopeTypes=DEPLOYMENT&includeDefaultRoles=true');
-    expect(withDefaults.json.defaultRoles?.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN']);
+    expect(withDefaults.json.defaultRoles?.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR']);
     const both = await call<RolesPaginated>(emu, 'GET', '/roles?scopeTypes=DEPLOYMENT&scopeTypes=WORKSPACE&includeDefaultRoles=true');
     expect(both.json.roles).toHaveLength(3);
     expect(both.json.defaultRoles?.map((r) => r.name)).toContain('WORKSPACE_MEMBER');
     expect((await call(emu, 'GET', '/roles?scopeTypes=GALAXY')).status).toBe(400);
+  });
+
+  it('lists the default roles the state file gives, and accepts them (and only them) in a roles write', async () => {
+    const s = smallState();
+    s.defaultRoles = [
+      { name: 'WORKSPACE_MEMBER', scopeType: 'WORKSPACE' },
+      { name: 'DEPLOYMENT_ADMIN', scopeType: 'DEPLOYMENT' },
+      { name: 'DEPLOYMENT_OBSERVER', scopeType: 'DEPLOYMENT' },
+    ];
+    const emu = await start({ state: s });
+    const listed = await call<RolesPaginated>(emu, 'GET', '/roles?scopeTypes=DEPLOYMENT&includeDefaultRoles=true');
+    expect(listed.json.defaultRoles?.map((r) => r.name)).toEqual(['DEPLOYMENT_ADMIN', 'DEPLOYMENT_OBSERVER']);
+    const token = s.tokens.find((t) => t.scope === 'WORKSPACE');
+    const home = token?.roles?.find((r) => r.entityType === 'WORKSPACE');
+    const dep = s.deployments.find((d) => d.workspaceId === home?.entityId);
+    const write = (role: string) =>
+      call(emu, 'POST', `/tokens/${token?.id}/roles`, {
+        body: { roles: [home, { entityType: 'DEPLOYMENT', entityId: dep?.id, role }] },
+      });
+    expect((await write('DEPLOYMENT_OBSERVER')).status).toBe(200);
+    expect((await write('DEPLOYMENT_ACCESSOR')).status).toBe(400);
   });
 });

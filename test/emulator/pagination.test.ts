@@ -40,9 +40,12 @@ describe('pagination', () => {
     expect(new Set(ids).size).toBe(TOTAL);
   });
 
-  it('caps a limit above 1000 at 1000 and says so', async () => {
+  it('refuses a limit above 1000 with 400, as the API does, and answers 1000 in full', async () => {
     const emu = await start({ state: manyTokens(N) });
-    const page = await call<ApiTokensPaginated>(emu, 'GET', '/tokens?limit=5000');
+    const over = await call(emu, 'GET', '/tokens?limit=1001');
+    expect(over.status).toBe(400);
+    expect(over.json.fieldErrors?.[0]?.field).toBe('limit');
+    const page = await call<ApiTokensPaginated>(emu, 'GET', '/tokens?limit=1000');
     expect(page.json.limit).toBe(1000);
     expect(page.json.tokens).toHaveLength(1000);
   });
@@ -94,16 +97,23 @@ describe('sorting', () => {
 
   it('follows sorts, repeated, with id as the last tie-breaker', async () => {
     const emu = await start({ state: manyTokens(300) });
-    const page = await call<ApiTokensPaginated>(emu, 'GET', '/tokens?sorts=name:desc&sorts=id:asc&limit=1000');
+    const page = await call<ApiTokensPaginated>(emu, 'GET', '/tokens?sorts=name:desc&sorts=createdAt:asc&limit=1000');
     const got = page.json.tokens.map((t) => [t.name, t.id]);
     const want = [...got].sort((a, b) => ((a[0] ?? '') < (b[0] ?? '') ? 1 : (a[0] ?? '') > (b[0] ?? '') ? -1 : (a[1] ?? '') < (b[1] ?? '') ? -1 : 1));
     expect(got).toEqual(want);
     expect(got[0]?.[0]).toBe('ws-token');
   });
 
-  it('refuses a malformed sort with 400', async () => {
+  it('refuses a malformed sort, an unknown direction or a key the list does not document with 400', async () => {
     const emu = await start();
-    expect((await call(emu, 'GET', '/tokens?sorts=name:sideways')).status).toBe(400);
+    for (const path of ['/tokens?sorts=name:sideways', '/tokens?sorts=name', '/tokens?sorts=id:asc', '/tokens?sorts=shortToken:desc', '/deployments?sorts=status:asc', '/workspaces?sorts=description:asc']) {
+      const res = await call(emu, 'GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.json.fieldErrors?.[0]?.field, path).toBe('sorts');
+    }
+    for (const path of ['/tokens?sorts=tokenStartAt:desc', '/tokens?sorts=description:asc', '/deployments?sorts=updatedAt:desc', '/workspaces?sorts=name:asc']) {
+      expect((await call(emu, 'GET', path)).status, path).toBe(200);
+    }
   });
 
   it('paginates deployments the same way', async () => {

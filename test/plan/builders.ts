@@ -7,9 +7,14 @@ import type { Actual, ActualToken } from '../../src/plan/actual.ts';
 const T = '2026-01-01T00:00:00Z';
 export const ORG = 'clx42kkcm01fo01o06agtmshg';
 export const FILE = 'astro-access.yaml';
+/** The default deployment roles the builder's organization offers, as the API's defaultRoles would list them. */
+export const DEFAULT_DEPLOYMENT_ROLES = ['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR'];
 
 export class OrgBuilder {
-  readonly actual: Actual = { organizationId: ORG, workspaces: [], deployments: [], tokens: [], roles: [] };
+  readonly actual: Actual = {
+    organizationId: ORG, workspaces: [], deployments: [], tokens: [], roles: [],
+    defaultRoles: DEFAULT_DEPLOYMENT_ROLES.map((name) => ({ name, scopeType: 'DEPLOYMENT' as const, permissions: [] })),
+  };
   private n = 0;
 
   nextId(): string {

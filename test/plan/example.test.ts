@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ApiTokenRole, Deployment, Role, Workspace } from '../../src/astro/types.ts';
+import type { ApiTokenRole, DefaultRole, Deployment, Role, Workspace } from '../../src/astro/types.ts';
 import type { Desired, DesiredBinding, DesiredDeployment, SourceLocation } from '../../src/manifest/types.ts';
 import type { Actual, ActualToken } from '../../src/plan/actual.ts';
 import { fingerprintRoles } from '../../src/plan/fingerprint.ts';
@@ -15,6 +15,7 @@ interface StateFile {
   workspaces: { id: string; name: string }[];
   deployments: { id: string; name: string; workspaceId: string }[];
   roles: { id: string; name: string; scopeType: Role['scopeType']; restrictedWorkspaceIds: string[] }[];
+  defaultRoles: DefaultRole[];
   tokens: { id: string; name: string; scope: ActualToken['scope']; description?: string; roles?: ApiTokenRole[] }[];
 }
 
@@ -33,6 +34,7 @@ function actualFromState(path: string): Actual {
       ...d, workspaceName: names.get(d.workspaceId), organizationId: org, status: 'HEALTHY', createdAt: T, updatedAt: T,
     })),
     roles: s.roles.map((r): Role => ({ ...r, createdAt: T, updatedAt: T, createdBy: who, updatedBy: who })),
+    defaultRoles: s.defaultRoles,
     tokens: s.tokens.map((t): ActualToken => ({
       ...t, description: t.description ?? '', shortToken: t.id.slice(-6), kind: 'STANDARD', roles: t.roles ?? [],
       startAt: T, createdAt: T, updatedAt: T,

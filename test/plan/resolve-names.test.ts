@@ -45,7 +45,9 @@ describe('resolveNames', () => {
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ file: FILE, line: b.roleAt.line, col: b.roleAt.col });
     expect(errs[0]?.message).toMatch(/custom role "ANALYTICS_OPERATOR" is restricted to workspace "Analytics"/);
-    expect(errs[0]?.message).toContain('valid roles there: DAG_VIEWER, DEPLOYMENT_ADMIN');
+    expect(errs[0]?.message).toContain(
+      `valid roles in workspace "Data" (${data.id}): default (as the API lists them) DEPLOYMENT_ACCESSOR, DEPLOYMENT_ADMIN; custom DAG_VIEWER`,
+    );
   });
 
   it('rejects an unknown role, listing the valid names for that workspace', () => {
@@ -53,7 +55,22 @@ describe('resolveNames', () => {
     o.workspaceToken(analytics, 'ci');
     const errs = errorsOf(manifest([dep('Analytics', 'reporting', { workspaceTokens: [bind('ci', 'DAG_VEIWER')] })]), o.actual);
     expect(errs.map((e) => e.message)).toEqual([
-      `unknown deployment role "DAG_VEIWER"; valid roles in workspace "Analytics" (${analytics.id}): ANALYTICS_OPERATOR, DAG_VIEWER, DEPLOYMENT_ADMIN`,
+      `unknown deployment role "DAG_VEIWER" (did you mean "DAG_VIEWER"?); valid roles in workspace "Analytics" (${analytics.id}): default (as the API lists them) DEPLOYMENT_ACCESSOR, DEPLOYMENT_ADMIN; custom ANALYTICS_OPERATOR, DAG_VIEWER`,
+    ]);
+  });
+
+  it('accepts every default deployment role the API lists, and no role it does not list', () => {
+    const { o, data } = org();
+    o.workspaceToken(data, 'ci');
+    o.workspaceToken(data, 'viewer');
+    const ok = makePlan(manifest([dep('Data', 'prod', { workspaceTokens: [bind('ci', 'DEPLOYMENT_ACCESSOR'), bind('viewer', 'DEPLOYMENT_ADMIN')] })]), o.actual);
+    expect(ok.errors).toEqual([]);
+    expect(ok.plan?.actions.map((a) => a.after)).toEqual(['DEPLOYMENT_ACCESSOR', 'DEPLOYMENT_ADMIN']);
+    // The same manifest against an API that lists DEPLOYMENT_ADMIN only: nothing is assumed beyond the list.
+    o.actual.defaultRoles = o.actual.defaultRoles.filter((r) => r.name === 'DEPLOYMENT_ADMIN');
+    const errs = errorsOf(manifest([dep('Data', 'prod', { workspaceTokens: [bind('ci', 'DEPLOYMENT_ACCESSOR'), bind('viewer', 'DEPLOYMENT_ADMIN')] })]), o.actual);
+    expect(errs.map((e) => e.message)).toEqual([
+      `unknown deployment role "DEPLOYMENT_ACCESSOR"; valid roles in workspace "Data" (${data.id}): default (as the API lists them) DEPLOYMENT_ADMIN; custom DAG_VIEWER`,
     ]);
   });
 

@@ -58,7 +58,8 @@ function build(s: State): Actual {
     const rolesOf: ApiTokenRole[] = [own, ...[...bound].map(([id, role]) => ({ entityType: 'DEPLOYMENT' as const, entityId: id, role }))];
     return { id: cuid('t', i), name: t.name, description: '', shortToken: 's', scope: t.org ? 'ORGANIZATION' : 'WORKSPACE', kind: 'STANDARD', startAt: stamp, createdAt: stamp, updatedAt: stamp, roles: rolesOf };
   });
-  const actual: Actual = { organizationId: org, workspaces, deployments, tokens, roles };
+  const defaultRoles = ['DEPLOYMENT_ADMIN', 'DEPLOYMENT_ACCESSOR'].map((name) => ({ name, scopeType: 'DEPLOYMENT' as const, permissions: [] }));
+  const actual: Actual = { organizationId: org, workspaces, deployments, tokens, roles, defaultRoles };
   if (s.badId !== undefined) {
     const list: { id: string }[] = s.badId.where === 'workspace' ? workspaces : s.badId.where === 'deployment' ? deployments : tokens.filter((t) => t.roles.length > 1);
     const target = list[0];
