@@ -113,6 +113,8 @@ const SORT_KEYS: Record<string, Record<string, string>> = {
   deployments: COMMON_SORTS,
   workspaces: COMMON_SORTS,
   roles: COMMON_SORTS,
+  users: { createdAt: 'createdAt', fullName: 'fullName', id: 'id', updatedAt: 'updatedAt', username: 'username' },
+  teams: { ...COMMON_SORTS, description: 'description' },
 };
 
 function noRoute(req: ApiRequest): HttpError {

@@ -104,6 +104,12 @@ describe('GET /users and /teams', () => {
     expect(first).toMatchObject({ totalCount: 3, offset: 0, limit: 2 });
     const second = await users(emu, '?limit=2&offset=2&sorts=username:desc');
     expect([...first.users, ...second.users].map((u) => u.username)).toEqual(['cy@example.com', 'bob@example.com', 'ann@example.com']);
+    // Only the documented sort keys: users sort by username, not by name; teams by name.
+    const byName = await call(emu, 'GET', '/users?sorts=name:asc');
+    expect(byName.status).toBe(400);
+    expect(byName.json.fieldErrors?.[0]?.field).toBe('sorts');
+    const teams = await call<TeamsPaginated>(emu, 'GET', '/teams?sorts=name:desc');
+    expect(teams.json.teams.map((t) => t.name)).toEqual(['Ops', 'Data']);
   });
 
   it('refuses an unknown workspace or deployment (404) and a bad paging parameter (400)', async () => {
