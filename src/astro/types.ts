@@ -106,3 +106,54 @@ export interface ApiTokensPaginated extends Paginated { tokens: ApiToken[] }
 export interface DeploymentsPaginated extends Paginated { deployments: Deployment[] }
 export interface WorkspacesPaginated extends Paginated { workspaces: Workspace[] }
 export interface RolesPaginated extends Paginated { roles: Role[]; defaultRoles?: DefaultRole[] }
+
+// Users and teams (IAM), from the v1 API as astro-cli's generated client (astro-client-v1) has it.
+// Not read by astro-access yet: the emulator serves them (src/emulator/README.md, "Users and teams").
+
+export type UserStatus = 'ACTIVE' | 'INACTIVE' | 'PENDING' | 'BANNED';
+export interface WorkspaceRoleEntry { workspaceId: string; role: string }
+export interface DeploymentRoleEntry { deploymentId: string; role: string }
+/** Exactly one of dagId and dagTag. */
+export interface DagRoleEntry { deploymentId: string; role: string; dagId?: string; dagTag?: string }
+
+/** A subject's whole role set, as a User or Team carries it and as the roles POST replaces it. */
+export interface SubjectRoleSet {
+  workspaceRoles?: WorkspaceRoleEntry[];
+  deploymentRoles?: DeploymentRoleEntry[];
+  dagRoles?: DagRoleEntry[];
+}
+
+export interface User extends SubjectRoleSet {
+  id: string;
+  /** The user's email. */
+  username: string;
+  fullName: string;
+  avatarUrl: string;
+  status: UserStatus;
+  /** Optional in the schema; may arrive null. */
+  organizationRole?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Team extends SubjectRoleSet {
+  id: string;
+  name: string;
+  description?: string;
+  isIdpManaged: boolean;
+  organizationId: string;
+  organizationRole: string;
+  rolesCount?: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy?: BasicSubjectProfile;
+  updatedBy?: BasicSubjectProfile;
+}
+
+export interface UsersPaginated extends Paginated { users: User[] }
+export interface TeamsPaginated extends Paginated { teams: Team[] }
+
+/** Body of POST /users/{id}/roles and /teams/{id}/roles: replaces the whole set. */
+export interface UpdateSubjectRolesRequest extends SubjectRoleSet {
+  organizationRole: string;
+}

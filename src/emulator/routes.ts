@@ -3,6 +3,8 @@ import { HttpError } from './http-error.ts';
 import { bool, many, manyOf, one, oneOf, parsePage } from './query.ts';
 import type { Page, Query } from './query.ts';
 import type { Store } from './store.ts';
+import { handleSubjects } from './subjects.ts';
+import type { SubjectConfig } from './subjects.ts';
 import { checkRoles, parseRolesBody } from './validate-roles.ts';
 import type { ValidationRules } from './validate-roles.ts';
 
@@ -18,6 +20,8 @@ export interface RouteConfig {
   rolesAnswer: 'full' | 'empty';
   omitTokenRoles: boolean | string[];
   listQuirks: ListQuirks;
+  /** Users and teams endpoints (subjects.ts). */
+  subjects: SubjectConfig;
 }
 
 /** Ways a list endpoint can lie, for the client's tests (all off by default). */
@@ -94,6 +98,7 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
     if (w === undefined) throw new HttpError(404, `workspace ${id} not found`);
     return { status: 200, body: w };
   }
+  if (resource === 'users' || resource === 'teams') return handleSubjects(store, cfg, resource, req, page, id, sub);
   if (resource === 'roles' && id === undefined) {
     allow('GET');
     return listRoles(store, req.query, page());
@@ -108,13 +113,15 @@ const SORT_KEYS: Record<string, Record<string, string>> = {
   deployments: COMMON_SORTS,
   workspaces: COMMON_SORTS,
   roles: COMMON_SORTS,
+  users: { createdAt: 'createdAt', fullName: 'fullName', id: 'id', updatedAt: 'updatedAt', username: 'username' },
+  teams: { ...COMMON_SORTS, description: 'description' },
 };
 
 function noRoute(req: ApiRequest): HttpError {
   return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
 }
 
-function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}, q: ListQuirks = {}): ApiResponse {
+export function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}, q: ListQuirks = {}): ApiResponse {
   const from = q.ignoreOffset ? 0 : p.offset;
   // growingTotal: the further one reads, the more there is said to be (stateless: it grows with offset).
   const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? p.offset + p.limit : 0);

@@ -15,6 +15,8 @@ import { handle, writeRoles } from './routes.ts';
 import type { ApiResponse, ListQuirks, RouteConfig } from './routes.ts';
 import type { EmulatorState, NormalizedState } from './state.ts';
 import { Store } from './store.ts';
+import { DEFAULT_SUBJECT_CONFIG } from './subjects.ts';
+import type { SubjectConfig } from './subjects.ts';
 import { allRules } from './validate-roles.ts';
 import type { ValidationRule } from './validate-roles.ts';
 
@@ -53,6 +55,8 @@ export interface EmulatorOptions {
   omitTokenRoles?: boolean | string[];
   /** Lists that lie (issue 10): a totalCount above what is served, an ignored offset, a totalCount that grows on every page. */
   listQuirks?: ListQuirks;
+  /** [assumed] behaviours of the users and teams endpoints (subjects.ts); default both on. */
+  subjects?: Partial<SubjectConfig>;
   /** Send every empty list in an answer as `null`, as the real API's Go encoding may (`roles: null`,
    * `restrictedWorkspaceIds: null`, `tokens: null` on an empty page). Default false. */
   nullLists?: boolean;
@@ -109,6 +113,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     rolesAnswer: opts.rolesAnswer ?? 'full',
     omitTokenRoles: opts.omitTokenRoles ?? false,
     listQuirks: opts.listQuirks ?? {},
+    subjects: { ...DEFAULT_SUBJECT_CONFIG, ...opts.subjects },
   };
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();

@@ -1,4 +1,6 @@
-import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, Deployment, Role, Workspace } from '../astro/types.ts';
+import type { ApiToken, ApiTokenRole, BasicSubjectProfile, DefaultRole, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
+import { checkSubjectReferences, normalizeTeam, normalizeUser } from './subjects-state.ts';
+import type { StateTeam, StateUser } from './subjects-state.ts';
 
 // The emulator's state, as a JSON file holds it (schemas/emulator-state.schema.json) and as tests build it.
 // Objects may be abbreviated; normalizeState fills every required API field with a deterministic default,
@@ -24,6 +26,9 @@ export interface EmulatorState {
   /** The default roles `includeDefaultRoles=true` lists (and role writes accept); absent: EMULATOR_DEFAULT_ROLES. */
   defaultRoles?: StateDefaultRole[];
   tokens: StateToken[];
+  /** Users and teams (IAM): src/emulator/subjects-state.ts. */
+  users?: StateUser[];
+  teams?: StateTeam[];
 }
 
 /** The state with every required field present. A token keeps `roles` absent if it was loaded so. */
@@ -33,6 +38,8 @@ export interface NormalizedState extends EmulatorState {
   roles: Role[];
   defaultRoles: DefaultRole[];
   tokens: ApiToken[];
+  users: User[];
+  teams: Team[];
 }
 
 /**
@@ -75,6 +82,8 @@ export function normalizeState(s: EmulatorState): NormalizedState {
     roles: (s.roles ?? []).map(normalizeRole),
     defaultRoles: (s.defaultRoles ?? EMULATOR_DEFAULT_ROLES).map(normalizeDefaultRole),
     tokens: s.tokens.map(normalizeToken),
+    users: (s.users ?? []).map(normalizeUser),
+    teams: (s.teams ?? []).map((t) => normalizeTeam(t, org.id)),
   };
   if (s.$schema !== undefined) out.$schema = s.$schema;
   return out;
@@ -185,6 +194,7 @@ export function checkReferences(s: EmulatorState): string[] {
   const deps = seen('deployments', s.deployments);
   seen('roles', s.roles ?? []);
   seen('tokens', s.tokens);
+  problems.push(...checkSubjectReferences('users', s.users ?? [], ws, deps), ...checkSubjectReferences('teams', s.teams ?? [], ws, deps));
   for (const [i, d] of s.deployments.entries()) {
     if (!ws.has(d.workspaceId)) problems.push(`deployments[${i}] (${d.name}): unknown workspaceId ${d.workspaceId}`);
   }

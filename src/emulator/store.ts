@@ -1,4 +1,4 @@
-import type { ApiToken, DefaultRole, Deployment, Role, Workspace } from '../astro/types.ts';
+import type { ApiToken, DefaultRole, Deployment, Role, Team, User, Workspace } from '../astro/types.ts';
 import type { SortKey } from './query.ts';
 import type { NormalizedState } from './state.ts';
 
@@ -12,9 +12,11 @@ export class Store {
   readonly tokens = new Map<string, ApiToken>();
   readonly deployments = new Map<string, Deployment>();
   readonly workspaces = new Map<string, Workspace>();
+  readonly users = new Map<string, User>();
+  readonly teams = new Map<string, Team>();
   /** Custom roles by name: token roles refer to them by name. */
   readonly rolesByName = new Map<string, Role>();
-  private sorted = { tokens: [] as ApiToken[], deployments: [] as Deployment[], workspaces: [] as Workspace[], roles: [] as Role[] };
+  private sorted = { tokens: [] as ApiToken[], deployments: [] as Deployment[], workspaces: [] as Workspace[], roles: [] as Role[], users: [] as User[], teams: [] as Team[] };
   private cache = new Map<string, readonly unknown[]>();
 
   constructor(state: NormalizedState) {
@@ -39,6 +41,8 @@ export class Store {
     fill(this.tokens, state.tokens);
     fill(this.deployments, state.deployments);
     fill(this.workspaces, state.workspaces);
+    fill(this.users, state.users);
+    fill(this.teams, state.teams);
     this.rolesByName.clear();
     for (const r of state.roles) this.rolesByName.set(r.name, r);
     this.sorted = {
@@ -46,6 +50,8 @@ export class Store {
       deployments: [...state.deployments].sort(byDefault),
       workspaces: [...state.workspaces].sort(byDefault),
       roles: [...state.roles].sort(byDefault),
+      users: [...state.users].sort(byDefault),
+      teams: [...state.teams].sort(byDefault),
     };
     this.changed();
   }

@@ -64,7 +64,7 @@ export function parseRolesBody(body: unknown): ApiTokenRole[] {
 }
 
 /** Field errors for the rules switched on; empty when the new list is acceptable. */
-export function checkRoles(store: Store, token: ApiToken, roles: ApiTokenRole[], rules: ValidationRules): FieldError[] {
+export function checkRoles(store: Store, token: Pick<ApiToken, 'scope' | 'roles'>, roles: ApiTokenRole[], rules: ValidationRules): FieldError[] {
   const errors: FieldError[] = [];
   const add = (rule: ValidationRule, field: string, code: string, message: string): void => {
     if (rules[rule]) errors.push({ field, code, message });
@@ -114,11 +114,11 @@ export function checkRoles(store: Store, token: ApiToken, roles: ApiTokenRole[],
 }
 
 /** The entity a token belongs to, from the roles it holds now. */
-function homeEntity(token: ApiToken, type: 'WORKSPACE' | 'DEPLOYMENT'): string | undefined {
+function homeEntity(token: Pick<ApiToken, 'roles'>, type: 'WORKSPACE' | 'DEPLOYMENT'): string | undefined {
   return (token.roles ?? []).find((r) => r.entityType === type)?.entityId;
 }
 
-function ownScopeProblem(store: Store, token: ApiToken, roles: ApiTokenRole[]): string | undefined {
+function ownScopeProblem(store: Store, token: Pick<ApiToken, 'scope' | 'roles'>, roles: ApiTokenRole[]): string | undefined {
   const ownType: EntityType = token.scope;
   const own = roles.filter((r) => r.entityType === ownType);
   if (token.scope === 'DEPLOYMENT') {
