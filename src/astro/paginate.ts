@@ -11,6 +11,8 @@ const MAX_RESTARTS = 3;
 export const MAX_LIST_ITEMS = 200_000;
 /** Pages beyond ceil(totalCount / page size) allowed for a server that serves fewer items than asked. */
 const SPARE_PAGES = 2;
+/** Pages of 100 (the astro CLI's size) for the largest list believed: a bound on requests whatever is served. */
+const MAX_PAGES = MAX_LIST_ITEMS / 100;
 
 /**
  * Reads every page of a list endpoint and returns exactly `totalCount` distinct items (by `id`), or
@@ -75,6 +77,7 @@ async function readOnce<T, U>(
   const also: U[] = [];
   let offset = 0;
   let firstTotal: number | undefined;
+  let bound = MAX_PAGES;
   for (let pages = 1; ; pages++) {
     const { data } = await transport.request<Record<string, unknown>>('GET', path, {
       query: { ...query, offset, limit: pageSize },
@@ -86,14 +89,15 @@ async function readOnce<T, U>(
       if (total !== undefined && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
         throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
       }
+      if (total !== undefined) bound = maxPages(total, pageSize, data['limit'], page.length);
     } else if (total !== firstTotal) return { total };
     for (const item of page) items.set(itemKey(item), item);
     if (alsoKey !== undefined && Array.isArray(data[alsoKey])) also.push(...(data[alsoKey] as U[]));
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
     if (page.length === 0 || (firstTotal !== undefined && offset >= firstTotal)) break;
-    if (firstTotal !== undefined && pages >= maxPages(firstTotal, pageSize, data['limit'])) {
-      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal} without reaching it`, pages);
+    if (pages >= bound) {
+      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal ?? 'unknown'} without reaching it`, pages);
     }
   }
   // Without a totalCount (not in the API's contract, but possible) the empty page is the only end.
@@ -101,10 +105,16 @@ async function readOnce<T, U>(
   return { items: [...items.values()], also };
 }
 
-/** ceil(totalCount / page size) + SPARE_PAGES, by the smaller of the page size asked and the one served. */
-function maxPages(total: number, pageSize: number, servedLimit: unknown): number {
-  const size = typeof servedLimit === 'number' && servedLimit > 0 ? Math.min(pageSize, servedLimit) : pageSize;
-  return Math.ceil(total / size) + SPARE_PAGES;
+/**
+ * ceil(totalCount / page size) + SPARE_PAGES, by the smallest of the page size asked, the `limit` the
+ * answer states and the first page's length (a server may cap pages without saying so), and never more
+ * than MAX_PAGES: a first page of one item cannot make the read endless.
+ */
+function maxPages(total: number, pageSize: number, servedLimit: unknown, firstPage: number): number {
+  let size = pageSize;
+  if (typeof servedLimit === 'number' && servedLimit > 0) size = Math.min(size, servedLimit);
+  if (firstPage > 0) size = Math.min(size, firstPage);
+  return Math.min(Math.ceil(total / size) + SPARE_PAGES, MAX_PAGES);
 }
 
 /** Items are told apart by their `id`; one without (none in the API) by its whole JSON. */

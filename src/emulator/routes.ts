@@ -32,6 +32,8 @@ export interface ListQuirks {
   ignoreOffset?: boolean;
   /** Report a larger `totalCount` on every further page, as a list that never ends would. */
   growingTotal?: boolean;
+  /** Answer this `limit` whatever was served: a server that caps pages without saying so. */
+  claimLimit?: number;
 }
 
 export interface ApiRequest {
@@ -127,7 +129,7 @@ export function paged(key: string, items: readonly unknown[], p: Page, extra: Re
   const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? p.offset + p.limit : 0);
   return {
     status: 200,
-    body: { [key]: items.slice(from, from + p.limit), totalCount, offset: p.offset, limit: p.limit, ...extra },
+    body: { [key]: items.slice(from, from + p.limit), totalCount, offset: p.offset, limit: q.claimLimit ?? p.limit, ...extra },
   };
 }
 

@@ -82,6 +82,20 @@ describe('lists that lie: a plan is never made from a partial read', () => {
     }
   });
 
+  it('a server that serves smaller pages than its answer says is still read to the end', async () => {
+    // Pages of 2 (maxLimit) while every answer claims 1000: the page bound must follow what was served.
+    const s = await scenario({ maxLimit: PAGE, listQuirks: { claimLimit: 1000 } }, { pageSize: 1000 });
+    try {
+      const ids = s.emulator.state().tokens.map((t) => t.id).sort();
+      expect(ids.length).toBeGreaterThan(3 * PAGE);
+      const tokens = await s.client.listTokens();
+      expect(tokens.map((t) => t.id).sort()).toEqual(ids);
+      expect(s.emulator.log).toHaveLength(Math.ceil(ids.length / PAGE));
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a server that ignores offset (the same page again and again) fails instead of dropping the repeats', async () => {
     const s = await scenario({ listQuirks: { ignoreOffset: true } }, { pageSize: PAGE });
     try {
