@@ -1,5 +1,6 @@
 import type { Actual, ActualToken } from '../plan/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
+import type { DesiredDeployment, Reference } from '../manifest/types.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
 // Names where they resolve uniquely, IDs (with the name in a comment) where they collide.
@@ -22,9 +23,42 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, num
   return counts;
 }
 
+/** Where editors with the YAML language server find the manifest's schema (completion, hover, checks). */
+export const SCHEMA_URL = 'https://raw.githubusercontent.com/astro-access/astro-access/main/schemas/manifest.schema.json';
+
+/** Settings carried over from an existing manifest (`--like FILE`). */
+export interface LikeSettings {
+  ignore: string[];
+  protect: string[];
+  /** Effective prune per deployment the manifest lists. */
+  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune'>[];
+}
+
 export interface ExportOptions {
   /** Workspace names or IDs; empty = every workspace. */
   workspaces: string[];
+  /** The `$schema` of the first-line modeline; default SCHEMA_URL. */
+  schema?: string;
+  like?: LikeSettings;
+}
+
+const refers = (ref: Reference, item: { id: string; name: string }): boolean =>
+  ref.id !== undefined ? ref.id === item.id : ref.name === item.name;
+
+/** The file-wide prune: the value every deployment of the --like manifest shares, else the default (true). */
+function filePrune(like: LikeSettings | undefined): boolean {
+  const values = new Set(like?.deployments.map((d) => d.prune));
+  return values.size === 1 ? [...values][0]! : true;
+}
+
+/** A deployment's own prune line when the --like manifest gives it one that differs from the file's. */
+function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fileWide: boolean): string[] {
+  const found = like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+  return found && found.prune !== fileWide ? [`        prune: ${found.prune}`] : [];
+}
+
+function patternLines(key: string, patterns: readonly string[]): string[] {
+  return patterns.length === 0 ? [] : [`${key}:`, ...patterns.map((p) => `  - ${JSON.stringify(p)}`)];
 }
 
 export function exportManifest(actual: Actual, opts: ExportOptions): { text: string; missing: string[] } {
@@ -37,10 +71,16 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
   const orgTokens = actual.tokens.filter((t) => t.scope === 'ORGANIZATION');
   const orgTokenNames = countBy(orgTokens, (t) => t.name);
 
+  const like = opts.like;
+  const fileWide = filePrune(like);
   const out: string[] = [
+    `# yaml-language-server: $schema=${comment(opts.schema ?? SCHEMA_URL)}`,
     '# Exported by astro-access from the live organization.',
     'version: 1',
     `organizationId: ${actual.organizationId}`,
+    ...(like && !fileWide ? ['prune: false'] : []),
+    ...patternLines('ignore', like?.ignore ?? []),
+    ...patternLines('protect', like?.protect ?? []),
     'workspaces:',
   ];
   if (selected.length === 0) out[out.length - 1] = 'workspaces: []';
@@ -61,7 +101,7 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     );
     const wsTokenNames = countBy(wsTokens, (t) => t.name);
     for (const d of deployments) {
-      out.push(...deploymentLines(d, deploymentNames));
+      out.push(...deploymentLines(d, deploymentNames), ...prunes(like, ws, d, fileWide));
       out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames));
       out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames));
     }

@@ -1,29 +1,39 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../plan/closest.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, say, type Io } from './context.ts';
-import { exportManifest } from './export-manifest.ts';
-import { organizationIdFrom } from './list.ts';
+import { connect, loadDesired, say, type Io } from './context.ts';
+import { exportManifest, type LikeSettings } from './export-manifest.ts';
+import { organizationIdFrom } from './organization.ts';
 
 const spec = {
   name: 'export',
-  usage: `Usage: astro-access export [--workspace NAME|ID]... [--organization-id ID] [-o FILE]
+  usage: `Usage: astro-access export [--workspace NAME|ID]... [--organization-id ID] [--like FILE] [-o FILE [--force]]
 
 Write a manifest of the deployment roles that are live now, to start managing an organization:
 'astro-access plan' on it right away shows no changes. Names are used where they are unique,
 IDs (with the name in a comment) where they collide. Deployment-scoped tokens are left out.
+The first line points editors with the YAML language server at the manifest's JSON Schema.
 
 Options:
       --workspace NAME|ID    export only these workspaces (repeatable; default all)
-      --organization-id ID   default $ASTRO_ORGANIZATION_ID
+      --organization-id ID   default $ASTRO_ORGANIZATION_ID, else the manifest's organizationId
+  -f, --file FILE            manifest to take the organization from (default --like FILE, else astro-access.yaml)
+      --like FILE            carry over this manifest's ignore, protect and prune settings
   -o, --out FILE             write to FILE instead of stdout (refuses to overwrite an existing file)
+      --force                overwrite FILE if it exists
+      --schema URL|PATH      the $schema of the first-line modeline (default: the published schema)
       --debug                print each API request (the token is never printed) to stderr
   -h, --help                 show this help`,
   options: {
     workspace: { type: 'string', multiple: true },
     'organization-id': { type: 'string' },
+    file: { type: 'string', short: 'f', multiple: true },
+    like: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+    schema: { type: 'string' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -35,17 +45,26 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false });
+  if (values.force && !values.out) throw new UsageError('--force only applies with -o FILE');
+  // Everything that can fail offline fails before the first request.
+  const like: LikeSettings | undefined = values.like ? await loadDesired(io, [values.like]) : undefined;
+  const files = values.file ?? (values.like ? [values.like] : []);
+  const organizationId = await organizationIdFrom(io, values['organization-id'], files);
+  const conn = connect(io, organizationId, { debug: values.debug ?? false });
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);
-    const { text, missing } = exportManifest(actual, { workspaces: values.workspace ?? [] });
-    if (missing.length > 0) throw new UsageError(`no workspace named or with ID: ${missing.join(', ')}`);
+    const { text, missing } = exportManifest(actual, {
+      workspaces: values.workspace ?? [],
+      ...(like ? { like } : {}),
+      ...(values.schema ? { schema: values.schema } : {}),
+    });
+    if (missing.length > 0) {
+      const names = actual.workspaces.map((w) => w.name);
+      throw new UsageError(missing.map((m) => `no workspace named or with ID ${JSON.stringify(m)}${didYouMean(m, names)}`).join('; '));
+    }
     if (values.out) {
-      await writeFile(values.out, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'EEXIST') throw new UsageError(`${values.out} exists; not overwriting it`);
-        throw err;
-      });
+      await writeOut(values.out, text, values.force ?? false);
       say(io, `Wrote ${values.out}.`);
     } else {
       io.stdout.write(text);
@@ -54,4 +73,18 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   } finally {
     await conn.close();
   }
+}
+
+/** Without --force an existing file is never touched; with it, the new file replaces the old in one rename. */
+async function writeOut(path: string, text: string, force: boolean): Promise<void> {
+  if (!force) {
+    await writeFile(path, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') throw new UsageError(`${path} exists; not overwriting it (pass --force to replace it)`);
+      throw err;
+    });
+    return;
+  }
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text, { flag: 'wx' });
+  await rename(temp, path);
 }
