@@ -28,6 +28,8 @@ export const SCHEMA_URL = 'https://raw.githubusercontent.com/astro-access/astro-
 
 /** Settings carried over from an existing manifest (`--like FILE`). */
 export interface LikeSettings {
+  /** The file-wide prune, when the manifest sets one. */
+  prune?: boolean;
   ignore: string[];
   protect: string[];
   /** Effective prune per deployment the manifest lists. */
@@ -45,13 +47,11 @@ export interface ExportOptions {
 const refers = (ref: Reference, item: { id: string; name: string }): boolean =>
   ref.id !== undefined ? ref.id === item.id : ref.name === item.name;
 
-/** The file-wide prune: the value every deployment of the --like manifest shares, else the default (true). */
-function filePrune(like: LikeSettings | undefined): boolean {
-  const values = new Set(like?.deployments.map((d) => d.prune));
-  return values.size === 1 ? [...values][0]! : true;
-}
+/** The file-wide prune of the --like manifest, else the default (true). */
+const filePrune = (like: LikeSettings | undefined): boolean => like?.prune ?? true;
 
-/** A deployment's own prune line when the --like manifest gives it one that differs from the file's. */
+/** A deployment's own prune line when its effective prune in the --like manifest (from the deployment or its
+ *  workspace) differs from the file's. */
 function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fileWide: boolean): string[] {
   const found = like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
   return found && found.prune !== fileWide ? [`        prune: ${found.prune}`] : [];

@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../plan/closest.ts';
@@ -6,6 +7,7 @@ import { parseCommandArgs } from './args.ts';
 import { connect, loadDesired, say, type Io } from './context.ts';
 import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const spec = {
   name: 'export',
@@ -47,7 +49,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   }
   if (values.force && !values.out) throw new UsageError('--force only applies with -o FILE');
   // Everything that can fail offline fails before the first request.
-  const like: LikeSettings | undefined = values.like ? await loadDesired(io, [values.like]) : undefined;
+  const like = values.like ? await likeSettings(io, values.like) : undefined;
   const files = values.file ?? (values.like ? [values.like] : []);
   const organizationId = await organizationIdFrom(io, values['organization-id'], files);
   const conn = connect(io, organizationId, { debug: values.debug ?? false });
@@ -73,6 +75,14 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   } finally {
     await conn.close();
   }
+}
+
+/** The settings of an existing manifest, validated like any manifest first. */
+async function likeSettings(io: Io, file: string): Promise<LikeSettings> {
+  const desired = await loadDesired(io, [file]);
+  const raw: unknown = parse(await readFile(file, 'utf8'));
+  const prune = isRecord(raw) && typeof raw['prune'] === 'boolean' ? raw['prune'] : undefined;
+  return { ...desired, ...(prune !== undefined ? { prune } : {}) };
 }
 
 /** Without --force an existing file is never touched; with it, the new file replaces the old in one rename. */
