@@ -83,8 +83,13 @@ function report(io: Io, err: unknown): number {
     write(`error: ${err.message}\nNothing was written. Re-run with --allow-unsafe to override (recorded in the receipt).`);
     return 3;
   }
-  if (err instanceof UsageError || err instanceof ConflictError || err instanceof AstroApiError) {
+  if (err instanceof UsageError || err instanceof ConflictError) {
     write(`error: ${err.message}`);
+    return 1;
+  }
+  if (err instanceof AstroApiError) {
+    write(`error: ${err.message}`);
+    if (err.hint) write(`hint: ${err.hint}`);
     return 1;
   }
   if (err instanceof SyntaxError) {

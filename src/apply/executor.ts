@@ -2,7 +2,7 @@ import type { AstroWriter } from '../astro/api.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
-import { mergeRoles, verifyResult } from './merge-roles.ts';
+import { alreadyLive, mergeRoles, verifyResult } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
 export interface ApplyOptions {
@@ -53,6 +53,7 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
     summary: {
       tokens: receipts.length,
       applied: receipts.filter((r) => r.status === 'applied').length,
+      alreadyApplied: receipts.filter((r) => r.status === 'already-applied').length,
       conflicts: receipts.filter((r) => r.status === 'conflict').length,
       failed: receipts.filter((r) => r.status === 'failed').length,
     },
@@ -82,6 +83,10 @@ async function applyToken(
     receipt.before = token.roles;
 
     const expected = plan.tokens[tokenId]?.fingerprint;
+    if (expected !== undefined && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
+      receipt.status = 'already-applied';
+      return receipt;
+    }
     if (expected === undefined || fingerprintRoles(token.roles) !== expected) {
       receipt.status = 'conflict';
       receipt.error = expected === undefined
@@ -114,5 +119,6 @@ async function applyToken(
 
 function describeFailure(err: unknown): string {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
 }

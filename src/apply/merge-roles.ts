@@ -45,3 +45,13 @@ export function verifyResult(result: SubjectRoles, actions: readonly PlanAction[
   }
   return problems;
 }
+
+/** True when the roles as read already give every deployment of the actions the role the plan wants. */
+export function alreadyLive(read: readonly ApiTokenRole[], actions: readonly PlanAction[]): boolean {
+  const deploymentRoles = read.filter((r) => r.entityType === 'DEPLOYMENT').map((r) => ({ deploymentId: r.entityId, role: r.role }));
+  const owned = new Set(actions.map((a) => a.deployment.id));
+  // Two entries for one owned deployment are not the plan's outcome, whatever the last one says.
+  const counts = new Map<string, number>();
+  for (const r of deploymentRoles) if (owned.has(r.deploymentId)) counts.set(r.deploymentId, (counts.get(r.deploymentId) ?? 0) + 1);
+  return [...counts.values()].every((n) => n === 1) && verifyResult({ deploymentRoles }, actions).length === 0;
+}

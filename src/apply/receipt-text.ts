@@ -6,17 +6,25 @@ export function renderReceiptText(receipt: Receipt): string {
   const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(', ')}]` : '';
-    const detail = t.error ? `: ${t.error}` : `: ${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const changes = `${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const detail = t.error ? `: ${t.error}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
     lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
   const s = receipt.summary;
+  const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : '';
   if (receipt.status === 'nothing-to-do') lines.push('Apply complete: nothing to do.');
-  else if (receipt.status === 'applied') lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
+  else if (receipt.status === 'already-applied') lines.push('Apply complete: this plan was already applied; nothing was written.');
+  else if (receipt.status === 'applied') lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`,
+      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`,
     );
+    if (s.conflicts > 0) {
+      lines.push(
+        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? '' : 's'} changed since it was made. Run 'astro-access plan' again and apply the new plan.`,
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }

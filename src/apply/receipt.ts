@@ -1,7 +1,8 @@
 import type { ApiTokenRole } from '../astro/types.ts';
 import type { PlanAction } from '../plan/types.ts';
 
-export type TokenStatus = 'applied' | 'conflict' | 'failed';
+/** `already-applied`: the token changed since the plan, but only into what the plan wanted; nothing written. */
+export type TokenStatus = 'applied' | 'already-applied' | 'conflict' | 'failed';
 
 /** What apply did for one token: the roles read, the roles written, and the API's request IDs. */
 export interface TokenReceipt {
@@ -19,8 +20,8 @@ export interface Receipt {
   formatVersion: 1;
   organizationId: string;
   checksum: string;
-  status: 'applied' | 'partial' | 'nothing-to-do';
-  summary: { tokens: number; applied: number; conflicts: number; failed: number };
+  status: 'applied' | 'already-applied' | 'partial' | 'nothing-to-do';
+  summary: { tokens: number; applied: number; alreadyApplied: number; conflicts: number; failed: number };
   /** Guards that refused the plan but were overridden with --allow-unsafe. */
   overriddenGuards: string[];
   tokens: TokenReceipt[];
@@ -28,5 +29,6 @@ export interface Receipt {
 
 export function receiptStatus(tokens: readonly TokenReceipt[]): Receipt['status'] {
   if (tokens.length === 0) return 'nothing-to-do';
-  return tokens.every((t) => t.status === 'applied') ? 'applied' : 'partial';
+  if (tokens.every((t) => t.status === 'already-applied')) return 'already-applied';
+  return tokens.every((t) => t.status === 'applied' || t.status === 'already-applied') ? 'applied' : 'partial';
 }

@@ -45,6 +45,7 @@ export function astroApiError(opts: {
   answer?: ErrorAnswer;
   /** For failures without an answer: what went wrong on the wire. */
   failure?: string;
+  hint?: string;
   cause?: unknown;
 }): AstroApiError {
   const { method, path, attempts, answer } = opts;
@@ -77,6 +78,7 @@ export function astroApiError(opts: {
           })),
         }
       : {}),
+    ...(opts.hint !== undefined ? { hint: opts.hint } : {}),
     ...(opts.cause !== undefined ? { cause: opts.cause } : {}),
   });
 }

@@ -27,6 +27,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     },
     timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
     debug: config.debug,
+    onRetry: config.onRetry,
   });
   const pageSize = config.pageSize ?? 1000;
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;

@@ -2,6 +2,8 @@ import { Pool } from 'undici';
 import type { AstroApiError } from '../errors.ts';
 import { astroApiError, parseErrorAnswer } from './api-error.ts';
 import type { ErrorAnswer } from './api-error.ts';
+import type { RetryNotice } from './config.ts';
+import { errorHint } from './error-hints.ts';
 import { MethodPacers } from './pacer.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, errorCode, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry.ts';
@@ -18,6 +20,7 @@ export interface TransportOptions {
   backoff: { baseMs: number; maxMs: number; retryAfterMaxMs: number };
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   debug: ((line: string) => void) | undefined;
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 export interface ClientStats {
@@ -80,6 +83,7 @@ export class Transport {
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe(outcome)}`);
+      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe(outcome), this.opts.token) });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -130,6 +134,7 @@ export class Transport {
   }
 
   private fail(method: Method, path: string, attempts: number, outcome: Attempt<unknown> & { ok: false }): AstroApiError {
+    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
     return astroApiError({
       method,
       path,
@@ -137,6 +142,7 @@ export class Transport {
       token: this.opts.token,
       ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
       ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
+      ...(hint !== undefined ? { hint } : {}),
       ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
     });
   }

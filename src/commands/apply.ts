@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
@@ -8,7 +8,7 @@ import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, readJsonFile, say, type Connection, type Io } from './context.ts';
+import { connect, loadDesired, planLive, say, type Connection, type Io } from './context.ts';
 import { renderPlan } from './plan.ts';
 
 const spec = {
@@ -58,8 +58,24 @@ async function confirm(io: Io): Promise<boolean> {
   }
 }
 
+const MANIFEST_LIKE = /^\s*(version|organizationId|workspaces)\s*:/m;
+
+/** A manifest given where a saved plan belongs is the likeliest slip: say how to apply a manifest. */
+function manifestGivenAsPlan(path: string): UsageError {
+  return new UsageError(`${path} looks like a manifest, not a saved plan. To apply a manifest: astro-access apply -f ${path}`);
+}
+
 async function savedPlan(path: string): Promise<Plan> {
-  const { plan, problems } = checkSavedPlan(await readJsonFile(path));
+  if (/\.ya?ml$/i.test(path)) throw manifestGivenAsPlan(path);
+  const text = await readFile(path, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    if (MANIFEST_LIKE.test(text)) throw manifestGivenAsPlan(path);
+    throw err;
+  }
+  const { plan, problems } = checkSavedPlan(value);
   if (!plan) throw new UsageError(`${path} is not a usable plan: ${problems.join('; ')}`);
   return plan;
 }
@@ -74,7 +90,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   const planFile = positionals[0];
   if (planFile && values.file) throw new UsageError('give either a saved PLAN.json or -f manifests, not both');
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
-  const parallelism = Math.max(1, parseCount(values.parallelism, '--parallelism', 4));
+  const parallelism = parseCount(values.parallelism, '--parallelism', 4, 1);
 
   // Everything that can fail offline fails before the first request.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { astroConfigFromEnv } from '../astro/config.ts';
+import { astroConfigFromEnv, type RetryNotice } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
@@ -45,9 +44,16 @@ export function connect(io: Io, organizationId: string, opts: { debug?: boolean 
   const client = createAstroClient({
     ...config,
     organizationId,
+    onRetry: (n: RetryNotice) => say(io, retryLine(n)),
     ...(opts.debug ? { debug: (line: string) => say(io, `debug: ${line}`) } : {}),
   });
   return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
+}
+
+/** `retrying in 2 s: 429 (GET /organizations/…/tokens, attempt 2 of 6)` */
+export function retryLine(n: RetryNotice): string {
+  const wait = n.delayMs >= 1000 ? `${Math.round(n.delayMs / 1000)} s` : `${(n.delayMs / 1000).toFixed(1)} s`;
+  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
 
 /** The workspaces a manifest names: where tokens are listed when the org-wide token list is refused. */
@@ -71,8 +77,4 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   return { plan, actual };
-}
-
-export async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
 }
