@@ -1,46 +1,98 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
-import { applyCommand } from './commands/apply.ts';
-import type { Io } from './commands/context.ts';
-import { exportCommand } from './commands/export.ts';
-import { listCommand } from './commands/list.ts';
-import { planCommand } from './commands/plan.ts';
-import { validateCommand } from './commands/validate.ts';
-import { runEmulatorCommand } from './emulator/command.ts';
-import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError } from './errors.ts';
+import { applyCommand, spec as applySpec } from './commands/apply.ts';
+import type { Options } from './commands/args.ts';
+import { completionScript, type CompletedCommand } from './commands/completion.ts';
+import { say, type Io } from './commands/context.ts';
+import { exportCommand, spec as exportSpec } from './commands/export.ts';
+import { listCommand, spec as listSpec } from './commands/list.ts';
+import { planCommand, spec as planSpec } from './commands/plan.ts';
+import { validateCommand, spec as validateSpec } from './commands/validate.ts';
+import { EMULATOR_OPTIONS, runEmulatorCommand } from './emulator/command.ts';
+import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError, formatDiagnostic } from './errors.ts';
+import { caretExcerpt } from './render/excerpt.ts';
 import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
 import { VERSION } from './version.ts';
 
+interface Command {
+  summary: string;
+  run: (io: Io, argv: string[]) => Promise<number>;
+  /** The flags shell completion offers. */
+  options: Options;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: { summary: 'check manifest files offline (syntax, schema, duplicates)', run: validateCommand, options: validateSpec.options },
+  plan: { summary: 'show what apply would change, without changing anything', run: planCommand, options: planSpec.options },
+  apply: { summary: 'make the live roles match the manifest (or a saved plan)', run: applyCommand, options: applySpec.options },
+  list: { summary: 'list the tokens that hold a role on one deployment', run: listCommand, options: listSpec.options },
+  export: { summary: 'write a manifest of what is live now', run: exportCommand, options: exportSpec.options },
+  emulator: {
+    summary: 'run the local Astro API emulator (no account needed)',
+    run: (_io, argv) => runEmulatorCommand(argv),
+    options: EMULATOR_OPTIONS,
+  },
+  help: { summary: "show a command's help: astro-access help <command>", run: (io, argv) => help(io, argv), options: {} },
+  completion: {
+    summary: 'print shell completion: source <(astro-access completion bash)',
+    run: async (io, argv) => {
+      if (argv.length > 1) throw new UsageError('completion takes one shell: bash, zsh or fish');
+      io.stdout.write(completionScript(argv[0], completed()));
+      return 0;
+    },
+    options: {},
+  },
+};
+
+function completed(): CompletedCommand[] {
+  return Object.entries(COMMANDS).map(([name, c]) => ({ name, summary: c.summary, options: c.options }));
+}
+
+const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
 const USAGE = `astro-access ${VERSION}: Astro API-token deployment roles, managed in Git.
 
 Usage: astro-access <command> [options]
 
 Commands:
-  validate   check manifest files offline (syntax, schema, duplicates)
-  plan       show what apply would change, without changing anything
-  apply      make the live roles match the manifest (or a saved plan)
-  list       list the tokens that hold a role on one deployment
-  export     write a manifest of what is live now
-  emulator   run the local Astro API emulator (no account needed)
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}   ${c.summary}`)
+  .join('\n')}
 
-Run 'astro-access <command> --help' for a command's options.
-Environment: ASTRO_API_TOKEN (required to reach the API), ASTRO_API_URL (default https://api.astronomer.io/v1).
+Run 'astro-access help <command>' or 'astro-access <command> --help' for a command's options and examples.
+
+Environment:
+  ASTRO_API_TOKEN         an Astro API token (required to reach the API; never printed)
+  ASTRO_API_URL           default https://api.astronomer.io/v1
+  ASTRO_ORGANIZATION_ID   the organization for list and export (else --organization-id, else the manifest's)
+  NO_COLOR                set to turn colour off
+
 Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode), 3 refused by a safety guard.`;
 
-const COMMANDS: Record<string, (io: Io, argv: string[]) => Promise<number>> = {
-  validate: validateCommand,
-  plan: planCommand,
-  apply: applyCommand,
-  list: listCommand,
-  export: exportCommand,
-  emulator: (_io, argv) => runEmulatorCommand(argv),
-};
+async function help(io: Io, argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command || rest.length > 0) throw unknownCommand(name);
+  if (name === 'help' || name === 'completion') {
+    io.stdout.write(`astro-access ${name}: ${command.summary}\n`);
+    return 0;
+  }
+  return command.run(io, ['--help']);
+}
+
+function unknownCommand(name: string): UsageError {
+  const hint = closest(name, Object.keys(COMMANDS));
+  return new UsageError(`unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}. Run 'astro-access --help' for the commands.`);
+}
 
 /** Run one command; every error becomes a message and an exit code here, in one place. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name || name === '--help' || name === '-h') {
     io.stdout.write(USAGE + '\n');
     return name ? 0 : 1;
   }
@@ -49,13 +101,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const command = COMMANDS[name];
-  if (!command) {
-    const hint = closest(name, Object.keys(COMMANDS));
-    io.stderr.write(`error: unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}\n\n${USAGE}\n`);
-    return 1;
-  }
   try {
-    return await command(io, rest);
+    if (!command) throw unknownCommand(name);
+    return await command.run(io, rest);
   } catch (err) {
     return report(io, err);
   }
@@ -72,9 +120,9 @@ function problemCount(diagnostics: readonly Diagnostic[]): number {
 }
 
 function report(io: Io, err: unknown): number {
-  const write = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  const write = (s: string) => say(io, s);
   if (err instanceof ManifestError) {
-    write(err.message);
+    for (const d of err.diagnostics) write([formatDiagnostic(d), ...caretExcerpt(d)].join('\n'));
     const n = problemCount(err.diagnostics);
     write(`${n} problem${n === 1 ? '' : 's'} found; nothing was sent to the API.`);
     return 1;

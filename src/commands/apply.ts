@@ -11,7 +11,7 @@ import { parseCommandArgs, parseCount } from './args.ts';
 import { connect, loadDesired, planLive, say, type Connection, type Io } from './context.ts';
 import { renderPlan } from './plan.ts';
 
-const spec = {
+export const spec = {
   name: 'apply',
   usage: `Usage: astro-access apply [-f FILE]... [--auto-approve] [PLAN.json]
 
@@ -32,7 +32,12 @@ Options:
       --debug            print each API request (the token is never printed) to stderr
   -h, --help             show this help
 
-Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.`,
+Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.
+
+Examples:
+  astro-access apply                            # plan, ask for "yes", write
+  astro-access apply plan.json                  # exactly the plan saved by 'plan --out plan.json'
+  astro-access apply -f astro-access.yaml --auto-approve --receipt receipt.json`,
   options: {
     file: { type: 'string', short: 'f', multiple: true },
     'auto-approve': { type: 'boolean' },

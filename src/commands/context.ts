@@ -5,6 +5,7 @@ import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
+import { paintPrefix, shouldUseColor } from '../render/color.ts';
 import type { Actual } from '../plan/actual.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
@@ -20,7 +21,8 @@ export interface Io {
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
 
 export function say(io: Io, line: string): void {
-  io.stderr.write(line.endsWith('\n') ? line : line + '\n');
+  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
+  io.stderr.write(colored.endsWith('\n') ? colored : colored + '\n');
 }
 
 /** Load and validate the manifest files; every problem at once, before any API call. */

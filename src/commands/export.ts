@@ -9,7 +9,7 @@ import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
 import { isRecord } from '../util/is-record.ts';
 
-const spec = {
+export const spec = {
   name: 'export',
   usage: `Usage: astro-access export [--workspace NAME|ID]... [--organization-id ID] [--like FILE] [-o FILE [--force]]
 
@@ -27,7 +27,14 @@ Options:
       --force                overwrite FILE if it exists
       --schema URL|PATH      the $schema of the first-line modeline (default: the published schema)
       --debug                print each API request (the token is never printed) to stderr
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+The organization comes from --organization-id, else ASTRO_ORGANIZATION_ID, else the manifest.
+
+Examples:
+  astro-access export --organization-id clx42kkcm01fo01o06agtmshg -o astro-access.yaml
+  astro-access export --workspace "Data Platform" > data-platform.yaml
+  astro-access export --like astro-access.yaml -o astro-access.yaml --force   # refresh, keeping settings`,
   options: {
     workspace: { type: 'string', multiple: true },
     'organization-id': { type: 'string' },

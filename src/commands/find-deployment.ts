@@ -16,9 +16,6 @@ export interface DeploymentQuery {
 const q = (s: string): string => JSON.stringify(s);
 
 export async function findDeployment(reader: AstroReader, query: DeploymentQuery): Promise<Deployment> {
-  if (query.deploymentId !== undefined && query.deployment !== undefined) {
-    throw new UsageError('give --deployment NAME or --deployment-id ID, not both');
-  }
   const workspace = query.workspace === undefined ? undefined : findWorkspace(await reader.listWorkspaces(), query.workspace);
   if (query.deploymentId !== undefined) {
     const id = query.deploymentId;

@@ -7,7 +7,7 @@ import { connect, type Io } from './context.ts';
 import { findDeployment } from './find-deployment.ts';
 import { organizationIdFrom } from './organization.ts';
 
-const spec = {
+export const spec = {
   name: 'list',
   usage: `Usage: astro-access list (--deployment NAME [--workspace NAME] | --deployment-id ID) [--all-scopes] [--format table|json]
 
@@ -23,7 +23,14 @@ Options:
       --all-scopes           show organization and deployment tokens too
       --format FORMAT        table (default) or json
       --debug                print each API request (the token is never printed) to stderr
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+The organization comes from --organization-id, else ASTRO_ORGANIZATION_ID, else the manifest.
+
+Examples:
+  astro-access list --deployment prod
+  astro-access list --deployment prod --workspace "Data Platform" --all-scopes
+  astro-access list --deployment-id clvduhrvd000008l842ohcpvb --format json`,
   options: {
     deployment: { type: 'string' },
     'deployment-id': { type: 'string' },
@@ -60,6 +67,9 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   }
   if (values.workspace !== undefined && values['workspace-id'] !== undefined) {
     throw new UsageError('give --workspace or --workspace-id, not both');
+  }
+  if (values.deployment !== undefined && values['deployment-id'] !== undefined) {
+    throw new UsageError('give --deployment NAME or --deployment-id ID, not both');
   }
   if (values.deployment === undefined && values['deployment-id'] === undefined) {
     throw new UsageError("give --deployment NAME or --deployment-id ID. Run 'astro-access list --help' for usage.");
