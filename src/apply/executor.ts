@@ -2,6 +2,7 @@ import type { AstroWriter } from '../astro/api.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
+import type { ProgressEvent } from '../render/progress.ts';
 import { alreadyLive, mergeRoles, verifyResult } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
@@ -9,7 +10,7 @@ export interface ApplyOptions {
   /** Tokens written at once. Each token is handled by one worker, so one token never sees two writes. */
   concurrency?: number;
   overriddenGuards?: string[];
-  onProgress?: (line: string) => void;
+  onProgress?: (line: string, event: ProgressEvent) => void;
 }
 
 /** Group the plan's actions by token, in plan order. */
@@ -39,7 +40,12 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
       const [tokenId, actions] = groups[i]!;
       const r = (receipts[i] = await applyToken(plan, writer, tokenId, actions));
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`);
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`, {
+        done,
+        total: groups.length,
+        status: r.status,
+        tokenName: r.tokenName,
+      });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));

@@ -5,6 +5,7 @@ import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
 import { GuardError, UsageError } from '../errors.ts';
 import { checkGuards } from '../plan/guards.ts';
+import { progress } from '../render/progress.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
@@ -120,12 +121,15 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
         return 1;
       }
     }
+    // Plain progress lines are for long runs (the receipt below says the same for every token); a terminal
+    // gets one line updated in place, cleared before the receipt.
+    const long = Object.keys(plan.tokens ?? {}).length > 10;
+    const shown = progress(io.stderr, io.env, long ? (line) => say(io, line) : undefined);
     const receipt = await applyPlan(plan, conn.writer, {
       concurrency: parallelism,
       overriddenGuards: guards.overridden,
-      // Progress is for long runs; the receipt below says the same for every token.
-      ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
-    });
+      onProgress: (line, event) => shown.onProgress(line, event),
+    }).finally(() => shown.finish());
     io.stdout.write(renderReceiptText(receipt));
     if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
     return receipt.status === 'partial' ? 1 : 0;
