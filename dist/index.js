@@ -62006,6 +62006,8 @@ var AstroApiError = class extends Error {
   method;
   path;
   attempts;
+  /** What to do about it, when known (which setting, token or permission): printed after the error. */
+  hint;
   constructor(opts) {
     super(opts.message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
     this.name = "AstroApiError";
@@ -62015,6 +62017,7 @@ var AstroApiError = class extends Error {
     this.method = opts.method;
     this.path = opts.path;
     this.attempts = opts.attempts;
+    this.hint = opts.hint;
   }
 };
 var UsageError = class extends Error {
@@ -62032,6 +62035,12 @@ function astroConfigFromEnv(env, overrides = {}) {
     throw new UsageError(
       "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
     );
+  }
+  if (/^bearer\s/i.test(token)) {
+    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+  }
+  if (/^["']|["']$/.test(token)) {
+    throw new UsageError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
   }
   const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
   return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl) };
@@ -62129,6 +62138,7 @@ function astroApiError(opts) {
         message: redact(f.message, opts.token)
       }))
     } : {},
+    ...opts.hint !== void 0 ? { hint: opts.hint } : {},
     ...opts.cause !== void 0 ? { cause: opts.cause } : {}
   });
 }
@@ -62139,6 +62149,31 @@ function excerpt(text) {
 }
 function isFieldError(v) {
   return isRecord(v) && typeof v["field"] === "string" && typeof v["message"] === "string" && (v["code"] === void 0 || typeof v["code"] === "string");
+}
+
+// src/astro/error-hints.ts
+function hostAndPort(baseUrl) {
+  const url = new URL(baseUrl);
+  return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+}
+function errorHint({ method, baseUrl, status, code: code2 }) {
+  switch (code2) {
+    case "ECONNREFUSED":
+      return `nothing accepts connections at ${hostAndPort(baseUrl)}: check ASTRO_API_URL (now ${baseUrl})`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host of ${hostAndPort(baseUrl)} could not be found (DNS): check ASTRO_API_URL (now ${baseUrl}) and the network`;
+  }
+  if (status === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
+    return `ASTRO_API_URL (${baseUrl}) does not end in /v1: the API's base URL does, e.g. ${DEFAULT_API_URL}`;
+  }
+  if (status === 401) {
+    return "the API does not accept the token in ASTRO_API_TOKEN (expired, revoked or mistyped): create a new API token in Astro and export it";
+  }
+  if (status === 403) {
+    return method === "GET" ? "the token in ASTRO_API_TOKEN may not read this: plan, list and export need an Organization API token (Organization Member or more), or a Workspace API token for its own workspace" : "the token in ASTRO_API_TOKEN may not change token roles: apply needs an Organization API token with Organization Owner (a Workspace API token with Workspace Owner can change its own workspace's tokens)";
+  }
+  return void 0;
 }
 
 // src/astro/pacer.ts
@@ -62264,6 +62299,7 @@ var Transport = class {
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe(outcome)}`);
+      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe(outcome), this.opts.token) });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -62311,6 +62347,7 @@ var Transport = class {
     return { ok: false, retry: retryable, answer, ...retryAfterMs !== void 0 ? { retryAfterMs } : {} };
   }
   fail(method, path, attempts, outcome) {
+    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
     return astroApiError({
       method,
       path,
@@ -62318,6 +62355,7 @@ var Transport = class {
       token: this.opts.token,
       ...outcome.answer !== void 0 ? { answer: outcome.answer } : {},
       ...outcome.failure !== void 0 ? { failure: outcome.failure } : {},
+      ...hint !== void 0 ? { hint } : {},
       ...outcome.cause !== void 0 ? { cause: outcome.cause } : {}
     });
   }
@@ -62455,7 +62493,8 @@ function createAstroClient(config) {
       retryAfterMaxMs: config.backoff?.retryAfterMaxMs ?? 6e4
     },
     timeouts: config.timeouts ?? { connectMs: 1e4, headersMs: 3e4, bodyMs: 3e4 },
-    debug: config.debug
+    debug: config.debug,
+    onRetry: config.onRetry
   });
   const pageSize = config.pageSize ?? 1e3;
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
@@ -62862,7 +62901,10 @@ function parseYaml(file, text) {
     ));
   }
   const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
-  for (const e of tabs.length > 0 ? tabs : first.errors) errors.push(diag(e.pos[0], yamlMessage(e)));
+  for (const e of tabs.length > 0 ? tabs : first.errors) {
+    const d = diag(e.pos[0], yamlMessage(e));
+    errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
+  }
   for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split("\n")[0] ?? w.message));
   if (errors.length > 0) return { errors, warnings };
   const keys = keyProblems(first, diag, lineCounter);
@@ -62899,6 +62941,18 @@ function parseYaml(file, text) {
     errors,
     warnings
   };
+}
+function sourceLine(text, lineCounter, line) {
+  const start2 = lineCounter.lineStarts[line - 1] ?? text.length;
+  const end = lineCounter.lineStarts[line] ?? text.length;
+  return text.slice(start2, end).replace(/\r?\n$/, "");
+}
+function excerptAt(text, lineCounter, line, col) {
+  let at = line;
+  let source = sourceLine(text, lineCounter, at);
+  if (source.trim() !== "") return { line, col, text: source };
+  while (at > 1 && source.trim() === "") source = sourceLine(text, lineCounter, --at);
+  return at === line ? { line, col, text: source } : { line: at, col: source.length + 1, text: source };
 }
 var tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
 function yamlMessage(e) {
@@ -63819,7 +63873,7 @@ function capPerFile(sorted, noun) {
       hidden = [];
     }
     if (shown < MAX_DIAGNOSTICS_PER_FILE) {
-      out.push({ file: d.file, line: d.line, col: d.col, message: d.message });
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message, ...d.excerpt !== void 0 ? { excerpt: d.excerpt } : {} });
       shown++;
     } else {
       hidden.push(d);
@@ -63830,6 +63884,35 @@ function capPerFile(sorted, noun) {
 }
 function sortDiagnostics(list2, order) {
   return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+// src/render/color.ts
+var CODES = {
+  green: [32, 39],
+  yellow: [33, 39],
+  red: [31, 39],
+  dim: [2, 22],
+  bold: [1, 22]
+};
+function painter(color) {
+  if (!color) return (_style, s) => s;
+  return (style, s) => {
+    if (s === "") return s;
+    const [on, off] = CODES[style];
+    return `\x1B[${on}m${s}\x1B[${off}m`;
+  };
+}
+function shouldUseColor(stream, env) {
+  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
+  if (env["TERM"] === "dumb") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
+  return stream.isTTY === true;
+}
+function paintPrefix(line, color) {
+  if (!color) return line;
+  const paint = painter(true);
+  return line.replace(/^(error|warning):/, (m, word) => paint(word === "error" ? "red" : "yellow", m));
 }
 
 // src/plan/checksum.ts
@@ -64289,16 +64372,22 @@ function planDeployment(dep, rd, managedKinds, existing, desired) {
 // src/commands/context.ts
 var DEFAULT_MANIFEST = "astro-access.yaml";
 function say(io, line) {
-  io.stderr.write(line.endsWith("\n") ? line : line + "\n");
+  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
+  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
 }
 function connect(io, organizationId, opts = {}) {
   const config = astroConfigFromEnv(io.env);
   const client = createAstroClient({
     ...config,
     organizationId,
+    onRetry: (n) => say(io, retryLine(n)),
     ...opts.debug ? { debug: (line) => say(io, `debug: ${line}`) } : {}
   });
   return { writer: client, reader: readOnly(client), token: config.token, close: () => client.close() };
+}
+function retryLine(n) {
+  const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
+  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
 function manifestWorkspaces(desired) {
   const refs = desired.deployments.map((d) => d.workspace);
@@ -64634,11 +64723,19 @@ function verifyResult(result, actions) {
   }
   return problems;
 }
+function alreadyLive(read, actions) {
+  const deploymentRoles = read.filter((r) => r.entityType === "DEPLOYMENT").map((r) => ({ deploymentId: r.entityId, role: r.role }));
+  const owned = new Set(actions.map((a) => a.deployment.id));
+  const counts = /* @__PURE__ */ new Map();
+  for (const r of deploymentRoles) if (owned.has(r.deploymentId)) counts.set(r.deploymentId, (counts.get(r.deploymentId) ?? 0) + 1);
+  return [...counts.values()].every((n) => n === 1) && verifyResult({ deploymentRoles }, actions).length === 0;
+}
 
 // src/apply/receipt.ts
 function receiptStatus(tokens2) {
   if (tokens2.length === 0) return "nothing-to-do";
-  return tokens2.every((t) => t.status === "applied") ? "applied" : "partial";
+  if (tokens2.every((t) => t.status === "already-applied")) return "already-applied";
+  return tokens2.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
 }
 
 // src/apply/executor.ts
@@ -64662,7 +64759,12 @@ async function applyPlan(plan, writer, opts = {}) {
       const [tokenId, actions] = groups[i];
       const r = receipts[i] = await applyToken(plan, writer, tokenId, actions);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`, {
+        done,
+        total: groups.length,
+        status: r.status,
+        tokenName: r.tokenName
+      });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
@@ -64675,6 +64777,7 @@ async function applyPlan(plan, writer, opts = {}) {
     summary: {
       tokens: receipts.length,
       applied: receipts.filter((r) => r.status === "applied").length,
+      alreadyApplied: receipts.filter((r) => r.status === "already-applied").length,
       conflicts: receipts.filter((r) => r.status === "conflict").length,
       failed: receipts.filter((r) => r.status === "failed").length
     },
@@ -64697,6 +64800,10 @@ async function applyToken(plan, writer, tokenId, actions) {
     if (requestId) receipt.requestIds.push(requestId);
     receipt.before = token.roles;
     const expected = plan.tokens[tokenId]?.fingerprint;
+    if (expected !== void 0 && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
+      receipt.status = "already-applied";
+      return receipt;
+    }
     if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
       receipt.status = "conflict";
       receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
@@ -64724,6 +64831,7 @@ async function applyToken(plan, writer, tokenId, actions) {
 }
 function describeFailure(err) {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -64733,17 +64841,25 @@ function renderReceiptText(receipt) {
   const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(", ")}]` : "";
-    const detail = t.error ? `: ${t.error}` : `: ${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const changes = `${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const detail = t.error ? `: ${t.error}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
   const s = receipt.summary;
+  const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : "";
   if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
-  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
+  else if (receipt.status === "already-applied") lines.push("Apply complete: this plan was already applied; nothing was written.");
+  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`
+      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
     );
+    if (s.conflicts > 0) {
+      lines.push(
+        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? "" : "s"} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+      );
+    }
   }
   return lines.join("\n") + "\n";
 }
