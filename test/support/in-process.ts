@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable, Readable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { main } from '../../src/cli.ts';
-import type { CliResult } from './cli.ts';
+import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
+import { exampleEmulator, tempDir, type CliResult } from './cli.ts';
 
 /** A stream that keeps what is written, optionally claiming to be a terminal. */
 export class Capture extends Writable {
@@ -30,4 +34,31 @@ export async function runMain(
   const stdin = Readable.from([opts.input ?? '']);
   const code = await main(args, { stdout, stderr, stdin, env: { NO_COLOR: '1', ...opts.env } });
   return { code, stdout: stdout.text, stderr: stderr.text, stdoutStream: stdout, stderrStream: stderr };
+}
+
+/** An example emulator per test, closed after each: `start()` in a test, `current()` to inspect or fault it. */
+export function emulatorPerTest(): { start(opts?: Partial<EmulatorOptions>): Promise<NodeJS.ProcessEnv>; current(): Emulator } {
+  let running: Emulator | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    async start(opts = {}) {
+      const { emulator, env } = await exampleEmulator(opts);
+      running = emulator;
+      return env;
+    },
+    current() {
+      if (!running) throw new Error('no emulator started in this test');
+      return running;
+    },
+  };
+}
+
+/** `validate` on a file with this text: the CLI's answer. */
+export async function validateText(name: string, text: string): Promise<CliResult & { file: string }> {
+  const file = join(tempDir(), name);
+  writeFileSync(file, text);
+  return { ...(await runMain(['validate', '-f', file])), file };
 }

@@ -1,31 +1,21 @@
 import { createServer } from 'node:net';
 import { writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAstroClient } from '../../src/astro/client.ts';
 import { AstroApiError } from '../../src/errors.ts';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { EXAMPLE_MANIFEST, exampleEmulator, sentinelToken, tempDir } from '../support/cli.ts';
-import { runMain } from '../support/in-process.ts';
+import type { EmulatorOptions } from '../../src/emulator/index.ts';
+import { EXAMPLE_MANIFEST, sentinelToken, tempDir } from '../support/cli.ts';
+import { emulatorPerTest, runMain } from '../support/in-process.ts';
 
 // Issue 14 point 6: errors that say what to do.
 
 const ORG = 'clx42kkcm01fo01o06agtmshg';
 const CI_DEPLOYER = 'clz9k2w1q000108mh3tq4a7vd';
 
-let running: Emulator | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function setup(opts: Partial<EmulatorOptions> = {}): Promise<NodeJS.ProcessEnv> {
-  const { emulator, env } = await exampleEmulator(opts);
-  running = emulator;
-  return env;
-}
-
-const posts = (): number => running!.log.filter((e) => e.method === 'POST').length;
+const emulator = emulatorPerTest();
+const setup = (opts: Partial<EmulatorOptions> = {}): Promise<NodeJS.ProcessEnv> => emulator.start(opts);
+const posts = (): number => emulator.current().log.filter((e) => e.method === 'POST').length;
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -87,7 +77,7 @@ describe('answers that say which setting or token to fix', () => {
 
   it('a 403 on a read names the token and permission reading needs', async () => {
     const env = await setup();
-    running!.fault({ kind: 'status', status: 403, times: 1, method: 'GET', path: '/workspaces' });
+    emulator.current().fault({ kind: 'status', status: 403, times: 1, method: 'GET', path: '/workspaces' });
     const r = await runMain(['plan', '-f', EXAMPLE_MANIFEST], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/hint: the token in ASTRO_API_TOKEN may not read this: .*Organization API token/);
@@ -95,7 +85,7 @@ describe('answers that say which setting or token to fix', () => {
 
   it('a 403 on a write says apply needs Organization Owner, in the receipt line', async () => {
     const env = await setup();
-    running!.fault({ kind: 'status', status: 403, times: 100, method: 'POST', path: '/tokens/*/roles' });
+    emulator.current().fault({ kind: 'status', status: 403, times: 100, method: 'POST', path: '/tokens/*/roles' });
     const r = await runMain(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^failed .*403 .*Organization Owner/m);
@@ -110,14 +100,14 @@ describe('answers that say which setting or token to fix', () => {
       expect(r.stderr).toMatch(/ASTRO_API_TOKEN (starts with "Bearer "|is wrapped in quotes)/);
       expect(r.stderr).not.toContain(token);
     }
-    expect(running!.log).toHaveLength(0);
+    expect(emulator.current().log).toHaveLength(0);
   });
 });
 
 describe('retries', () => {
   it('are shown on stderr as they happen', async () => {
     const env = await setup();
-    running!.fault({ kind: 'status', status: 429, times: 1, method: 'GET', path: '/workspaces', retryAfter: '1' });
+    emulator.current().fault({ kind: 'status', status: 429, times: 1, method: 'GET', path: '/workspaces', retryAfter: '1' });
     const r = await runMain(['plan', '-f', EXAMPLE_MANIFEST], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`retrying in 1 s: 429 (GET /organizations/${ORG}/workspaces, attempt 2 of 6)`);
@@ -137,7 +127,7 @@ describe('numeric flags', () => {
     const r = await runMain(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve', ...flags], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: ${message}`);
-    expect(running!.log).toHaveLength(0);
+    expect(emulator.current().log).toHaveLength(0);
   });
 });
 
@@ -151,7 +141,7 @@ describe('saved plans', () => {
     copyFileSync(EXAMPLE_MANIFEST, other);
     const r2 = await runMain(['apply', other], { env });
     expect(r2.stderr).toContain(`astro-access apply -f ${other}`);
-    expect(running!.log).toHaveLength(0);
+    expect(emulator.current().log).toHaveLength(0);
   });
 
   it('a saved plan whose changes are all live already says "already applied", exits 0 and writes nothing', async () => {
@@ -174,7 +164,7 @@ describe('saved plans', () => {
     const plan = join(tempDir(), 'plan.json');
     expect((await runMain(['plan', '-f', EXAMPLE_MANIFEST, '--out', plan], { env })).code).toBe(0);
     // Someone else changes ci-deployer's roles, but not into what the plan wants.
-    running!.mutate((s) => {
+    emulator.current().mutate((s) => {
       const t = s.tokens.find((x: { id: string }) => x.id === CI_DEPLOYER)!;
       t.roles = (t.roles ?? []).filter((r: { entityType: string }) => r.entityType !== 'DEPLOYMENT');
     });

@@ -1,27 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.ts';
-import { exampleEmulator, tempDir } from '../support/cli.ts';
-import { runMain } from '../support/in-process.ts';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/cli.ts';
+import { emulatorPerTest, runMain } from '../support/in-process.ts';
 
 // Issue 14 point 8: an export one would commit: schema modeline, settings carried over, --force.
 
 const ORG = 'clx42kkcm01fo01o06agtmshg';
 
-let running: Emulator | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function setup(): Promise<NodeJS.ProcessEnv> {
-  const { emulator, env } = await exampleEmulator();
-  running = emulator;
-  return { ...env, ASTRO_ORGANIZATION_ID: ORG };
-}
-
-const posts = (): number => running!.log.filter((e) => e.method === 'POST').length;
+const emulator = emulatorPerTest();
+const setup = async (): Promise<NodeJS.ProcessEnv> => ({ ...(await emulator.start()), ASTRO_ORGANIZATION_ID: ORG });
+const posts = (): number => emulator.current().log.filter((e) => e.method === 'POST').length;
 
 describe('export', () => {
   it('starts with the yaml-language-server $schema modeline', async () => {

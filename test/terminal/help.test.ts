@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, exampleEmulator, runCli, tempDir } from '../support/cli.ts';
-import { runMain } from '../support/in-process.ts';
+import { runMain, validateText } from '../support/in-process.ts';
 
 // Issue 14 point 7: help with examples, `help <command>`, shell completion, coloured prefixes, YAML carets.
 
@@ -129,9 +129,8 @@ describe('colour on a terminal', () => {
 
 describe('YAML syntax errors', () => {
   it('show the offending line with a caret under the column', async () => {
-    const file = join(tempDir(), 'bad.yaml');
-    writeFileSync(file, 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces:\n  - workspace: a\n    deployments: [x, y]]\n');
-    const r = await runMain(['validate', '-f', file]);
+    const r = await validateText('bad.yaml', 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces:\n  - workspace: a\n    deployments: [x, y]]\n');
+    const file = r.file;
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n');
     const at = lines.findIndex((l) => l.startsWith(`${file}:5:`));
@@ -143,17 +142,13 @@ describe('YAML syntax errors', () => {
   });
 
   it('an error at the end of the file points after its last line', async () => {
-    const file = join(tempDir(), 'open.yaml');
-    writeFileSync(file, 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces: [a, b\n\n');
-    const r = await runMain(['validate', '-f', file]);
+    const r = await validateText('open.yaml', 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces: [a, b\n\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('  3 | workspaces: [a, b\n    |                  ^\n');
   });
 
   it('a tab in the shown line is shown as a space, so the caret still lines up', async () => {
-    const file = join(tempDir(), 'tab.yaml');
-    writeFileSync(file, 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces:\n  - workspace: "a\tb"]\n');
-    const r = await runMain(['validate', '-f', file]);
+    const r = await validateText('tab.yaml', 'version: 1\norganizationId: clx42kkcm01fo01o06agtmshg\nworkspaces:\n  - workspace: "a\tb"]\n');
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n');
     const at = lines.indexOf('  4 |   - workspace: "a b"]');

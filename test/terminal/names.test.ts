@@ -1,26 +1,16 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.ts';
-import { EXAMPLE_MANIFEST, exampleEmulator, runCli, tempDir } from '../support/cli.ts';
-import { runMain } from '../support/in-process.ts';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_MANIFEST, runCli, tempDir } from '../support/cli.ts';
+import { emulatorPerTest, runMain } from '../support/in-process.ts';
 
 // Issue 14 point 5: list by names, the organization from flag, environment or manifest, "did you mean".
 
 const ORG = 'clx42kkcm01fo01o06agtmshg';
 const PROD = 'clvduhrvd000008l842ohcpvb';
 
-let running: Emulator | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function setup(): Promise<NodeJS.ProcessEnv> {
-  const { emulator, env } = await exampleEmulator();
-  running = emulator;
-  return env;
-}
+const emulator = emulatorPerTest();
+const setup = (): Promise<NodeJS.ProcessEnv> => emulator.start();
 
 const names = (stdout: string): string[] => (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);
 
@@ -60,7 +50,7 @@ describe('list by name', () => {
 
   it('two deployments with one name are refused, listing both IDs', async () => {
     const env = { ...(await setup()), ASTRO_ORGANIZATION_ID: ORG };
-    running!.mutate((s) => {
+    emulator.current().mutate((s) => {
       const ml = s.deployments.find((d: { name: string }) => d.name === 'ml');
       if (ml) ml.name = 'prod';
     });
@@ -87,7 +77,7 @@ describe('the organization', () => {
     expect(r.code).toBe(0);
     const wrong = await runMain(['list', '--deployment', 'prod'], { env });
     expect(wrong.code).toBe(1);
-    expect(running!.log.some((e) => e.path.includes('cnotanorganization0000000x'))).toBe(true);
+    expect(emulator.current().log.some((e) => e.path.includes('cnotanorganization0000000x'))).toBe(true);
   });
 
   it('comes from the manifest given with -f when neither flag nor environment gives it', async () => {
@@ -96,7 +86,7 @@ describe('the organization', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(names(r.stdout)).toContain('ci-deployer');
-    expect(running!.log.every((e) => e.path.startsWith(`/v1/organizations/${ORG}/`))).toBe(true);
+    expect(emulator.current().log.every((e) => e.path.startsWith(`/v1/organizations/${ORG}/`))).toBe(true);
   });
 
   it('comes from astro-access.yaml in the working directory, for list and export', async () => {
@@ -117,7 +107,7 @@ describe('the organization', () => {
     const r = await runCli(['export'], { env, cwd: tempDir() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--organization-id.*ASTRO_ORGANIZATION_ID.*astro-access\.yaml/);
-    expect(running!.log).toHaveLength(0);
+    expect(emulator.current().log).toHaveLength(0);
   });
 
   it('a broken manifest is reported as such, before any request', async () => {
@@ -127,7 +117,7 @@ describe('the organization', () => {
     const r = await runMain(['list', '--deployment', 'prod', '-f', file], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}:2:`);
-    expect(running!.log).toHaveLength(0);
+    expect(emulator.current().log).toHaveLength(0);
   });
 });
 
