@@ -18,6 +18,7 @@ Options:
       --deployment NAME      the deployment, by exact name (or give --deployment-id)
       --deployment-id ID     the deployment, by ID
       --workspace NAME|ID    the deployment's workspace: narrows --deployment, checks --deployment-id
+      --workspace-id ID      the same, by ID
       --organization-id ID   default $ASTRO_ORGANIZATION_ID, else the manifest's organizationId
   -f, --file FILE            manifest to take the organization from (default astro-access.yaml)
       --all-scopes           show organization and deployment tokens too

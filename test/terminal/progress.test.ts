@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_MANIFEST, exampleEmulator } from '../support/cli.ts';
+import { EXAMPLE_MANIFEST, exampleEmulator, tempDir } from '../support/cli.ts';
 import { Capture, runMain } from '../support/in-process.ts';
 import { progress, type ProgressEvent } from '../../src/render/progress.ts';
 
@@ -84,6 +86,66 @@ describe('apply on a terminal', () => {
       expect(r.stdout.match(/^applied /gm)).toHaveLength(total);
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('a long apply, piped and on a terminal', () => {
+  const ORG = 'clx42kkcm01fo01o06agtmshg';
+  const DATA_PLATFORM = 'clvdwt4z3000008l60ofb6347';
+  const N = 12;
+  const id = (i: number): string => `cbulk${String(i).padStart(20, '0')}`;
+
+  /** The example organization plus N workspace tokens without deployment roles, and a manifest binding each on prod. */
+  async function longApply(): Promise<{ env: NodeJS.ProcessEnv; manifest: string; close(): Promise<void> }> {
+    const { emulator, env } = await exampleEmulator();
+    emulator.mutate((s) => {
+      for (let i = 1; i <= N; i++) {
+        s.tokens.push({
+          id: id(i),
+          name: `bulk-${i}`,
+          scope: 'WORKSPACE',
+          description: '',
+          roles: [{ entityType: 'WORKSPACE', entityId: DATA_PLATFORM, role: 'WORKSPACE_MEMBER' }],
+        } as (typeof s.tokens)[number]);
+      }
+    });
+    const manifest = join(tempDir(), 'bulk.yaml');
+    const bindings = Array.from({ length: N }, (_, i) => `          - token: bulk-${i + 1}\n            role: DEPLOYMENT_ADMIN`);
+    writeFileSync(
+      manifest,
+      `version: 1\norganizationId: ${ORG}\nworkspaces:\n  - workspace: Data Platform\n    deployments:\n      - deployment: prod\n        prune: false\n        workspaceTokens:\n${bindings.join('\n')}\n`,
+    );
+    return { env, manifest, close: () => emulator.close() };
+  }
+
+  it('piped: one plain line per token on stderr as it finishes, and the receipt on stdout', async () => {
+    const run = await longApply();
+    try {
+      const r = await runMain(['apply', '-f', run.manifest, '--auto-approve'], { env: run.env });
+      expect(r.code).toBe(0);
+      const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l));
+      expect(lines).toHaveLength(N);
+      expect(lines.map((l) => /^\[(\d+)\/12\] applied bulk-\d+ \(cbulk\d+\)$/.exec(l)?.[1])).toEqual(
+        Array.from({ length: N }, (_, i) => String(i + 1)),
+      );
+      expect(r.stderr).not.toContain('\r');
+      expect(r.stdout.match(/^applied +bulk-/gm)).toHaveLength(N);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('on a terminal: the updating line only, no per-token lines on stderr', async () => {
+    const run = await longApply();
+    try {
+      const r = await runMain(['apply', '-f', run.manifest, '--auto-approve'], { env: run.env, tty: true });
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/);
+      expect(r.stderr).toContain(`${CLEAR}Applying ${N}/${N} tokens`);
+      expect(r.stdout.match(/^applied +bulk-/gm)).toHaveLength(N);
+    } finally {
+      await run.close();
     }
   });
 });
