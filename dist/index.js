@@ -62288,10 +62288,16 @@ var Transport = class {
   async close() {
     await this.pool.close();
   }
-  /** Sends the request, retrying transient failures; resolves with the parsed JSON body. */
+  /**
+   * Sends the request, retrying transient failures; resolves with the parsed JSON body. `beforeRetry`
+   * runs after the backoff, right before each attempt after the first: it returns the body to send
+   * next, or throws to stop retrying (the executor re-reads a token there, so a retried write never
+   * sends a list older than that read).
+   */
   async request(method, path, options = {}) {
     const { maxAttempts, backoff } = this.opts;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
       await this.pacers.take(method);
       const outcome = await this.attempt(method, path, options, attempt);
       if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };
@@ -62403,77 +62409,59 @@ function transportFailure(err, t) {
 
 // src/astro/paginate.ts
 var MAX_RESTARTS = 3;
+var MAX_LIST_ITEMS = 2e5;
+var SPARE_PAGES = 2;
 async function readAllPages(transport, path, key, pageSize, query = {}) {
+  let last;
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const items = await readOnce(transport, path, key, pageSize, query);
-    if (items !== "changed") return items;
+    const read = await readOnce(transport, path, key, pageSize, query);
+    if (Array.isArray(read)) return read;
+    last = read;
   }
-  throw new AstroApiError({
-    message: `Astro API GET ${path}: the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`,
-    method: "GET",
-    path,
-    attempts: MAX_RESTARTS + 1
-  });
+  const why = last?.distinct !== void 0 ? `read ${last.distinct} distinct items, but totalCount is ${last.total} (${MAX_RESTARTS + 1} attempts): the server's pages are incomplete or repeat items` : `the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`;
+  throw listError(path, why, MAX_RESTARTS + 1);
 }
 async function readOnce(transport, path, key, pageSize, query) {
-  const items = [];
+  const items = /* @__PURE__ */ new Map();
   let offset = 0;
   let firstTotal;
-  for (; ; ) {
+  for (let pages = 1; ; pages++) {
     const { data } = await transport.request("GET", path, {
       query: { ...query, offset, limit: pageSize }
     });
     const page = Array.isArray(data[key]) ? data[key] : [];
-    const total = data["totalCount"];
-    if (offset === 0) firstTotal = total;
-    else if (typeof total === "number" && total !== firstTotal) return "changed";
-    items.push(...page);
+    const total = typeof data["totalCount"] === "number" ? data["totalCount"] : void 0;
+    if (pages === 1) {
+      firstTotal = total;
+      if (total !== void 0 && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
+        throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
+      }
+    } else if (total !== firstTotal) return { total };
+    for (const item of page) items.set(itemKey(item), item);
     offset += page.length;
-    if (page.length === 0) break;
-    if (typeof total === "number" && offset >= total) break;
+    if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
+    if (page.length === 0 || firstTotal !== void 0 && offset >= firstTotal) break;
+    if (firstTotal !== void 0 && pages >= maxPages(firstTotal, pageSize, data["limit"])) {
+      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal} without reaching it`, pages);
+    }
   }
-  return items;
+  if (firstTotal !== void 0 && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
+  return [...items.values()];
+}
+function maxPages(total, pageSize, servedLimit) {
+  const size = typeof servedLimit === "number" && servedLimit > 0 ? Math.min(pageSize, servedLimit) : pageSize;
+  return Math.ceil(total / size) + SPARE_PAGES;
+}
+function itemKey(item) {
+  const id = typeof item === "object" && item !== null ? item.id : void 0;
+  return typeof id === "string" ? `id:${id}` : `json:${JSON.stringify(item)}`;
+}
+function listError(path, why, attempts) {
+  return new AstroApiError({ message: `Astro API GET ${path}: ${why}`, method: "GET", path, attempts });
 }
 
 // package.json
-var package_default = {
-  name: "astro-access",
-  version: "0.1.0",
-  description: "Astro API-token deployment roles managed in Git: plan, apply, PR comments, drift reports.",
-  license: "Apache-2.0",
-  type: "module",
-  engines: {
-    node: ">=20"
-  },
-  bin: {
-    "astro-access": "bin/astro-access.js"
-  },
-  scripts: {
-    typecheck: "tsc --noEmit",
-    test: "tsc --noEmit && vitest run",
-    "astro-access": "tsx src/cli.ts",
-    demo: "tsx src/demo.ts",
-    "build:action": "tsx scripts/build-action.ts",
-    bench: "tsx bench/run.ts"
-  },
-  dependencies: {
-    "@actions/core": "3.0.1",
-    "@octokit/rest": "22.0.1",
-    ajv: "8.20.0",
-    "ajv-formats": "3.0.1",
-    "fast-deep-equal": "3.1.3",
-    undici: "7.30.2",
-    yaml: "2.9.1",
-    tsx: "4.23.15"
-  },
-  devDependencies: {
-    "@types/node": "20.19.43",
-    esbuild: "0.28.2",
-    "fast-check": "4.11.0",
-    typescript: "6.0.3",
-    vitest: "4.1.12"
-  }
-};
+var package_default = { version: "0.1.0" };
 
 // src/version.ts
 var VERSION = package_default.version;
@@ -62527,11 +62515,12 @@ function createAstroClient(config) {
       const roles = await readAllPages(transport, `${org}/roles`, "roles", pageSize, { scopeTypes: "DEPLOYMENT" });
       return dedupeById(roles).filter((r) => r.scopeType === "DEPLOYMENT");
     },
-    async replaceTokenRoles(tokenId, roles) {
+    async replaceTokenRoles(tokenId, roles, opts = {}) {
+      const { beforeRetry } = opts;
       const { data, requestId } = await transport.request(
         "POST",
         `${org}/tokens/${encodeURIComponent(tokenId)}/roles`,
-        { body: { roles } }
+        { body: { roles }, ...beforeRetry ? { beforeRetry: async () => ({ roles: await beforeRetry() }) } : {} }
       );
       return { result: data, requestId };
     },
@@ -63915,27 +63904,25 @@ function paintPrefix(line, color) {
   return line.replace(/^(error|warning):/, (m, word) => paint(word === "error" ? "red" : "yellow", m));
 }
 
+// src/commands/say.ts
+function say(io, line) {
+  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
+  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
+}
+
 // src/plan/checksum.ts
 import { createHash as createHash2 } from "node:crypto";
-
-// src/plan/order.ts
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
+function planChecksum(plan) {
+  const { checksum: _ignored, ...rest } = plan;
+  return "sha256:" + createHash2("sha256").update(canonicalJson2(rest)).digest("hex");
 }
-function compareDeployments(a, b) {
-  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-function compareTokens(a, b) {
-  return cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-function compareEntries(a, b) {
-  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
-}
-
-// src/plan/checksum.ts
-function planChecksum(actions) {
-  const lines = actions.map((a) => JSON.stringify([a.action, a.deployment.id, a.token.id, a.before, a.after])).sort(cmp);
-  return "sha256:" + createHash2("sha256").update(lines.join("\n")).digest("hex");
+function canonicalJson2(value) {
+  if (Array.isArray(value)) return `[${value.map((v) => v === void 0 ? "null" : canonicalJson2(v)).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 // src/plan/fingerprint.ts
@@ -64015,6 +64002,20 @@ function indexActual(actual) {
     if (r.scopeType === "DEPLOYMENT") push(ix.rolesByName, r.name, r);
   }
   return ix;
+}
+
+// src/plan/order.ts
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareDeployments(a, b) {
+  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+function compareTokens(a, b) {
+  return cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+function compareEntries(a, b) {
+  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
 }
 
 // src/plan/patterns.ts
@@ -64332,30 +64333,29 @@ function makePlan(desired, actual) {
   }
   const protectedTokens = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
   const count = (k) => actions.filter((a) => a.action === k).length;
-  return {
-    errors: [],
-    plan: {
-      formatVersion: 1,
-      organizationId: actual.organizationId,
-      manifestDigest: desired.digest,
-      checksum: planChecksum(actions),
-      summary: {
-        add: count("add"),
-        update: count("update"),
-        remove: count("remove"),
-        unchanged,
-        unmanaged: unmanaged.length,
-        ignored: ignored.length
-      },
-      actions,
-      unmanaged,
-      ignored,
-      warnings: warnings.map((w) => w.text),
-      deployments: planDeployments,
-      protectedTokens,
-      tokens: tokens2
-    }
+  const plan = {
+    formatVersion: 1,
+    organizationId: actual.organizationId,
+    manifestDigest: desired.digest,
+    checksum: "",
+    summary: {
+      add: count("add"),
+      update: count("update"),
+      remove: count("remove"),
+      unchanged,
+      unmanaged: unmanaged.length,
+      ignored: ignored.length
+    },
+    actions,
+    unmanaged,
+    ignored,
+    warnings: warnings.map((w) => w.text),
+    deployments: planDeployments,
+    protectedTokens,
+    tokens: tokens2
   };
+  plan.checksum = planChecksum(plan);
+  return { errors: [], plan };
 }
 function action(kind, deployment2, token, before, after, reason, source) {
   return { action: kind, deployment: deployment2, token, before, after, reason, source };
@@ -64371,12 +64371,8 @@ function planDeployment(dep, rd, managedKinds, existing, desired) {
 
 // src/commands/context.ts
 var DEFAULT_MANIFEST = "astro-access.yaml";
-function say(io, line) {
-  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
-  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
-}
 function connect(io, organizationId, opts = {}) {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,
@@ -64405,6 +64401,7 @@ async function planLive(io, desired, reader) {
   const { plan, errors } = makePlan(desired, actual);
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan);
   return { plan, actual };
 }
 
@@ -64433,8 +64430,8 @@ function checkGuards(plan, opts) {
   }
   for (const a of plan.actions) {
     const what = `${a.action} of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id})`;
-    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId && a.action !== "add") {
-      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before} → ${a.after ?? "none"})`);
+    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
+      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? "none"} → ${a.after ?? "none"})`);
     }
     if (a.action === "remove" && protectedIds.has(a.token.id)) {
       found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
@@ -64709,9 +64706,25 @@ function mergeRoles(read, actions) {
   }
   return merged;
 }
+function ownScopeProblem(scope, roles) {
+  if (scope !== "WORKSPACE" && scope !== "ORGANIZATION") return `a ${scope} token is not managed by astro-access`;
+  const own = roles.filter((r) => r.entityType === scope).length;
+  if (own === 1) return null;
+  return `the new role list would hold ${own} ${scope} entries, not exactly one ${scope} entry of the token's own scope (were its roles read at all?)`;
+}
+function holdsAll(held, sent) {
+  const keys = new Set(held.map((r) => JSON.stringify(canonicalRole(r))));
+  return sent.every((r) => keys.has(JSON.stringify(canonicalRole(r))));
+}
 function verifyResult(result, actions) {
-  const held = /* @__PURE__ */ new Map();
-  for (const r of result.deploymentRoles ?? []) held.set(r.deploymentId, r.role);
+  if (!Array.isArray(result.deploymentRoles)) return ["the answer does not list the deployment roles"];
+  return mismatches(result.deploymentRoles.map((r) => [r.deploymentId, r.role]), actions);
+}
+function verifyRoles(roles, actions) {
+  return mismatches(roles.filter((r) => r.entityType === "DEPLOYMENT").map((r) => [r.entityId, r.role]), actions);
+}
+function mismatches(deploymentRoles, actions) {
+  const held = new Map(deploymentRoles);
   const problems = [];
   for (const a of actions) {
     const now = held.get(a.deployment.id) ?? null;
@@ -64724,16 +64737,20 @@ function verifyResult(result, actions) {
   return problems;
 }
 function alreadyLive(read, actions) {
-  const deploymentRoles = read.filter((r) => r.entityType === "DEPLOYMENT").map((r) => ({ deploymentId: r.entityId, role: r.role }));
   const owned = new Set(actions.map((a) => a.deployment.id));
-  const counts = /* @__PURE__ */ new Map();
-  for (const r of deploymentRoles) if (owned.has(r.deploymentId)) counts.set(r.deploymentId, (counts.get(r.deploymentId) ?? 0) + 1);
-  return [...counts.values()].every((n) => n === 1) && verifyResult({ deploymentRoles }, actions).length === 0;
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of read) {
+    if (r.entityType !== "DEPLOYMENT" || !owned.has(r.entityId)) continue;
+    if (seen.has(r.entityId)) return false;
+    seen.add(r.entityId);
+  }
+  return verifyRoles(read, actions).length === 0;
 }
 
 // src/apply/receipt.ts
 function receiptStatus(tokens2) {
   if (tokens2.length === 0) return "nothing-to-do";
+  if (tokens2.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
   if (tokens2.every((t) => t.status === "already-applied")) return "already-applied";
   return tokens2.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
 }
@@ -64748,16 +64765,27 @@ function actionsByToken(plan) {
   }
   return byToken;
 }
-async function applyPlan(plan, writer, opts = {}) {
+function applyPlan(plan, writer, opts = {}) {
+  return startApply(plan, writer, opts).done;
+}
+function startApply(plan, writer, opts = {}) {
   const groups = [...actionsByToken(plan)];
-  const receipts = new Array(groups.length);
+  const receipts = groups.map(([tokenId, actions]) => ({
+    tokenId,
+    tokenName: actions[0].token.name,
+    status: "not-started",
+    actions,
+    before: null,
+    after: null,
+    requestIds: []
+  }));
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < groups.length) {
+    while (next < groups.length && !opts.stop?.aborted) {
       const i = next++;
-      const [tokenId, actions] = groups[i];
-      const r = receipts[i] = await applyToken(plan, writer, tokenId, actions);
+      const r = receipts[i] = { ...receipts[i] };
+      await applyToken(plan, writer, r, opts.stop);
       done++;
       opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`, {
         done,
@@ -64768,7 +64796,14 @@ async function applyPlan(plan, writer, opts = {}) {
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
-  await Promise.all(Array.from({ length: width }, worker));
+  const snapshot = () => buildReceipt(plan, structuredClone(receipts), opts.overriddenGuards ?? []);
+  return {
+    done: Promise.all(Array.from({ length: width }, worker)).then(() => buildReceipt(plan, receipts, opts.overriddenGuards ?? [])),
+    snapshot
+  };
+}
+function buildReceipt(plan, receipts, overriddenGuards) {
+  const count = (s) => receipts.filter((r) => r.status === s).length;
   return {
     formatVersion: 1,
     organizationId: plan.organizationId,
@@ -64776,58 +64811,92 @@ async function applyPlan(plan, writer, opts = {}) {
     status: receiptStatus(receipts),
     summary: {
       tokens: receipts.length,
-      applied: receipts.filter((r) => r.status === "applied").length,
-      alreadyApplied: receipts.filter((r) => r.status === "already-applied").length,
-      conflicts: receipts.filter((r) => r.status === "conflict").length,
-      failed: receipts.filter((r) => r.status === "failed").length
+      applied: count("applied"),
+      alreadyApplied: count("already-applied"),
+      conflicts: count("conflict"),
+      failed: count("failed"),
+      interrupted: count("interrupted"),
+      notStarted: count("not-started")
     },
-    overriddenGuards: opts.overriddenGuards ?? [],
+    overriddenGuards,
     tokens: receipts
   };
 }
-async function applyToken(plan, writer, tokenId, actions) {
-  const receipt = {
-    tokenId,
-    tokenName: actions[0].token.name,
-    status: "failed",
-    actions,
-    before: null,
-    after: null,
-    requestIds: []
-  };
-  try {
+var RetryStopped = class extends Error {
+  constructor(outcome) {
+    super(outcome);
+    this.outcome = outcome;
+  }
+  outcome;
+};
+async function applyToken(plan, writer, receipt, stop) {
+  const { tokenId, actions } = receipt;
+  receipt.status = "interrupted";
+  const read = async () => {
     const { token, requestId } = await writer.getToken(tokenId);
     if (requestId) receipt.requestIds.push(requestId);
+    return token;
+  };
+  try {
+    const token = await read();
     receipt.before = token.roles;
     const expected = plan.tokens[tokenId]?.fingerprint;
     if (expected !== void 0 && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
       receipt.status = "already-applied";
-      return receipt;
+      return;
     }
     if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
       receipt.status = "conflict";
       receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
-      return receipt;
+      return;
     }
-    const roles = mergeRoles(token.roles, actions);
-    if (roles.length === 0) {
-      receipt.error = "the new role list would be empty, which the API refuses; nothing written";
-      return receipt;
+    let sent = mergeRoles(token.roles, actions);
+    const unsafe = ownScopeProblem(token.scope, sent);
+    if (unsafe) {
+      receipt.status = "failed";
+      receipt.error = `${unsafe}; nothing written`;
+      return;
     }
-    receipt.after = roles;
-    const { result, requestId: postId } = await writer.replaceTokenRoles(tokenId, roles);
-    if (postId) receipt.requestIds.push(postId);
-    const problems = verifyResult(result, actions);
+    const beforeRetry = async () => {
+      const now = await read();
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) throw new RetryStopped("landed");
+      if (fingerprintRoles(now.roles) !== expected) throw new RetryStopped("conflict");
+      if (stop?.aborted) throw new RetryStopped("interrupted");
+      sent = mergeRoles(now.roles, actions);
+      return sent;
+    };
+    let result;
+    try {
+      const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+      result = answer.result;
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) throw err;
+      if (err.outcome === "conflict") {
+        receipt.status = "conflict";
+        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
+        return;
+      }
+      if (err.outcome === "interrupted") {
+        receipt.status = "interrupted";
+        receipt.error = "the write failed and apply was interrupted before its retry; the token is as it was (re-read)";
+        return;
+      }
+    }
+    receipt.after = sent;
+    let problems = result === void 0 ? [] : verifyResult(result, actions);
+    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
     if (problems.length > 0) {
+      receipt.status = "failed";
       receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
-      return receipt;
+      return;
     }
     receipt.status = "applied";
   } catch (err) {
+    receipt.status = "failed";
     receipt.error = describeFailure(err);
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
-  return receipt;
 }
 function describeFailure(err) {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
@@ -64843,12 +64912,16 @@ function renderReceiptText(receipt) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(", ")}]` : "";
     const changes = `${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
     const detail = t.error ? `: ${t.error}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
+    if (t.status === "not-started") continue;
     lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
   const s = receipt.summary;
   const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : "";
-  if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
+  if (receipt.status === "interrupted") {
+    const unknown = s.interrupted > 0 ? `, ${s.interrupted} interrupted while being written (see the receipt)` : "";
+    lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
+  } else if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
   else if (receipt.status === "already-applied") lines.push("Apply complete: this plan was already applied; nothing was written.");
   else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {

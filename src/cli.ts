@@ -1,52 +1,71 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
-import { applyCommand, spec as applySpec } from './commands/apply.ts';
 import type { Options } from './commands/args.ts';
-import { completionScript, type CompletedCommand } from './commands/completion.ts';
-import { say, type Io } from './commands/context.ts';
-import { exportCommand, spec as exportSpec } from './commands/export.ts';
-import { listCommand, spec as listSpec } from './commands/list.ts';
-import { planCommand, spec as planSpec } from './commands/plan.ts';
-import { validateCommand, spec as validateSpec } from './commands/validate.ts';
-import { EMULATOR_OPTIONS, runEmulatorCommand } from './emulator/command.ts';
+import type { Io } from './commands/context.ts';
+import { say } from './commands/say.ts';
 import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError, formatDiagnostic } from './errors.ts';
 import { caretExcerpt } from './render/excerpt.ts';
 import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
 import { VERSION } from './version.ts';
 
-interface Command {
-  summary: string;
+/** What a command runs and which flags shell completion offers for it. */
+interface Loaded {
   run: (io: Io, argv: string[]) => Promise<number>;
-  /** The flags shell completion offers. */
   options: Options;
 }
 
+interface Command {
+  summary: string;
+  /** Each command is loaded when it runs, so `--version` and `--help` start without the HTTP client,
+   *  YAML parser and schema validator (the compiled bundle splits them into chunks loaded on demand). */
+  load: () => Promise<Loaded>;
+}
+
 const COMMANDS: Record<string, Command> = {
-  validate: { summary: 'check manifest files offline (syntax, schema, duplicates)', run: validateCommand, options: validateSpec.options },
-  plan: { summary: 'show what apply would change, without changing anything', run: planCommand, options: planSpec.options },
-  apply: { summary: 'make the live roles match the manifest (or a saved plan)', run: applyCommand, options: applySpec.options },
-  list: { summary: 'list the tokens that hold a role on one deployment', run: listCommand, options: listSpec.options },
-  export: { summary: 'write a manifest of what is live now', run: exportCommand, options: exportSpec.options },
+  validate: {
+    summary: 'check manifest files offline (syntax, schema, duplicates)',
+    load: async () => import('./commands/validate.ts').then((m) => ({ run: m.validateCommand, options: m.spec.options })),
+  },
+  plan: {
+    summary: 'show what apply would change, without changing anything',
+    load: async () => import('./commands/plan.ts').then((m) => ({ run: m.planCommand, options: m.spec.options })),
+  },
+  apply: {
+    summary: 'make the live roles match the manifest (or a saved plan)',
+    load: async () => import('./commands/apply.ts').then((m) => ({ run: m.applyCommand, options: m.spec.options })),
+  },
+  list: {
+    summary: 'list the tokens that hold a role on one deployment',
+    load: async () => import('./commands/list.ts').then((m) => ({ run: m.listCommand, options: m.spec.options })),
+  },
+  export: {
+    summary: 'write a manifest of what is live now',
+    load: async () => import('./commands/export.ts').then((m) => ({ run: m.exportCommand, options: m.spec.options })),
+  },
   emulator: {
     summary: 'run the local Astro API emulator (no account needed)',
-    run: (_io, argv) => runEmulatorCommand(argv),
-    options: EMULATOR_OPTIONS,
+    load: async () =>
+      import('./emulator/command.ts').then((m) => ({ run: (io: Io, argv: string[]) => m.runEmulatorCommand(argv, io), options: m.EMULATOR_OPTIONS })),
   },
-  help: { summary: "show a command's help: astro-access help <command>", run: (io, argv) => help(io, argv), options: {} },
+  help: {
+    summary: "show a command's help: astro-access help <command>",
+    load: async () => ({ run: help, options: {} }),
+  },
   completion: {
     summary: 'print shell completion: source <(astro-access completion bash)',
-    run: async (io, argv) => {
-      if (argv.length > 1) throw new UsageError('completion takes one shell: bash, zsh or fish');
-      io.stdout.write(completionScript(argv[0], completed()));
-      return 0;
-    },
-    options: {},
+    load: async () => ({ run: completion, options: {} }),
   },
 };
 
-function completed(): CompletedCommand[] {
-  return Object.entries(COMMANDS).map(([name, c]) => ({ name, summary: c.summary, options: c.options }));
+async function completion(io: Io, argv: string[]): Promise<number> {
+  if (argv.length > 1) throw new UsageError('completion takes one shell: bash, zsh or fish');
+  const { completionScript } = await import('./commands/completion.ts');
+  const commands = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, c]) => ({ name, summary: c.summary, options: (await c.load()).options })),
+  );
+  io.stdout.write(completionScript(argv[0], commands));
+  return 0;
 }
 
 const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -81,7 +100,7 @@ async function help(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(`astro-access ${name}: ${command.summary}\n`);
     return 0;
   }
-  return command.run(io, ['--help']);
+  return (await command.load()).run(io, ['--help']);
 }
 
 function unknownCommand(name: string): UsageError {
@@ -103,7 +122,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw unknownCommand(name);
-    return await command.run(io, rest);
+    return await (await command.load()).run(io, rest);
   } catch (err) {
     return report(io, err);
   }

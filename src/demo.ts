@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../scripts/build-cli.ts';
 import { startEmulator } from './emulator/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +15,8 @@ function demoToken(): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ apiTokenId: 'c2p8v6d4r0t9w1x3z5b7n9m4k' })}.demo`;
 }
 
+// The steps run the installed command, bin/astro-access.js: compile the CLI from the sources first.
+await buildCli();
 const emulator = await startEmulator({ state: `${root}examples/emulator-state.json` });
 const env = { ...process.env, ASTRO_API_URL: emulator.url, ASTRO_API_TOKEN: demoToken() };
 

@@ -1,9 +1,11 @@
 import type { AstroWriter } from '../astro/api.ts';
+import type { ApiTokenRole, SubjectRoles } from '../astro/types.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
+import type { ActualToken } from '../plan/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
 import type { ProgressEvent } from '../render/progress.ts';
-import { alreadyLive, mergeRoles, verifyResult } from './merge-roles.ts';
+import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
 export interface ApplyOptions {
@@ -11,6 +13,15 @@ export interface ApplyOptions {
   concurrency?: number;
   overriddenGuards?: string[];
   onProgress?: (line: string, event: ProgressEvent) => void;
+  /** Once aborted: no new token is started, and no write is retried (a retry re-reads first, so a
+   * write that landed is still recorded as applied). Writes in flight finish. */
+  stop?: AbortSignal;
+}
+
+/** An apply under way: its final receipt, and at any moment the receipt of what is known so far. */
+export interface ApplyRun {
+  done: Promise<Receipt>;
+  snapshot(): Receipt;
 }
 
 /** Group the plan's actions by token, in plan order. */
@@ -29,16 +40,30 @@ export function actionsByToken(plan: Plan): Map<string, PlanAction[]> {
  * API has no ETag), merge, one POST with the whole list, verify. A failure on one token does not stop
  * the others; the receipt says what happened to each.
  */
-export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOptions = {}): Promise<Receipt> {
+export function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOptions = {}): Promise<Receipt> {
+  return startApply(plan, writer, opts).done;
+}
+
+/** applyPlan, with the receipt readable while it runs (an interrupted apply still writes one). */
+export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions = {}): ApplyRun {
   const groups = [...actionsByToken(plan)];
-  const receipts: TokenReceipt[] = new Array(groups.length);
+  // Every token starts as not started; a worker replaces the entry with the live one it fills in.
+  const receipts: TokenReceipt[] = groups.map(([tokenId, actions]) => ({
+    tokenId,
+    tokenName: actions[0]!.token.name,
+    status: 'not-started',
+    actions,
+    before: null,
+    after: null,
+    requestIds: [],
+  }));
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < groups.length) {
+    while (next < groups.length && !opts.stop?.aborted) {
       const i = next++;
-      const [tokenId, actions] = groups[i]!;
-      const r = (receipts[i] = await applyToken(plan, writer, tokenId, actions));
+      const r = (receipts[i] = { ...receipts[i]! });
+      await applyToken(plan, writer, r, opts.stop);
       done++;
       opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`, {
         done,
@@ -49,8 +74,15 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
-  await Promise.all(Array.from({ length: width }, worker));
+  const snapshot = (): Receipt => buildReceipt(plan, structuredClone(receipts), opts.overriddenGuards ?? []);
+  return {
+    done: Promise.all(Array.from({ length: width }, worker)).then(() => buildReceipt(plan, receipts, opts.overriddenGuards ?? [])),
+    snapshot,
+  };
+}
 
+function buildReceipt(plan: Plan, receipts: TokenReceipt[], overriddenGuards: string[]): Receipt {
+  const count = (s: TokenReceipt['status']): number => receipts.filter((r) => r.status === s).length;
   return {
     formatVersion: 1,
     organizationId: plan.organizationId,
@@ -58,69 +90,104 @@ export async function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOpti
     status: receiptStatus(receipts),
     summary: {
       tokens: receipts.length,
-      applied: receipts.filter((r) => r.status === 'applied').length,
-      alreadyApplied: receipts.filter((r) => r.status === 'already-applied').length,
-      conflicts: receipts.filter((r) => r.status === 'conflict').length,
-      failed: receipts.filter((r) => r.status === 'failed').length,
+      applied: count('applied'),
+      alreadyApplied: count('already-applied'),
+      conflicts: count('conflict'),
+      failed: count('failed'),
+      interrupted: count('interrupted'),
+      notStarted: count('not-started'),
     },
-    overriddenGuards: opts.overriddenGuards ?? [],
+    overriddenGuards,
     tokens: receipts,
   };
 }
 
-async function applyToken(
-  plan: Plan,
-  writer: AstroWriter,
-  tokenId: string,
-  actions: PlanAction[],
-): Promise<TokenReceipt> {
-  const receipt: TokenReceipt = {
-    tokenId,
-    tokenName: actions[0]!.token.name,
-    status: 'failed',
-    actions,
-    before: null,
-    after: null,
-    requestIds: [],
-  };
-  try {
+/** How a re-read before a retried POST ended the retries: the write had landed, someone else wrote, or the apply was interrupted. */
+class RetryStopped extends Error {
+  constructor(readonly outcome: 'landed' | 'conflict' | 'interrupted') {
+    super(outcome);
+  }
+}
+
+/** Carries out one token's actions, filling in its receipt as it goes (so a snapshot shows the progress). */
+async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt, stop: AbortSignal | undefined): Promise<void> {
+  const { tokenId, actions } = receipt;
+  receipt.status = 'interrupted'; // until it ends one way or another
+  const read = async (): Promise<ActualToken> => {
     const { token, requestId } = await writer.getToken(tokenId);
     if (requestId) receipt.requestIds.push(requestId);
+    return token;
+  };
+  try {
+    const token = await read();
     receipt.before = token.roles;
 
     const expected = plan.tokens[tokenId]?.fingerprint;
     if (expected !== undefined && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
       receipt.status = 'already-applied';
-      return receipt;
+      return;
     }
     if (expected === undefined || fingerprintRoles(token.roles) !== expected) {
       receipt.status = 'conflict';
       receipt.error = expected === undefined
         ? 'the plan holds no fingerprint for this token; nothing written'
         : 'its roles changed since the plan was made; nothing written (plan again)';
-      return receipt;
+      return;
     }
 
-    const roles = mergeRoles(token.roles, actions);
-    if (roles.length === 0) {
-      receipt.error = 'the new role list would be empty, which the API refuses; nothing written';
-      return receipt;
+    let sent = mergeRoles(token.roles, actions);
+    const unsafe = ownScopeProblem(token.scope, sent);
+    if (unsafe) {
+      receipt.status = 'failed';
+      receipt.error = `${unsafe}; nothing written`;
+      return;
     }
-    receipt.after = roles;
-    const { result, requestId: postId } = await writer.replaceTokenRoles(tokenId, roles);
-    if (postId) receipt.requestIds.push(postId);
+    // Before each retry: the token as it is now decides. Holding what was sent (every entry, and the
+    // owned deployments exactly as planned; a server may add entries of its own): the write landed.
+    // Holding what was planned: retry with a list built from this read. Anything else: someone else
+    // wrote meanwhile, and resending would erase it.
+    const beforeRetry = async (): Promise<ApiTokenRole[]> => {
+      const now = await read();
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) throw new RetryStopped('landed');
+      if (fingerprintRoles(now.roles) !== expected) throw new RetryStopped('conflict');
+      if (stop?.aborted) throw new RetryStopped('interrupted');
+      sent = mergeRoles(now.roles, actions);
+      return sent;
+    };
+    let result: SubjectRoles | undefined;
+    try {
+      const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+      result = answer.result;
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) throw err;
+      if (err.outcome === 'conflict') {
+        receipt.status = 'conflict';
+        receipt.error = 'its roles changed while the write was retried (someone else wrote); nothing more written (plan again)';
+        return;
+      }
+      if (err.outcome === 'interrupted') {
+        receipt.status = 'interrupted';
+        receipt.error = 'the write failed and apply was interrupted before its retry; the token is as it was (re-read)';
+        return;
+      }
+    }
+    receipt.after = sent;
 
-    const problems = verifyResult(result, actions);
+    // The answer is not proof (it may be `{}`): when it does not show the owned roles, one GET decides.
+    let problems = result === undefined ? [] : verifyResult(result, actions);
+    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
     if (problems.length > 0) {
+      receipt.status = 'failed';
       receipt.error = `written, but the result does not match: ${problems.join('; ')}`;
-      return receipt;
+      return;
     }
     receipt.status = 'applied';
   } catch (err) {
+    receipt.status = 'failed';
     receipt.error = describeFailure(err);
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
-  return receipt;
 }
 
 function describeFailure(err: unknown): string {

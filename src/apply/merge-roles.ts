@@ -1,4 +1,5 @@
-import type { ApiTokenRole, SubjectRoles } from '../astro/types.ts';
+import type { ApiTokenRole, SubjectRoles, TokenScope } from '../astro/types.ts';
+import { canonicalRole } from '../plan/fingerprint.ts';
 import type { PlanAction } from '../plan/types.ts';
 
 /**
@@ -30,10 +31,38 @@ export function mergeRoles(read: readonly ApiTokenRole[], actions: readonly Plan
   return merged;
 }
 
+/**
+ * Why a list must not be sent, or null: it must hold exactly one entry of the token's own scope
+ * (WORKSPACE or ORGANIZATION). A token read without `roles` yields a list without it, and a lenient
+ * server would accept that and drop the token's workspace, organization and DAG roles.
+ */
+export function ownScopeProblem(scope: TokenScope, roles: readonly ApiTokenRole[]): string | null {
+  if (scope !== 'WORKSPACE' && scope !== 'ORGANIZATION') return `a ${scope} token is not managed by astro-access`;
+  const own = roles.filter((r) => r.entityType === scope).length;
+  if (own === 1) return null;
+  return `the new role list would hold ${own} ${scope} entries, not exactly one ${scope} entry of the token's own scope (were its roles read at all?)`;
+}
+
+/** Every entry of `sent` is in `held` (a server may add entries of its own). */
+export function holdsAll(held: readonly ApiTokenRole[], sent: readonly ApiTokenRole[]): boolean {
+  const keys = new Set(held.map((r) => JSON.stringify(canonicalRole(r))));
+  return sent.every((r) => keys.has(JSON.stringify(canonicalRole(r))));
+}
+
 /** Problems with a roles POST result: each owned deployment must hold exactly the role the plan wanted. */
 export function verifyResult(result: SubjectRoles, actions: readonly PlanAction[]): string[] {
-  const held = new Map<string, string>();
-  for (const r of result.deploymentRoles ?? []) held.set(r.deploymentId, r.role);
+  // A sparse answer (`{}`, or null lists) shows nothing, not "no roles".
+  if (!Array.isArray(result.deploymentRoles)) return ['the answer does not list the deployment roles'];
+  return mismatches(result.deploymentRoles.map((r) => [r.deploymentId, r.role]), actions);
+}
+
+/** The same check against the token's roles as read with a GET. */
+export function verifyRoles(roles: readonly ApiTokenRole[], actions: readonly PlanAction[]): string[] {
+  return mismatches(roles.filter((r) => r.entityType === 'DEPLOYMENT').map((r) => [r.entityId, r.role]), actions);
+}
+
+function mismatches(deploymentRoles: [string, string][], actions: readonly PlanAction[]): string[] {
+  const held = new Map(deploymentRoles);
   const problems: string[] = [];
   for (const a of actions) {
     const now = held.get(a.deployment.id) ?? null;
@@ -48,10 +77,13 @@ export function verifyResult(result: SubjectRoles, actions: readonly PlanAction[
 
 /** True when the roles as read already give every deployment of the actions the role the plan wants. */
 export function alreadyLive(read: readonly ApiTokenRole[], actions: readonly PlanAction[]): boolean {
-  const deploymentRoles = read.filter((r) => r.entityType === 'DEPLOYMENT').map((r) => ({ deploymentId: r.entityId, role: r.role }));
   const owned = new Set(actions.map((a) => a.deployment.id));
   // Two entries for one owned deployment are not the plan's outcome, whatever the last one says.
-  const counts = new Map<string, number>();
-  for (const r of deploymentRoles) if (owned.has(r.deploymentId)) counts.set(r.deploymentId, (counts.get(r.deploymentId) ?? 0) + 1);
-  return [...counts.values()].every((n) => n === 1) && verifyResult({ deploymentRoles }, actions).length === 0;
+  const seen = new Set<string>();
+  for (const r of read) {
+    if (r.entityType !== 'DEPLOYMENT' || !owned.has(r.entityId)) continue;
+    if (seen.has(r.entityId)) return false;
+    seen.add(r.entityId);
+  }
+  return verifyRoles(read, actions).length === 0;
 }

@@ -8,12 +8,16 @@ export function renderReceiptText(receipt: Receipt): string {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(', ')}]` : '';
     const changes = `${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
     const detail = t.error ? `: ${t.error}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
+    if (t.status === 'not-started') continue; // counted in the last line
     lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
   const s = receipt.summary;
   const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : '';
-  if (receipt.status === 'nothing-to-do') lines.push('Apply complete: nothing to do.');
+  if (receipt.status === 'interrupted') {
+    const unknown = s.interrupted > 0 ? `, ${s.interrupted} interrupted while being written (see the receipt)` : '';
+    lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
+  } else if (receipt.status === 'nothing-to-do') lines.push('Apply complete: nothing to do.');
   else if (receipt.status === 'already-applied') lines.push('Apply complete: this plan was already applied; nothing was written.');
   else if (receipt.status === 'applied') lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {

@@ -12,9 +12,9 @@ function planValidator(): ValidateFunction {
 }
 
 /**
- * Check a plan read from a file before carrying it out: the plan's JSON Schema, a fingerprint for
- * every token it acts on, and a checksum that still matches its actions (an edited plan file is
- * refused, not applied).
+ * Check a plan read from a file before carrying it out: the plan's JSON Schema (IDs must be IDs, so
+ * an edited `organizationId: ".."` never reaches a URL), a fingerprint for every token it acts on, and
+ * a checksum that still matches the whole document (an edited plan file is refused, not applied).
  */
 export function checkSavedPlan(value: unknown): { plan?: Plan; problems: string[] } {
   const validate = planValidator();
@@ -26,8 +26,8 @@ export function checkSavedPlan(value: unknown): { plan?: Plan; problems: string[
   const problems = plan.actions
     .filter((a) => plan.tokens[a.token.id] === undefined)
     .map((a) => `no fingerprint for token ${a.token.id}`);
-  if (problems.length === 0 && planChecksum(plan.actions) !== plan.checksum) {
-    problems.push('its checksum does not match its actions: the file was edited after it was planned');
+  if (problems.length === 0 && planChecksum(plan) !== plan.checksum) {
+    problems.push('its checksum does not match its contents: the file was edited after it was planned');
   }
   return problems.length > 0 ? { problems } : { plan, problems };
 }

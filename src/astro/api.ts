@@ -28,9 +28,13 @@ export interface AstroReader {
 }
 
 export interface AstroWriter extends AstroReader {
-  /** POST /tokens/{id}/roles with the complete new list. Idempotent, so retried like a GET. */
+  /**
+   * POST /tokens/{id}/roles with the complete new list. Transient failures are retried; `beforeRetry`
+   * runs before each retry and returns the list to send then (or throws to stop).
+   */
   replaceTokenRoles(
     tokenId: string,
     roles: ApiTokenRole[],
+    opts?: { beforeRetry?: () => Promise<ApiTokenRole[]> },
   ): Promise<{ result: SubjectRoles; requestId: string | undefined }>;
 }

@@ -68,11 +68,12 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
       return dedupeById(roles).filter((r) => r.scopeType === 'DEPLOYMENT');
     },
 
-    async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[]) {
+    async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[], opts: { beforeRetry?: () => Promise<ApiTokenRole[]> } = {}) {
+      const { beforeRetry } = opts;
       const { data, requestId } = await transport.request<SubjectRoles>(
         'POST',
         `${org}/tokens/${encodeURIComponent(tokenId)}/roles`,
-        { body: { roles } },
+        { body: { roles }, ...(beforeRetry ? { beforeRetry: async () => ({ roles: await beforeRetry() }) } : {}) },
       );
       return { result: data, requestId };
     },

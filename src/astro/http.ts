@@ -68,14 +68,20 @@ export class Transport {
     await this.pool.close();
   }
 
-  /** Sends the request, retrying transient failures; resolves with the parsed JSON body. */
+  /**
+   * Sends the request, retrying transient failures; resolves with the parsed JSON body. `beforeRetry`
+   * runs after the backoff, right before each attempt after the first: it returns the body to send
+   * next, or throws to stop retrying (the executor re-reads a token there, so a retried write never
+   * sends a list older than that read).
+   */
   async request<T>(
     method: Method,
     path: string,
-    options: { query?: Query; body?: unknown } = {},
+    options: { query?: Query; body?: unknown; beforeRetry?: () => Promise<unknown> } = {},
   ): Promise<{ data: T; requestId: string | undefined }> {
     const { maxAttempts, backoff } = this.opts;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
       await this.pacers.take(method);
       const outcome = await this.attempt<T>(method, path, options, attempt);
       if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };

@@ -3,16 +3,25 @@ import type { Query, Transport } from './http.ts';
 
 /** Restarts allowed when a list changes under the reader, before giving up with an error. */
 const MAX_RESTARTS = 3;
+/**
+ * The largest list believed: no organization holds 200,000 tokens, deployments, workspaces or roles
+ * (the benchmarks go to 25,000). A larger totalCount, or more items than this without one, is a server
+ * that lies or never ends; failing keeps the read bounded in time and memory.
+ */
+export const MAX_LIST_ITEMS = 200_000;
+/** Pages beyond ceil(totalCount / page size) allowed for a server that serves fewer items than asked. */
+const SPARE_PAGES = 2;
 
 /**
- * Reads every page of a list endpoint. Advances by the number of items actually returned, so a server
- * that ignores or caps `limit` is still read to the end, and stops at `totalCount` so the request count
- * is the lower bound (ceil(total / page size), at least one). Without a usable `totalCount` it reads
- * until an empty page.
+ * Reads every page of a list endpoint and returns exactly `totalCount` distinct items (by `id`), or
+ * fails naming the endpoint and the counts: a plan is never made from a partial read. Advances by the
+ * number of items actually returned, so a server that caps `limit` (and says so in the answer's `limit`)
+ * is still read to the end; stops at `totalCount`, so the request count is the lower bound.
  *
  * Offset paging over a list that changes (a token created or deleted mid-read) shifts the items: one
- * would be read twice and another silently missed. A change of `totalCount` between pages reveals it,
- * and the read starts over, so the result is one consistent listing.
+ * would be read twice and another missed. A change of `totalCount` between pages, or a count of
+ * distinct items that misses `totalCount`, reveals it, and the read starts over (a few times), so the
+ * result is one consistent listing. A server that keeps lying fails.
  */
 export async function readAllPages<T>(
   transport: Transport,
@@ -21,16 +30,22 @@ export async function readAllPages<T>(
   pageSize: number,
   query: Query = {},
 ): Promise<T[]> {
+  let last: Incomplete | undefined;
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const items = await readOnce<T>(transport, path, key, pageSize, query);
-    if (items !== 'changed') return items;
+    const read = await readOnce<T>(transport, path, key, pageSize, query);
+    if (Array.isArray(read)) return read;
+    last = read;
   }
-  throw new AstroApiError({
-    message: `Astro API GET ${path}: the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`,
-    method: 'GET',
-    path,
-    attempts: MAX_RESTARTS + 1,
-  });
+  const why = last?.distinct !== undefined
+    ? `read ${last.distinct} distinct items, but totalCount is ${last.total} (${MAX_RESTARTS + 1} attempts): the server's pages are incomplete or repeat items`
+    : `the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`;
+  throw listError(path, why, MAX_RESTARTS + 1);
+}
+
+/** Why one read did not yield the list: totalCount changed between pages, or the items did not add up. */
+interface Incomplete {
+  total: number | undefined;
+  distinct?: number;
 }
 
 async function readOnce<T>(
@@ -39,22 +54,47 @@ async function readOnce<T>(
   key: string,
   pageSize: number,
   query: Query,
-): Promise<T[] | 'changed'> {
-  const items: T[] = [];
+): Promise<T[] | Incomplete> {
+  const items = new Map<string, T>();
   let offset = 0;
-  let firstTotal: unknown;
-  for (;;) {
+  let firstTotal: number | undefined;
+  for (let pages = 1; ; pages++) {
     const { data } = await transport.request<Record<string, unknown>>('GET', path, {
       query: { ...query, offset, limit: pageSize },
     });
     const page = Array.isArray(data[key]) ? (data[key] as T[]) : [];
-    const total = data['totalCount'];
-    if (offset === 0) firstTotal = total;
-    else if (typeof total === 'number' && total !== firstTotal) return 'changed';
-    items.push(...page);
+    const total = typeof data['totalCount'] === 'number' ? data['totalCount'] : undefined;
+    if (pages === 1) {
+      firstTotal = total;
+      if (total !== undefined && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
+        throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
+      }
+    } else if (total !== firstTotal) return { total };
+    for (const item of page) items.set(itemKey(item), item);
     offset += page.length;
-    if (page.length === 0) break;
-    if (typeof total === 'number' && offset >= total) break;
+    if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
+    if (page.length === 0 || (firstTotal !== undefined && offset >= firstTotal)) break;
+    if (firstTotal !== undefined && pages >= maxPages(firstTotal, pageSize, data['limit'])) {
+      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal} without reaching it`, pages);
+    }
   }
-  return items;
+  // Without a totalCount (not in the API's contract, but possible) the empty page is the only end.
+  if (firstTotal !== undefined && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
+  return [...items.values()];
+}
+
+/** ceil(totalCount / page size) + SPARE_PAGES, by the smaller of the page size asked and the one served. */
+function maxPages(total: number, pageSize: number, servedLimit: unknown): number {
+  const size = typeof servedLimit === 'number' && servedLimit > 0 ? Math.min(pageSize, servedLimit) : pageSize;
+  return Math.ceil(total / size) + SPARE_PAGES;
+}
+
+/** Items are told apart by their `id`; one without (none in the API) by its whole JSON. */
+function itemKey(item: unknown): string {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? `id:${id}` : `json:${JSON.stringify(item)}`;
+}
+
+function listError(path: string, why: string, attempts: number): AstroApiError {
+  return new AstroApiError({ message: `Astro API GET ${path}: ${why}`, method: 'GET', path, attempts });
 }

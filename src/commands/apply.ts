@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { applyPlan } from '../apply/executor.ts';
+import { startApply } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
 import { GuardError, UsageError } from '../errors.ts';
@@ -9,7 +10,9 @@ import { progress } from '../render/progress.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, say, type Connection, type Io } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Connection, type Io } from './context.ts';
+import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
+import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
 
 export const spec = {
@@ -26,14 +29,19 @@ roles changed since it was made are refused as conflicts, and nothing else is to
 Options:
   -f, --file FILE        manifest file (repeatable; default astro-access.yaml; not with PLAN.json)
       --auto-approve     do not ask for confirmation (required without a terminal)
-      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON
+      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON;
+                         checked before the first request, never one of the input files
       --max-removals N   refuse plans removing more than N bindings in all (default 50)
       --allow-unsafe     override the safety guards (recorded in the receipt)
       --parallelism N    tokens written at once (default 4; one token is never written twice at once)
       --debug            print each API request (the token is never printed) to stderr
   -h, --help             show this help
 
-Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard.
+Ctrl-C (SIGINT) or SIGTERM: no new token is started, writes in flight finish, the receipt is written
+(to --receipt, else under .astro-access/receipts/) and apply exits 130. A second signal stops at once.
+
+Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard,
+130 interrupted.
 
 Examples:
   astro-access apply                            # plan, ask for "yes", write
@@ -98,9 +106,10 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
   const parallelism = parseCount(values.parallelism, '--parallelism', 4, 1);
 
-  // Everything that can fail offline fails before the first request.
+  // Everything that can fail offline fails before the first request: the receipt path too.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
   const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
+  if (values.receipt) await checkOutputPath(values.receipt, '--receipt', planFile ? [planFile] : (values.file ?? [DEFAULT_MANIFEST]));
   const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false });
   try {
     if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
@@ -121,18 +130,37 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
         return 1;
       }
     }
+    const interrupt = trapInterrupts((signal) =>
+      say(io, `\n${signal}: starting no new token; waiting for the writes in flight (send it again to stop at once)`),
+    );
     // Plain progress lines are for long runs (the receipt below says the same for every token); a terminal
     // gets one line updated in place, cleared before the receipt.
     const long = Object.keys(plan.tokens ?? {}).length > 10;
     const shown = progress(io.stderr, io.env, long ? (line) => say(io, line) : undefined);
-    const receipt = await applyPlan(plan, conn.writer, {
-      concurrency: parallelism,
-      overriddenGuards: guards.overridden,
-      onProgress: (line, event) => shown.onProgress(line, event),
-    }).finally(() => shown.finish());
-    io.stdout.write(renderReceiptText(receipt));
-    if (values.receipt) await writeFile(values.receipt, JSON.stringify(receipt, null, 2) + '\n');
-    return receipt.status === 'partial' ? 1 : 0;
+    try {
+      const run = startApply(plan, conn.writer, {
+        concurrency: parallelism,
+        overriddenGuards: guards.overridden,
+        stop: interrupt.stop,
+        onProgress: (line, event) => shown.onProgress(line, event),
+      });
+      const outcome = await Promise.race([run.done, interrupt.forced]).finally(() => shown.finish());
+      const receipt = outcome === 'forced' ? run.snapshot() : outcome;
+      // A signal that came when every token had already started still ends the run as interrupted.
+      if (interrupt.stop.aborted) receipt.status = 'interrupted';
+      io.stdout.write(renderReceiptText(receipt));
+      const receiptPath = values.receipt ?? (receipt.status === 'interrupted' ? defaultReceiptPath() : undefined);
+      if (receiptPath) {
+        await mkdir(dirname(resolve(receiptPath)), { recursive: true });
+        await writeFile(receiptPath, JSON.stringify(receipt, null, 2) + '\n');
+        if (!values.receipt) say(io, `Receipt written to ${receiptPath}`);
+      }
+      // Stopping at once: requests still in flight must not keep the process alive.
+      if (outcome === 'forced') process.exit(130);
+      return receipt.status === 'interrupted' ? 130 : receipt.status === 'partial' ? 1 : 0;
+    } finally {
+      interrupt.uninstall();
+    }
   } finally {
     await conn.close();
   }

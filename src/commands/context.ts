@@ -1,12 +1,13 @@
-import { astroConfigFromEnv, type RetryNotice } from '../astro/config.ts';
+import { astroConfigFromEnv, type AstroClientConfig, type RetryNotice } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
-import { paintPrefix, shouldUseColor } from '../render/color.ts';
+import { say } from './say.ts';
 import type { Actual } from '../plan/actual.ts';
+import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -16,14 +17,14 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Client settings over the defaults (a test's faster pacing); nothing on the command line sets it. */
+  client?: Partial<AstroClientConfig>;
 }
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
 
-export function say(io: Io, line: string): void {
-  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
-  io.stderr.write(colored.endsWith('\n') ? colored : colored + '\n');
-}
+export { say };
+
 
 /** Load and validate the manifest files; every problem at once, before any API call. */
 export async function loadDesired(io: Io, files: string[]): Promise<Desired> {
@@ -42,7 +43,7 @@ export interface Connection {
 
 /** Connect to the Astro API from ASTRO_API_TOKEN / ASTRO_API_URL. Callers that only read get `reader`. */
 export function connect(io: Io, organizationId: string, opts: { debug?: boolean } = {}): Connection {
-  const config = astroConfigFromEnv(io.env);
+  const config = astroConfigFromEnv(io.env, io.client);
   const client = createAstroClient({
     ...config,
     organizationId,
@@ -78,5 +79,6 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   const { plan, errors } = makePlan(desired, actual);
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers
   return { plan, actual };
 }

@@ -8,7 +8,8 @@ import { renderMarkdown } from '../render/markdown.ts';
 import { shouldUseColor } from '../render/color.ts';
 import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, loadDesired, planLive, say, type Io } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io } from './context.ts';
+import { checkOutputPath } from './output-paths.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,7 +24,8 @@ would make. A plan only reads: it has no way to write.
 Options:
   -f, --file FILE          manifest file (repeatable; default astro-access.yaml)
       --format FORMAT      text (default), markdown or json
-      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json'
+      --out PLAN.json      also save the JSON plan, for 'astro-access apply PLAN.json' (checked before
+                           the first request; never one of the -f files)
       --detailed-exitcode  exit 2 when there are changes, 0 when there are none
       --max-removals N     guard limit shown with the plan (default 50)
       --debug              print each API request (the token is never printed) to stderr
@@ -74,6 +76,7 @@ export async function planCommand(io: Io, argv: string[]): Promise<number> {
   const format = parseFormat(values.format);
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
   const desired = await loadDesired(io, values.file ?? []);
+  if (values.out) await checkOutputPath(values.out, '--out', values.file ?? [DEFAULT_MANIFEST]);
   const conn = connect(io, desired.organizationId, { debug: values.debug ?? false });
   try {
     const { plan } = await planLive(io, desired, conn.reader);

@@ -43,25 +43,31 @@ export const EMULATOR_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function runEmulatorCommand(argv: string[]): Promise<number> {
+/** Where the command writes; the CLI passes its own streams, so an in-process run can capture them. */
+export interface EmulatorStreams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runEmulatorCommand(argv: string[], out: EmulatorStreams = process): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: EMULATOR_OPTIONS }));
   } catch (err) {
-    process.stderr.write(`astro-access emulator: ${(err as Error).message}\n\n${EMULATOR_USAGE}`);
+    out.stderr.write(`astro-access emulator: ${(err as Error).message}\n\n${EMULATOR_USAGE}`);
     return 1;
   }
   if (values.help === true) {
-    process.stdout.write(EMULATOR_USAGE);
+    out.stdout.write(EMULATOR_USAGE);
     return 0;
   }
-  const port = intOption('--port', values.port);
-  const latency = intOption('--latency', values.latency);
-  const maxLimit = intOption('--max-limit', values['max-limit']);
+  const port = intOption(out, '--port', values.port);
+  const latency = intOption(out, '--latency', values.latency);
+  const maxLimit = intOption(out, '--max-limit', values['max-limit']);
   if (port === null || latency === null || maxLimit === null) return 1;
   const faults: Fault[] = [];
   for (const text of values.fault ?? []) {
-    const f = parseFault(text);
+    const f = parseFault(out, text);
     if (f === undefined) return 1;
     faults.push(f);
   }
@@ -78,11 +84,11 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
       ...(maxLimit === undefined ? {} : { maxLimit }),
     });
   } catch (err) {
-    process.stderr.write(`astro-access emulator: ${(err as Error).message}\n`);
+    out.stderr.write(`astro-access emulator: ${(err as Error).message}\n`);
     return 1;
   }
   for (const f of faults) emulator.fault(f);
-  process.stdout.write(`Astro API emulator listening on ${emulator.url}\n`);
+  out.stdout.write(`Astro API emulator listening on ${emulator.url}\n`);
   const running = emulator;
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -94,15 +100,15 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await running.close();
-  process.stderr.write('Astro API emulator stopped\n');
+  out.stderr.write('Astro API emulator stopped\n');
   return 0;
 }
 
 /** undefined when absent, null (after saying why) when not a non-negative integer. */
-function intOption(name: string, v: string | undefined): number | undefined | null {
+function intOption(out: EmulatorStreams, name: string, v: string | undefined): number | undefined | null {
   if (v === undefined) return undefined;
   if (/^\d+$/.test(v)) return Number(v);
-  process.stderr.write(`astro-access emulator: ${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`);
+  out.stderr.write(`astro-access emulator: ${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`);
   return null;
 }
 
@@ -117,7 +123,7 @@ const FAULT_FIELDS: Record<Fault['kind'], Record<string, 'number' | 'string' | '
 };
 
 /** A fault given as JSON on the command line (paths as strings); undefined after saying why not. */
-function parseFault(text: string): Fault | undefined {
+function parseFault(out: EmulatorStreams, text: string): Fault | undefined {
   let f: unknown;
   try {
     f = JSON.parse(text);
@@ -132,7 +138,7 @@ function parseFault(text: string): Fault | undefined {
     .map(([k, type]) => `${k} (${type})`);
   if (fields === undefined || missing.length > 0) {
     const why = fields === undefined ? `a kind (${Object.keys(FAULT_FIELDS).join(', ')})` : `${missing.join(', ')} for kind ${String(kind)}`;
-    process.stderr.write(`astro-access emulator: --fault must be a JSON object with ${why}, got ${text}\n`);
+    out.stderr.write(`astro-access emulator: --fault must be a JSON object with ${why}, got ${text}\n`);
     return undefined;
   }
   return f as Fault;

@@ -21,8 +21,15 @@ export type Fault =
   | ({ kind: 'hang'; times: number } & FaultMatch)
   /** Handle the request, then send a truncated body that is not valid JSON. */
   | ({ kind: 'malformed'; times: number } & FaultMatch)
-  /** After the Nth GET of this token (default 1) has been answered, replace its roles as another admin would. */
-  | { kind: 'foreignWrite'; tokenId: string; roles: ApiTokenRole[]; afterReads?: number };
+  /**
+   * Replace this token's roles as another admin would: after the Nth GET of the token (default 1) has
+   * been answered; with `on: 'write'` after the Nth roles POST to it was handled and answered; with
+   * `on: 'rejectedWrite'` after the Nth roles POST answered by an injected status fault (a 429 or 5xx:
+   * the write a client will retry). `afterReads` counts these events, whichever they are.
+   */
+  | { kind: 'foreignWrite'; tokenId: string; roles: ApiTokenRole[]; afterReads?: number; on?: ForeignWriteTrigger };
+
+export type ForeignWriteTrigger = 'read' | 'write' | 'rejectedWrite';
 
 export type RequestFault = Exclude<Fault, { kind: 'foreignWrite' }>;
 type ForeignWrite = Extract<Fault, { kind: 'foreignWrite' }>;
@@ -59,9 +66,9 @@ export class FaultQueue {
     return { delayMs, fault };
   }
 
-  /** Counts a GET of the token for each of its foreign writes; returns the roles to write now if one is due. */
-  tokenRead(tokenId: string): ApiTokenRole[] | undefined {
-    const mine = this.foreign.filter((e) => e.fault.tokenId === tokenId);
+  /** Counts an event on the token for each of its foreign writes with that trigger; returns the roles to write now if one is due. */
+  tokenRead(tokenId: string, on: ForeignWriteTrigger = 'read'): ApiTokenRole[] | undefined {
+    const mine = this.foreign.filter((e) => e.fault.tokenId === tokenId && (e.fault.on ?? 'read') === on);
     for (const e of mine) e.reads += 1;
     const due = mine.find((e) => e.reads >= (e.fault.afterReads ?? 1));
     if (due === undefined) return undefined;

@@ -16,6 +16,19 @@ export interface RouteConfig {
   forbidOrganizationTokenList: boolean;
   /** Entries the server adds of its own on every roles write (astro-api.md, [assumed]). */
   implicitRoles: ApiTokenRole[];
+  rolesAnswer: 'full' | 'empty';
+  omitTokenRoles: boolean | string[];
+  listQuirks: ListQuirks;
+}
+
+/** Ways a list endpoint can lie, for the client's tests (all off by default). */
+export interface ListQuirks {
+  /** Claim this many items more in `totalCount` than are served. */
+  overstateTotal?: number;
+  /** Serve every page from the start, whatever `offset` says. */
+  ignoreOffset?: boolean;
+  /** Report a larger `totalCount` on every further page, as a list that never ends would. */
+  growingTotal?: boolean;
 }
 
 export interface ApiRequest {
@@ -56,7 +69,7 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
       store.removeToken(id);
       return { status: 204 };
     }
-    return { status: 200, body: token, tokenRead: id };
+    return { status: 200, body: servedToken(cfg, token), tokenRead: id };
   }
   if (resource === 'tokens' && id !== undefined && sub === 'roles') {
     allow('POST');
@@ -94,11 +107,22 @@ function noRoute(req: ApiRequest): HttpError {
   return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
 }
 
-function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}): ApiResponse {
+function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}, q: ListQuirks = {}): ApiResponse {
+  const from = q.ignoreOffset ? 0 : p.offset;
+  // growingTotal: the further one reads, the more there is said to be (stateless: it grows with offset).
+  const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? p.offset + p.limit : 0);
   return {
     status: 200,
-    body: { [key]: items.slice(p.offset, p.offset + p.limit), totalCount: items.length, offset: p.offset, limit: p.limit, ...extra },
+    body: { [key]: items.slice(from, from + p.limit), totalCount, offset: p.offset, limit: p.limit, ...extra },
   };
+}
+
+/** A token as served: without `roles` when the omitTokenRoles mode covers it. */
+function servedToken(cfg: RouteConfig, t: ApiToken): ApiToken {
+  const omit = cfg.omitTokenRoles === true || (Array.isArray(cfg.omitTokenRoles) && cfg.omitTokenRoles.includes(t.id));
+  if (!omit) return t;
+  const { roles: _hidden, ...rest } = t;
+  return rest;
 }
 
 /** workspaceId: tokens holding a role on that workspace; deploymentId: tokens holding a role on that
@@ -121,7 +145,8 @@ function listTokens(store: Store, cfg: RouteConfig, q: Query, p: Page): ApiRespo
     (workspaceId === undefined || on(t, 'WORKSPACE', workspaceId)) &&
     (deploymentId === undefined || on(t, 'DEPLOYMENT', deploymentId));
   const key = JSON.stringify([workspaceId, deploymentId, orgOnly, kind]);
-  return paged('tokens', store.list('tokens', key, keep, p.sorts), p);
+  const served = cfg.omitTokenRoles === false ? store.list('tokens', key, keep, p.sorts) : store.list('tokens', key, keep, p.sorts).map((t) => servedToken(cfg, t));
+  return paged('tokens', served, p, {}, cfg.listQuirks);
 }
 
 function listDeployments(store: Store, q: Query, p: Page): ApiResponse {
@@ -167,7 +192,7 @@ function replaceRoles(store: Store, cfg: RouteConfig, tokenId: string, req: ApiR
   if (errors.length > 0) throw new HttpError(400, `invalid roles: ${errors.map((e) => e.message).join('; ')}`, errors);
   const stored = [...roles, ...cfg.implicitRoles.filter((i) => !roles.some((r) => r.entityType === i.entityType && r.entityId === i.entityId))];
   writeRoles(store, token, stored, callerProfile(store, req.callerId));
-  return { status: 200, body: subjectRoles(stored) };
+  return { status: 200, body: cfg.rolesAnswer === 'empty' ? {} : subjectRoles(stored) };
 }
 
 /** Replaces a token's roles and bumps updatedAt (strictly later than before, whatever the clock says). */

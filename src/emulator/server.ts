@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ApiTokenRole, BasicSubjectProfile } from '../astro/types.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import { FaultQueue } from './faults.ts';
-import type { Fault, RequestFault } from './faults.ts';
+import type { Fault, ForeignWriteTrigger, RequestFault } from './faults.ts';
 import { HttpError } from './http-error.ts';
 import { loadState } from './load-state.ts';
 import { parseQuery } from './query.ts';
@@ -12,7 +12,7 @@ import type { Query } from './query.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { handle, writeRoles } from './routes.ts';
-import type { ApiResponse, RouteConfig } from './routes.ts';
+import type { ApiResponse, ListQuirks, RouteConfig } from './routes.ts';
 import type { EmulatorState, NormalizedState } from './state.ts';
 import { Store } from './store.ts';
 import { allRules } from './validate-roles.ts';
@@ -47,6 +47,12 @@ export interface EmulatorOptions {
    * what they sent). Default none.
    */
   implicitRoles?: ApiTokenRole[];
+  /** `empty`: answer a roles POST with `{}`, as astro-cli's own test doubles do (the write still happens). */
+  rolesAnswer?: 'full' | 'empty';
+  /** Tokens (by ID, or `true` for all) whose answers carry no `roles`, though the roles are stored: legal in the API. */
+  omitTokenRoles?: boolean | string[];
+  /** Lists that lie (issue 10): a totalCount above what is served, an ignored offset, a totalCount that grows on every page. */
+  listQuirks?: ListQuirks;
 }
 
 export interface RequestLogEntry {
@@ -97,6 +103,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     rules: allRules(opts.validation),
     forbidOrganizationTokenList: opts.forbidOrganizationTokenList ?? false,
     implicitRoles: opts.implicitRoles ?? [],
+    rolesAnswer: opts.rolesAnswer ?? 'full',
+    omitTokenRoles: opts.omitTokenRoles ?? false,
+    listQuirks: opts.listQuirks ?? {},
   };
   const log: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
@@ -148,9 +157,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
     entry.status = answer.status;
     send(res, answer, fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'reset' ? 'cut' : undefined);
-    if (answer.tokenRead !== undefined) {
-      const roles = faults.tokenRead(answer.tokenRead);
-      const token = store.tokens.get(answer.tokenRead);
+    const event = tokenEvent(method, url.pathname, answer, fault);
+    if (event !== undefined) {
+      const roles = faults.tokenRead(event.tokenId, event.on);
+      const token = store.tokens.get(event.tokenId);
       if (roles !== undefined && token !== undefined) writeRoles(store, token, roles, FOREIGN_ADMIN);
     }
   }
@@ -217,6 +227,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+/** What a foreignWrite fault counts: a GET of one token, or a roles POST to it (answered, or rejected by a fault). */
+function tokenEvent(method: string, path: string, answer: Answer, fault: RequestFault | undefined): { tokenId: string; on: ForeignWriteTrigger } | undefined {
+  if (answer.tokenRead !== undefined) return { tokenId: answer.tokenRead, on: 'read' };
+  const tokenId = method === 'POST' ? /\/tokens\/([^/]+)\/roles$/.exec(path)?.[1] : undefined;
+  if (tokenId === undefined) return undefined;
+  if (fault?.kind === 'status') return { tokenId, on: 'rejectedWrite' };
+  return answer.status === 200 ? { tokenId, on: 'write' } : undefined;
 }
 
 function errorResponse(err: HttpError, requestId: string): ApiResponse {

@@ -42,8 +42,9 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
   }
   for (const a of plan.actions) {
     const what = `${a.action} of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id})`;
-    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId && a.action !== 'add') {
-      found.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before} → ${a.after ?? 'none'})`);
+    // Any change, an add included: the running token's own roles are never edited by its own apply.
+    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
+      found.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? 'none'} → ${a.after ?? 'none'})`);
     }
     if (a.action === 'remove' && protectedIds.has(a.token.id)) {
       found.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);

@@ -134,30 +134,29 @@ export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
     .sort(cmp);
   const count = (k: PlanAction['action']): number => actions.filter((a) => a.action === k).length;
 
-  return {
-    errors: [],
-    plan: {
-      formatVersion: 1,
-      organizationId: actual.organizationId,
-      manifestDigest: desired.digest,
-      checksum: planChecksum(actions),
-      summary: {
-        add: count('add'),
-        update: count('update'),
-        remove: count('remove'),
-        unchanged,
-        unmanaged: unmanaged.length,
-        ignored: ignored.length,
-      },
-      actions,
-      unmanaged,
-      ignored,
-      warnings: warnings.map((w) => w.text),
-      deployments: planDeployments,
-      protectedTokens,
-      tokens,
+  const plan: Plan = {
+    formatVersion: 1,
+    organizationId: actual.organizationId,
+    manifestDigest: desired.digest,
+    checksum: '',
+    summary: {
+      add: count('add'),
+      update: count('update'),
+      remove: count('remove'),
+      unchanged,
+      unmanaged: unmanaged.length,
+      ignored: ignored.length,
     },
+    actions,
+    unmanaged,
+    ignored,
+    warnings: warnings.map((w) => w.text),
+    deployments: planDeployments,
+    protectedTokens,
+    tokens,
   };
+  plan.checksum = planChecksum(plan);
+  return { errors: [], plan };
 }
 
 function action(

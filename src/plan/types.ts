@@ -63,7 +63,7 @@ export interface Plan {
   formatVersion: 1;
   organizationId: string;
   manifestDigest: string;
-  /** SHA-256 over the canonical actions: equal actions, equal checksum. */
+  /** SHA-256 over the canonical serialization of the whole document except this field (checksum.ts). */
   checksum: string;
   summary: PlanSummary;
   actions: PlanAction[];

@@ -3,18 +3,18 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_BIN, runCli, tempDir } from '../support/cli.ts';
 import { EXAMPLE_STATE, ROOT } from './helpers.ts';
 
-// The command runs as its own process, the way `astro-access emulator` does.
-
-const MAIN = resolve(ROOT, 'src/emulator/command-main.ts');
+// The command runs as its own process, `astro-access emulator` of the compiled CLI, from a folder
+// that is not the package's (the default state is found beside the package, not in the cwd).
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, 'emulator', ...args], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -71,25 +71,27 @@ describe('astro-access emulator', () => {
   });
 
   it('prints help with --help', async () => {
-    const p = run(['--help']);
-    expect(await p.exit).toBe(0);
-    expect(p.out().stdout).toMatch(/Usage: astro-access emulator/);
+    const r = await runCli(['emulator', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: astro-access emulator/);
   });
 
+  // Option checks need no server or signal: the same command, run in this process through the CLI's main.
   it('exits 1 with a clear message on a bad option or a bad state file', async () => {
-    const badPort = run(['--port', 'eighty']);
-    expect(await badPort.exit).toBe(1);
-    expect(badPort.out().stderr).toMatch(/--port must be a non-negative integer/);
-    const badFault = run(['--fault', '{"kind":"meteor"}']);
-    expect(await badFault.exit).toBe(1);
-    expect(badFault.out().stderr).toMatch(/--fault must be a JSON object with a kind/);
-    const noTimes = run(['--fault', '{"kind":"status","status":503}']);
-    expect(await noTimes.exit).toBe(1);
-    expect(noTimes.out().stderr).toMatch(/--fault must be a JSON object with times \(number\) for kind status/);
-    const unknown = run(['--bogus']);
-    expect(await unknown.exit).toBe(1);
-    const badState = run(['--state', resolve(ROOT, 'package.json')]);
-    expect(await badState.exit).toBe(1);
-    expect(badState.out().stderr).toMatch(/invalid emulator state .*package\.json/);
+    const emulator = (...args: string[]) => runCli(['emulator', ...args]);
+    const badPort = await emulator('--port', 'eighty');
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toMatch(/--port must be a non-negative integer/);
+    const badFault = await emulator('--fault', '{"kind":"meteor"}');
+    expect(badFault.code).toBe(1);
+    expect(badFault.stderr).toMatch(/--fault must be a JSON object with a kind/);
+    const noTimes = await emulator('--fault', '{"kind":"status","status":503}');
+    expect(noTimes.code).toBe(1);
+    expect(noTimes.stderr).toMatch(/--fault must be a JSON object with times \(number\) for kind status/);
+    const unknown = await emulator('--bogus');
+    expect(unknown.code).toBe(1);
+    const badState = await emulator('--state', resolve(ROOT, 'package.json'));
+    expect(badState.code).toBe(1);
+    expect(badState.stderr).toMatch(/invalid emulator state .*package\.json/);
   });
 });

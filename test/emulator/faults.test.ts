@@ -160,3 +160,45 @@ describe('foreign writes', () => {
     expect(storedRoles(emu)).toEqual(newRoles);
   });
 });
+
+describe('modes for the client tests (issue 10)', () => {
+  it('foreignWrite on a rejected write fires after the injected 429, and on a write after the answered POST', async () => {
+    const emu = await start();
+    const foreign: ApiTokenRole[] = [wsMember];
+    emu.fault({ kind: 'status', status: 429, times: 1, method: 'POST', path: rolesPath });
+    emu.fault({ kind: 'foreignWrite', on: 'rejectedWrite', tokenId: TOK_WS, roles: foreign });
+    expect((await call(emu, 'GET', `/tokens/${TOK_WS}`)).status).toBe(200);
+    expect(storedRoles(emu)).toEqual(original); // a read does not trigger it
+    expect((await call(emu, 'POST', rolesPath, { body: { roles: newRoles } })).status).toBe(429);
+    expect(storedRoles(emu)).toEqual(foreign);
+    emu.fault({ kind: 'foreignWrite', on: 'write', tokenId: TOK_WS, roles: original });
+    expect((await call(emu, 'POST', rolesPath, { body: { roles: newRoles } })).status).toBe(200);
+    expect(storedRoles(emu)).toEqual(original);
+  });
+
+  it('rolesAnswer empty answers {} and still writes; omitTokenRoles serves the token without roles', async () => {
+    const emu = await start({ rolesAnswer: 'empty', omitTokenRoles: [TOK_WS] });
+    const posted = await call(emu, 'POST', rolesPath, { body: { roles: newRoles } });
+    expect(posted.json).toEqual({});
+    expect(storedRoles(emu)).toEqual(newRoles);
+    const got = await call<ApiToken>(emu, 'GET', `/tokens/${TOK_WS}`);
+    expect(got.json).not.toHaveProperty('roles');
+    const listed = await call<{ tokens: ApiToken[] }>(emu, 'GET', '/tokens?limit=1000');
+    expect(listed.json.tokens.find((t) => t.id === TOK_WS)).not.toHaveProperty('roles');
+    expect(listed.json.tokens.filter((t) => t.id !== TOK_WS).every((t) => t.roles !== undefined)).toBe(true);
+  });
+
+  it('listQuirks: an overstated totalCount, an ignored offset, a growing totalCount', async () => {
+    const total = (await call<{ totalCount: number }>(await start(), 'GET', '/tokens')).json.totalCount;
+    const over = await start({ listQuirks: { overstateTotal: 2 } });
+    expect((await call<{ totalCount: number }>(over, 'GET', '/tokens')).json.totalCount).toBe(total + 2);
+    const same = await start({ listQuirks: { ignoreOffset: true } });
+    const p1 = await call<{ tokens: ApiToken[] }>(same, 'GET', '/tokens?limit=1&offset=0');
+    const p2 = await call<{ tokens: ApiToken[] }>(same, 'GET', '/tokens?limit=1&offset=1');
+    expect(p2.json.tokens).toEqual(p1.json.tokens);
+    const grow = await start({ listQuirks: { growingTotal: true } });
+    const a = (await call<{ totalCount: number }>(grow, 'GET', '/tokens?limit=2&offset=0')).json.totalCount;
+    const b = (await call<{ totalCount: number }>(grow, 'GET', '/tokens?limit=2&offset=2')).json.totalCount;
+    expect(b).toBeGreaterThan(a);
+  });
+});

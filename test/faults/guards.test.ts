@@ -103,6 +103,14 @@ describe('safety guards through the CLI', () => {
     expect(emulator.state().tokens.find((t) => t.id === SELF)!.roles!.some((r) => r.entityId === PROD)).toBe(false);
   });
 
+  it('refuses adding a binding to the apply token too: any change to its own roles is refused', async () => {
+    const file = write(manifest(
+      '      - deployment: prod\n        organizationTokens:\n          - token: org-observer\n            role: DEPLOYMENT_ADMIN\n          - token: astro-access-apply\n            role: DEPLOYMENT_ADMIN\n',
+    ));
+    await refusedThenOverridden(file, /add of token "astro-access-apply".*must not change its own roles \(none → DEPLOYMENT_ADMIN\)/);
+    expect(emulator.state().tokens.find((t) => t.id === SELF)!.roles!.some((r) => r.entityId === PROD)).toBe(true);
+  });
+
   it('refuses removing a binding of a protected token', async () => {
     const text = readFileSync(EXAMPLE_MANIFEST, 'utf8').replace('ignore:\n', 'protect:\n  - "legacy-*"\nignore:\n');
     await refusedThenOverridden(write(text), /legacy-bot.*protected by the manifest's `protect` list/);

@@ -1,32 +1,14 @@
-import { Readable, Writable } from 'node:stream';
-import { main } from '../../src/cli.ts';
-import type { Io } from '../../src/commands/context.ts';
+import { runCliInProcess, type CliResult } from '../support/cli.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
 import type { ApiTokenRole } from '../../src/astro/types.ts';
 
 // In-process CLI runs with captured streams, and the invariants the fault, property and guard tests share.
 
-export interface MainResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    done();
-  }
-}
+export type MainResult = CliResult;
 
 /** Runs `main(argv, io)` with in-memory streams, no terminal, and only the given environment. */
-export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<MainResult> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: Io = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1', ...env } };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+export function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<MainResult> {
+  return runCliInProcess(argv, { env });
 }
 
 /** Role entries by token ID, each list as canonical sorted JSON lines. */

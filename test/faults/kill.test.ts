@@ -1,17 +1,28 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.ts';
-import { EXAMPLE_MANIFEST, EXAMPLE_STATE, ROOT, sentinelToken } from '../support/cli.ts';
+import { CLI_BIN, EXAMPLE_MANIFEST, EXAMPLE_STATE, ROOT, sentinelToken } from '../support/cli.ts';
 import { lostEntries, posts, runMain, snapshotRoles } from './harness.ts';
 import { convergedRoles, exampleDesired, planWith, scenario } from './scenario.ts';
 
 // The process killed (SIGKILL) in the middle of an apply, then run again: every token's role list is
 // always either fully old or fully new (one POST per token carries the whole list), and the rerun converges.
 
-const until = (cond: () => boolean): Promise<void> =>
-  new Promise((resolve) => {
-    const poll = (): void => (cond() ? resolve() : void setTimeout(poll, 2));
+/** Waits for `cond`; fails with `what` after `ms` (rather than hanging to the test timeout), or at once if `gone` resolves first. */
+const until = (cond: () => boolean, what: string, gone?: Promise<unknown>, ms = 10_000): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    let over = false;
+    void gone?.then((how) => {
+      over = true;
+      reject(new Error(`${what}: the CLI process exited first (${String(how)})`));
+    });
+    const poll = (): void => {
+      if (over) return;
+      if (cond()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`${what}: not within ${ms} ms`));
+      setTimeout(poll, 2);
+    };
     poll();
   });
 
@@ -28,22 +39,24 @@ it('an apply killed after its first write converges when run again, never half-w
   })();
 
   const emulator = await startEmulator({ state: EXAMPLE_STATE });
+  let stop = (): void => undefined;
   try {
     const before = snapshotRoles(emulator);
     const env = { ASTRO_API_URL: emulator.url, ASTRO_API_TOKEN: sentinelToken() };
     // Slow writes leave time to kill the process between them.
     emulator.fault({ kind: 'delay', ms: 400, times: 1000, method: 'POST' });
-    const child = spawn(process.execPath, [join(ROOT, 'bin/astro-access.js'), 'apply', '--auto-approve', '--parallelism', '1', '-f', EXAMPLE_MANIFEST], {
+    const child = spawn(process.execPath, [CLI_BIN, 'apply', '--auto-approve', '--parallelism', '1', '-f', EXAMPLE_MANIFEST], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await until(() => posts(emulator).some((e) => e.status !== 0));
+    stop = () => child.kill('SIGKILL');
+    await until(() => posts(emulator).some((e) => e.status !== 0), 'the first write answered', exited);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     // A POST already sent when the process died may still land: wait until the emulator has answered all.
-    await until(() => posts(emulator).every((e) => e.status !== 0));
+    await until(() => posts(emulator).every((e) => e.status !== 0), 'every write sent answered');
     emulator.clearFaults();
 
     // Only tokens the apply changes tell old from new; among them some were written, some not yet.
@@ -62,6 +75,7 @@ it('an apply killed after its first write converges when run again, never half-w
     expect(lostEntries(before, snapshotRoles(emulator), owned)).toEqual([]);
     expect((await runMain(['plan', '--detailed-exitcode', '-f', EXAMPLE_MANIFEST], env)).code).toBe(0);
   } finally {
+    stop();
     await emulator.close();
   }
-});
+}, 20_000);

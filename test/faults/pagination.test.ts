@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
 import type { StateToken } from '../../src/emulator/index.ts';
+import { EXAMPLE_MANIFEST, sentinelToken } from '../support/cli.ts';
+import { runMain } from './harness.ts';
 import { scenario } from './scenario.ts';
 
 // Pages that shift while being read: the token list is read two at a time, slowly, and the organization
@@ -61,6 +63,62 @@ describe('pages that shift while being read', () => {
       const remaining = s.emulator.state().tokens.map((t) => t.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(remaining.filter((id) => !ids.includes(id))).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('lists that lie: a plan is never made from a partial read', () => {
+  const tokensPath = '/organizations/clx42kkcm01fo01o06agtmshg/tokens';
+
+  it('a totalCount above what is served (pages end early) fails, naming the endpoint and the counts', async () => {
+    const s = await scenario({ listQuirks: { overstateTotal: 3 } }, { pageSize: PAGE });
+    try {
+      const served = s.emulator.state().tokens.length;
+      await expect(s.client.listTokens()).rejects.toThrow(`GET ${tokensPath}: read ${served} distinct items, but totalCount is ${served + 3}`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a server that ignores offset (the same page again and again) fails instead of dropping the repeats', async () => {
+    const s = await scenario({ listQuirks: { ignoreOffset: true } }, { pageSize: PAGE });
+    try {
+      const total = s.emulator.state().tokens.length;
+      await expect(s.client.listTokens()).rejects.toThrow(`GET ${tokensPath}: read ${PAGE} distinct items, but totalCount is ${total}`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a list whose totalCount grows on every page fails after a bounded number of requests', async () => {
+    const s = await scenario({ listQuirks: { growingTotal: true } }, { pageSize: PAGE });
+    try {
+      await expect(s.client.listTokens()).rejects.toThrow(/kept changing while it was read/);
+      expect(s.emulator.log.length).toBeLessThanOrEqual(8);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a totalCount too large to be true fails at the first page, before reading on', async () => {
+    const s = await scenario({ listQuirks: { overstateTotal: 5_000_000 } }, { pageSize: PAGE });
+    try {
+      await expect(s.client.listTokens()).rejects.toThrow(/totalCount \d+ is over the limit of 200000/);
+      expect(s.emulator.log).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('plan through the CLI exits 1 on a short list and writes nothing', async () => {
+    const s = await scenario({ listQuirks: { overstateTotal: 1 } });
+    try {
+      const r = await runMain(['plan', '-f', EXAMPLE_MANIFEST], { ASTRO_API_URL: s.emulator.url, ASTRO_API_TOKEN: sentinelToken() });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/tokens: read \d+ distinct items, but totalCount is \d+/);
+      expect(r.stdout).not.toContain('Plan:');
     } finally {
       await s.close();
     }

@@ -1,49 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import { planChecksum } from '../../src/plan/checksum.ts';
-import type { PlanAction } from '../../src/plan/types.ts';
+import { canonicalJson, planChecksum } from '../../src/plan/checksum.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { action, plan as makePlan } from '../render/builders.ts';
 
-const action = (over: Partial<PlanAction> = {}): PlanAction => ({
-  action: 'update',
-  deployment: { id: 'cdep', name: 'prod', workspaceId: 'cws', workspaceName: 'Data' },
-  token: { id: 'ctok', name: 'ci', scope: 'WORKSPACE' },
-  before: 'DAG_VIEWER',
-  after: 'DEPLOYMENT_ADMIN',
-  reason: 'role differs',
-  source: 'a.yaml:3',
-  ...over,
-});
+const base = (): Plan => {
+  const p = makePlan({ actions: [action('update'), action('remove', { token: { id: 'c00000000000000000000002', name: 'bot', scope: 'WORKSPACE' } })] });
+  p.deployments = [{ ...action('update').deployment, managedKinds: ['workspace'], existing: 4, desired: 3, explicitEmpty: false, source: 'a.yaml:3' }];
+  p.protectedTokens = ['c00000000000000000000002'];
+  return p;
+};
+
+/** The same value with every object's keys in reverse order. */
+function reverseKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reverseKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+}
 
 describe('planChecksum', () => {
-  it('is a sha256 value', () => {
-    expect(planChecksum([action()])).toMatch(/^sha256:[0-9a-f]{64}$/);
+  it('is a sha256 value, and does not depend on the checksum field or on key order', () => {
+    const p = base();
+    const sum = planChecksum(p);
+    expect(sum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(planChecksum({ ...p, checksum: 'sha256:' + '0'.repeat(64) })).toBe(sum);
+    expect(planChecksum(reverseKeys(p) as Plan)).toBe(sum);
   });
 
-  it('is equal for equal actions whatever their names, reasons, sources and order', () => {
-    const other = action({ action: 'add', token: { id: 'ctok2', name: 'x', scope: 'ORGANIZATION' }, before: null });
-    const a = planChecksum([action(), other]);
-    const b = planChecksum([
-      other,
-      action({
-        reason: 'something else', source: 'b.yaml:9',
-        deployment: { id: 'cdep', name: 'renamed', workspaceId: 'cws', workspaceName: 'New' },
-        token: { id: 'ctok', name: 'renamed', scope: 'WORKSPACE' },
-      }),
-    ]);
-    expect(b).toBe(a);
-  });
-
-  it('differs when any of kind, deployment, token, before or after differs', () => {
-    const base = planChecksum([action()]);
-    const variants: Partial<PlanAction>[] = [
-      { action: 'add' },
-      { deployment: { id: 'cdep2', name: 'prod', workspaceId: 'cws', workspaceName: 'Data' } },
-      { token: { id: 'ctok2', name: 'ci', scope: 'WORKSPACE' } },
-      { before: 'OTHER' },
-      { after: 'OTHER' },
+  it('changes with any edit anywhere in the document: guard inputs, names, summary, organization', () => {
+    const sum = planChecksum(base());
+    const edits: ((p: Plan) => void)[] = [
+      (p) => (p.protectedTokens = []),
+      (p) => (p.deployments[0]!.existing = 40),
+      (p) => (p.deployments[0]!.explicitEmpty = true),
+      (p) => (p.actions[0]!.token.name = 'renamed'),
+      (p) => (p.actions[0]!.deployment.workspaceName = 'Elsewhere'),
+      (p) => (p.actions[0]!.reason = 'edited'),
+      (p) => (p.summary.remove = 0),
+      (p) => (p.organizationId = 'c00000000000000000000009'),
+      (p) => (p.manifestDigest = 'b'.repeat(64)),
+      (p) => p.warnings.push('x'),
+      (p) => (p.tokens = {}),
+      (p) => p.actions.reverse(),
     ];
-    const sums = variants.map((v) => planChecksum([action(v)]));
-    for (const s of sums) expect(s).not.toBe(base);
+    const sums = edits.map((edit) => {
+      const p = base();
+      edit(p);
+      return planChecksum(p);
+    });
+    for (const s of sums) expect(s).not.toBe(sum);
     expect(new Set(sums).size).toBe(sums.length);
-    expect(planChecksum([])).not.toBe(base);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level and keeps array order', () => {
+    expect(canonicalJson({ b: [{ y: 1, x: null }], a: 'é"' })).toBe('{"a":"é\\"","b":[{"x":null,"y":1}]}');
   });
 });

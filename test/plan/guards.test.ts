@@ -62,9 +62,11 @@ describe('checkGuards', () => {
     expect(checkGuards(plan(removes(2), [deployment({ existing: 2, desired: 0, explicitEmpty: true })]), opts).violations).toEqual([]);
   });
 
-  it('refuses updating or removing the running token, but allows adding to it', () => {
+  it('refuses any change to the running token: add, update or remove', () => {
     const self = { ...opts, selfTokenId: 'cself' };
-    expect(checkGuards(plan([act('add', 'cself')], [deployment()]), self).violations).toEqual([]);
+    expect(checkGuards(plan([act('add', 'cself')], [deployment()]), self).violations).toEqual([
+      expect.stringContaining('must not change its own roles (none → DAG_VIEWER)'),
+    ]);
     expect(checkGuards(plan([act('update', 'cself')], [deployment()]), self).violations).toEqual([
       expect.stringContaining('cself'),
     ]);

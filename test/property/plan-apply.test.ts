@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAstroClient, type AstroClient } from '../../src/astro/client.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { loadManifestSources } from '../../src/manifest/load.ts';
+import type { ApiTokenRole } from '../../src/astro/types.ts';
 import { sentinelToken } from '../support/cli.ts';
 import { entryKey, ownedBy, snapshotRoles, type RoleSnapshot } from '../faults/harness.ts';
 import { FAST_CLIENT, applyWith, planWith } from '../faults/scenario.ts';
@@ -94,6 +95,79 @@ it('plan then apply: only owned entries change, managed bindings match the manif
   // The generated cases exercise every kind of action and every kind of binding left alone.
   for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(20);
 }, 120_000);
+
+/** Per affected token (by index), a fault on its roles POST; `foreign`: another admin writes during the wait after a 429. */
+const raceArb = fc.record({
+  faults: fc.array(
+    fc.record({
+      token: fc.nat(20),
+      kind: fc.constantFrom('429', '5xx', 'reset', 'foreign') as fc.Arbitrary<'429' | '5xx' | 'reset' | 'foreign'>,
+      times: fc.integer({ min: 1, max: 3 }),
+    }),
+    { maxLength: 6 },
+  ),
+  /** 5xx and 429 on any request at all, GETs included. */
+  anywhere: fc.array(fc.record({ status: fc.constantFrom(429, 500, 502, 503), times: fc.integer({ min: 1, max: 3 }) }), { maxLength: 3 }),
+});
+
+it('the retry race: with foreign writes, 429s and 5xx interleaved at random, no entry the plan does not own is ever lost', async () => {
+  let cases = 0;
+  let raced = 0;
+  await fc.assert(
+    fc.asyncProperty(blueprintArb, raceArb, async (bp, race) => {
+      const c = buildCase(bp);
+      emulator.setState(c.state);
+      const { desired } = loadManifestSources([{ file: 'property.yaml', text: c.yaml }]);
+      const { plan } = await planWith(client, desired!);
+      const tokenIds = Object.keys(plan.tokens);
+      const foreign = new Map<string, string>();
+      for (const f of tokenIds.length === 0 ? [] : race.faults) {
+        const tokenId = tokenIds[f.token % tokenIds.length]!;
+        const path = `/tokens/${tokenId}/roles`;
+        if (f.kind === 'reset') emulator.fault({ kind: 'reset', when: 'mid-body', times: f.times, method: 'POST', path });
+        else if (f.kind === '5xx') emulator.fault({ kind: 'status', status: 500 + (f.times % 4), times: f.times, method: 'POST', path });
+        else emulator.fault({ kind: 'status', status: 429, retryAfter: '0', times: f.times, method: 'POST', path });
+        if (f.kind === 'foreign' && !foreign.has(tokenId)) {
+          const deploymentId = plan.actions.find((a) => a.token.id === tokenId)!.deployment.id;
+          const entry: ApiTokenRole = { entityType: 'DAG', entityId: `foreign-dag-${cases}`, role: 'DAG_VIEWER', deploymentId };
+          const current = emulator.state().tokens.find((t) => t.id === tokenId)!.roles ?? [];
+          emulator.fault({ kind: 'foreignWrite', on: 'rejectedWrite', tokenId, roles: [...current, entry] });
+          foreign.set(tokenId, entryKey(entry));
+        }
+      }
+      for (const a of race.anywhere) emulator.fault({ kind: 'status', status: a.status, times: a.times, ...(a.status === 429 ? { retryAfter: '0' } : {}) });
+      const before = snapshotRoles(emulator);
+      const receipt = await applyWith(plan, client);
+      emulator.clearFaults();
+      const after = snapshotRoles(emulator);
+      const owned = ownedBy(plan);
+      // Every entry the plan does not own is still there, and so is each foreign write's entry.
+      const kept = unowned(after, owned);
+      for (const [tokenId, entries] of unowned(before, owned)) {
+        const now = new Set(kept.get(tokenId) ?? []);
+        expect(entries.filter((e) => !now.has(e)), `${tokenId}\n${c.yaml}`).toEqual([]);
+      }
+      for (const [tokenId, entry] of foreign) {
+        const wrote = (after.get(tokenId) ?? []).includes(entry);
+        // The foreign write fires only when that token's POST met its 429; then the token is a conflict.
+        if (wrote) {
+          raced++;
+          expect(receipt.tokens.find((t) => t.tokenId === tokenId)?.status, c.yaml).toBe('conflict');
+        } else {
+          expect(receipt.tokens.find((t) => t.tokenId === tokenId)?.status, c.yaml).not.toBe('conflict');
+        }
+      }
+      // Tokens that met no foreign write end applied (retries outlast the faults) or, for a token
+      // the guards of a live server refuse, failed; never a conflict.
+      for (const t of receipt.tokens) if (!foreign.has(t.tokenId)) expect(t.status, `${t.tokenName}: ${t.error}`).not.toBe('conflict');
+      cases++;
+    }),
+    { seed: 4242, numRuns: 200 },
+  );
+  expect(cases).toBeGreaterThanOrEqual(200);
+  // The race was actually run, many times: a foreign write landed between a 429 and its retry.
+  expect(raced).toBeGreaterThan(50);
+}, 240_000);
 
 it('the oracle notices a wrong binding (the check can fail)', () => {
   const c = buildCase(fc.sample(blueprintArb, { seed: 7, numRuns: 50 }).find((bp) => buildCase(bp).managed.some((m) => (m.workspace?.size ?? 0) > 0))!);

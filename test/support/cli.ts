@@ -2,6 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import type { AstroClientConfig } from '../../src/astro/config.ts';
+import { main } from '../../src/cli.ts';
+import type { Io } from '../../src/commands/context.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -20,12 +24,58 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real CLI as a child process (async: the emulator lives in this process and must keep serving). */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Working directory; anything but ROOT runs the CLI as a process (the in-process run shares this one's). */
+  cwd?: string;
+  input?: string;
+  /** Run the compiled CLI as its own process instead of in this one. */
+  process?: boolean;
+  /** In-process runs only: client settings over TEST_CLIENT. */
+  client?: Partial<AstroClientConfig>;
+}
+
+/**
+ * The pacing of in-process runs: still paced (the pacer is on the path), but at rates that cost
+ * milliseconds, since the emulator does not limit by default. Pacing itself is tested in test/astro.
+ */
+export const TEST_CLIENT: Partial<AstroClientConfig> = { rateLimits: { get: 1000, post: 500 } };
+
+/** The compiled CLI the package installs (built by the test setup, test/support/build-cli.setup.ts). */
+export const CLI_BIN = join(ROOT, 'bin/astro-access.js');
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    done();
+  }
+}
+
+/**
+ * Runs the CLI's `main(argv, io)` in this process: captured streams (no terminal), the given input on
+ * stdin, and only the given environment (plus PATH and NO_COLOR, as the process runs get).
+ */
+export async function runCliInProcess(args: string[], opts: Omit<CliOptions, 'cwd' | 'process'> = {}): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const io: Io = {
+    stdout,
+    stderr,
+    stdin: Readable.from(opts.input ? [opts.input] : []),
+    env: { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env },
+    client: { ...TEST_CLIENT, ...opts.client },
+  };
+  const code = await main(args, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Runs the compiled CLI (bin/astro-access.js) as a child process; async, so an emulator in this process keeps serving. */
+export function runCliProcess(args: string[], opts: Omit<CliOptions, 'process' | 'client'> = {}): Promise<CliResult> {
   return new Promise((done) => {
     const child = execFile(
       process.execPath,
-      [join(ROOT, 'bin/astro-access.js'), ...args],
+      [CLI_BIN, ...args],
       { cwd: opts.cwd ?? ROOT, env: { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
@@ -34,6 +84,15 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
     );
     child.stdin?.end(opts.input ?? '');
   });
+}
+
+/**
+ * Runs the CLI: in this process by default (fast; the same `main` the bin runs), as a process of the
+ * compiled CLI with `process: true` or a `cwd` other than ROOT.
+ */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  if (opts.process === true || (opts.cwd !== undefined && resolve(opts.cwd) !== ROOT)) return runCliProcess(args, opts);
+  return runCliInProcess(args, opts);
 }
 
 export function tempDir(): string {

@@ -4,7 +4,7 @@ import { Writable, Readable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { main } from '../../src/cli.ts';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { exampleEmulator, tempDir, type CliResult } from './cli.ts';
+import { TEST_CLIENT, exampleEmulator, tempDir, type CliResult } from './cli.ts';
 
 /** A stream that keeps what is written, optionally claiming to be a terminal. */
 export class Capture extends Writable {
@@ -32,7 +32,7 @@ export async function runMain(
   const stdout = new Capture(opts.tty);
   const stderr = new Capture(opts.tty);
   const stdin = Readable.from([opts.input ?? '']);
-  const code = await main(args, { stdout, stderr, stdin, env: { NO_COLOR: '1', ...opts.env } });
+  const code = await main(args, { stdout, stderr, stdin, env: { NO_COLOR: '1', ...opts.env }, client: TEST_CLIENT });
   return { code, stdout: stdout.text, stderr: stderr.text, stdoutStream: stdout, stderrStream: stderr };
 }
 
