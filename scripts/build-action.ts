@@ -1,5 +1,6 @@
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { packageVersionOnly, ROOT } from './build-cli.ts';
 
@@ -10,6 +11,15 @@ import { packageVersionOnly, ROOT } from './build-cli.ts';
 // and Apache terms ask for the notice to travel with the code).
 
 export { ROOT };
+
+// @actions/http-client (under @actions/core) pins its own undici 6 for ProxyAgent alone, which undici 7
+// has with the same constructor: bundle one copy, the project's.
+const oneUndici: Plugin = {
+  name: 'one-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: createRequire(resolve(ROOT, 'package.json')).resolve('undici') }));
+  },
+};
 
 export async function buildAction(outdir: string = resolve(ROOT, 'dist')): Promise<string> {
   const outfile = resolve(outdir, 'index.js');
@@ -27,7 +37,7 @@ export async function buildAction(outdir: string = resolve(ROOT, 'dist')): Promi
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
-    plugins: [packageVersionOnly],
+    plugins: [packageVersionOnly, oneUndici],
     // CommonJS dependencies inside an ESM bundle call require(): give them one.
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });

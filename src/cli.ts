@@ -7,6 +7,7 @@ import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError, fo
 import { caretExcerpt } from './render/excerpt.ts';
 import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
+import { safeIo } from './render/output.ts';
 import { VERSION } from './version.ts';
 
 /** What a command runs and which flags shell completion offers for it. */
@@ -109,7 +110,9 @@ function unknownCommand(name: string): UsageError {
 }
 
 /** Run one command; every error becomes a message and an exit code here, in one place. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // The one way out: every line below is redacted and escaped on its way to the streams.
+  const io = safeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     io.stdout.write(USAGE + '\n');

@@ -1,17 +1,19 @@
 import type { Receipt } from './receipt.ts';
+import { sanitizeTerminal as clean } from '../render/sanitize.ts';
 
 /** The receipt for a terminal: one line per token, then a summary. */
 export function renderReceiptText(receipt: Receipt): string {
   const lines: string[] = [];
-  const width = Math.max(0, ...receipt.tokens.map((t) => t.tokenName.length));
+  // Names, IDs, errors and request IDs came from the API: each is escaped onto its one line.
+  const width = Math.max(0, ...receipt.tokens.map((t) => clean(t.tokenName).length));
   for (const t of receipt.tokens) {
-    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.join(', ')}]` : '';
+    const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(clean).join(', ')}]` : '';
     const changes = `${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
-    const detail = t.error ? `: ${t.error}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
+    const detail = t.error ? `: ${clean(t.error)}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === 'not-started') continue; // counted in the last line
-    lines.push(`${t.status.padEnd(8)} ${t.tokenName.padEnd(width)}  ${t.tokenId}${detail}${ids}`);
+    lines.push(`${t.status.padEnd(8)} ${clean(t.tokenName).padEnd(width)}  ${clean(t.tokenId)}${detail}${ids}`);
   }
-  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${g}`);
+  for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${clean(g)}`);
   const s = receipt.summary;
   const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : '';
   if (receipt.status === 'interrupted') {

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { AstroApiError } from '../errors.ts';
 import { redact } from './redact.ts';
 import { isRecord } from '../util/is-record.ts';
+import { sanitizeTerminal } from '../render/sanitize.ts';
 
 type FieldError = { field: string; code: string; message: string };
 
@@ -23,13 +24,14 @@ export function parseErrorAnswer(status: number, bodyText: string, headerRequest
   }
   if (isRecord(parsed)) {
     const message = typeof parsed['message'] === 'string' ? parsed['message'] : '';
-    const requestId = typeof parsed['requestId'] === 'string' ? parsed['requestId'] : headerRequestId;
+    // The API may send `requestId: ""`: that is no request ID, not an empty one.
+    const requestId = typeof parsed['requestId'] === 'string' && parsed['requestId'] !== '' ? parsed['requestId'] : headerRequestId || undefined;
     const fieldErrors = Array.isArray(parsed['fieldErrors'])
       ? parsed['fieldErrors'].filter(isFieldError).map((f) => ({ field: f.field, code: f.code ?? '', message: f.message }))
       : [];
     return { status, message, requestId, fieldErrors };
   }
-  return { status, message: excerpt(bodyText), requestId: headerRequestId, fieldErrors: [] };
+  return { status, message: excerpt(bodyText), requestId: headerRequestId || undefined, fieldErrors: [] };
 }
 
 /**
@@ -46,19 +48,23 @@ export function astroApiError(opts: {
   /** For failures without an answer: what went wrong on the wire. */
   failure?: string;
   hint?: string;
+  /** The request ID of a 2xx answer that could not be used. */
+  requestId?: string;
   cause?: unknown;
 }): AstroApiError {
   const { method, path, attempts, answer } = opts;
   let what: string;
   if (answer !== undefined) {
     what = `${answer.status} ${STATUS_CODES[answer.status] ?? 'Unknown Status'}`;
-    if (answer.message !== '') what += `: ${answer.message}`;
-    for (const f of answer.fieldErrors) what += `; ${f.field}: ${f.message}`;
+    // The server's words are quoted escaped: a message cannot start a line of its own or recolour ours.
+    if (answer.message !== '') what += `: ${sanitizeTerminal(answer.message)}`;
+    for (const f of answer.fieldErrors) what += `; ${sanitizeTerminal(f.field)}: ${sanitizeTerminal(f.message)}`;
   } else {
     what = opts.failure ?? 'no answer';
   }
+  const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
-    ...(answer?.requestId !== undefined ? [`request ID ${answer.requestId}`] : []),
+    ...(requestId !== undefined ? [`request ID ${sanitizeTerminal(requestId)}`] : []),
     `${attempts} attempt${attempts === 1 ? '' : 's'}`,
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join('; ')})`, opts.token);
@@ -68,7 +74,7 @@ export function astroApiError(opts: {
     path,
     attempts,
     ...(answer !== undefined ? { status: answer.status } : {}),
-    ...(answer?.requestId !== undefined ? { requestId: answer.requestId } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
     ...(answer !== undefined
       ? {
           fieldErrors: answer.fieldErrors.map((f) => ({

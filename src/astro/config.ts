@@ -72,7 +72,8 @@ export function validateBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`ASTRO_API_URL is not a valid URL: ${JSON.stringify(raw)}`);
+    // Not echoed: a value pasted into the wrong variable may be a secret.
+    throw new UsageError('ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1');
   }
   if (url.username !== '' || url.password !== '') {
     throw new UsageError('ASTRO_API_URL must not contain credentials');

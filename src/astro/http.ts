@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { AstroApiError } from '../errors.ts';
 import { astroApiError, parseErrorAnswer } from './api-error.ts';
+import { checkAnswer } from './answers.ts';
 import type { ErrorAnswer } from './api-error.ts';
 import type { RetryNotice } from './config.ts';
 import { errorHint } from './error-hints.ts';
@@ -35,7 +36,7 @@ export interface ClientStats {
 /** One attempt's outcome: a value, or a failure that may be worth retrying. */
 type Attempt<T> =
   | { ok: true; data: T; requestId: string | undefined }
-  | { ok: false; retry: boolean; retryAfterMs?: number; answer?: ErrorAnswer; failure?: string; cause?: unknown };
+  | { ok: false; retry: boolean; retryAfterMs?: number; answer?: ErrorAnswer; failure?: string; requestId?: string; cause?: unknown };
 
 /**
  * The HTTP layer: one keep-alive undici pool for the base URL, pacing, retries with backoff, timeouts,
@@ -115,9 +116,12 @@ export class Transport {
     try {
       const res = await this.pool.request({ method, path: target, headers, ...(body !== undefined ? { body } : {}) });
       status = res.statusCode;
-      requestId = header(res.headers['x-request-id']);
+      // Masked on arrival, before anything parses, quotes or cuts it: a server (or a proxy) that echoes
+      // the token in a body or a request ID cannot get a fragment of it into any message.
+      const id = header(res.headers['x-request-id']);
+      requestId = id === undefined ? undefined : redact(id, this.opts.token);
       retryAfter = header(res.headers['retry-after']);
-      text = await res.body.text();
+      text = redact(await res.body.text(), this.opts.token);
     } catch (err) {
       const failure = transportFailure(err, this.opts.timeouts);
       this.log(`astro-access: <- ${method} ${path} failed after ${Math.round(performance.now() - started)} ms: ${failure}`);
@@ -125,12 +129,17 @@ export class Transport {
     }
     this.log(`astro-access: <- ${status} ${method} ${path} (${Math.round(performance.now() - started)} ms${requestId !== undefined ? `, request ID ${requestId}` : ''})`);
     if (status >= 200 && status < 300) {
+      const id = requestId !== undefined && requestId !== '' ? { requestId } : {};
+      let parsed: unknown;
       try {
-        return { ok: true, data: JSON.parse(text) as T, requestId };
+        parsed = JSON.parse(text);
       } catch (err) {
         // A truncated or garbled success body is a transport fault: ask again.
-        return { ok: false, retry: true, failure: `${status} answer with a body that is not valid JSON`, cause: err };
+        return { ok: false, retry: true, failure: `${status} answer with a body that is not valid JSON`, ...id, cause: err };
       }
+      const checked = checkAnswer(method, path, parsed);
+      if (!checked.ok) return { ok: false, retry: false, failure: `${status} answer that does not match the Astro API's documented shape: ${checked.problem}`, ...id };
+      return { ok: true, data: checked.data as T, requestId };
     }
     if (status === 429) this.counters.rateLimited++;
     const answer = parseErrorAnswer(status, text, requestId);
@@ -149,6 +158,7 @@ export class Transport {
       ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
       ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
       ...(hint !== undefined ? { hint } : {}),
+      ...(outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}),
       ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
     });
   }

@@ -1,4 +1,4 @@
-// The API token must never reach an error, a log line or a debug trace.
+// The API token must never reach an error, a log line, a file or a debug trace.
 
 export const MASK = '***';
 
@@ -8,7 +8,14 @@ export const MASK = '***';
  */
 const MIN_SECRET_LENGTH = 8;
 
-/** Replaces every occurrence of the secret in `text` with ***. */
-export function redact(text: string, secret: string): string {
-  return secret.length < MIN_SECRET_LENGTH ? text : text.split(secret).join(MASK);
+/** Whatever follows `Bearer ` is a credential, ours or not. */
+const BEARER = /\b(Bearer)\s+(?!\[REDACTED\]|\*\*\*)[^\s"',;<>]+/gi;
+
+/** Replaces every occurrence of each secret, and any credential after `Bearer `, with ***. */
+export function redact(text: string, ...secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(MASK);
+  }
+  return out.replace(BEARER, (_m, word: string) => `${word} ${MASK}`);
 }

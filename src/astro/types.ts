@@ -1,4 +1,4 @@
-// Wire shapes of the Astro API v1, following ../shared/astro-api.schema.json.
+// Wire shapes of the Astro API v1, following schemas/astro-api.schema.json.
 // The real API may send more fields; only the ones astro-access reads are typed.
 
 export type EntityType = 'ORGANIZATION' | 'WORKSPACE' | 'DEPLOYMENT' | 'DAG' | 'DAG_TAG';

@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { startApply } from '../apply/executor.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
@@ -10,7 +11,7 @@ import { progress } from '../render/progress.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Connection, type Io } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, readJsonFile, say, type Connection, type Io } from './context.ts';
 import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
@@ -72,21 +73,18 @@ async function confirm(io: Io): Promise<boolean> {
   }
 }
 
-const MANIFEST_LIKE = /^\s*(version|organizationId|workspaces)\s*:/m;
-
 /** A manifest given where a saved plan belongs is the likeliest slip: say how to apply a manifest. */
-function manifestGivenAsPlan(path: string): UsageError {
-  return new UsageError(`${path} looks like a manifest, not a saved plan. To apply a manifest: astro-access apply -f ${path}`);
-}
+const TO_APPLY_A_MANIFEST = (path: string): string => `To apply a manifest: astro-access apply -f ${path}`;
 
 async function savedPlan(path: string): Promise<Plan> {
-  if (/\.ya?ml$/i.test(path)) throw manifestGivenAsPlan(path);
-  const text = await readFile(path, 'utf8');
+  if (/\.ya?ml$/i.test(path)) throw new UsageError(`${path} looks like a manifest, not a saved plan. ${TO_APPLY_A_MANIFEST(path)}`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = await readJsonFile(path);
   } catch (err) {
-    if (MANIFEST_LIKE.test(text)) throw manifestGivenAsPlan(path);
+    if (err instanceof UsageError && / is not a JSON file /.test(err.message)) {
+      throw new UsageError(`${err.message}: a saved plan is the JSON of 'astro-access plan --out'. ${TO_APPLY_A_MANIFEST(path)}`);
+    }
     throw err;
   }
   const { plan, problems } = checkSavedPlan(value);
@@ -152,7 +150,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
       const receiptPath = values.receipt ?? (receipt.status === 'interrupted' ? defaultReceiptPath() : undefined);
       if (receiptPath) {
         await mkdir(dirname(resolve(receiptPath)), { recursive: true });
-        await writeFile(receiptPath, JSON.stringify(receipt, null, 2) + '\n');
+        await writeOutputFile(io.env, receiptPath, { json: receipt });
         if (!values.receipt) say(io, `Receipt written to ${receiptPath}`);
       }
       // Stopping at once: requests still in flight must not keep the process alive.

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
+import { quote } from '../render/sanitize.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -38,7 +39,7 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
 export function parseCount(value: string | undefined, flag: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} takes a whole number (${min} or more), got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} takes a whole number (${min} or more), got ${quote(value)}`);
   if (n < min) throw new UsageError(`${flag} must be at least ${min}, got ${n}`);
   return n;
 }

@@ -4,7 +4,8 @@ import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
-import { ManifestError, formatDiagnostic } from '../errors.ts';
+import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
+import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 import { say } from './say.ts';
 import type { Actual } from '../plan/actual.ts';
 import { planChecksum } from '../plan/checksum.ts';
@@ -81,4 +82,23 @@ export async function planLive(io: Io, desired: Desired, reader: AstroReader): P
   plan.warnings.push(...warnings);
   plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers
   return { plan, actual };
+}
+
+/** A saved plan of ten thousand tokens is a few MB; a file far larger is not a plan. */
+export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Reads a JSON file under a byte cap that holds for devices and FIFOs too (`apply /dev/zero`). */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(path, MAX_PLAN_BYTES);
+  } catch (err) {
+    if (err instanceof FileTooLargeError) throw new UsageError(`${path}: file is too large (more than ${MAX_PLAN_BYTES} bytes, the limit)`);
+    throw err;
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch {
+    throw new UsageError(`${path} is not a JSON file (not valid UTF-8 JSON text)`);
+  }
 }

@@ -1,20 +1,39 @@
+import { parse } from 'yaml';
 import type { Actual, ActualToken } from '../plan/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type { DesiredDeployment, Reference } from '../manifest/types.ts';
+import { quote, safeJson, sanitizeTerminal, visible } from '../render/sanitize.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
 // Names where they resolve uniquely, IDs (with the name in a comment) where they collide.
+// Every name, role and ID comes from the API: the text written is checked to read back as exactly
+// that value, IDs must be IDs, and comments are escaped, so no value can add lines to the manifest.
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9 _.\/-]*[A-Za-z0-9_.\/-]$|^[A-Za-z_]$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
+const CUID = /^c[0-9a-z]{24}$/;
 
-/** A YAML scalar: plain when unambiguous, else JSON-quoted (a JSON string is valid YAML). */
+/** A YAML scalar: plain when unambiguous, else double-quoted with every unsafe character escaped. */
 export function yamlScalar(s: string): string {
-  return PLAIN.test(s) && !RESERVED.test(s) && !s.includes(': ') && !s.includes(' #') ? s : JSON.stringify(s);
+  if (PLAIN.test(s) && !RESERVED.test(s) && !s.includes(': ') && !s.includes(' #')) return s;
+  // A JSON string is a YAML double-quoted scalar; U+FFFE/U+FFFF may not appear raw in a manifest.
+  return safeJson(s).replace(/[\ufffe\uffff]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16)}`);
 }
 
+/** The scalar for a name, or undefined when no manifest could carry it (empty, or it does not read back). */
+function nameScalar(s: string): string | undefined {
+  if (s === '') return undefined;
+  const text = yamlScalar(s);
+  try {
+    return parse(text) === s ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line of comment text: newlines and every other control or bidi character shown escaped. */
 function comment(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ');
+  return sanitizeTerminal(s).replace(/[\ufffe\uffff]/g, visible);
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {
@@ -58,14 +77,25 @@ function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fi
 }
 
 function patternLines(key: string, patterns: readonly string[]): string[] {
-  return patterns.length === 0 ? [] : [`${key}:`, ...patterns.map((p) => `  - ${JSON.stringify(p)}`)];
+  return patterns.length === 0 ? [] : [`${key}:`, ...patterns.map((p) => `  - ${safeJson(p)}`)];
 }
 
-export function exportManifest(actual: Actual, opts: ExportOptions): { text: string; missing: string[] } {
+export function exportManifest(actual: Actual, opts: ExportOptions): { text: string; missing: string[]; problems: string[] } {
   const missing = opts.workspaces.filter((w) => !actual.workspaces.some((ws) => ws.id === w || ws.name === w));
   const selected = actual.workspaces
     .filter((ws) => opts.workspaces.length === 0 || opts.workspaces.includes(ws.id) || opts.workspaces.includes(ws.name))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+
+  const problems: string[] = [];
+  const id = (what: string, value: string): string => {
+    if (!CUID.test(value)) problems.push(`${what} ID ${comment(value)} is not an Astro ID (c + 24 lowercase letters or digits)`);
+    return value;
+  };
+  const role = (value: string): string => {
+    const text = nameScalar(value);
+    if (text === undefined) problems.push(`role name ${quote(value)} cannot be written in a manifest`);
+    return text ?? '""';
+  };
 
   const workspaceNames = countBy(actual.workspaces, (w) => w.name);
   const orgTokens = actual.tokens.filter((t) => t.scope === 'ORGANIZATION');
@@ -77,23 +107,25 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     `# yaml-language-server: $schema=${comment(opts.schema ?? SCHEMA_URL)}`,
     '# Exported by astro-access from the live organization.',
     'version: 1',
-    `organizationId: ${actual.organizationId}`,
+    `organizationId: ${id('organization', actual.organizationId)}`,
     ...(like && !fileWide ? ['prune: false'] : []),
     ...patternLines('ignore', like?.ignore ?? []),
     ...patternLines('protect', like?.protect ?? []),
     'workspaces:',
   ];
-  if (selected.length === 0) out[out.length - 1] = 'workspaces: []';
 
+  let listed = 0;
   for (const ws of selected) {
-    out.push(...workspaceLines(ws, workspaceNames));
     const deployments = actual.deployments
       .filter((d) => d.workspaceId === ws.id)
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     if (deployments.length === 0) {
-      out.push('    deployments: []');
+      // A manifest's workspace lists at least one deployment: one without any is only mentioned.
+      out.push(`  # workspace ${comment(ws.name)} (${comment(ws.id)}) has no deployments`);
       continue;
     }
+    listed++;
+    out.push(workspaceLine(ws, workspaceNames, id));
     out.push('    deployments:');
     const deploymentNames = countBy(deployments, (d) => d.name);
     const wsTokens = actual.tokens.filter(
@@ -101,24 +133,33 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     );
     const wsTokenNames = countBy(wsTokens, (t) => t.name);
     for (const d of deployments) {
-      out.push(...deploymentLines(d, deploymentNames), ...prunes(like, ws, d, fileWide));
-      out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames));
-      out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames));
+      out.push(deploymentLine(d, deploymentNames, id), ...prunes(like, ws, d, fileWide));
+      out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames, id, role));
+      out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames, id, role));
     }
   }
-  return { text: out.join('\n') + '\n', missing };
+  if (listed === 0) out[out.indexOf('workspaces:')] = 'workspaces: []';
+  return { text: out.join('\n') + '\n', missing, problems: [...new Set(problems)] };
 }
 
-function workspaceLines(ws: Workspace, names: Map<string, number>): string[] {
-  return names.get(ws.name) === 1
-    ? [`  - workspace: ${yamlScalar(ws.name)}  # ${ws.id}`]
-    : [`  - workspaceId: ${ws.id}  # ${comment(ws.name)} (name shared by ${names.get(ws.name)} workspaces)`];
+type IdCheck = (what: string, value: string) => string;
+
+function workspaceLine(ws: Workspace, names: Map<string, number>, id: IdCheck): string {
+  const name = names.get(ws.name) === 1 ? nameScalar(ws.name) : undefined;
+  return name !== undefined
+    ? `  - workspace: ${name}  # ${comment(id('workspace', ws.id))}`
+    : `  - workspaceId: ${id('workspace', ws.id)}  # ${comment(ws.name)} (${sharedOrUnwritable(names.get(ws.name), 'workspaces')})`;
 }
 
-function deploymentLines(d: Deployment, names: Map<string, number>): string[] {
-  return names.get(d.name) === 1
-    ? [`      - deployment: ${yamlScalar(d.name)}  # ${d.id}`]
-    : [`      - deploymentId: ${d.id}  # ${comment(d.name)} (name shared in this workspace)`];
+function deploymentLine(d: Deployment, names: Map<string, number>, id: IdCheck): string {
+  const name = names.get(d.name) === 1 ? nameScalar(d.name) : undefined;
+  return name !== undefined
+    ? `      - deployment: ${name}  # ${comment(id('deployment', d.id))}`
+    : `      - deploymentId: ${id('deployment', d.id)}  # ${comment(d.name)} (${sharedOrUnwritable(names.get(d.name), 'deployments in this workspace')})`;
+}
+
+function sharedOrUnwritable(count: number | undefined, what: string): string {
+  return (count ?? 0) > 1 ? `name shared by ${count} ${what}` : 'name not usable in a manifest';
 }
 
 function bindingLines(
@@ -126,6 +167,8 @@ function bindingLines(
   d: Deployment,
   tokens: readonly ActualToken[],
   names: Map<string, number>,
+  id: IdCheck,
+  role: (r: string) => string,
 ): string[] {
   const bound = tokens
     .flatMap((t) => {
@@ -135,12 +178,13 @@ function bindingLines(
     .sort((a, b) => a.t.name.localeCompare(b.t.name) || a.t.id.localeCompare(b.t.id));
   if (bound.length === 0) return [`        ${key}: []`];
   const lines = [`        ${key}:`];
-  for (const { t, role } of bound) {
+  for (const { t, role: r } of bound) {
+    const name = names.get(t.name) === 1 ? nameScalar(t.name) : undefined;
     lines.push(
-      names.get(t.name) === 1
-        ? `          - token: ${yamlScalar(t.name)}  # ${t.id}`
-        : `          - tokenId: ${t.id}  # ${comment(t.name)} (name shared by ${names.get(t.name)} tokens)`,
-      `            role: ${yamlScalar(role)}`,
+      name !== undefined
+        ? `          - token: ${name}  # ${comment(id('token', t.id))}`
+        : `          - tokenId: ${id('token', t.id)}  # ${comment(t.name)} (${sharedOrUnwritable(names.get(t.name), 'tokens')})`,
+      `            role: ${role(r)}`,
     );
   }
   return lines;

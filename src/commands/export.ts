@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../plan/closest.ts';
@@ -8,6 +9,7 @@ import { connect, loadDesired, say, type Io } from './context.ts';
 import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
 import { isRecord } from '../util/is-record.ts';
+import { quote } from '../render/sanitize.ts';
 
 export const spec = {
   name: 'export',
@@ -63,17 +65,21 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);
-    const { text, missing } = exportManifest(actual, {
+    const { text, missing, problems } = exportManifest(actual, {
       workspaces: values.workspace ?? [],
       ...(like ? { like } : {}),
       ...(values.schema ? { schema: values.schema } : {}),
     });
     if (missing.length > 0) {
       const names = actual.workspaces.map((w) => w.name);
-      throw new UsageError(missing.map((m) => `no workspace named or with ID ${JSON.stringify(m)}${didYouMean(m, names)}`).join('; '));
+      throw new UsageError(missing.map((m) => `no workspace named or with ID ${quote(m)}${didYouMean(m, names)}`).join('; '));
+    }
+    if (problems.length > 0) {
+      // Nothing is written: a manifest that would not read back as what is live would plan changes.
+      throw new UsageError(`export refused: the organization holds values a manifest cannot carry:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
     if (values.out) {
-      await writeOut(values.out, text, values.force ?? false);
+      await writeOut(io, values.out, text, values.force ?? false);
       say(io, `Wrote ${values.out}.`);
     } else {
       io.stdout.write(text);
@@ -92,16 +98,10 @@ async function likeSettings(io: Io, file: string): Promise<LikeSettings> {
   return { ...desired, ...(prune !== undefined ? { prune } : {}) };
 }
 
-/** Without --force an existing file is never touched; with it, the new file replaces the old in one rename. */
-async function writeOut(path: string, text: string, force: boolean): Promise<void> {
-  if (!force) {
-    await writeFile(path, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EEXIST') throw new UsageError(`${path} exists; not overwriting it (pass --force to replace it)`);
-      throw err;
-    });
-    return;
-  }
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text, { flag: 'wx' });
-  await rename(temp, path);
+/** Without --force an existing file is never touched. */
+async function writeOut(io: Io, path: string, text: string, force: boolean): Promise<void> {
+  await writeOutputFile(io.env, path, { text }, { exclusive: !force }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST') throw new UsageError(`${path} exists; not overwriting it (pass --force to replace it)`);
+    throw err;
+  });
 }

@@ -6,6 +6,7 @@ import { parseCommandArgs } from './args.ts';
 import { connect, type Io } from './context.ts';
 import { findDeployment } from './find-deployment.ts';
 import { organizationIdFrom } from './organization.ts';
+import { quote, safeJson } from '../render/sanitize.ts';
 
 export const spec = {
   name: 'list',
@@ -76,7 +77,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
     throw new UsageError("give --deployment NAME or --deployment-id ID. Run 'astro-access list --help' for usage.");
   }
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
 
   const organizationId = await organizationIdFrom(io, values['organization-id'], values.file ?? []);
   const conn = connect(io, organizationId, { debug: values.debug ?? false });
@@ -105,7 +106,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
         createdAt: token.createdAt,
         createdBy: createdBy(token),
       }));
-      io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      io.stdout.write(safeJson(out, 2) + '\n');
       return 0;
     }
     const now = Date.now();

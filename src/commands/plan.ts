@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../render/output.ts';
 import { UsageError } from '../errors.ts';
 import { checkGuards } from '../plan/guards.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
@@ -10,6 +10,7 @@ import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
 import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io } from './context.ts';
 import { checkOutputPath } from './output-paths.ts';
+import { quote } from '../render/sanitize.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -56,7 +57,7 @@ Examples:
 export function parseFormat(value: string | undefined): Format {
   const format = value ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${quote(format)}`);
   }
   return format as Format;
 }
@@ -82,7 +83,7 @@ export async function planCommand(io: Io, argv: string[]): Promise<number> {
     const { plan } = await planLive(io, desired, conn.reader);
     io.stdout.write(renderPlan(io, plan, format));
     if (values.out) {
-      await writeFile(values.out, renderJson(plan));
+      await writeOutputFile(io.env, values.out, { text: renderJson(plan) });
       say(io, `Saved the plan to ${values.out}. Apply exactly this plan with: astro-access apply ${values.out}`);
     }
     const self = tokenIdFromJwt(conn.token);

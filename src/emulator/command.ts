@@ -19,6 +19,7 @@ Options:
   --rate-limits    enforce the documented per-token limits (GET 25/s, POST 10/s, DELETE 5/s)
   --latency MS     add MS milliseconds to every answer
   --max-limit N    cap page sizes at N (default 1000)
+  --null-lists     send every empty list as null, as the real API may (e.g. restrictedWorkspaceIds: null)
   --fault JSON     inject a fault (repeatable), e.g. '{"kind":"status","status":503,"times":2,"path":"/tokens/*/roles"}'
                    kinds: status, delay, reset, hang, malformed, foreignWrite (see src/emulator/README.md)
   -h, --help       show this help
@@ -39,6 +40,7 @@ export const EMULATOR_OPTIONS = {
   'rate-limits': { type: 'boolean' },
   latency: { type: 'string' },
   'max-limit': { type: 'string' },
+  'null-lists': { type: 'boolean' },
   fault: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -82,6 +84,7 @@ export async function runEmulatorCommand(argv: string[], out: EmulatorStreams = 
       rateLimits: values['rate-limits'] === true ? DOCUMENTED_RATE_LIMITS : false,
       latencyMs: latency ?? 0,
       ...(maxLimit === undefined ? {} : { maxLimit }),
+      nullLists: values['null-lists'] === true,
     });
   } catch (err) {
     out.stderr.write(`astro-access emulator: ${(err as Error).message}\n`);

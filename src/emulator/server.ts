@@ -53,6 +53,9 @@ export interface EmulatorOptions {
   omitTokenRoles?: boolean | string[];
   /** Lists that lie (issue 10): a totalCount above what is served, an ignored offset, a totalCount that grows on every page. */
   listQuirks?: ListQuirks;
+  /** Send every empty list in an answer as `null`, as the real API's Go encoding may (`roles: null`,
+   * `restrictedWorkspaceIds: null`, `tokens: null` on an empty page). Default false. */
+  nullLists?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -149,6 +152,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       if (fault.retryAfter !== undefined) answer.headers = { 'Retry-After': fault.retryAfter };
     } else {
       answer = await answerRequest(req, method, url.pathname, entry.query, bearer, callerId, requestId);
+      if (opts.nullLists && answer.status < 300 && answer.body !== undefined) answer.body = emptyListsAsNull(answer.body);
     }
     if ((opts.latencyMs ?? 0) > 0) {
       // The answer is the state as handled: a change during the latency must not show in it.
@@ -282,6 +286,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A copy with every empty array replaced by null. */
+function emptyListsAsNull(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? null : v.map(emptyListsAsNull);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, emptyListsAsNull(x)]));
 }
 
 function sleep(ms: number): Promise<void> {

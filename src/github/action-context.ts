@@ -13,4 +13,8 @@ export interface ActionContext {
   octokit: GitHub | null;
   /** Link to this workflow run, when known. */
   runUrl: string | undefined;
+  /** Link to a commit of this repository, when known. */
+  commitUrl(sha: string): string | undefined;
+  /** The login the github-token authenticates as (asked once); throws without a token. */
+  viewer(): Promise<string>;
 }

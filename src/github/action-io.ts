@@ -4,6 +4,7 @@ import type { Annotation } from './annotations.ts';
 // verdict. main.ts backs it with @actions/core; the steps never touch process state directly.
 
 export interface ActionIo {
+  /** A log line; no line of it can start a workflow command (data still goes through logText). */
   info(message: string): void;
   warning(message: string): void;
   notice(message: string): void;

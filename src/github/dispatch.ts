@@ -1,6 +1,7 @@
 import type { ActionContext } from './action-context.ts';
 import type { GitHubEvent } from './event.ts';
 import type { Command } from './inputs.ts';
+import { runDispatchApply } from './run-dispatch-apply.ts';
 import { runDrift } from './run-drift.ts';
 import { runMerge } from './run-merge.ts';
 import { runPlain } from './run-plan.ts';
@@ -8,7 +9,7 @@ import { runPullRequest } from './run-pull-request.ts';
 
 // Which step runs: `command: auto` picks it from the event; an explicit command overrides.
 
-export type Step = 'pull-request' | 'merge' | 'drift' | 'validate' | 'plan';
+export type Step = 'pull-request' | 'merge' | 'dispatch-apply' | 'drift' | 'validate' | 'plan';
 
 export function chooseStep(command: Command, event: GitHubEvent): Step {
   switch (command) {
@@ -19,8 +20,10 @@ export function chooseStep(command: Command, event: GitHubEvent): Step {
     case 'plan':
       return event.kind === 'pull_request' ? 'pull-request' : 'plan';
     case 'apply':
-      if (event.kind !== 'push') throw new Error(`command apply runs on push events only, not ${eventName(event)}`);
-      return 'merge';
+      if (event.kind === 'push') return 'merge';
+      // A maintainer's run by hand: applies the default branch's plan when its checksum is the one given.
+      if (event.kind === 'workflow_dispatch') return 'dispatch-apply';
+      throw new Error(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
     case 'auto':
       if (event.kind === 'pull_request') return 'pull-request';
       if (event.kind === 'push') return event.isDefaultBranch ? 'merge' : 'plan';
@@ -36,6 +39,7 @@ function eventName(e: GitHubEvent): string {
 export async function runStep(ctx: ActionContext, step: Step, event: GitHubEvent): Promise<void> {
   if (step === 'pull-request' && event.kind === 'pull_request') return runPullRequest(ctx, event);
   if (step === 'merge' && event.kind === 'push') return runMerge(ctx, event);
+  if (step === 'dispatch-apply' && event.kind === 'workflow_dispatch') return runDispatchApply(ctx, event);
   if (step === 'drift') return runDrift(ctx);
   if (step === 'validate' || step === 'plan') return runPlain(ctx, step);
 }

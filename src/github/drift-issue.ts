@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.ts';
 import type { GitHub } from './octokit.ts';
+import { isViewer } from './identity.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { code } from '../render/markdown-escape.ts';
 import { GITHUB_BODY_LIMIT, capBody } from './limit.ts';
@@ -18,15 +19,20 @@ export type DriftResult =
 export interface DriftIssueOptions {
   owner: string;
   repo: string;
+  /** The Action's own login: only an issue it opened is edited or closed. */
+  viewer: string;
   plan: Plan;
   /** The issue body while drift remains (the marker is added when absent). */
   body: string;
 }
 
-/** The open drift issue: labelled, with the marker, read from every page. Pull requests never count. */
+/**
+ * The open drift issue the Action opened: labelled, with the marker, by its own login, read from every
+ * page. Pull requests and anyone else's issues never count, whatever marker they copy.
+ */
 export async function findDriftIssue(
   octokit: GitHub,
-  opts: { owner: string; repo: string },
+  opts: { owner: string; repo: string; viewer: string },
 ): Promise<{ number: number; body: string; url: string } | null> {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
     owner: opts.owner,
@@ -36,8 +42,8 @@ export async function findDriftIssue(
     per_page: 100,
   });
   const hit = issues
-    .filter((i) => i.pull_request === undefined && (i.body ?? '').includes(DRIFT_MARKER))
-    .sort((a, b) => a.number - b.number)[0]; // the oldest, should a person have copied it
+    .filter((i) => i.pull_request === undefined && (i.body ?? '').includes(DRIFT_MARKER) && isViewer(opts.viewer, i.user))
+    .sort((a, b) => a.number - b.number)[0]; // the oldest, should there be two
   return hit === undefined ? null : { number: hit.number, body: hit.body ?? '', url: hit.html_url };
 }
 

@@ -14,7 +14,9 @@ export type GitHubEvent =
       isFork: boolean;
     }
   | { kind: 'push'; sha: string; ref: string; isDefaultBranch: boolean }
-  | { kind: 'schedule' | 'workflow_dispatch' }
+  | { kind: 'schedule' }
+  /** Run by hand on `ref`; `isDefaultBranch` when that is the repository's default branch. */
+  | { kind: 'workflow_dispatch'; ref: string; isDefaultBranch: boolean }
   | { kind: 'unsupported'; name: string };
 
 type Json = Record<string, unknown>;
@@ -58,8 +60,12 @@ export function parseEvent(name: string, payload: unknown): GitHubEvent {
       };
     }
     case 'schedule':
-    case 'workflow_dispatch':
       return { kind: name };
+    case 'workflow_dispatch': {
+      const ref = str(p['ref']) ?? '';
+      const defaultBranch = str(obj(p['repository'])['default_branch']);
+      return { kind: name, ref, isDefaultBranch: defaultBranch !== undefined && ref === `refs/heads/${defaultBranch}` };
+    }
     default:
       return { kind: 'unsupported', name };
   }
@@ -80,12 +86,23 @@ export function repoFromEnv(env: NodeJS.ProcessEnv = process.env): { owner: stri
   return { owner: m[1], repo: m[2] };
 }
 
+/** Link to a commit of this repository, or undefined outside Actions. */
+export function commitUrl(sha: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const repo = env['GITHUB_REPOSITORY'];
+  if (!repo || !/^[0-9a-f]{7,40}$/i.test(sha)) return undefined;
+  return `${serverUrl(env)}/${repo}/commit/${sha}`;
+}
+
+function serverUrl(env: NodeJS.ProcessEnv): string {
+  return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+
 /** Link to this workflow run, or undefined outside Actions. */
 export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const repo = env['GITHUB_REPOSITORY'];
   const id = env['GITHUB_RUN_ID'];
   if (!repo || !id) return undefined;
-  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  const server = serverUrl(env);
   const attempt = Number(env['GITHUB_RUN_ATTEMPT'] ?? '1');
   return `${server}/${repo}/actions/runs/${id}` + (attempt > 1 ? `/attempts/${attempt}` : '');
 }

@@ -17,6 +17,8 @@ export interface ActionInputs {
   maxRemovals: number;
   allowUnsafe: boolean;
   allowDirectPush: boolean;
+  /** `command: apply` by workflow_dispatch applies only a plan with this checksum; '' when unset. */
+  expectedChecksum: string;
 }
 
 export class InputError extends Error {
@@ -42,6 +44,10 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const maxText = get('max-removals').trim() || '50';
   if (!/^\d+$/.test(maxText)) throw new InputError(`input max-removals must be a whole number, got ${JSON.stringify(maxText)}`);
   const manifests = parsePatterns(get('manifest'));
+  const expectedChecksum = get('expected-checksum').trim();
+  if (expectedChecksum !== '' && !/^sha256:[0-9a-f]{64}$/.test(expectedChecksum)) {
+    throw new InputError('input expected-checksum must be sha256: followed by 64 hex digits, as a plan shows it');
+  }
   return {
     command,
     manifests: manifests.length > 0 ? manifests : [DEFAULT_MANIFEST],
@@ -52,5 +58,6 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     maxRemovals: Number(maxText),
     allowUnsafe: bool('allow-unsafe', get('allow-unsafe'), false),
     allowDirectPush: bool('allow-direct-push', get('allow-direct-push'), false),
+    expectedChecksum,
   };
 }

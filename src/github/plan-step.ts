@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Io } from '../commands/context.ts';
@@ -16,7 +15,9 @@ import type { ActionContext } from './action-context.ts';
 import type { ActionIo } from './action-io.ts';
 import { toAnnotations } from './annotations.ts';
 import type { ActionInputs } from './inputs.ts';
+import { commandSafeStream, logText } from './log-text.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
+import { safeIo, writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
@@ -37,7 +38,7 @@ export async function loadManifests(io: ActionIo, inputs: ActionInputs): Promise
   const errors: Diagnostic[] = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? '', line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
   const result = await loadManifestFiles(files);
-  for (const w of result.warnings) io.warning(formatDiagnostic(w));
+  for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? (result.desired ?? null) : null, errors };
 }
@@ -48,16 +49,17 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
 export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stdout, // the runner log; stderr lines would interleave out of order
+  // Behind the CLI's one sink (redaction, escaping), then the log guard: no line from data starts a command.
+  return safeIo({
+    stdout: commandSafeStream(process.stdout),
+    stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
     stdin: process.stdin,
     env: {
       ...env,
       ASTRO_API_TOKEN: inputs.astroApiToken,
       ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
     },
-  };
+  });
 }
 
 export type LivePlan =
@@ -120,7 +122,7 @@ export function guardsFor(plan: Plan, inputs: ActionInputs): GuardResult & { sel
 export async function publishPlan(io: ActionIo, plan: Plan): Promise<void> {
   const dir = io.env['RUNNER_TEMP'] || tmpdir();
   const file = join(dir, PLAN_FILE_NAME);
-  await writeFile(file, renderJson(plan));
+  await writeOutputFile(io.env, file, { text: renderJson(plan) });
   io.setOutput('has-changes', String(plan.actions.length > 0));
   io.setOutput('checksum', plan.checksum);
   io.setOutput('add', String(plan.summary.add));

@@ -1,21 +1,26 @@
-import { applyPlan } from '../apply/executor.ts';
-import { renderReceiptText } from '../apply/receipt-text.ts';
-import type { Connection } from '../commands/context.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderMarkdown } from '../render/markdown.ts';
-import { escapeCodeLine, fenceFor } from '../render/markdown-escape.ts';
 import type { ActionContext } from './action-context.ts';
-import { parseChecksum, setStatusLine, type CommentStatus } from './comment-body.ts';
+import { applyStep, setCommentStatus } from './apply-step.ts';
+import { parseChecksum } from './comment-body.ts';
 import type { GitHubEvent } from './event.ts';
 import { GITHUB_BODY_LIMIT } from './limit.ts';
-import { findMergedPull } from './merged-pull.ts';
-import { guardsFor, loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
+import { logText } from './log-text.ts';
+import { findMergedPull, type MergedPull } from './merged-pull.ts';
+import { PLAN_STATUS_CONTEXT, readPlanStatus } from './plan-status.ts';
+import { loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
 import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from './sticky-comment.ts';
 
-// push to the default branch: re-plan, and apply only the plan the reviewers saw — its checksum is
-// on the merged pull request's comment. Then the comment's status line says how it went.
+// push to the default branch: re-plan, and apply only the plan the reviewers saw. What they saw is
+// what the Action itself recorded on the merged pull request: the checksum on its own comment and in
+// its own commit status `astro-access/plan` on the head commit. Anyone else's word never counts.
 
 type PushEvent = Extract<GitHubEvent, { kind: 'push' }>;
+
+/** How a maintainer applies a plan no pull request recorded (a fork's, or after a refusal). */
+export const DISPATCH_HINT =
+  'To apply it anyway, run this workflow by hand (workflow_dispatch) with command: plan, review the plan and its checksum ' +
+  'in the job summary, then run it with command: apply and expected-checksum set to that checksum.';
 
 export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<void> {
   const { io, octokit } = ctx;
@@ -24,6 +29,7 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
   const { plan, conn } = run;
   const branch = event.ref.replace(/^refs\/heads\//, '');
   try {
+    // Outputs and summary first: a GitHub outage below still leaves them.
     await publishPlan(io, plan);
     await io.summary(summaryMarkdown(plan, `### astro-access plan · ${event.sha.slice(0, 7)}`));
     // Nothing to write is never a refusal: a re-run after a successful apply, or roles already set by hand.
@@ -34,70 +40,55 @@ export async function runMerge(ctx: ActionContext, event: PushEvent): Promise<vo
         io.fail(
           octokit === null
             ? 'No github-token, so the merged pull request and the plan it reviewed cannot be found; nothing was applied.'
-            : `${event.sha.slice(0, 7)} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
+            : `${logText(event.sha.slice(0, 7))} was pushed without a pull request, so no reviewed plan exists; nothing was applied. ` +
                 'Open a pull request, or set the input allow-direct-push: true to apply direct pushes.',
         );
         return;
       }
       io.notice('Applying a direct push (allow-direct-push: true): no pull request reviewed this plan.');
-      await apply(ctx, plan, conn, null);
+      await applyStep(ctx, plan, conn, null);
       return;
     }
 
+    const viewer = await ctx.viewer();
     const marker = planMarker(manifestSetKey(run.files));
-    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker });
-    const reviewed = comment === null ? null : parseChecksum(comment.body);
-    if (reviewed !== plan.checksum) {
-      const what = reviewed === null
-        ? `pull request #${pull.number} has no astro-access plan comment with a checksum`
-        : `the plan changed since pull request #${pull.number} was reviewed (reviewed ${reviewed}, now ${plan.checksum})`;
-      await setStatus(ctx, comment, 'plan-changed');
-      await postPlanChanged(ctx, pull.number, what, plan);
-      io.fail(`plan-changed: ${what}; nothing was applied. Re-plan in a new pull request.`);
+    const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker, viewer });
+    const status = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: pull.headSha, viewer });
+    const refusal = reviewRefusal(ctx, pull, plan, comment, status?.checksum ?? null);
+    if (refusal !== null) {
+      io.fail(`plan-changed: ${refusal}; nothing was applied. ${DISPATCH_HINT}`);
+      await setCommentStatus(ctx, comment, 'plan-changed');
+      await postPlanChanged(ctx, pull.number, refusal, plan);
       return;
     }
-    const ok = await apply(ctx, plan, conn, comment);
+    const ok = await applyStep(ctx, plan, conn, comment);
     if (ok) io.info(`Applied the plan reviewed on pull request #${pull.number}.`);
   } finally {
     await conn.close();
   }
 }
 
-/** Guards, then the CLI's executor; the comment (when there is one) records the outcome. */
-async function apply(ctx: ActionContext, plan: Plan, conn: Connection, comment: FoundComment | null): Promise<boolean> {
-  const { io } = ctx;
-  const guards = guardsFor(plan, ctx.inputs);
-  if (guards.selfWarning !== undefined) io.warning(guards.selfWarning);
-  if (guards.violations.length > 0) {
-    await setStatus(ctx, comment, 'apply-failed');
-    io.fail(`Refused by safety guards (nothing was written):\n${guards.violations.map((v) => `  - ${v}`).join('\n')}`);
-    return false;
+/** Why the plan may not be applied on this merge, or null when the Action recorded exactly this plan. */
+function reviewRefusal(ctx: ActionContext, pull: MergedPull, plan: Plan, comment: FoundComment | null, recorded: string | null): string | null {
+  const none = (what: string) =>
+    `astro-access recorded no reviewed plan on pull request #${pull.number} (${what}; a fork's pull request cannot record one)`;
+  if (recorded === null) return none(`no commit status ${PLAN_STATUS_CONTEXT} of its own on ${logText(pull.headSha.slice(0, 7))}`);
+  const records = [recorded];
+  if (ctx.inputs.comment) {
+    const shown = comment === null ? null : parseChecksum(comment.body);
+    if (shown === null) return none('no plan comment of its own');
+    records.push(shown);
   }
-  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${g}`);
-  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(l) });
-  const text = renderReceiptText(receipt);
-  io.info(text);
-  const lines = text.trimEnd().split('\n').map(escapeCodeLine);
-  const fence = fenceFor(lines);
-  await io.summary(['#### Apply', '', `${fence}text`, ...lines, fence, ''].join('\n'));
-  const ok = receipt.status !== 'partial';
-  await setStatus(ctx, comment, ok ? 'applied' : 'apply-failed');
-  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
-  return ok;
-}
-
-async function setStatus(ctx: ActionContext, comment: FoundComment | null, status: CommentStatus): Promise<void> {
-  if (comment === null || ctx.octokit === null) return;
-  const body = setStatusLine(comment.body, status, ctx.runUrl);
-  if (body === comment.body) return;
-  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
+  const differs = records.find((c) => c !== plan.checksum);
+  if (differs === undefined) return null;
+  return `the plan changed since pull request #${pull.number} was reviewed (reviewed ${logText(differs)}, now ${plan.checksum})`;
 }
 
 /** What differs: the plan as it is now, on the pull request the reviewers approved. */
 async function postPlanChanged(ctx: ActionContext, number: number, what: string, plan: Plan): Promise<void> {
   if (ctx.octokit === null) return;
   const run = ctx.runUrl === undefined ? '' : ` ([workflow run](${ctx.runUrl}))`;
-  const top = `**⚠️ astro-access did not apply this merge**${run}: ${what}. The plan now:\n\n`;
+  const top = `**⚠️ astro-access did not apply this merge**${run}: ${what}. ${DISPATCH_HINT} The plan now:\n\n`;
   const body = top + renderMarkdown(plan, {
     maxChars: GITHUB_BODY_LIMIT - top.length - 200,
     fullPlanHint: 'the full plan is in the job summary of the workflow run',

@@ -3,9 +3,10 @@ import type { GitHub } from './octokit.ts';
 import { githubMessage, isWriteForbidden } from './octokit.ts';
 import { capBody } from './limit.ts';
 import { repoPath } from './manifest-glob.ts';
+import { isViewer } from './identity.ts';
 
-// One comment per pull request and manifest set, found again by a hidden, versioned marker,
-// edited in place, and left alone when its body would not change.
+// One comment per pull request and manifest set, found again by a hidden, versioned marker and
+// its author (the Action's own login), edited in place, and left alone when its body would not change.
 
 export interface IssueRef {
   owner: string;
@@ -35,12 +36,13 @@ export function planMarker(key: string): string {
 }
 
 /**
- * The newest comment holding `marker`, read from every page. A comment by a Bot wins over one by
- * a person (who may have quoted the marker); among equals, the newest.
+ * The newest comment holding `marker` that `viewer` (the Action's own login) wrote, read from every
+ * page. A comment by anyone else is never returned, whatever it holds: a person or another app can
+ * copy the marker, and what it says must never be edited or trusted.
  */
 export async function findStickyComment(
   octokit: GitHub,
-  ref: IssueRef & { marker: string },
+  ref: IssueRef & { marker: string; viewer: string },
 ): Promise<FoundComment | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: ref.owner,
@@ -48,28 +50,19 @@ export async function findStickyComment(
     issue_number: ref.issueNumber,
     per_page: 100,
   });
-  const hits = comments.filter((c) => c.body?.includes(ref.marker) === true);
-  const rank = (c: (typeof hits)[number]): [number, string, number] => [
-    c.user?.type === 'Bot' ? 1 : 0,
-    c.created_at,
-    c.id,
-  ];
-  let best: (typeof hits)[number] | undefined;
-  for (const c of hits) {
-    if (best === undefined || compare(rank(c), rank(best)) > 0) best = c;
+  let best: (typeof comments)[number] | undefined;
+  for (const c of comments) {
+    if (c.body?.includes(ref.marker) !== true || !isViewer(ref.viewer, c.user)) continue;
+    if (best === undefined || c.created_at.localeCompare(best.created_at) > 0 || (c.created_at === best.created_at && c.id > best.id)) best = c;
   }
   if (best === undefined) return null;
   return { id: best.id, body: best.body ?? '', url: best.html_url };
 }
 
-function compare(a: [number, string, number], b: [number, string, number]): number {
-  return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2] - b[2];
-}
-
 /** Creates the sticky comment, or updates it in place, or leaves it when the body is identical. */
 export async function upsertStickyComment(
   octokit: GitHub,
-  ref: IssueRef & { marker: string; body: string },
+  ref: IssueRef & { marker: string; viewer: string; body: string },
 ): Promise<UpsertResult> {
   const withMarker = ref.body.includes(ref.marker) ? ref.body : `${ref.marker}\n${ref.body}`;
   const body = capBody(withMarker);

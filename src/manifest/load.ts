@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { Diagnostic, LoadResult } from './types.ts';
 import type { RawManifest } from './raw.ts';
 import type { NormalizedFile } from './normalize.ts';
@@ -11,6 +10,7 @@ import { SemanticChecks } from './semantic-checks.ts';
 import { combine, normalizeFile } from './normalize.ts';
 import { append } from './append.ts';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
+import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 
 // Manifest files → Desired, or every problem found in them. Never throws for problems in the files.
 // One file at a time: each is parsed, checked and normalized before the next is read, and only plain
@@ -77,15 +77,12 @@ export async function loadManifestFiles(paths: string[]): Promise<LoadResult> {
   const readErrors: Diagnostic[] = [];
   for (const file of paths) {
     try {
-      const info = await stat(file);
-      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      if (info.size > MAX_FILE_BYTES) {
-        readErrors.push({ file, line: 1, col: 1, message: `file is too large (${info.size} bytes; the limit is ${MAX_FILE_BYTES} bytes)` });
-        continue;
-      }
-      sources.push({ file, text: new Uint8Array(await readFile(file)) });
+      sources.push({ file, text: await readCapped(file, MAX_FILE_BYTES) });
     } catch (e) {
-      readErrors.push({ file, line: 1, col: 1, message: `cannot read file: ${readProblem(e)}` });
+      const message = e instanceof FileTooLargeError
+        ? `file is too large (more than ${e.maxBytes} bytes, the limit)`
+        : `cannot read file: ${readProblem(e)}`;
+      readErrors.push({ file, line: 1, col: 1, message });
     }
   }
   if (readErrors.length === 0) return loadManifestSources(sources);

@@ -7,6 +7,7 @@ import { lineColAt } from './line-col.ts';
 import { Locator } from './locate.ts';
 import type { Positions } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
+import { quote } from '../render/sanitize.ts';
 
 // YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
 
@@ -54,7 +55,13 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     const d = diag(e.pos[0], yamlMessage(e));
     errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
   }
-  for (const w of first.warnings) warnings.push(diag(w.pos[0], w.message.split('\n')[0] ?? w.message));
+  // An unresolved tag or unknown directive would be read as something other than what it says: refuse it.
+  for (const w of first.warnings) {
+    const message = w.message.split('\n')[0] ?? w.message;
+    if (w.code === 'TAG_RESOLVE_FAILED') errors.push(diag(w.pos[0], `${message}: a manifest uses plain YAML, without tags`));
+    else if (w.code === 'BAD_DIRECTIVE') errors.push(diag(w.pos[0], `${message}: only %YAML and %TAG directives exist`));
+    else warnings.push(diag(w.pos[0], message));
+  }
   // Syntax errors and odd keys leave a structure not worth checking further; duplicate keys do not.
   if (errors.length > 0) return { errors, warnings };
   const keys = keyProblems(first, diag, lineCounter);
@@ -146,7 +153,7 @@ function keyProblems(
           seen.set(name, key.range[0]);
         } else {
           const line = lineCounter.linePos(firstAt).line;
-          duplicates.push(diag(key.range[0], `duplicate key "${name}" (first at line ${line})`));
+          duplicates.push(diag(key.range[0], `duplicate key ${quote(name)} (first at line ${line})`));
         }
       }
     },

@@ -6,6 +6,7 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { closest } from '../util/closest.ts';
 import { isRecord } from '../util/is-record.ts';
+import { quote } from '../render/sanitize.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
 
@@ -115,7 +116,7 @@ function describeNow(e: ErrorObject, path: PathSegment[], loc: Positions): { at:
     case 'minItems':
       return { at: loc.value(path), message: `${name} must list at least one ${itemNoun(path)}` };
     case 'const':
-      return { at: loc.value(path), message: `${name} must be ${JSON.stringify(e.params.allowedValue)} (found ${JSON.stringify(e.data)})` };
+      return { at: loc.value(path), message: `${name} must be ${JSON.stringify(e.params.allowedValue)} (found ${typeof e.data === 'string' ? quote(e.data) : JSON.stringify(e.data)})` };
   }
   return { at: loc.value(path), message: `${name} ${e.message ?? 'is invalid'}` };
 }
@@ -125,8 +126,8 @@ function unknownKey(key: string, allowed: string[]): string {
   // (a 3 MB key would otherwise cost seconds of edit distance).
   const length = key.toLowerCase().length;
   const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
-  const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : `; allowed keys here: ${allowed.join(', ')}`;
-  return `unknown key "${key}"${hint}`;
+  const hint = guess !== undefined ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(', ')}`;
+  return `unknown key ${quote(key)}${hint}`;
 }
 
 /** For a oneOf of `{required: [x]}` branches: the alternative key names. */
@@ -184,7 +185,7 @@ function found(data: unknown, expected: string): string {
   switch (typeof data) {
     case 'object': return 'found a mapping';
     case 'string':
-      return expected === 'boolean' ? `found the string ${JSON.stringify(data)}` : 'found a string';
+      return expected === 'boolean' ? `found the string ${quote(data)}` : 'found a string';
     case 'number':
     case 'boolean':
       return expected === 'string' ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;

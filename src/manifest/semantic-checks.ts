@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { TOKEN_LISTS } from './raw.ts';
 import { isRecord } from '../util/is-record.ts';
+import { quote } from '../render/sanitize.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.
@@ -50,7 +51,7 @@ export class SemanticChecks {
         if (first) {
           const what = depRef.key === 'deploymentId'
             ? `deployment ${depRef.value}`
-            : `deployment "${depRef.value}" of workspace ${wsRef.key === 'workspaceId' ? wsRef.value : `"${wsRef.value}"`}`;
+            : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === 'workspaceId' ? wsRef.value : quote(wsRef.value)}`;
           report(errors, at, `${what} is already declared at ${where(first)}`);
         } else {
           deployments.set(key, at);
@@ -68,7 +69,7 @@ export class SemanticChecks {
             const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
             const firstToken = tokens.get(tokenKey);
             if (firstToken) {
-              const what = tokenRef.key === 'tokenId' ? tokenRef.value : `"${tokenRef.value}"`;
+              const what = tokenRef.key === 'tokenId' ? tokenRef.value : quote(tokenRef.value);
               report(errors, tokenAt, `${kind} token ${what} is already declared on this deployment at ${where(firstToken)}`);
             } else {
               tokens.set(tokenKey, tokenAt);

@@ -1,4 +1,5 @@
 import { editDistance } from '../util/closest.ts';
+import { quote } from '../render/sanitize.ts';
 
 // "Did you mean": the existing names nearest to a misspelt one, several of them (util/closest.ts
 // picks only one), so an error can show every near spelling.
@@ -23,5 +24,5 @@ export function closestNames(
 /** `; did you mean "a", "b"?` or `` when nothing is close. */
 export function didYouMean(wanted: string, candidates: Iterable<string>): string {
   const near = closestNames(wanted, candidates);
-  return near.length === 0 ? '' : `; did you mean ${near.map((n) => JSON.stringify(n)).join(', ')}?`;
+  return near.length === 0 ? '' : `; did you mean ${near.map(quote).join(', ')}?`;
 }

@@ -9,6 +9,7 @@ import { tokenMatcher } from './patterns.ts';
 import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
+import { quote } from '../render/sanitize.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
 // number of declared and live bindings on managed deployments.
@@ -18,7 +19,7 @@ export interface MakePlanResult {
   errors: Diagnostic[];
 }
 
-const q = (s: string): string => JSON.stringify(s);
+const q = quote;
 
 export function makePlan(desired: Desired, actual: Actual): MakePlanResult {
   const ix = indexActual(actual);

@@ -13,6 +13,7 @@ import type { ActualToken } from './actual.ts';
 import { didYouMean } from './closest.ts';
 import { tokenWorkspaceIds } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
+import { quote } from '../render/sanitize.ts';
 
 // Manifest references (names or IDs) → live objects. Exact and case-sensitive; every problem becomes a
 // Diagnostic at the reference's position, and all of them are collected before planning stops.
@@ -43,7 +44,7 @@ type Found<T> = { ok: T } | { error: string };
 export const KINDS: readonly TokenKind[] = ['workspace', 'organization'];
 const KEY: Record<TokenKind, string> = { workspace: 'workspaceTokens', organization: 'organizationTokens' };
 
-const q = (s: string): string => JSON.stringify(s);
+const q = quote;
 const ws = (w: Workspace): string => `workspace ${q(w.name)} (${w.id})`;
 const tok = (t: ActualToken): string => `token ${q(t.name)} (${t.id})`;
 export const sourceOf = (at: SourceLocation): string => `${at.file}:${at.line}`;

@@ -4,6 +4,8 @@ import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, 
 // order the type declares them, whatever order the object was built in. Keys the type does not know
 // (a newer field) are kept, after the known ones, rather than dropped silently.
 
+import { safeJson } from './sanitize.ts';
+
 type Obj = Record<string, unknown>;
 
 function ordered<T extends object>(value: T, keys: readonly (keyof T & string)[], nested: Partial<Record<keyof T, (v: never) => unknown>> = {}): Obj {
@@ -57,5 +59,5 @@ function planToOrderedObject(plan: Plan): Obj {
 
 /** Stable, 2-space JSON with a trailing newline. */
 export function renderJson(plan: Plan): string {
-  return JSON.stringify(planToOrderedObject(plan), null, 2) + '\n';
+  return safeJson(planToOrderedObject(plan), 2) + '\n';
 }

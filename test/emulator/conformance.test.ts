@@ -13,7 +13,7 @@ import type {
 import type { EmulatorState } from '../../src/emulator/index.ts';
 import { call, closeAll, EXAMPLE_STATE, expectApiShape, ROOT, start } from './helpers.ts';
 
-// Every endpoint's answer has the shape of the real API: it validates against ../shared/astro-api.schema.json.
+// Every endpoint's answer has the shape of the real API: it validates against schemas/astro-api.schema.json.
 
 afterEach(closeAll);
 

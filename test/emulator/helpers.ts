@@ -12,8 +12,8 @@ import type { Emulator, EmulatorOptions, EmulatorState } from '../../src/emulato
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const EXAMPLE_STATE = resolve(ROOT, 'examples/emulator-state.json');
-/** CI has shared/ beside the repository. */
-export const API_SCHEMA_PATH = resolve(ROOT, '../shared/astro-api.schema.json');
+/** The project's own copy of the API's object schemas. */
+export const API_SCHEMA_PATH = resolve(ROOT, 'schemas/astro-api.schema.json');
 
 export const ORG = 'corg000000000000000000001';
 export const WS_A = 'cwsa00000000000000000000a';
@@ -137,7 +137,7 @@ export function jwtFor(apiTokenId: string): string {
 
 const addFormats = addFormatsModule.default;
 let apiAjv: Ajv2020 | undefined;
-/** Asserts `data` validates against a $def of ../shared/astro-api.schema.json. */
+/** Asserts `data` validates against a $def of schemas/astro-api.schema.json. */
 export function expectApiShape(def: string, data: unknown): void {
   if (apiAjv === undefined) {
     apiAjv = new Ajv2020({ allErrors: true, strict: false });

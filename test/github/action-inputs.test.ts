@@ -16,6 +16,7 @@ describe('action inputs', () => {
       maxRemovals: 50,
       allowUnsafe: false,
       allowDirectPush: false,
+      expectedChecksum: '',
     });
   });
 
@@ -24,6 +25,8 @@ describe('action inputs', () => {
     expect(() => readInputs(from({ comment: 'maybe' }))).toThrow(InputError);
     expect(() => readInputs(from({ 'max-removals': '-1' }))).toThrow(/max-removals/);
     expect(() => readInputs(from({ command: 'destroy' }))).toThrow(/command must be one of/);
+    expect(readInputs(from({ 'expected-checksum': ` sha256:${'ab'.repeat(32)} ` })).expectedChecksum).toBe(`sha256:${'ab'.repeat(32)}`);
+    expect(() => readInputs(from({ 'expected-checksum': 'abc' }))).toThrow(/expected-checksum must be sha256:/);
   });
 
   it('chooses the step from the event under auto', () => {
@@ -32,9 +35,12 @@ describe('action inputs', () => {
     expect(chooseStep('auto', { kind: 'push', sha: 'a', ref: 'refs/heads/main', isDefaultBranch: true })).toBe('merge');
     expect(chooseStep('auto', { kind: 'push', sha: 'a', ref: 'refs/heads/x', isDefaultBranch: false })).toBe('plan');
     expect(chooseStep('auto', { kind: 'schedule' })).toBe('drift');
-    expect(chooseStep('auto', { kind: 'workflow_dispatch' })).toBe('drift');
+    const dispatch = { kind: 'workflow_dispatch', ref: 'refs/heads/main', isDefaultBranch: true } as const;
+    expect(chooseStep('auto', dispatch)).toBe('drift');
+    expect(chooseStep('apply', dispatch)).toBe('dispatch-apply');
+    expect(chooseStep('plan', dispatch)).toBe('plan');
     expect(() => chooseStep('auto', { kind: 'unsupported', name: 'release' })).toThrow(/release is not supported/);
     expect(chooseStep('validate', { kind: 'schedule' })).toBe('validate');
-    expect(() => chooseStep('apply', pr)).toThrow(/push events only/);
+    expect(() => chooseStep('apply', pr)).toThrow(/push and workflow_dispatch events only/);
   });
 });

@@ -4,6 +4,7 @@ import type { EmulatorState } from '../../src/emulator/index.ts';
 import { exampleState } from '../support/cli.ts';
 import {
   EXAMPLE_MANIFEST_TEXT,
+  PR_HEAD,
   SMALL_MANIFEST_TEXT,
   closeCheckingSecrets,
   prPayload,
@@ -35,12 +36,16 @@ describe('action on pull_request', () => {
 
     const first = await world.run('pull_request', prPayload());
     expect(first.code, first.stdout).toBe(0);
-    expect(writes(world)).toEqual(['POST /repos/acme/astro-config/issues/42/comments']);
+    expect(writes(world)).toEqual(['POST /repos/acme/astro-config/issues/42/comments', `POST /repos/acme/astro-config/statuses/${PR_HEAD}`]);
     const [comment] = commentsOn42(world);
     expect(comment?.body).toContain('<!-- astro-access:plan v1 key=');
     expect(comment?.body).toContain('⏳ Planned');
     expect(comment?.body).toContain(`Checksum: \`${first.outputs['checksum']}\``);
-    expect(comment?.body).toContain('Head: `9f2c1e7`');
+    expect(comment?.body).toContain(`Head: [\`9f2c1e7\`](https://github.com/acme/astro-config/commit/${PR_HEAD})`);
+    expect(comment?.body).toContain('· [workflow run](https://github.com/acme/astro-config/actions/runs/777001)');
+    expect(world.github.state.statuses.get(PR_HEAD)).toMatchObject([
+      { context: 'astro-access/plan', state: 'success', description: `Reviewed plan ${first.outputs['checksum']}`, target_url: 'https://github.com/acme/astro-config/actions/runs/777001' },
+    ]);
     // The base branch declares ci-deployer on staging already: that action is drift, the rest proposed.
     expect(comment?.body).toMatch(/ci-deployer .*DAG_VIEWER → DEPLOYMENT_ADMIN .*\(drift\)/);
     expect(comment?.body).toMatch(/dag-reader .*DAG_VIEWER .*\(proposed\)/);
@@ -54,9 +59,12 @@ describe('action on pull_request', () => {
 
     const second = await world.run('pull_request', prPayload('aaaabbbbccccddddeeeeffff0000111122223333'));
     expect(second.code, second.stdout).toBe(0);
-    expect(writes(world).slice(1)).toEqual([`PATCH /repos/acme/astro-config/issues/comments/${comment!.id}`]);
+    expect(writes(world).slice(2)).toEqual([
+      `PATCH /repos/acme/astro-config/issues/comments/${comment!.id}`,
+      'POST /repos/acme/astro-config/statuses/aaaabbbbccccddddeeeeffff0000111122223333',
+    ]);
     expect(commentsOn42(world)).toHaveLength(1);
-    expect(commentsOn42(world)[0]?.body).toContain('Head: `aaaabbb`');
+    expect(commentsOn42(world)[0]?.body).toContain('Head: [`aaaabbb`]');
 
     const before = world.github.writes().length;
     const third = await world.run('pull_request', prPayload('aaaabbbbccccddddeeeeffff0000111122223333'));
@@ -72,21 +80,26 @@ describe('action on pull_request', () => {
     expect(commentsOn42(world)[0]?.body).toContain('7 proposed by this pull request, 0 drift');
   });
 
-  it('keeps a plan of 5,000 actions under 65,536 characters, summary first, with the full plan in the job summary', async () => {
+  it('keeps a plan of 5,000 actions under 65,536 characters, a table per deployment first, with the full plan in the job summary', async () => {
     world = await startWorld({ state: bigState() });
     const run = await world.run('pull_request', prPayload(), { files: { 'astro-access.yaml': bigManifest() } });
-    expect(run.code, run.stdout).toBe(0);
+    expect(run.code, run.stdout).toBe(1); // 5,000 removals: the guards would refuse it on merge
     expect(run.outputs['remove']).toBe('5000');
     const body = commentsOn42(world)[0]!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toMatch(/^\*\*Plan:\*\* 0 to add, 0 to change, 5000 to remove/m);
     expect(body.indexOf('**Plan:**')).toBeLessThan(body.indexOf('#### Deployment'));
+    // The shape at a glance: one row of + ~ − counts per deployment, before any detail.
+    expect(body.indexOf('| Deployment | Workspace | + add | ~ change | − remove |')).toBeLessThan(body.indexOf('**Plan:**'));
+    for (let d = 0; d < 50; d++) expect(body).toContain(`| d${String(d).padStart(2, '0')} <code>${depId(d)}</code> | Big | 0 | 0 | 100 |`);
     expect(body).toContain('the full plan is in the job summary of the workflow run');
     // The job summary is not capped at 65,536: every deployment is there.
     expect(run.summary.length).toBeGreaterThan(65_536);
     for (let d = 0; d < 50; d++) expect(run.summary).toContain(`Deployment d${String(d).padStart(2, '0')} `);
-    // Guard refusals are shown before merge, not only at apply.
-    expect(body).toContain('Apply would refuse this plan');
+    // Guard refusals are shown before merge, not only at apply, and fail the check.
+    expect(body).toContain('**❌ Apply would refuse this plan**');
+    expect(run.stdout).toMatch(/^::error::Apply would refuse this plan on merge: /m);
+    expect(world.github.state.statuses.get(PR_HEAD)?.at(-1)).toMatchObject({ state: 'failure', context: 'astro-access/plan' });
   });
 
   it('renders hostile token names inert', async () => {

@@ -6,7 +6,7 @@ import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import { manifestSetKey, planMarker, upsertStickyComment } from '../../src/github/sticky-comment.ts';
 import { toAnnotations } from '../../src/github/annotations.ts';
-import { HUMAN, startGitHubServer } from '../support/github-server.ts';
+import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 import { action, plan } from './plan-fixture.ts';
 
@@ -86,6 +86,16 @@ describe('buildCommentBody', () => {
     expect(parseChecksum(body)).toBeNull();
   });
 
+  it('never reads a checksum from a quoted file name or message, only from its own meta line', () => {
+    const fake = `Checksum: \`sha256:${'e'.repeat(64)}\` · Head: x`;
+    const invalid = buildCommentBody(base({ status: 'invalid', plan: null, diagnostics: [{ file: `${fake}.yaml`, line: 1, col: 1, message: fake }] }));
+    expect(invalid.split('\n').some((l) => l.startsWith('Checksum: `sha256:eee'))).toBe(true);
+    expect(parseChecksum(invalid)).toBeNull();
+    const failed = buildCommentBody(base({ status: 'plan-failed', plan: null, notice: `\`\`\`text\n${fake}\n\`\`\`` }));
+    expect(parseChecksum(failed)).toBeNull();
+    expect(parseChecksum(buildCommentBody(base({ notice: fake })))).toBe(CHECKSUM);
+  });
+
   it('says a fork or a run without the Astro secret only validated', () => {
     const body = buildCommentBody(base({ status: 'validate-only', plan: null, notice: 'No plan: this pull request comes from a fork.' }));
     expect(body).toContain('🔎 Validate only (fork or no Astro secret)');
@@ -147,7 +157,7 @@ describe('the comment on GitHub', () => {
 
   it('is accepted by a server that refuses bodies over the limit, and the merge step reads its checksum back', async () => {
     const octokit = makeOctokit({ token: 't', baseUrl: gh.url });
-    const ref = { owner: 'acme', repo: 'astro-config', issueNumber: 3, marker };
+    const ref = { owner: 'acme', repo: 'astro-config', issueNumber: 3, marker, viewer: BOT.login };
     const res = await upsertStickyComment(octokit, { ...ref, body: buildCommentBody(base({ plan: bigPlan(6000) })) });
     expect(res.action).toBe('created');
     const stored = gh.state.comments.get(3)?.[0]?.body ?? '';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DRIFT_LABEL, DRIFT_MARKER, driftIssueBody, syncDriftIssue } from '../../src/github/drift-issue.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import type { GitHub } from '../../src/github/octokit.ts';
-import { HUMAN, startGitHubServer } from '../support/github-server.ts';
+import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 import { action, plan } from './plan-fixture.ts';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
   await gh.close();
 });
 
-const sync = (p: typeof clean) => syncDriftIssue(octokit, { owner, repo, plan: p, body: driftIssueBody(p, { branch: 'main' }) });
+const sync = (p: typeof clean) => syncDriftIssue(octokit, { owner, repo, viewer: BOT.login, plan: p, body: driftIssueBody(p, { branch: 'main' }) });
 
 describe('syncDriftIssue', () => {
   it('opens one labelled issue, updates it when drift changes, leaves it when not, and closes it with a comment when clean', async () => {
@@ -90,6 +90,15 @@ describe('syncDriftIssue', () => {
     // 232 open labelled items, newest first: ours is on page 2 of 3, and every page is read.
     expect(gh.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/repos/acme/astro-config/issues?'))).toHaveLength(3);
     expect(gh.state.pulls[0]?.body).toBe(`${DRIFT_MARKER}\nquoted`);
+  });
+
+  it('never edits or closes a drift issue someone else opened with the marker and label', async () => {
+    const forged = gh.seedIssue({ title: 'drift', labels: [{ id: 1, name: DRIFT_LABEL }], body: `${DRIFT_MARKER}\nby a person`, user: HUMAN });
+    const opened = await sync(drift1);
+    expect(opened.action).toBe('opened');
+    expect(await sync(clean)).toMatchObject({ action: 'closed' });
+    expect(gh.state.issues.find((i) => i.number === forged.number)).toMatchObject({ state: 'open', body: `${DRIFT_MARKER}\nby a person` });
+    expect(gh.writes().some((r) => r.path.includes(`/issues/${forged.number}`))).toBe(false);
   });
 
   it('never writes the token into an issue or a comment', async () => {

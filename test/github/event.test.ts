@@ -54,7 +54,8 @@ describe('readEvent', () => {
 
   it('reads schedule and workflow_dispatch', async () => {
     expect(await read('schedule')).toEqual({ kind: 'schedule' });
-    expect(await read('workflow_dispatch')).toEqual({ kind: 'workflow_dispatch' });
+    expect(await read('workflow_dispatch')).toEqual({ kind: 'workflow_dispatch', ref: 'refs/heads/main', isDefaultBranch: true });
+    expect(parseEvent('workflow_dispatch', { ref: 'refs/heads/x', repository: { default_branch: 'main' } })).toMatchObject({ isDefaultBranch: false });
   });
 
   it('reports other events as unsupported, including pull_request_target', () => {

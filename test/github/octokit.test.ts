@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_API_URL, githubApiUrl, isWriteForbidden, makeOctokit } from '../../src/github/octokit.ts';
 import { findStickyComment } from '../../src/github/sticky-comment.ts';
-import { startGitHubServer } from '../support/github-server.ts';
+import { BOT, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 
 let gh: GitHubServer | undefined;
@@ -23,7 +23,7 @@ describe('makeOctokit', () => {
     gh = await startGitHubServer({ pathPrefix: '/api/v3', token: 'ghp_enterprise' });
     gh.seedIssue({ title: 'PR stand-in', number: 4 });
     const octokit = makeOctokit({ token: 'ghp_enterprise', baseUrl: githubApiUrl({ GITHUB_API_URL: gh.url + '/' }) });
-    await findStickyComment(octokit, { owner: 'acme', repo: 'astro-config', issueNumber: 4, marker: 'x' });
+    await findStickyComment(octokit, { owner: 'acme', repo: 'astro-config', issueNumber: 4, marker: 'x', viewer: BOT.login });
     expect(gh.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);
     expect(gh.requests).toEqual([
       { method: 'GET', path: '/repos/acme/astro-config/issues/4/comments?per_page=100', body: null, userAgent: expect.stringMatching(/^astro-access/) },

@@ -3,7 +3,7 @@ import { findStickyComment, manifestSetKey, planMarker, upsertStickyComment } fr
 import { makeOctokit } from '../../src/github/octokit.ts';
 import type { GitHub } from '../../src/github/octokit.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
-import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
+import { BOT, HUMAN, OTHER_BOT, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 
 const TOKEN = 'ghs_secretTokenValue0123456789';
@@ -33,7 +33,8 @@ afterEach(async () => {
   await gh.close();
 });
 
-const ref = (body: string) => ({ owner, repo, issueNumber: PR, marker, body });
+const viewer = BOT.login;
+const ref = (body: string) => ({ owner, repo, issueNumber: PR, marker, viewer, body });
 
 describe('manifestSetKey', () => {
   it('ignores order, duplicates and a leading ./', () => {
@@ -87,23 +88,36 @@ describe('upsertStickyComment', () => {
   it('reads all pages even at the default page size of 30', async () => {
     for (let i = 0; i < 70; i++) gh.seedComment(PR, `chatter ${i}`);
     const mine = gh.seedComment(PR, `${marker}\nx`, BOT);
-    const found = await findStickyComment(octokit, { owner, repo, issueNumber: PR, marker });
+    const found = await findStickyComment(octokit, { owner, repo, issueNumber: PR, marker, viewer });
     expect(found?.id).toBe(mine.id);
   });
 
-  it('prefers a Bot-authored comment over a person who quoted the marker, and the newest among bots', async () => {
+  it('finds only its own comments, the newest, never a person or another app that copied the marker', async () => {
     const older = gh.seedComment(PR, `${marker}\nbot old`, BOT);
     const newer = gh.seedComment(PR, `${marker}\nbot new`, BOT);
-    gh.seedComment(PR, `> ${marker}\nwhy this role?`, HUMAN);
-    const found = await findStickyComment(octokit, { owner, repo, issueNumber: PR, marker });
+    gh.seedComment(PR, `${marker}\nforged by a person`, HUMAN);
+    gh.seedComment(PR, `${marker}\nforged by another app`, OTHER_BOT);
+    const found = await findStickyComment(octokit, { owner, repo, issueNumber: PR, marker, viewer });
     expect(found?.id).toBe(newer.id);
     expect(found?.id).not.toBe(older.id);
+  });
+
+  it('never edits a marker comment someone else wrote: it writes its own', async () => {
+    const person = gh.seedComment(PR, `${marker}\nChecksum: \`sha256:${'0'.repeat(64)}\``, HUMAN);
+    const app = gh.seedComment(PR, `${marker}\nfrom another app`, OTHER_BOT);
+    const res = await upsertStickyComment(octokit, ref(`${marker}\nour plan`));
+    expect(res.action).toBe('created');
+    expect(gh.writes().map((r) => r.method)).toEqual(['POST']);
+    const comments = gh.state.comments.get(PR) ?? [];
+    expect(comments.find((c) => c.id === person.id)?.body).toContain('sha256:' + '0'.repeat(64));
+    expect(comments.find((c) => c.id === app.id)?.body).toContain('from another app');
+    expect(comments.at(-1)?.user.login).toBe(BOT.login);
   });
 
   it('keeps one comment per manifest set: another marker is another comment', async () => {
     const other = planMarker(manifestSetKey(['teams/other.yaml']));
     await upsertStickyComment(octokit, ref(`${marker}\nA`));
-    await upsertStickyComment(octokit, { owner, repo, issueNumber: PR, marker: other, body: `${other}\nB` });
+    await upsertStickyComment(octokit, { owner, repo, issueNumber: PR, marker: other, viewer, body: `${other}\nB` });
     expect(gh.state.comments.get(PR)).toHaveLength(2);
   });
 

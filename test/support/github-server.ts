@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A loopback server that answers like GitHub's REST API, for the endpoints astro-access uses:
-// issue comments (paginated), issues (paginated, filtered), commits/{sha}/pulls, contents.
+// issue comments (paginated), issues (paginated, filtered), commits/{sha}/pulls, contents, commit
+// statuses, and GraphQL `viewer { login }` (the identity a token authenticates as).
 // Faithful where our code could go wrong: Link-header pagination, pull requests mixed into the
 // issues list, 401 without credentials, 403 "Resource not accessible by integration" for a
 // read-only (fork) token, 422 for a body over 65,536 characters, an optional GHES `/api/v3` prefix.
@@ -84,6 +85,24 @@ export interface GitHubServerOptions {
   /** GHES serves the API under `/api/v3`. */
   pathPrefix?: string;
   defaultBranch?: string;
+  /**
+   * The login GraphQL `viewer` answers (default: the identity's login). GitHub may name a bot there
+   * with or without the `[bot]` suffix its REST objects carry.
+   */
+  viewerLogin?: string;
+}
+
+export interface CommitStatus {
+  id: number;
+  node_id: string;
+  url: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  description: string | null;
+  target_url: string | null;
+  context: string;
+  created_at: string;
+  updated_at: string;
+  creator: GhUser;
 }
 
 export interface GitHubServerState {
@@ -93,6 +112,10 @@ export interface GitHubServerState {
   commitPulls: Map<string, PullRequest[]>;
   /** Keyed by `${ref}:${path}`. */
   contents: Map<string, string>;
+  /** Commit statuses by commit SHA, oldest first. */
+  statuses: Map<string, CommitStatus[]>;
+  /** Answers a request with this HTTP status instead (an outage); undefined lets it through. */
+  fault: ((method: string, path: string) => number | undefined) | undefined;
 }
 
 export interface GitHubServer {
@@ -103,15 +126,19 @@ export interface GitHubServer {
   options: Required<Omit<GitHubServerOptions, 'token'>> & { token: string | undefined };
   /** Adds a comment as if posted at the next tick of the server clock; returns it. */
   seedComment(issueNumber: number, body: string, user?: GhUser): Comment;
+  /** Adds a commit status as if `user` had posted it; returns it. */
+  seedStatus(sha: string, fields: Pick<CommitStatus, 'state' | 'context'> & Partial<CommitStatus>, user?: GhUser): CommitStatus;
   /** Adds an issue (not a pull request); returns it. */
   seedIssue(fields: Partial<Issue> & { title: string }): Issue;
-  /** Requests that wrote (anything but GET). */
+  /** Requests that wrote (anything but GET and GraphQL queries). */
   writes(): RecordedRequest[];
   close(): Promise<void>;
 }
 
 export const BOT: GhUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 export const HUMAN: GhUser = { login: 'octocat', id: 583231, type: 'User' };
+/** Another GitHub App on the same repository: a Bot, but not the Action. */
+export const OTHER_BOT: GhUser = { login: 'renovate[bot]', id: 29139614, type: 'Bot' };
 
 const LIMIT = 65_536;
 
@@ -132,6 +159,7 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     readOnly: opts.readOnly ?? false,
     pathPrefix: opts.pathPrefix ?? '',
     defaultBranch: opts.defaultBranch ?? 'main',
+    viewerLogin: opts.viewerLogin ?? (opts.identity ?? BOT).login,
   };
   const state: GitHubServerState = {
     comments: new Map(),
@@ -139,10 +167,14 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     pulls: [],
     commitPulls: new Map(),
     contents: new Map(),
+    statuses: new Map(),
+    fault: undefined,
   };
   const requests: RecordedRequest[] = [];
   const web = `https://github.com/${options.repository}`;
   let apiBase = '';
+  // github.com serves GraphQL at /graphql; GHES at /api/graphql beside /api/v3.
+  const graphqlPath = options.pathPrefix.endsWith('/v3') ? `${options.pathPrefix.slice(0, -3)}/graphql` : `${options.pathPrefix}/graphql`;
   let nextId = 1000;
   let tick = 0;
   // A logical clock: deterministic, strictly increasing timestamps.
@@ -175,6 +207,28 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     list.push(c);
     state.comments.set(issueNumber, list);
     return c;
+  }
+
+  function seedStatus(
+    sha: string,
+    fields: Pick<CommitStatus, 'state' | 'context'> & Partial<CommitStatus>,
+    user: GhUser = HUMAN,
+  ): CommitStatus {
+    const id = nextId++;
+    const at = now();
+    const status: CommitStatus = {
+      id,
+      node_id: `SC_kwDO${id.toString(36)}`,
+      url: `${apiBase}/repos/${options.repository}/statuses/${sha}`,
+      description: null,
+      target_url: null,
+      created_at: at,
+      updated_at: at,
+      creator: { ...user },
+      ...fields,
+    };
+    state.statuses.set(sha, [...(state.statuses.get(sha) ?? []), status]);
+    return status;
   }
 
   function seedIssue(fields: Partial<Issue> & { title: string }): Issue {
@@ -258,6 +312,7 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
 
   function route(method: string, url: URL, body: unknown, res: ServerResponse): { status: number; json: unknown } {
     const path = url.pathname.slice(options.pathPrefix.length);
+    if (method === 'POST' && url.pathname === graphqlPath) return graphql(body);
     if (method === 'GET' && path === '/user') {
       // An installation token (GITHUB_TOKEN) cannot read /user.
       if (options.identity.type === 'Bot') throw forbidden();
@@ -335,6 +390,30 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
         return { status: 200, json: issue };
       }
     }
+    if (method === 'POST' && (r = /^\/statuses\/([^/]+)$/.exec(rest))) {
+      const sha = r[1] ?? '';
+      if (!/^[0-9a-f]{40}$/.test(sha)) throw validation('Status', 'sha', 'invalid');
+      const b = (body ?? {}) as Record<string, unknown>;
+      const st = b['state'];
+      if (st !== 'error' && st !== 'failure' && st !== 'pending' && st !== 'success') throw validation('Status', 'state', 'invalid');
+      const description = typeof b['description'] === 'string' ? b['description'] : null;
+      if (description !== null && description.length > 140) throw validation('Status', 'description', 'too_long');
+      const status = seedStatus(
+        sha,
+        {
+          state: st,
+          context: typeof b['context'] === 'string' ? b['context'] : 'default',
+          description,
+          target_url: typeof b['target_url'] === 'string' ? b['target_url'] : null,
+        },
+        options.identity,
+      );
+      return { status: 201, json: status };
+    }
+    if (method === 'GET' && (r = /^\/commits\/([^/]+)\/statuses$/.exec(rest))) {
+      // Newest first, as GitHub lists them.
+      return { status: 200, json: paginate(res, url, [...(state.statuses.get(r[1] ?? '') ?? [])].reverse()) };
+    }
     if (method === 'GET' && (r = /^\/commits\/([^/]+)\/pulls$/.exec(rest))) {
       return { status: 200, json: paginate(res, url, state.commitPulls.get(r[1] ?? '') ?? []) };
     }
@@ -367,6 +446,14 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
       };
     }
     throw notFound();
+  }
+
+  // GraphQL answers 200 with `errors` for a query it cannot serve; only `viewer { login }` is served.
+  function graphql(body: unknown): { status: number; json: unknown } {
+    const query = (body as { query?: unknown } | null)?.query;
+    if (typeof query !== 'string') throw new HttpError(400, { message: 'A query attribute must be specified and must be a string.' });
+    if (/\bviewer\s*\{\s*login\s*\}/.test(query)) return { status: 200, json: { data: { viewer: { login: options.viewerLogin } } } };
+    return { status: 200, json: { errors: [{ message: 'this loopback server answers only viewer { login }' }] } };
   }
 
   function issueExists(n: number): boolean {
@@ -405,14 +492,16 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     }
     requests.push({
       method,
-      path: url.pathname.slice(options.pathPrefix.length) + url.search,
+      path: url.pathname === graphqlPath ? '/graphql' : url.pathname.slice(options.pathPrefix.length) + url.search,
       body,
       userAgent: req.headers['user-agent'],
     });
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('x-github-request-id', `REQ-${requests.length}`);
     try {
-      if (!url.pathname.startsWith(options.pathPrefix)) throw notFound();
+      const fault = state.fault?.(method, url.pathname.slice(options.pathPrefix.length));
+      if (fault !== undefined) throw new HttpError(fault, { message: fault >= 500 ? 'Server Error' : 'Fault', status: String(fault) });
+      if (!url.pathname.startsWith(options.pathPrefix) && url.pathname !== graphqlPath) throw notFound();
       const auth = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '');
       if (!auth || (options.token !== undefined && auth[1] !== options.token)) {
         throw new HttpError(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
@@ -439,8 +528,10 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     state,
     options,
     seedComment,
+    seedStatus,
     seedIssue,
-    writes: () => requests.filter((r) => r.method !== 'GET'),
+    // A GraphQL query is a POST that writes nothing.
+    writes: () => requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql'),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -176,12 +176,12 @@ describe('saved plans', () => {
 });
 
 describe('a broken plan file', () => {
-  it('that is not a manifest either is reported as invalid JSON', async () => {
+  it('that is not a manifest either is reported as not JSON', async () => {
     const env = await setup();
     const file = join(tempDir(), 'm.json');
     writeFileSync(file, '{ not json');
     const r = await runMain(['apply', file], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('invalid JSON');
+    expect(r.stderr).toContain('is not a JSON file');
   });
 });
