@@ -42802,6 +42802,8 @@ var AstroApiError = class extends Error {
   method;
   path;
   attempts;
+  /** What to do about it, when known (which setting, token or permission): printed after the error. */
+  hint;
   constructor(opts) {
     super(opts.message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
     this.name = "AstroApiError";
@@ -42811,6 +42813,7 @@ var AstroApiError = class extends Error {
     this.method = opts.method;
     this.path = opts.path;
     this.attempts = opts.attempts;
+    this.hint = opts.hint;
   }
 };
 var UsageError = class extends Error {
@@ -42884,12 +42887,23 @@ function mismatches(deploymentRoles, actions) {
   }
   return problems;
 }
+function alreadyLive(read, actions) {
+  const owned = new Set(actions.map((a) => a.deployment.id));
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of read) {
+    if (r.entityType !== "DEPLOYMENT" || !owned.has(r.entityId)) continue;
+    if (seen.has(r.entityId)) return false;
+    seen.add(r.entityId);
+  }
+  return verifyRoles(read, actions).length === 0;
+}
 
 // src/apply/receipt.ts
 function receiptStatus(tokens2) {
   if (tokens2.length === 0) return "nothing-to-do";
   if (tokens2.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
-  return tokens2.every((t) => t.status === "applied") ? "applied" : "partial";
+  if (tokens2.every((t) => t.status === "already-applied")) return "already-applied";
+  return tokens2.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
 }
 
 // src/apply/executor.ts
@@ -42924,7 +42938,12 @@ function startApply(plan, writer, opts = {}) {
       const r = receipts[i] = { ...receipts[i] };
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`);
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`, {
+        done,
+        total: groups.length,
+        status: r.status,
+        tokenName: r.tokenName
+      });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
@@ -42944,6 +42963,7 @@ function buildReceipt(plan, receipts, overriddenGuards) {
     summary: {
       tokens: receipts.length,
       applied: count("applied"),
+      alreadyApplied: count("already-applied"),
       conflicts: count("conflict"),
       failed: count("failed"),
       interrupted: count("interrupted"),
@@ -42972,6 +42992,10 @@ async function applyToken(plan, writer, receipt, stop) {
     const token = await read();
     receipt.before = token.roles;
     const expected = plan.tokens[tokenId]?.fingerprint;
+    if (expected !== void 0 && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
+      receipt.status = "already-applied";
+      return;
+    }
     if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
       receipt.status = "conflict";
       receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
@@ -43027,6 +43051,7 @@ async function applyToken(plan, writer, receipt, stop) {
 }
 function describeFailure(err) {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -43064,21 +43089,29 @@ function renderReceiptText(receipt) {
   const width = Math.max(0, ...receipt.tokens.map((t) => sanitizeTerminal(t.tokenName).length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(sanitizeTerminal).join(", ")}]` : "";
-    const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : `: ${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const changes = `${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === "not-started") continue;
     lines.push(`${t.status.padEnd(8)} ${sanitizeTerminal(t.tokenName).padEnd(width)}  ${sanitizeTerminal(t.tokenId)}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${sanitizeTerminal(g)}`);
   const s = receipt.summary;
+  const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : "";
   if (receipt.status === "interrupted") {
     const unknown = s.interrupted > 0 ? `, ${s.interrupted} interrupted while being written (see the receipt)` : "";
-    lines.push(`Interrupted: ${s.applied} applied, ${s.notStarted} not started${unknown}.`);
+    lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
   } else if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
-  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
+  else if (receipt.status === "already-applied") lines.push("Apply complete: this plan was already applied; nothing was written.");
+  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`
+      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
     );
+    if (s.conflicts > 0) {
+      lines.push(
+        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? "" : "s"} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+      );
+    }
   }
   return lines.join("\n") + "\n";
 }
@@ -43495,6 +43528,12 @@ function astroConfigFromEnv(env, overrides = {}) {
       "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
     );
   }
+  if (/^bearer\s/i.test(token)) {
+    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+  }
+  if (/^["']|["']$/.test(token)) {
+    throw new UsageError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
+  }
   const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
   const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
   const rateLimits = overrides.rateLimits ?? (rateEnv !== void 0 && rateEnv.trim() !== "" ? parseRateLimit(rateEnv, "ASTRO_ACCESS_RATE_LIMIT") : void 0);
@@ -43599,6 +43638,7 @@ function astroApiError(opts) {
         message: redact(f.message, opts.token)
       }))
     } : {},
+    ...opts.hint !== void 0 ? { hint: opts.hint } : {},
     ...opts.cause !== void 0 ? { cause: opts.cause } : {}
   });
 }
@@ -44710,6 +44750,31 @@ function withoutNulls(v) {
   return out;
 }
 
+// src/astro/error-hints.ts
+function hostAndPort(baseUrl) {
+  const url = new URL(baseUrl);
+  return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+}
+function errorHint({ method, baseUrl, status, code: code2 }) {
+  switch (code2) {
+    case "ECONNREFUSED":
+      return `nothing accepts connections at ${hostAndPort(baseUrl)}: check ASTRO_API_URL (now ${baseUrl})`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host of ${hostAndPort(baseUrl)} could not be found (DNS): check ASTRO_API_URL (now ${baseUrl}) and the network`;
+  }
+  if (status === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
+    return `ASTRO_API_URL (${baseUrl}) does not end in /v1: the API's base URL does, e.g. ${DEFAULT_API_URL}`;
+  }
+  if (status === 401) {
+    return "the API does not accept the token in ASTRO_API_TOKEN (expired, revoked or mistyped): create a new API token in Astro and export it";
+  }
+  if (status === 403) {
+    return method === "GET" ? "the token in ASTRO_API_TOKEN may not read this: plan, list and export need an Organization API token (Organization Member or more), or a Workspace API token for its own workspace" : "the token in ASTRO_API_TOKEN may not change token roles: apply needs an Organization API token with Organization Owner (a Workspace API token with Workspace Owner can change its own workspace's tokens)";
+  }
+  return void 0;
+}
+
 // src/astro/pacer.ts
 var HEADROOM = 0.9;
 var SLOWDOWN = 0.7;
@@ -44879,6 +44944,7 @@ var Transport = class {
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe2(outcome)}`);
+      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe2(outcome), this.opts.token) });
       await this.clock.wait(delay);
     }
   }
@@ -44932,6 +44998,7 @@ var Transport = class {
     return { ok: false, retry: retryable, answer, ...retryAfterMs !== void 0 ? { retryAfterMs } : {} };
   }
   fail(method, path, attempts, outcome) {
+    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
     return astroApiError({
       method,
       path,
@@ -44939,6 +45006,7 @@ var Transport = class {
       token: this.opts.token,
       ...outcome.answer !== void 0 ? { answer: outcome.answer } : {},
       ...outcome.failure !== void 0 ? { failure: outcome.failure } : {},
+      ...hint !== void 0 ? { hint } : {},
       ...outcome.requestId !== void 0 ? { requestId: outcome.requestId } : {},
       ...outcome.cause !== void 0 ? { cause: outcome.cause } : {}
     });
@@ -44989,6 +45057,7 @@ function transportFailure(err, t) {
 var MAX_RESTARTS = 3;
 var MAX_LIST_ITEMS = 2e5;
 var SPARE_PAGES = 2;
+var MAX_PAGES = MAX_LIST_ITEMS / 100;
 async function readAllPages(transport, path, key, pageSize, query = {}) {
   return (await readAllPagesWith(transport, path, key, void 0, pageSize, query)).items;
 }
@@ -45007,6 +45076,7 @@ async function readOnce(transport, path, key, alsoKey, pageSize, query) {
   const also = [];
   let offset = 0;
   let firstTotal;
+  let bound = MAX_PAGES;
   for (let pages = 1; ; pages++) {
     const { data } = await transport.request("GET", path, {
       query: { ...query, offset, limit: pageSize }
@@ -45018,22 +45088,25 @@ async function readOnce(transport, path, key, alsoKey, pageSize, query) {
       if (total !== void 0 && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
         throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
       }
+      if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
     } else if (total !== firstTotal) return { total };
     for (const item of page) items.set(itemKey(item), item);
     if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
     if (page.length === 0 || firstTotal !== void 0 && offset >= firstTotal) break;
-    if (firstTotal !== void 0 && pages >= maxPages(firstTotal, pageSize, data["limit"])) {
-      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal} without reaching it`, pages);
+    if (pages >= bound) {
+      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal ?? "unknown"} without reaching it`, pages);
     }
   }
   if (firstTotal !== void 0 && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
   return { items: [...items.values()], also };
 }
-function maxPages(total, pageSize, servedLimit) {
-  const size = typeof servedLimit === "number" && servedLimit > 0 ? Math.min(pageSize, servedLimit) : pageSize;
-  return Math.ceil(total / size) + SPARE_PAGES;
+function maxPages(total, pageSize, servedLimit, firstPage) {
+  let size = pageSize;
+  if (typeof servedLimit === "number" && servedLimit > 0) size = Math.min(size, servedLimit);
+  if (firstPage > 0) size = Math.min(size, firstPage);
+  return Math.min(Math.ceil(total / size) + SPARE_PAGES, MAX_PAGES);
 }
 function itemKey(item) {
   const id = typeof item === "object" && item !== null ? item.id : void 0;
@@ -45066,7 +45139,8 @@ function createAstroClient(config) {
     },
     timeouts: config.timeouts ?? { connectMs: 1e4, headersMs: 3e4, bodyMs: 3e4 },
     debug: config.debug,
-    ...config.clock !== void 0 ? { clock: config.clock } : {}
+    ...config.clock !== void 0 ? { clock: config.clock } : {},
+    onRetry: config.onRetry
   });
   const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
@@ -45484,7 +45558,10 @@ function parseYaml(file, text) {
     ));
   }
   const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
-  for (const e of tabs.length > 0 ? tabs : first.errors) errors.push(diag(e.pos[0], yamlMessage(e)));
+  for (const e of tabs.length > 0 ? tabs : first.errors) {
+    const d = diag(e.pos[0], yamlMessage(e));
+    errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
+  }
   for (const w of first.warnings) {
     const message = w.message.split("\n")[0] ?? w.message;
     if (w.code === "TAG_RESOLVE_FAILED") errors.push(diag(w.pos[0], `${message}: a manifest uses plain YAML, without tags`));
@@ -45526,6 +45603,18 @@ function parseYaml(file, text) {
     errors,
     warnings
   };
+}
+function sourceLine(text, lineCounter, line) {
+  const start2 = lineCounter.lineStarts[line - 1] ?? text.length;
+  const end = lineCounter.lineStarts[line] ?? text.length;
+  return text.slice(start2, end).replace(/\r?\n$/, "");
+}
+function excerptAt(text, lineCounter, line, col) {
+  let at = line;
+  let source = sourceLine(text, lineCounter, at);
+  if (source.trim() !== "") return { line, col, text: source };
+  while (at > 1 && source.trim() === "") source = sourceLine(text, lineCounter, --at);
+  return at === line ? { line, col, text: source } : { line: at, col: source.length + 1, text: source };
 }
 var tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
 function yamlMessage(e) {
@@ -46475,7 +46564,7 @@ function capPerFile(sorted, noun) {
       hidden = [];
     }
     if (shown < MAX_DIAGNOSTICS_PER_FILE) {
-      out.push({ file: d.file, line: d.line, col: d.col, message: d.message });
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message, ...d.excerpt !== void 0 ? { excerpt: d.excerpt } : {} });
       shown++;
     } else {
       hidden.push(d);
@@ -46486,6 +46575,41 @@ function capPerFile(sorted, noun) {
 }
 function sortDiagnostics(list2, order) {
   return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+// src/render/color.ts
+var CODES = {
+  green: [32, 39],
+  yellow: [33, 39],
+  red: [31, 39],
+  dim: [2, 22],
+  bold: [1, 22]
+};
+function painter(color) {
+  if (!color) return (_style, s) => s;
+  return (style, s) => {
+    if (s === "") return s;
+    const [on, off] = CODES[style];
+    return `\x1B[${on}m${s}\x1B[${off}m`;
+  };
+}
+function shouldUseColor(stream, env) {
+  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
+  if (env["TERM"] === "dumb") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
+  return stream.isTTY === true;
+}
+function paintPrefix(line, color) {
+  if (!color) return line;
+  const paint = painter(true);
+  return line.replace(/^(error|warning):/, (m, word) => paint(word === "error" ? "red" : "yellow", m));
+}
+
+// src/commands/say.ts
+function say(io, line) {
+  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
+  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
 }
 
 // src/plan/checksum.ts
@@ -47006,9 +47130,6 @@ function planDeployment(dep, rd, managedKinds, existing, desired) {
 
 // src/commands/context.ts
 var DEFAULT_MANIFEST = "astro-access.yaml";
-function say(io, line) {
-  io.stderr.write(line.endsWith("\n") ? line : line + "\n");
-}
 function connect(io, organizationId, opts = {}) {
   const flag = opts.rateLimit !== void 0 ? parseRateLimit(opts.rateLimit, "--rate-limit") : void 0;
   const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
@@ -47018,6 +47139,7 @@ function connect(io, organizationId, opts = {}) {
   const client = createAstroClient({
     ...config,
     organizationId,
+    onRetry: (n) => say(io, retryLine(n)),
     ...opts.debug ? { debug: (line) => say(io, `debug: ${line}`) } : {}
   });
   const close = async () => {
@@ -47028,6 +47150,10 @@ function connect(io, organizationId, opts = {}) {
     await client.close();
   };
   return { writer: client, reader: readOnly(client), token: config.token, close };
+}
+function retryLine(n) {
+  const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
+  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
 function manifestWorkspaces(desired) {
   const refs = desired.deployments.map((d) => d.workspace);
@@ -47262,17 +47388,6 @@ function toAnnotations(diags, title = "astro-access") {
 // src/render/output.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
 import { Writable as Writable2 } from "node:stream";
-
-// src/render/color.ts
-function shouldUseColor(stream, env) {
-  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
-  if (env["TERM"] === "dumb") return false;
-  const force = env["FORCE_COLOR"];
-  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
-  return stream.isTTY === true;
-}
-
-// src/render/output.ts
 var SECRET_VARIABLES = ["ASTRO_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ASTRO-API-TOKEN", "INPUT_GITHUB-TOKEN"];
 var OUR_COLOURS = "\\x1b\\[(?:1|2|22|31|32|33|39)m";
 var OUR_LINE_REWRITE = "\\r\\x1b\\[2K";

@@ -24,6 +24,8 @@ export class AstroApiError extends Error {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
+  /** What to do about it, when known (which setting, token or permission): printed after the error. */
+  readonly hint: string | undefined;
   constructor(opts: {
     message: string;
     status?: number;
@@ -32,6 +34,7 @@ export class AstroApiError extends Error {
     method: string;
     path: string;
     attempts: number;
+    hint?: string;
     cause?: unknown;
   }) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -42,6 +45,7 @@ export class AstroApiError extends Error {
     this.method = opts.method;
     this.path = opts.path;
     this.attempts = opts.attempts;
+    this.hint = opts.hint;
   }
 }
 

@@ -4,14 +4,15 @@ import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
 import type { ActualToken } from '../plan/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
-import { holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
+import type { ProgressEvent } from '../render/progress.ts';
+import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
 export interface ApplyOptions {
   /** Tokens written at once. Each token is handled by one worker, so one token never sees two writes. */
   concurrency?: number;
   overriddenGuards?: string[];
-  onProgress?: (line: string) => void;
+  onProgress?: (line: string, event: ProgressEvent) => void;
   /** Once aborted: no new token is started, and no write is retried (a retry re-reads first, so a
    * write that landed is still recorded as applied). Writes in flight finish. */
   stop?: AbortSignal;
@@ -64,7 +65,12 @@ export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions =
       const r = (receipts[i] = { ...receipts[i]! });
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`);
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`, {
+        done,
+        total: groups.length,
+        status: r.status,
+        tokenName: r.tokenName,
+      });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
@@ -85,6 +91,7 @@ function buildReceipt(plan: Plan, receipts: TokenReceipt[], overriddenGuards: st
     summary: {
       tokens: receipts.length,
       applied: count('applied'),
+      alreadyApplied: count('already-applied'),
       conflicts: count('conflict'),
       failed: count('failed'),
       interrupted: count('interrupted'),
@@ -116,6 +123,10 @@ async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt
     receipt.before = token.roles;
 
     const expected = plan.tokens[tokenId]?.fingerprint;
+    if (expected !== undefined && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
+      receipt.status = 'already-applied';
+      return;
+    }
     if (expected === undefined || fingerprintRoles(token.roles) !== expected) {
       receipt.status = 'conflict';
       receipt.error = expected === undefined
@@ -181,5 +192,6 @@ async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt
 
 function describeFailure(err: unknown): string {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
 }

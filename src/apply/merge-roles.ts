@@ -74,3 +74,16 @@ function mismatches(deploymentRoles: [string, string][], actions: readonly PlanA
   }
   return problems;
 }
+
+/** True when the roles as read already give every deployment of the actions the role the plan wants. */
+export function alreadyLive(read: readonly ApiTokenRole[], actions: readonly PlanAction[]): boolean {
+  const owned = new Set(actions.map((a) => a.deployment.id));
+  // Two entries for one owned deployment are not the plan's outcome, whatever the last one says.
+  const seen = new Set<string>();
+  for (const r of read) {
+    if (r.entityType !== 'DEPLOYMENT' || !owned.has(r.entityId)) continue;
+    if (seen.has(r.entityId)) return false;
+    seen.add(r.entityId);
+  }
+  return verifyRoles(read, actions).length === 0;
+}

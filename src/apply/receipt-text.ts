@@ -8,21 +8,29 @@ export function renderReceiptText(receipt: Receipt): string {
   const width = Math.max(0, ...receipt.tokens.map((t) => clean(t.tokenName).length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(clean).join(', ')}]` : '';
-    const detail = t.error ? `: ${clean(t.error)}` : `: ${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const changes = `${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const detail = t.error ? `: ${clean(t.error)}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === 'not-started') continue; // counted in the last line
     lines.push(`${t.status.padEnd(8)} ${clean(t.tokenName).padEnd(width)}  ${clean(t.tokenId)}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${clean(g)}`);
   const s = receipt.summary;
+  const already = s.alreadyApplied > 0 ? ` (${s.alreadyApplied} already applied)` : '';
   if (receipt.status === 'interrupted') {
     const unknown = s.interrupted > 0 ? `, ${s.interrupted} interrupted while being written (see the receipt)` : '';
-    lines.push(`Interrupted: ${s.applied} applied, ${s.notStarted} not started${unknown}.`);
+    lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
   } else if (receipt.status === 'nothing-to-do') lines.push('Apply complete: nothing to do.');
-  else if (receipt.status === 'applied') lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated.`);
+  else if (receipt.status === 'already-applied') lines.push('Apply complete: this plan was already applied; nothing was written.');
+  else if (receipt.status === 'applied') lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated, ${s.conflicts} conflicts, ${s.failed} failed.`,
+      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`,
     );
+    if (s.conflicts > 0) {
+      lines.push(
+        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? '' : 's'} changed since it was made. Run 'astro-access plan' again and apply the new plan.`,
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }

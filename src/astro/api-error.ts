@@ -47,6 +47,7 @@ export function astroApiError(opts: {
   answer?: ErrorAnswer;
   /** For failures without an answer: what went wrong on the wire. */
   failure?: string;
+  hint?: string;
   /** The request ID of a 2xx answer that could not be used. */
   requestId?: string;
   cause?: unknown;
@@ -83,6 +84,7 @@ export function astroApiError(opts: {
           })),
         }
       : {}),
+    ...(opts.hint !== undefined ? { hint: opts.hint } : {}),
     ...(opts.cause !== undefined ? { cause: opts.cause } : {}),
   });
 }

@@ -30,6 +30,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
     timeouts: config.timeouts ?? { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
     debug: config.debug,
     ...(config.clock !== undefined ? { clock: config.clock } : {}),
+    onRetry: config.onRetry,
   });
   // The API refuses a limit above 1000 (a 400), so a larger configured page size is never sent.
   const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));

@@ -57,8 +57,22 @@ export interface AstroClientConfig {
   timeouts?: { connectMs: number; headersMs: number; bodyMs: number };
   /** Receives one line per request and response, Authorization redacted. */
   debug?: (line: string) => void;
+  /** Told of each retry before its wait, so a person at the terminal sees why a run pauses. */
+  onRetry?: (notice: RetryNotice) => void;
   /** Page size asked for on lists. Default 1000 (the API's maximum). */
   pageSize?: number;
+}
+
+export interface RetryNotice {
+  method: string;
+  /** The API path, without the base URL or query. */
+  path: string;
+  delayMs: number;
+  /** The attempt about to be made, counting from 1. */
+  attempt: number;
+  maxAttempts: number;
+  /** e.g. "429" or "connection reset by the server (ECONNRESET)". */
+  reason: string;
 }
 
 /** Reads ASTRO_API_TOKEN (required), ASTRO_API_URL and ASTRO_ACCESS_RATE_LIMIT; overrides win over the environment. */
@@ -71,6 +85,13 @@ export function astroConfigFromEnv(
     throw new UsageError(
       'ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN',
     );
+  }
+  // A token copied from an Authorization header, or with its quotes: the API would answer 401.
+  if (/^bearer\s/i.test(token)) {
+    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+  }
+  if (/^["']|["']$/.test(token)) {
+    throw new UsageError('ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes');
   }
   const rawUrl = overrides.baseUrl ?? (env['ASTRO_API_URL']?.trim() || DEFAULT_API_URL);
   const rateEnv = env['ASTRO_ACCESS_RATE_LIMIT'];

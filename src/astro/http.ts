@@ -3,6 +3,8 @@ import type { AstroApiError } from '../errors.ts';
 import { astroApiError, parseErrorAnswer } from './api-error.ts';
 import { checkAnswer } from './answers.ts';
 import type { ErrorAnswer } from './api-error.ts';
+import type { RetryNotice } from './config.ts';
+import { errorHint } from './error-hints.ts';
 import { MethodPacers, realClock } from './pacer.ts';
 import type { Clock } from './pacer.ts';
 import { redact } from './redact.ts';
@@ -22,6 +24,7 @@ export interface TransportOptions {
   debug: ((line: string) => void) | undefined;
   /** Pacing and retry waits; tests inject a fake one so they need not sleep. Default: the real clock. */
   clock?: Clock;
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 export interface ClientStats {
@@ -100,6 +103,7 @@ export class Transport {
       const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
       this.counters.retries++;
       this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe(outcome)}`);
+      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe(outcome), this.opts.token) });
       await this.clock.wait(delay);
     }
   }
@@ -158,6 +162,7 @@ export class Transport {
   }
 
   private fail(method: Method, path: string, attempts: number, outcome: Attempt<unknown> & { ok: false }): AstroApiError {
+    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
     return astroApiError({
       method,
       path,
@@ -165,6 +170,7 @@ export class Transport {
       token: this.opts.token,
       ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
       ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
+      ...(hint !== undefined ? { hint } : {}),
       ...(outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}),
       ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
     });

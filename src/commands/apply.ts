@@ -7,6 +7,7 @@ import { renderReceiptText } from '../apply/receipt-text.ts';
 import { checkSavedPlan } from '../apply/saved-plan.ts';
 import { GuardError, UsageError } from '../errors.ts';
 import { checkGuards } from '../plan/guards.ts';
+import { progress } from '../render/progress.ts';
 import { tokenIdFromJwt } from '../plan/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
@@ -15,7 +16,7 @@ import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
 
-const spec = {
+export const spec = {
   name: 'apply',
   usage: `Usage: astro-access apply [-f FILE]... [--auto-approve] [PLAN.json]
 
@@ -42,7 +43,12 @@ Ctrl-C (SIGINT) or SIGTERM: no new token is started, writes in flight finish, th
 (to --receipt, else under .astro-access/receipts/) and apply exits 130. A second signal stops at once.
 
 Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard,
-130 interrupted.`,
+130 interrupted.
+
+Examples:
+  astro-access apply                            # plan, ask for "yes", write
+  astro-access apply plan.json                  # exactly the plan saved by 'plan --out plan.json'
+  astro-access apply -f astro-access.yaml --auto-approve --receipt receipt.json`,
   options: {
     file: { type: 'string', short: 'f', multiple: true },
     'auto-approve': { type: 'boolean' },
@@ -69,8 +75,21 @@ async function confirm(io: Io): Promise<boolean> {
   }
 }
 
+/** A manifest given where a saved plan belongs is the likeliest slip: say how to apply a manifest. */
+const TO_APPLY_A_MANIFEST = (path: string): string => `To apply a manifest: astro-access apply -f ${path}`;
+
 async function savedPlan(path: string): Promise<Plan> {
-  const { plan, problems } = checkSavedPlan(await readJsonFile(path));
+  if (/\.ya?ml$/i.test(path)) throw new UsageError(`${path} looks like a manifest, not a saved plan. ${TO_APPLY_A_MANIFEST(path)}`);
+  let value: unknown;
+  try {
+    value = await readJsonFile(path);
+  } catch (err) {
+    if (err instanceof UsageError && / is not a JSON file /.test(err.message)) {
+      throw new UsageError(`${err.message}: a saved plan is the JSON of 'astro-access plan --out'. ${TO_APPLY_A_MANIFEST(path)}`);
+    }
+    throw err;
+  }
+  const { plan, problems } = checkSavedPlan(value);
   if (!plan) throw new UsageError(`${path} is not a usable plan: ${problems.join('; ')}`);
   return plan;
 }
@@ -85,7 +104,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
   const planFile = positionals[0];
   if (planFile && values.file) throw new UsageError('give either a saved PLAN.json or -f manifests, not both');
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
-  const parallelism = Math.max(1, parseCount(values.parallelism, '--parallelism', 4));
+  const parallelism = parseCount(values.parallelism, '--parallelism', 4, 1);
 
   // Everything that can fail offline fails before the first request: the receipt path too.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
@@ -114,15 +133,18 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
     const interrupt = trapInterrupts((signal) =>
       say(io, `\n${signal}: starting no new token; waiting for the writes in flight (send it again to stop at once)`),
     );
+    // Plain progress lines are for long runs (the receipt below says the same for every token); a terminal
+    // gets one line updated in place, cleared before the receipt.
+    const long = Object.keys(plan.tokens ?? {}).length > 10;
+    const shown = progress(io.stderr, io.env, long ? (line) => say(io, line) : undefined);
     try {
       const run = startApply(plan, conn.writer, {
         concurrency: parallelism,
         overriddenGuards: guards.overridden,
         stop: interrupt.stop,
-        // Progress is for long runs; the receipt below says the same for every token.
-        ...(plan.tokens && Object.keys(plan.tokens).length > 10 ? { onProgress: (line: string) => say(io, line) } : {}),
+        onProgress: (line, event) => shown.onProgress(line, event),
       });
-      const outcome = await Promise.race([run.done, interrupt.forced]);
+      const outcome = await Promise.race([run.done, interrupt.forced]).finally(() => shown.finish());
       const receipt = outcome === 'forced' ? run.snapshot() : outcome;
       // A signal that came when every token had already started still ends the run as interrupted.
       if (interrupt.stop.aborted) receipt.status = 'interrupted';

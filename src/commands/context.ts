@@ -1,4 +1,4 @@
-import { astroConfigFromEnv, parseRateLimit, type AstroClientConfig } from '../astro/config.ts';
+import { astroConfigFromEnv, parseRateLimit, type AstroClientConfig, type RetryNotice } from '../astro/config.ts';
 import { createAstroClient, readOnly } from '../astro/client.ts';
 import type { AstroReader, AstroWriter } from '../astro/api.ts';
 import { readActual, type ReadActualOptions } from '../astro/read-actual.ts';
@@ -6,6 +6,7 @@ import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired } from '../manifest/types.ts';
 import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
 import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
+import { say } from './say.ts';
 import type { Actual } from '../plan/actual.ts';
 import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
@@ -23,9 +24,8 @@ export interface Io {
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
 
-export function say(io: Io, line: string): void {
-  io.stderr.write(line.endsWith('\n') ? line : line + '\n');
-}
+export { say };
+
 
 /** Load and validate the manifest files; every problem at once, before any API call. */
 export async function loadDesired(io: Io, files: string[]): Promise<Desired> {
@@ -64,6 +64,7 @@ export function connect(io: Io, organizationId: string, opts: { debug?: boolean;
   const client = createAstroClient({
     ...config,
     organizationId,
+    onRetry: (n: RetryNotice) => say(io, retryLine(n)),
     ...(opts.debug ? { debug: (line: string) => say(io, `debug: ${line}`) } : {}),
   });
   const close = async (): Promise<void> => {
@@ -74,6 +75,12 @@ export function connect(io: Io, organizationId: string, opts: { debug?: boolean;
     await client.close();
   };
   return { writer: client, reader: readOnly(client), token: config.token, close };
+}
+
+/** `retrying in 2 s: 429 (GET /organizations/…/tokens, attempt 2 of 6)` */
+export function retryLine(n: RetryNotice): string {
+  const wait = n.delayMs >= 1000 ? `${Math.round(n.delayMs / 1000)} s` : `${(n.delayMs / 1000).toFixed(1)} s`;
+  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
 
 /** The workspaces a manifest names: where tokens are listed when the org-wide token list is refused. */

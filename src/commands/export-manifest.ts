@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { Actual, ActualToken } from '../plan/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
+import type { DesiredDeployment, Reference } from '../manifest/types.ts';
 import { quote, safeJson, sanitizeTerminal, visible } from '../render/sanitize.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
@@ -41,9 +42,42 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, num
   return counts;
 }
 
+/** Where editors with the YAML language server find the manifest's schema (completion, hover, checks). */
+export const SCHEMA_URL = 'https://raw.githubusercontent.com/astro-access/astro-access/main/schemas/manifest.schema.json';
+
+/** Settings carried over from an existing manifest (`--like FILE`). */
+export interface LikeSettings {
+  /** The file-wide prune, when the manifest sets one. */
+  prune?: boolean;
+  ignore: string[];
+  protect: string[];
+  /** Effective prune per deployment the manifest lists. */
+  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune'>[];
+}
+
 export interface ExportOptions {
   /** Workspace names or IDs; empty = every workspace. */
   workspaces: string[];
+  /** The `$schema` of the first-line modeline; default SCHEMA_URL. */
+  schema?: string;
+  like?: LikeSettings;
+}
+
+const refers = (ref: Reference, item: { id: string; name: string }): boolean =>
+  ref.id !== undefined ? ref.id === item.id : ref.name === item.name;
+
+/** The file-wide prune of the --like manifest, else the default (true). */
+const filePrune = (like: LikeSettings | undefined): boolean => like?.prune ?? true;
+
+/** A deployment's own prune line when its effective prune in the --like manifest (from the deployment or its
+ *  workspace) differs from the file's. */
+function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fileWide: boolean): string[] {
+  const found = like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+  return found && found.prune !== fileWide ? [`        prune: ${found.prune}`] : [];
+}
+
+function patternLines(key: string, patterns: readonly string[]): string[] {
+  return patterns.length === 0 ? [] : [`${key}:`, ...patterns.map((p) => `  - ${safeJson(p)}`)];
 }
 
 export function exportManifest(actual: Actual, opts: ExportOptions): { text: string; missing: string[]; problems: string[] } {
@@ -67,10 +101,16 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
   const orgTokens = actual.tokens.filter((t) => t.scope === 'ORGANIZATION');
   const orgTokenNames = countBy(orgTokens, (t) => t.name);
 
+  const like = opts.like;
+  const fileWide = filePrune(like);
   const out: string[] = [
+    `# yaml-language-server: $schema=${comment(opts.schema ?? SCHEMA_URL)}`,
     '# Exported by astro-access from the live organization.',
     'version: 1',
     `organizationId: ${id('organization', actual.organizationId)}`,
+    ...(like && !fileWide ? ['prune: false'] : []),
+    ...patternLines('ignore', like?.ignore ?? []),
+    ...patternLines('protect', like?.protect ?? []),
     'workspaces:',
   ];
 
@@ -93,12 +133,12 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     );
     const wsTokenNames = countBy(wsTokens, (t) => t.name);
     for (const d of deployments) {
-      out.push(deploymentLine(d, deploymentNames, id));
+      out.push(deploymentLine(d, deploymentNames, id), ...prunes(like, ws, d, fileWide));
       out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames, id, role));
       out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames, id, role));
     }
   }
-  if (listed === 0) out[3] = 'workspaces: []';
+  if (listed === 0) out[out.indexOf('workspaces:')] = 'workspaces: []';
   return { text: out.join('\n') + '\n', missing, problems: [...new Set(problems)] };
 }
 

@@ -1,31 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../plan/closest.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
-import { exportManifest } from './export-manifest.ts';
-import { organizationIdFrom } from './list.ts';
+import { connect, loadDesired, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { exportManifest, type LikeSettings } from './export-manifest.ts';
+import { organizationIdFrom } from './organization.ts';
+import { isRecord } from '../util/is-record.ts';
 import { quote } from '../render/sanitize.ts';
 
-const spec = {
+export const spec = {
   name: 'export',
-  usage: `Usage: astro-access export [--workspace NAME|ID]... [--organization-id ID] [-o FILE]
+  usage: `Usage: astro-access export [--workspace NAME|ID]... [--organization-id ID] [--like FILE] [-o FILE [--force]]
 
 Write a manifest of the deployment roles that are live now, to start managing an organization:
 'astro-access plan' on it right away shows no changes. Names are used where they are unique,
 IDs (with the name in a comment) where they collide. Deployment-scoped tokens are left out.
+The first line points editors with the YAML language server at the manifest's JSON Schema.
 
 Options:
       --workspace NAME|ID    export only these workspaces (repeatable; default all)
-      --organization-id ID   default $ASTRO_ORGANIZATION_ID
+      --organization-id ID   default $ASTRO_ORGANIZATION_ID, else the manifest's organizationId
+  -f, --file FILE            manifest to take the organization from (default --like FILE, else astro-access.yaml)
+      --like FILE            carry over this manifest's ignore, protect and prune settings
   -o, --out FILE             write to FILE instead of stdout (refuses to overwrite an existing file)
+      --force                overwrite FILE if it exists
+      --schema URL|PATH      the $schema of the first-line modeline (default: the published schema)
       --debug                print each API request (the token is never printed) to stderr
 ${RATE_LIMIT_HELP}
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+The organization comes from --organization-id, else ASTRO_ORGANIZATION_ID, else the manifest.
+
+Examples:
+  astro-access export --organization-id clx42kkcm01fo01o06agtmshg -o astro-access.yaml
+  astro-access export --workspace "Data Platform" > data-platform.yaml
+  astro-access export --like astro-access.yaml -o astro-access.yaml --force   # refresh, keeping settings`,
   options: {
     workspace: { type: 'string', multiple: true },
     'organization-id': { type: 'string' },
+    file: { type: 'string', short: 'f', multiple: true },
+    like: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+    schema: { type: 'string' },
     debug: { type: 'boolean' },
     ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
@@ -38,21 +58,30 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  if (values.force && !values.out) throw new UsageError('--force only applies with -o FILE');
+  // Everything that can fail offline fails before the first request.
+  const like = values.like ? await likeSettings(io, values.like) : undefined;
+  const files = values.file ?? (values.like ? [values.like] : []);
+  const organizationId = await organizationIdFrom(io, values['organization-id'], files);
+  const conn = connect(io, organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);
-    const { text, missing, problems } = exportManifest(actual, { workspaces: values.workspace ?? [] });
-    if (missing.length > 0) throw new UsageError(`no workspace named or with ID: ${missing.map(quote).join(', ')}`);
+    const { text, missing, problems } = exportManifest(actual, {
+      workspaces: values.workspace ?? [],
+      ...(like ? { like } : {}),
+      ...(values.schema ? { schema: values.schema } : {}),
+    });
+    if (missing.length > 0) {
+      const names = actual.workspaces.map((w) => w.name);
+      throw new UsageError(missing.map((m) => `no workspace named or with ID ${quote(m)}${didYouMean(m, names)}`).join('; '));
+    }
     if (problems.length > 0) {
       // Nothing is written: a manifest that would not read back as what is live would plan changes.
       throw new UsageError(`export refused: the organization holds values a manifest cannot carry:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
     if (values.out) {
-      await writeOutputFile(io.env, values.out, { text }, { exclusive: true }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'EEXIST') throw new UsageError(`${values.out} exists; not overwriting it`);
-        throw err;
-      });
+      await writeOut(io, values.out, text, values.force ?? false);
       say(io, `Wrote ${values.out}.`);
     } else {
       io.stdout.write(text);
@@ -61,4 +90,20 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   } finally {
     await conn.close();
   }
+}
+
+/** The settings of an existing manifest, validated like any manifest first. */
+async function likeSettings(io: Io, file: string): Promise<LikeSettings> {
+  const desired = await loadDesired(io, [file]);
+  const raw: unknown = parse(await readFile(file, 'utf8'));
+  const prune = isRecord(raw) && typeof raw['prune'] === 'boolean' ? raw['prune'] : undefined;
+  return { ...desired, ...(prune !== undefined ? { prune } : {}) };
+}
+
+/** Without --force an existing file is never touched. */
+async function writeOut(io: Io, path: string, text: string, force: boolean): Promise<void> {
+  await writeOutputFile(io.env, path, { text }, { exclusive: !force }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST') throw new UsageError(`${path} exists; not overwriting it (pass --force to replace it)`);
+    throw err;
+  });
 }

@@ -4,27 +4,42 @@ import type { ActualToken } from '../plan/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { findDeployment } from './find-deployment.ts';
+import { organizationIdFrom } from './organization.ts';
 import { quote, safeJson } from '../render/sanitize.ts';
 
-const spec = {
+export const spec = {
   name: 'list',
-  usage: `Usage: astro-access list --deployment-id ID [--workspace-id ID] [--all-scopes] [--format table|json]
+  usage: `Usage: astro-access list (--deployment NAME [--workspace NAME] | --deployment-id ID) [--all-scopes] [--format table|json]
 
 List the workspace API tokens that hold a role on one deployment, like
 'astro deployment token workspace-token list'.
 
 Options:
-      --deployment-id ID     the deployment (required)
-      --workspace-id ID      the deployment's workspace (checked; optional)
-      --organization-id ID   default $ASTRO_ORGANIZATION_ID
+      --deployment NAME      the deployment, by exact name (or give --deployment-id)
+      --deployment-id ID     the deployment, by ID
+      --workspace NAME|ID    the deployment's workspace: narrows --deployment, checks --deployment-id
+      --workspace-id ID      the same, by ID
+      --organization-id ID   default $ASTRO_ORGANIZATION_ID, else the manifest's organizationId
+  -f, --file FILE            manifest to take the organization from (default astro-access.yaml)
       --all-scopes           show organization and deployment tokens too
       --format FORMAT        table (default) or json
       --debug                print each API request (the token is never printed) to stderr
 ${RATE_LIMIT_HELP}
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+The organization comes from --organization-id, else ASTRO_ORGANIZATION_ID, else the manifest.
+
+Examples:
+  astro-access list --deployment prod
+  astro-access list --deployment prod --workspace "Data Platform" --all-scopes
+  astro-access list --deployment-id clvduhrvd000008l842ohcpvb --format json`,
   options: {
+    deployment: { type: 'string' },
     'deployment-id': { type: 'string' },
+    workspace: { type: 'string' },
     'workspace-id': { type: 'string' },
+    file: { type: 'string', short: 'f', multiple: true },
     'organization-id': { type: 'string' },
     'all-scopes': { type: 'boolean' },
     format: { type: 'string' },
@@ -33,12 +48,6 @@ ${RATE_LIMIT_HELP}
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
-
-export function organizationIdFrom(io: Io, flag: string | undefined): string {
-  const id = flag ?? io.env.ASTRO_ORGANIZATION_ID;
-  if (!id) throw new UsageError('give --organization-id or set ASTRO_ORGANIZATION_ID');
-  return id;
-}
 
 /** Tokens org-wide; a token that may not list org-wide (403) lists its workspace instead. */
 async function tokensFor(reader: AstroReader, workspaceId: string): Promise<ActualToken[]> {
@@ -60,19 +69,27 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const deploymentId = values['deployment-id'];
-  if (!deploymentId) throw new UsageError("--deployment-id is required. Run 'astro-access list --help' for usage.");
+  if (values.workspace !== undefined && values['workspace-id'] !== undefined) {
+    throw new UsageError('give --workspace or --workspace-id, not both');
+  }
+  if (values.deployment !== undefined && values['deployment-id'] !== undefined) {
+    throw new UsageError('give --deployment NAME or --deployment-id ID, not both');
+  }
+  if (values.deployment === undefined && values['deployment-id'] === undefined) {
+    throw new UsageError("give --deployment NAME or --deployment-id ID. Run 'astro-access list --help' for usage.");
+  }
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
 
-  const conn = connect(io, organizationIdFrom(io, values['organization-id']), { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const organizationId = await organizationIdFrom(io, values['organization-id'], values.file ?? []);
+  const conn = connect(io, organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
-    const [deployment] = await conn.reader.listDeployments({ deploymentIds: [deploymentId] });
-    if (!deployment || deployment.id !== deploymentId) throw new UsageError(`deployment ${deploymentId} not found`);
-    const workspaceId = values['workspace-id'];
-    if (workspaceId && workspaceId !== deployment.workspaceId) {
-      throw new UsageError(`deployment ${deploymentId} belongs to workspace ${deployment.workspaceId}, not ${workspaceId}`);
-    }
+    const deployment = await findDeployment(conn.reader, {
+      deployment: values.deployment,
+      deploymentId: values['deployment-id'],
+      workspace: values.workspace ?? values['workspace-id'],
+    });
+    const deploymentId = deployment.id;
     const rows = (await tokensFor(conn.reader, deployment.workspaceId))
       .filter((t) => values['all-scopes'] || t.scope === 'WORKSPACE')
       .flatMap((t) => {

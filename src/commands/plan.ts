@@ -15,7 +15,7 @@ import { quote } from '../render/sanitize.ts';
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const spec = {
+export const spec = {
   name: 'plan',
   usage: `Usage: astro-access plan [-f FILE]... [--format text|markdown|json] [--out PLAN.json] [--detailed-exitcode]
 
@@ -37,7 +37,13 @@ Environment:
   ASTRO_API_TOKEN   an Astro API token (required)
   ASTRO_API_URL     default https://api.astronomer.io/v1
 
-Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`,
+Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).
+
+Examples:
+  astro-access plan
+  astro-access plan -f astro-access.yaml --out plan.json     # then: astro-access apply plan.json
+  astro-access plan --format markdown > plan.md
+  astro-access plan --detailed-exitcode || echo "changes (2) or error (1)"`,
   options: {
     file: { type: 'string', short: 'f', multiple: true },
     format: { type: 'string' },

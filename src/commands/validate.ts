@@ -1,7 +1,7 @@
 import { parseCommandArgs } from './args.ts';
 import { loadDesired, type Io } from './context.ts';
 
-const spec = {
+export const spec = {
   name: 'validate',
   usage: `Usage: astro-access validate [-f FILE]...
 
@@ -10,7 +10,11 @@ Every problem is reported at once as file:line:col: message.
 
 Options:
   -f, --file FILE   manifest file (repeatable; default astro-access.yaml)
-  -h, --help        show this help`,
+  -h, --help        show this help
+
+Examples:
+  astro-access validate
+  astro-access validate -f teams/data.yaml -f teams/analytics.yaml`,
   options: {
     file: { type: 'string', short: 'f', multiple: true },
     help: { type: 'boolean', short: 'h' },

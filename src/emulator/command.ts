@@ -26,7 +26,26 @@ Options:
   -h, --help       show this help
 
 Point astro-access at it with ASTRO_API_URL=<the URL printed> and any ASTRO_API_TOKEN.
+
+Examples:
+  astro-access emulator --port 8080
+  astro-access emulator --state my-org.json --rate-limits
+  astro-access emulator --fault '{"kind":"status","status":429,"times":3,"method":"POST"}'
 `;
+
+export const EMULATOR_OPTIONS = {
+  state: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  'rate-limits': { type: 'boolean' },
+  latency: { type: 'string' },
+  'max-limit': { type: 'string' },
+  'dag-rule': { type: 'boolean' },
+  'null-lists': { type: 'boolean' },
+  fault: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Where the command writes; the CLI passes its own streams, so an in-process run can capture them. */
 export interface EmulatorStreams {
@@ -37,24 +56,7 @@ export interface EmulatorStreams {
 export async function runEmulatorCommand(argv: string[], out: EmulatorStreams = process): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        state: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        token: { type: 'string' },
-        'rate-limits': { type: 'boolean' },
-        latency: { type: 'string' },
-        'max-limit': { type: 'string' },
-        'dag-rule': { type: 'boolean' },
-        'null-lists': { type: 'boolean' },
-        fault: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: EMULATOR_OPTIONS }));
   } catch (err) {
     out.stderr.write(`astro-access emulator: ${(err as Error).message}\n\n${EMULATOR_USAGE}`);
     return 1;

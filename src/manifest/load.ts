@@ -123,7 +123,7 @@ function capPerFile(sorted: readonly Diagnostic[], noun: string): Diagnostic[] {
     }
     if (shown < MAX_DIAGNOSTICS_PER_FILE) {
       // A plain copy: some messages are worked out on first read (see schema-validate.ts).
-      out.push({ file: d.file, line: d.line, col: d.col, message: d.message });
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message, ...(d.excerpt !== undefined ? { excerpt: d.excerpt } : {}) });
       shown++;
     } else {
       hidden.push(d);

@@ -1,6 +1,6 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, Node, YAMLError } from 'yaml';
-import type { Diagnostic } from './types.ts';
+import type { Diagnostic, Excerpt } from './types.ts';
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from './limits.ts';
 import { append } from './append.ts';
 import { lineColAt } from './line-col.ts';
@@ -51,7 +51,10 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
   // After a tab in the indentation, yaml's further errors are consequences of it: report only the tabs.
   const tabs = first.errors.filter((e) => e.code === 'TAB_AS_INDENT');
   // (yaml does not check duplicate keys here: keyProblems reports them, with the first occurrence.)
-  for (const e of tabs.length > 0 ? tabs : first.errors) errors.push(diag(e.pos[0], yamlMessage(e)));
+  for (const e of tabs.length > 0 ? tabs : first.errors) {
+    const d = diag(e.pos[0], yamlMessage(e));
+    errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
+  }
   // An unresolved tag or unknown directive would be read as something other than what it says: refuse it.
   for (const w of first.warnings) {
     const message = w.message.split('\n')[0] ?? w.message;
@@ -98,6 +101,22 @@ export function parseYaml(file: string, text: string): ParseYamlResult {
     errors,
     warnings,
   };
+}
+
+/** Line `line` (1-based) of the text, without its line break. */
+function sourceLine(text: string, lineCounter: LineCounter, line: number): string {
+  const start = lineCounter.lineStarts[line - 1] ?? text.length;
+  const end = lineCounter.lineStarts[line] ?? text.length;
+  return text.slice(start, end).replace(/\r?\n$/, '');
+}
+
+/** The line to show for an error; one found at a blank end of file is shown after the last line with text. */
+function excerptAt(text: string, lineCounter: LineCounter, line: number, col: number): Excerpt {
+  let at = line;
+  let source = sourceLine(text, lineCounter, at);
+  if (source.trim() !== '') return { line, col, text: source };
+  while (at > 1 && source.trim() === '') source = sourceLine(text, lineCounter, --at);
+  return at === line ? { line, col, text: source } : { line: at, col: source.length + 1, text: source };
 }
 
 const tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;

@@ -54,6 +54,15 @@ export interface Diagnostic {
   line: number;
   col: number;
   message: string;
+  /** For syntax errors, the source line to show with a caret (the CLI prints it under the message). */
+  excerpt?: Excerpt;
+}
+
+export interface Excerpt {
+  /** 1-based; the diagnostic's own line, or the last non-blank line before it when that one is blank (end of file). */
+  line: number;
+  col: number;
+  text: string;
 }
 
 /** Changesets-style result: validation never throws for problems in the user's file. */

@@ -32,3 +32,13 @@ export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessE
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true;
 }
+
+/**
+ * A stderr line with its leading `error:` or `warning:` coloured. Only our own prefix is painted: the rest of
+ * the line may hold names from the API or the manifest, and no colour code is ever put around those.
+ */
+export function paintPrefix(line: string, color: boolean): string {
+  if (!color) return line;
+  const paint = painter(true);
+  return line.replace(/^(error|warning):/, (m: string, word: string) => paint(word === 'error' ? 'red' : 'yellow', m));
+}
