@@ -44709,7 +44709,7 @@ var compiled = /* @__PURE__ */ new Map();
 function validator(def) {
   let v = compiled.get(def);
   if (v === void 0) {
-    ajv ??= new import__.Ajv2020({ strict: true, validateFormats: false }).addSchema(astro_api_schema_default);
+    ajv ??= new import__.Ajv2020({ strict: true, validateFormats: false, validateSchema: false }).addSchema(astro_api_schema_default);
     v = ajv.getSchema(`astro-api.schema.json#/$defs/${def}`);
     if (v === void 0) throw new Error(`no $def ${def} in schemas/astro-api.schema.json`);
     compiled.set(def, v);
@@ -46087,7 +46087,7 @@ var addFormats = import_ajv_formats.default.default;
 var compiled2;
 function manifestValidator() {
   if (compiled2 === void 0) {
-    const ajv2 = new import__2.Ajv2020({ allErrors: true, strict: true, verbose: true });
+    const ajv2 = new import__2.Ajv2020({ allErrors: true, strict: true, verbose: true, validateSchema: false });
     addFormats(ajv2);
     compiled2 = ajv2.compile(manifest_schema_default);
   }

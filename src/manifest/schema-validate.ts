@@ -20,7 +20,7 @@ let compiled: ValidateFunction | undefined;
 /** Compiles the manifest schema once (strict mode: a sloppy schema fails loudly here). */
 export function manifestValidator(): ValidateFunction {
   if (compiled === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, validateSchema: false });
     addFormats(ajv);
     compiled = ajv.compile(schema);
   }
