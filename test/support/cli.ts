@@ -40,6 +40,8 @@ export interface CliOptions {
  * milliseconds, since the emulator does not limit by default. Pacing itself is tested in test/astro.
  */
 export const TEST_CLIENT: Partial<AstroClientConfig> = { rateLimits: { get: 1000, post: 500 } };
+/** The same test-only pacing for CLI processes, through ASTRO_ACCESS_RATE_LIMIT (a test's env can override it). */
+export const TEST_RATE_LIMIT = 'get=1000,post=500';
 
 /** The compiled CLI the package installs (built by the test setup, test/support/build-cli.setup.ts). */
 export const CLI_BIN = join(ROOT, 'bin/astro-access.js');
@@ -76,7 +78,7 @@ export function runCliProcess(args: string[], opts: Omit<CliOptions, 'process' |
     const child = execFile(
       process.execPath,
       [CLI_BIN, ...args],
-      { cwd: opts.cwd ?? ROOT, env: { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: opts.cwd ?? ROOT, env: { PATH: process.env.PATH, NO_COLOR: '1', ASTRO_ACCESS_RATE_LIMIT: TEST_RATE_LIMIT, ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         done({ code, stdout, stderr });
