@@ -52,6 +52,51 @@ describe('a retried roles POST never sends a list older than its last read', () 
     }
   });
 
+  it('a write accepted with an answer that is not SubjectRoles is confirmed by a GET and reported applied', async () => {
+    const s = await scenario();
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'malformed', body: '[]', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      expect(ci.status).toBe('applied');
+      expect(ci.after).not.toBeNull();
+      expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles))).toHaveLength(1);
+      expect((await planWith(s.client)).plan.actions).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a garbled answer on the last attempt is confirmed by a GET: the write that landed is in the receipt', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'malformed', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      expect(receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!.status).toBe('applied');
+      expect((await planWith(s.client)).plan.actions).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a write that failed outright is reported as failed with nothing written, after a GET shows the token as planned', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'reset', when: 'before-response', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      expect(ci.status).toBe('failed');
+      expect(ci.error).toMatch(/nothing written/);
+      expect(ci.after).toBeNull();
+      expect(lostEntries(s.before, snapshotRoles(s.emulator), ownedBy(plan))).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a 503 with the token unchanged is retried with a list built from the re-read', async () => {
     const s = await scenario();
     try {
