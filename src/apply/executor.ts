@@ -5,6 +5,7 @@ import { fingerprintRoles } from '../plan/fingerprint.ts';
 import type { ActualToken } from '../plan/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
 import type { ProgressEvent } from '../render/progress.ts';
+import { sanitizeTerminal } from '../render/sanitize.ts';
 import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
@@ -65,7 +66,9 @@ export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions =
       const r = (receipts[i] = { ...receipts[i]! });
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`, {
+      // Names, IDs and errors come from the API: escaped here, so no progress line can start a line of its own.
+      const error = r.error ? `: ${sanitizeTerminal(r.error)}` : '';
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error}`, {
         done,
         total: groups.length,
         status: r.status,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiTokenRole } from '../../src/astro/types.ts';
 import { allRules } from '../../src/emulator/validate-roles.ts';
 import { entryKey, lostEntries, ownedBy, posts, snapshotRoles } from './harness.ts';
+import { applyPlan } from '../../src/apply/executor.ts';
 import { applyWith, planWith, scenario } from './scenario.ts';
 
 // The write itself under attack, against the emulator: a foreign write racing a retried POST, a POST
@@ -161,6 +162,26 @@ describe('the POST answer is not proof', () => {
       const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
       expect(ci.status).toBe('failed');
       expect(ci.error).toMatch(/does not match/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('progress lines', () => {
+  it('carry a hostile token name and error escaped: no line of their own, no escape sequence', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      const evil = 'ci\n::error file=x::forged\x1b]0;owned\x07';
+      for (const a of plan.actions) if (a.token.id === CI_DEPLOYER) a.token.name = evil;
+      s.emulator.fault({ kind: 'status', status: 400, body: '{"message":"bad\\n::warning::x\\u001b[31m","requestId":"r"}', times: 1, method: 'POST', path: ciRoles });
+      const lines: string[] = [];
+      await applyPlan(plan, s.client, { onProgress: (line) => lines.push(line) });
+      const ci = lines.find((l) => l.includes(CI_DEPLOYER))!;
+      expect(ci).toContain('failed');
+      expect(lines.every((l) => !/[\n\r\x1b\x07]/.test(l))).toBe(true);
+      expect(ci).toContain('ci\\x0a::error');
     } finally {
       await s.close();
     }
