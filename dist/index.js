@@ -43055,7 +43055,7 @@ function describeFailure(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
-// src/render/sanitize.ts
+// src/util/sanitize.ts
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 function visible(ch) {
@@ -47212,7 +47212,7 @@ function checkGuards(plan, opts) {
   return opts.allowUnsafe ? { violations: [], overridden: found2 } : { violations: found2, overridden: [] };
 }
 
-// src/plan/jwt.ts
+// src/astro/jwt.ts
 var SKIPPED = "the guard that keeps the running token from changing its own roles is skipped";
 function tokenIdFromJwt(token) {
   const parts = token.trim().split(".");

@@ -1,5 +1,5 @@
 import type { Receipt } from './receipt.ts';
-import { sanitizeTerminal as clean } from '../render/sanitize.ts';
+import { sanitizeTerminal as clean } from '../util/sanitize.ts';
 
 /** The receipt for a terminal: one line per token, then a summary. */
 export function renderReceiptText(receipt: Receipt): string {

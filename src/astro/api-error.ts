@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { AstroApiError } from '../errors.ts';
 import { redact } from './redact.ts';
 import { isRecord } from '../util/is-record.ts';
-import { sanitizeTerminal } from '../render/sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 
 type FieldError = { field: string; code: string; message: string };
 

@@ -4,7 +4,7 @@ import { DOCUMENTED_LIMITS, validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
 import { readAllPages, readAllPagesWith } from './paginate.ts';
-import type { ActualToken } from '../plan/actual.ts';
+import type { ActualToken } from './actual.ts';
 import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
 import { USER_AGENT } from '../version.ts';
 

@@ -1,5 +1,5 @@
 import { AstroApiError } from '../errors.ts';
-import type { Actual, ActualToken } from '../plan/actual.ts';
+import type { Actual, ActualToken } from './actual.ts';
 import type { AstroReader } from './api.ts';
 import type { Workspace } from './types.ts';
 

@@ -7,7 +7,7 @@ import type { Desired } from '../manifest/types.ts';
 import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
 import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 import { say } from './say.ts';
-import type { Actual } from '../plan/actual.ts';
+import type { Actual } from '../astro/actual.ts';
 import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';

@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
-import type { Actual, ActualToken } from '../plan/actual.ts';
+import type { Actual, ActualToken } from '../astro/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type { DesiredDeployment, Reference } from '../manifest/types.ts';
-import { quote, safeJson, sanitizeTerminal, visible } from '../render/sanitize.ts';
+import { quote, safeJson, sanitizeTerminal, visible } from '../util/sanitize.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
 // Names where they resolve uniquely, IDs (with the name in a comment) where they collide.

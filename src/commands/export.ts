@@ -9,7 +9,7 @@ import { connect, loadDesired, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION 
 import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 export const spec = {
   name: 'export',

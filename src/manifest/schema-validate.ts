@@ -6,7 +6,7 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { closest } from '../util/closest.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
 

@@ -2,7 +2,7 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { TOKEN_LISTS } from './raw.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.

@@ -1,5 +1,5 @@
 import { editDistance } from '../util/closest.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // "Did you mean": the existing names nearest to a misspelt one, several of them (util/closest.ts
 // picks only one), so an error can show every near spelling.

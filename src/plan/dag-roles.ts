@@ -1,5 +1,5 @@
 import type { ApiTokenRole } from '../astro/types.ts';
-import type { ActualToken } from './actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import { cmp } from './order.ts';
 import type { Plan, PlanDagRole } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { orphanedDagViolations } from './dag-roles.ts';
 import type { Plan } from './types.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // Safety guards, checked before any write and computable from a saved plan alone. With allowUnsafe the
 // violations are not dropped but moved to `overridden`, so the receipt records what was overridden.

@@ -1,5 +1,5 @@
 import type { Desired, Diagnostic, TokenKind } from '../manifest/types.ts';
-import type { Actual, ActualToken } from './actual.ts';
+import type { Actual, ActualToken } from '../astro/actual.ts';
 import { planChecksum } from './checksum.ts';
 import { dagRolesOn, describeDagRoles } from './dag-roles.ts';
 import { fingerprintRoles } from './fingerprint.ts';
@@ -10,7 +10,7 @@ import { tokenMatcher } from './patterns.ts';
 import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
 // number of declared and live bindings on managed deployments.

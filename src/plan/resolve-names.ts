@@ -8,11 +8,11 @@ import type {
   SourceLocation,
   TokenKind,
 } from '../manifest/types.ts';
-import type { ActualToken } from './actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import { didYouMean } from './closest.ts';
 import { tokenWorkspaceIds } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // Manifest references (names or IDs) → live objects. Exact and case-sensitive; every problem becomes a
 // Diagnostic at the reference's position, and all of them are collected before planning stops.

@@ -1,4 +1,4 @@
-import { sanitizeTerminal } from './sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import { alignCells } from './width.ts';
 
 /**
