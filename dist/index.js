@@ -42786,10 +42786,13 @@ function info(message) {
 // src/errors.ts
 var ManifestError = class extends Error {
   diagnostics;
-  constructor(diagnostics) {
+  /** Problems in all: more than the diagnostics when a file's cap left some out ("… N more problems"). */
+  count;
+  constructor(diagnostics, count = diagnostics.length) {
     super(diagnostics.map(formatDiagnostic).join("\n"));
     this.name = "ManifestError";
     this.diagnostics = diagnostics;
+    this.count = count;
   }
 };
 function formatDiagnostic(d) {
@@ -42820,6 +42823,18 @@ var UsageError = class extends Error {
   constructor(message) {
     super(message);
     this.name = "UsageError";
+  }
+};
+var ConfigError = class extends UsageError {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigError";
+  }
+};
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
   }
 };
 
@@ -43507,15 +43522,15 @@ function parseRateLimit(text, source) {
   const seen = /* @__PURE__ */ new Set();
   const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
   const parts = text.split(",").map((p) => p.trim());
-  if (text.trim() === "") throw new UsageError(`${usage}, got an empty value`);
+  if (text.trim() === "") throw new ConfigError(`${usage}, got an empty value`);
   for (const part of parts) {
     const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
-    if (m === null) throw new UsageError(`${usage}, got ${JSON.stringify(part)}`);
+    if (m === null) throw new ConfigError(`${usage}, got ${JSON.stringify(part)}`);
     const key = (m[1] ?? "").toLowerCase();
     const value = m[2] ?? "";
     const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
-    if (seen.has(key)) throw new UsageError(`${source}: ${key} is given twice`);
+    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new ConfigError(`${source}: ${key} is given twice`);
     seen.add(key);
     limits[key] = n;
   }
@@ -43524,15 +43539,15 @@ function parseRateLimit(text, source) {
 function astroConfigFromEnv(env, overrides = {}) {
   const token = (overrides.token ?? env["ASTRO_API_TOKEN"] ?? "").trim();
   if (token === "") {
-    throw new UsageError(
+    throw new ConfigError(
       "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
     );
   }
   if (/^bearer\s/i.test(token)) {
-    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+    throw new ConfigError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
   }
   if (/^["']|["']$/.test(token)) {
-    throw new UsageError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
+    throw new ConfigError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
   }
   const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
   const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
@@ -43544,22 +43559,22 @@ function validateBaseUrl(raw) {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
+    throw new ConfigError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
   }
   if (url.username !== "" || url.password !== "") {
-    throw new UsageError("ASTRO_API_URL must not contain credentials");
+    throw new ConfigError("ASTRO_API_URL must not contain credentials");
   }
   if (url.search !== "" || url.hash !== "") {
-    throw new UsageError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
+    throw new ConfigError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
   }
   if (url.protocol === "http:") {
     if (!isLoopback(url.hostname)) {
-      throw new UsageError(
+      throw new ConfigError(
         `ASTRO_API_URL ${url.origin} uses plain http to a host that is not loopback; use https (plain http is allowed only for 127.0.0.0/8, ::1 and localhost)`
       );
     }
   } else if (url.protocol !== "https:") {
-    throw new UsageError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
+    throw new ConfigError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
@@ -46485,7 +46500,7 @@ function loadManifestSources(sources) {
   const errors = [];
   const warnings = [];
   if (sources.length === 0) {
-    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings };
+    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings, errorCount: 1 };
   }
   const semantics = new SemanticChecks();
   const normalized = [];
@@ -46509,7 +46524,8 @@ function loadManifestSources(sources) {
   const order = new Map(sources.map((s, i) => [s.file, i]));
   const result = {
     errors: capPerFile(sortDiagnostics(errors, order), "problems"),
-    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings")
+    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings"),
+    errorCount: errors.length
   };
   if (errors.length === 0) result.desired = combine(normalized);
   return result;
@@ -46534,9 +46550,13 @@ async function loadManifestFiles(paths) {
     }
   }
   if (readErrors.length === 0) return loadManifestSources(sources);
-  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [] };
+  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
   const order = new Map(paths.map((p, i) => [p, i]));
-  return { errors: sortDiagnostics([...readErrors, ...rest.errors], order), warnings: rest.warnings };
+  return {
+    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
+    warnings: rest.warnings,
+    errorCount: readErrors.length + rest.errorCount
+  };
 }
 function readProblem(e) {
   const code2 = e?.code;
@@ -52247,12 +52267,6 @@ function runUrl(env = process.env) {
 
 // src/github/inputs.ts
 var COMMANDS = ["auto", "validate", "plan", "apply", "drift"];
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
 function bool(name, value, dflt) {
   const v = value.trim().toLowerCase();
   if (v === "") return dflt;

@@ -31,7 +31,7 @@ export { say };
 export async function loadDesired(io: Io, files: string[]): Promise<Desired> {
   const result = await loadManifestFiles(files.length > 0 ? files : [DEFAULT_MANIFEST]);
   for (const w of result.warnings) say(io, `warning: ${formatDiagnostic(w)}`);
-  if (result.errors.length > 0 || !result.desired) throw new ManifestError(result.errors);
+  if (result.errors.length > 0 || !result.desired) throw new ManifestError(result.errors, result.errorCount);
   return result.desired;
 }
 

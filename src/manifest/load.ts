@@ -26,7 +26,7 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   if (sources.length === 0) {
-    return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings };
+    return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings, errorCount: 1 };
   }
   const semantics = new SemanticChecks();
   const normalized: NormalizedFile[] = [];
@@ -52,6 +52,7 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   const result: LoadResult = {
     errors: capPerFile(sortDiagnostics(errors, order), 'problems'),
     warnings: capPerFile(sortDiagnostics(warnings, order), 'warnings'),
+    errorCount: errors.length,
   };
   if (errors.length === 0) result.desired = combine(normalized);
   return result;
@@ -86,9 +87,13 @@ export async function loadManifestFiles(paths: string[]): Promise<LoadResult> {
     }
   }
   if (readErrors.length === 0) return loadManifestSources(sources);
-  const rest: LoadResult = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [] };
+  const rest: LoadResult = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
   const order = new Map(paths.map((p, i) => [p, i] as const));
-  return { errors: sortDiagnostics([...readErrors, ...rest.errors], order), warnings: rest.warnings };
+  return {
+    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
+    warnings: rest.warnings,
+    errorCount: readErrors.length + rest.errorCount,
+  };
 }
 
 function readProblem(e: unknown): string {
