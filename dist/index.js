@@ -43098,13 +43098,18 @@ function quote(s) {
   return safeJson(s);
 }
 
+// src/util/plural.ts
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 // src/apply/receipt-text.ts
 function renderReceiptText(receipt) {
   const lines = [];
   const width = Math.max(0, ...receipt.tokens.map((t) => sanitizeTerminal(t.tokenName).length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(sanitizeTerminal).join(", ")}]` : "";
-    const changes = `${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const changes = plural(t.actions.length, "change");
     const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === "not-started") continue;
     lines.push(`${t.status.padEnd(8)} ${sanitizeTerminal(t.tokenName).padEnd(width)}  ${sanitizeTerminal(t.tokenId)}${detail}${ids}`);
@@ -43124,7 +43129,7 @@ function renderReceiptText(receipt) {
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? "" : "s"} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+        `The plan is stale: ${plural(s.conflicts, "token")} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
       );
     }
   }
@@ -43240,9 +43245,6 @@ function alignCells(rows) {
 }
 
 // src/render/wording.ts
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 function changeCounts(s) {
   return `${s.add} to add, ${s.update} to change, ${s.remove} to remove`;
 }
@@ -43636,7 +43638,7 @@ function astroApiError(opts) {
   const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
     ...requestId !== void 0 ? [`request ID ${sanitizeTerminal(requestId)}`] : [],
-    `${attempts} attempt${attempts === 1 ? "" : "s"}`
+    plural(attempts, "attempt")
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join("; ")})`, opts.token);
   return new AstroApiError({
@@ -45267,7 +45269,7 @@ async function readTokens(reader, managed, workspacesRead, warnings) {
     })
   ]);
   warnings.push(
-    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${ids.length} workspace${ids.length === 1 ? "" : "s"})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
+    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${plural(ids.length, "workspace")})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
   );
   const byId = /* @__PURE__ */ new Map();
   for (const token of [...perWorkspace.flat(), ...orgTokens ?? []]) {
@@ -46095,6 +46097,20 @@ function closest(word, candidates) {
   const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : void 0;
 }
+function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
+  const scored = [];
+  for (const name of new Set(candidates)) {
+    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
+    const d = editDistance(wanted, name);
+    if (d <= maxDistance) scored.push({ name, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+function didYouMean(wanted, candidates) {
+  const near = closestNames(wanted, candidates);
+  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
+}
 
 // src/manifest/schema-validate.ts
 var CUID_PATTERN = "^c[0-9a-z]{24}$";
@@ -46261,6 +46277,11 @@ var TOKEN_LISTS = [
   ["workspaceTokens", "workspace"],
   ["organizationTokens", "organization"]
 ];
+var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
+var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
+function tokenListKey(kind2) {
+  return KEY_OF[kind2];
+}
 
 // src/manifest/semantic-checks.ts
 var CUID = /^c[0-9a-z]{24}$/;
@@ -46415,12 +46436,11 @@ function normalizeFile({ file, data, locator }) {
         prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
         at: locator.entry(path)
       };
-      for (const [key, kind2] of TOKEN_LISTS) {
+      for (const [key] of TOKEN_LISTS) {
         const list2 = dep[key];
         if (list2 === void 0) continue;
         const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-        if (kind2 === "workspace") desired.workspaceTokens = bindings2;
-        else desired.organizationTokens = bindings2;
+        desired[key] = bindings2;
       }
       deployments.push(desired);
     });
@@ -46459,6 +46479,11 @@ function reference2(entry, name, path, locator) {
   const byName = fields[name];
   if (typeof byName === "string") return { name: byName, at: locator.value([...path, name]) };
   return { id: String(fields[`${name}Id`]), at: locator.value([...path, `${name}Id`]) };
+}
+
+// src/manifest/sort-diagnostics.ts
+function sortDiagnostics(list2, order = /* @__PURE__ */ new Map()) {
+  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 // src/util/read-capped.ts
@@ -46592,9 +46617,6 @@ function capPerFile(sorted, noun) {
   }
   flush(hidden);
   return out;
-}
-function sortDiagnostics(list2, order) {
-  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 // src/render/color.ts
@@ -46784,25 +46806,7 @@ function tokenMatcher(patterns) {
   };
 }
 
-// src/plan/closest.ts
-function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
-  const scored = [];
-  for (const name of new Set(candidates)) {
-    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
-    const d = editDistance(wanted, name);
-    if (d <= maxDistance) scored.push({ name, d });
-  }
-  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  return scored.slice(0, limit).map((s) => s.name);
-}
-function didYouMean(wanted, candidates) {
-  const near = closestNames(wanted, candidates);
-  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
-}
-
 // src/plan/resolve-names.ts
-var KINDS = ["workspace", "organization"];
-var KEY = { workspace: "workspaceTokens", organization: "organizationTokens" };
 var q = quote;
 var ws = (w) => `workspace ${q(w.name)} (${w.id})`;
 var tok = (t) => `token ${q(t.name)} (${t.id})`;
@@ -46940,7 +46944,7 @@ function resolveNames(desired, ix) {
     }
     const bindings2 = {};
     const seenTokens = /* @__PURE__ */ new Map();
-    for (const kind2 of KINDS) {
+    for (const kind2 of TOKEN_KINDS) {
       const list2 = kind2 === "workspace" ? dd.workspaceTokens : dd.organizationTokens;
       if (list2 === void 0) continue;
       const out = [];
@@ -46949,7 +46953,7 @@ function resolveNames(desired, ix) {
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail2(b.roleAt, roleError);
         if ("error" in t) {
-          fail2(b.token.at, `${KEY[kind2]}: ${t.error}`);
+          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
@@ -46964,8 +46968,7 @@ function resolveNames(desired, ix) {
     }
     if ("ok" in d) deployments.push({ desired: dd, workspace: w.ok, deployment: d.ok, bindings: bindings2 });
   }
-  errors.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col);
-  return { deployments, errors };
+  return { deployments, errors: sortDiagnostics(errors) };
 }
 
 // src/plan/planner.ts
@@ -47008,7 +47011,7 @@ function makePlan(desired, actual, opts = {}) {
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
     if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = KINDS.filter((k) => rd.bindings[k] !== void 0);
+    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== void 0);
     let existing = 0;
     let after = 0;
     for (const kind2 of managedKinds) {
@@ -47143,7 +47146,7 @@ function binding2(deployment2, token, role, reason) {
   return { deployment: deployment2, token, role, reason };
 }
 function planDeployment(dep, rd, managedKinds, existing, desired) {
-  const raw = (k) => k === "workspace" ? rd.desired.workspaceTokens : rd.desired.organizationTokens;
+  const raw = (k) => rd.desired[tokenListKey(k)];
   const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }
@@ -52191,7 +52194,7 @@ async function runStep(ctx, step, event) {
 
 // src/github/event.ts
 import { readFile } from "node:fs/promises";
-var obj = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
+var obj = (v) => isRecord(v) ? v : {};
 var str = (v) => typeof v === "string" ? v : void 0;
 function need(v, what) {
   if (v === void 0) throw new Error(`event payload has no ${what}`);

@@ -8,6 +8,7 @@ import { caretExcerpt } from './render/excerpt.ts';
 import { closest } from './util/closest.ts';
 import { safeIo } from './render/output.ts';
 import { VERSION } from './version.ts';
+import { plural } from './util/plural.ts';
 
 /** What a command runs and which flags shell completion offers for it. */
 interface Loaded {
@@ -134,8 +135,7 @@ function report(io: Io, err: unknown): number {
   const write = (s: string) => say(io, s);
   if (err instanceof ManifestError) {
     for (const d of err.diagnostics) write([formatDiagnostic(d), ...caretExcerpt(d)].join('\n'));
-    const n = err.count;
-    write(`${n} problem${n === 1 ? '' : 's'} found; nothing was sent to the API.`);
+    write(`${plural(err.count, 'problem')} found; nothing was sent to the API.`);
     return 1;
   }
   if (err instanceof GuardError) {

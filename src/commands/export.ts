@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
-import { didYouMean } from '../plan/closest.ts';
+import { didYouMean } from '../util/closest.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, loadDesired, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { exportManifest, type LikeSettings } from './export-manifest.ts';

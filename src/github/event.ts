@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isRecord } from '../util/is-record.ts';
 
 // What the Action was started for, read from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH.
 
@@ -21,7 +22,7 @@ export type GitHubEvent =
 
 type Json = Record<string, unknown>;
 
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const obj = (v: unknown): Json => (isRecord(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function need<T>(v: T | undefined, what: string): T {

@@ -9,6 +9,7 @@ import { validateSchema } from './schema-validate.ts';
 import { SemanticChecks } from './semantic-checks.ts';
 import { combine, normalizeFile } from './normalize.ts';
 import { append } from './append.ts';
+import { sortDiagnostics } from './sort-diagnostics.ts';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
 import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 
@@ -136,14 +137,4 @@ function capPerFile(sorted: readonly Diagnostic[], noun: string): Diagnostic[] {
   }
   flush(hidden);
   return out;
-}
-
-/** By file (in the order given), then line, then column. */
-function sortDiagnostics(list: Diagnostic[], order: Map<string, number>): Diagnostic[] {
-  return [...list].sort((a, b) =>
-    (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.col - b.col ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }

@@ -7,7 +7,8 @@ import { indexActual } from './index-actual.ts';
 import type { LiveBinding } from './index-actual.ts';
 import { compareDeployments, compareEntries, cmp } from './order.ts';
 import { tokenMatcher } from './patterns.ts';
-import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
+import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
+import { resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
 import { quote } from '../util/sanitize.ts';
@@ -68,7 +69,7 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
     if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = KINDS.filter((k) => rd.bindings[k] !== undefined);
+    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== undefined);
     let existing = 0;
     let after = 0;
 
@@ -234,8 +235,7 @@ function planDeployment(
   existing: number,
   desired: number,
 ): PlanDeployment {
-  const raw = (k: TokenKind): unknown[] | undefined =>
-    k === 'workspace' ? rd.desired.workspaceTokens : rd.desired.organizationTokens;
+  const raw = (k: TokenKind): unknown[] | undefined => rd.desired[tokenListKey(k)];
   const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }
