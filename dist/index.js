@@ -42837,6 +42837,18 @@ var InputError = class extends Error {
     this.name = "InputError";
   }
 };
+var EventError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EventError";
+  }
+};
+var GitHubAnswerError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "GitHubAnswerError";
+  }
+};
 
 // src/plan/fingerprint.ts
 import { createHash } from "node:crypto";
@@ -47610,7 +47622,7 @@ async function runDispatchApply(ctx, event) {
 async function viewerLogin(octokit) {
   const data = await octokit.graphql("query { viewer { login } }");
   const login = data.viewer?.login;
-  if (typeof login !== "string" || login === "") throw new Error("GitHub did not say which login the github-token authenticates as");
+  if (typeof login !== "string" || login === "") throw new GitHubAnswerError("GitHub did not say which login the github-token authenticates as");
   return login;
 }
 function isViewer(viewer, author) {
@@ -51983,14 +51995,14 @@ async function readFilesAtRef(octokit, opts) {
   for (const file of opts.paths) {
     const path = repoPath(file);
     if (leavesRepo(path)) {
-      throw new Error(`${file}: manifest paths must be relative to the repository root`);
+      throw new InputError(`${file}: manifest paths must be relative to the repository root`);
     }
     try {
       const { data } = await octokit.rest.repos.getContent({ owner: opts.owner, repo: opts.repo, path, ref: opts.ref });
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-        throw new Error(`${file}: not a file at ${opts.ref}`);
+        throw new GitHubAnswerError(`${file}: not a file at ${opts.ref}`);
       }
-      if (data.encoding !== "base64") throw new Error(`${file}: unexpected content encoding "${data.encoding}" at ${opts.ref}`);
+      if (data.encoding !== "base64") throw new GitHubAnswerError(`${file}: unexpected content encoding "${data.encoding}" at ${opts.ref}`);
       files.push({ file, text: Buffer.from(data.content, "base64").toString("utf8") });
     } catch (err) {
       if (httpStatus(err) === 404) missing.push(file);
@@ -52173,12 +52185,12 @@ function chooseStep(command, event) {
     case "apply":
       if (event.kind === "push") return "merge";
       if (event.kind === "workflow_dispatch") return "dispatch-apply";
-      throw new Error(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
+      throw new EventError(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
     case "auto":
       if (event.kind === "pull_request") return "pull-request";
       if (event.kind === "push") return event.isDefaultBranch ? "merge" : "plan";
       if (event.kind === "schedule" || event.kind === "workflow_dispatch") return "drift";
-      throw new Error(`event ${eventName(event)} is not supported with command auto; set the input command`);
+      throw new EventError(`event ${eventName(event)} is not supported with command auto; set the input command`);
   }
 }
 function eventName(e) {
@@ -52197,7 +52209,7 @@ import { readFile } from "node:fs/promises";
 var obj = (v) => isRecord(v) ? v : {};
 var str = (v) => typeof v === "string" ? v : void 0;
 function need(v, what) {
-  if (v === void 0) throw new Error(`event payload has no ${what}`);
+  if (v === void 0) throw new EventError(`event payload has no ${what}`);
   return v;
 }
 function parseEvent(name, payload) {
@@ -52248,7 +52260,7 @@ async function readEvent(env = process.env) {
 }
 function repoFromEnv(env = process.env) {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(env["GITHUB_REPOSITORY"] ?? "");
-  if (!m || m[1] === void 0 || m[2] === void 0) throw new Error("GITHUB_REPOSITORY is not set as owner/repo");
+  if (!m || m[1] === void 0 || m[2] === void 0) throw new EventError("GITHUB_REPOSITORY is not set as owner/repo");
   return { owner: m[1], repo: m[2] };
 }
 function commitUrl(sha, env = process.env) {

@@ -88,3 +88,20 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** The Action cannot handle this run: an event the command does not run on, or a payload or
+ * environment without what the event needs. */
+export class EventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventError';
+  }
+}
+
+/** GitHub answered, but not with what the Action needs (a file's content, the token's login). */
+export class GitHubAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitHubAnswerError';
+  }
+}
