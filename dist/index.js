@@ -42862,6 +42862,34 @@ function fingerprintRoles(roles) {
   return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
+// src/util/sanitize.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function visible(ch) {
+  const code2 = ch.codePointAt(0) ?? 0;
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function sanitizeTerminal(s) {
+  return s.replace(UNSAFE, visible);
+}
+function sanitizeLines(s, keep) {
+  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(keep)) {
+    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
+}
+var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function safeJson(value, indent) {
+  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+function quote(s) {
+  return safeJson(s);
+}
+
 // src/apply/merge-roles.ts
 function mergeRoles(read, actions) {
   const desired = /* @__PURE__ */ new Map();
@@ -42965,7 +42993,8 @@ function startApply(plan, writer, opts = {}) {
       const r = receipts[i] = { ...receipts[i] };
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`, {
+      const error2 = r.error ? `: ${sanitizeTerminal(r.error)}` : "";
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error2}`, {
         done,
         total: groups.length,
         status: r.status,
@@ -43043,13 +43072,34 @@ async function applyToken(plan, writer, receipt, stop) {
       sent = mergeRoles(now.roles, actions);
       return sent;
     };
+    const settleUnknownWrite = async (err) => {
+      receipt.status = "failed";
+      let now;
+      try {
+        now = await read();
+      } catch (readErr) {
+        receipt.error = `${describeFailure(err)}; the write may have landed, and the token could not be re-read (${describeFailure(readErr)}): plan again`;
+        return;
+      }
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) {
+        receipt.status = "applied";
+        receipt.after = sent;
+      } else if (fingerprintRoles(now.roles) === expected) {
+        receipt.error = `${describeFailure(err)}; nothing written (the token is as planned)`;
+      } else {
+        receipt.error = `${describeFailure(err)}; the token changed: the write may have landed in part or someone else wrote (plan again)`;
+      }
+    };
     let result;
     try {
       const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
       if (answer.requestId) receipt.requestIds.push(answer.requestId);
       result = answer.result;
     } catch (err) {
-      if (!(err instanceof RetryStopped)) throw err;
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        return await settleUnknownWrite(err);
+      }
       if (err.outcome === "conflict") {
         receipt.status = "conflict";
         receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
@@ -43063,7 +43113,15 @@ async function applyToken(plan, writer, receipt, stop) {
     }
     receipt.after = sent;
     let problems = result === void 0 ? [] : verifyResult(result, actions);
-    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
+    if (problems.length > 0) {
+      try {
+        problems = verifyRoles((await read()).roles, actions);
+      } catch (err) {
+        receipt.status = "failed";
+        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err)}`;
+        return;
+      }
+    }
     if (problems.length > 0) {
       receipt.status = "failed";
       receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
@@ -43076,38 +43134,13 @@ async function applyToken(plan, writer, receipt, stop) {
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
 }
+function refusedOutright(err) {
+  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
+}
 function describeFailure(err) {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
   if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-// src/util/sanitize.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function visible(ch) {
-  const code2 = ch.codePointAt(0) ?? 0;
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-}
-function sanitizeTerminal(s) {
-  return s.replace(UNSAFE, visible);
-}
-function sanitizeLines(s, keep) {
-  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(keep)) {
-    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
-}
-var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function safeJson(value, indent) {
-  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
-}
-function quote(s) {
-  return safeJson(s);
 }
 
 // src/util/plural.ts

@@ -4,6 +4,7 @@ import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
 import type { ActualToken } from '../astro/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
@@ -72,7 +73,9 @@ export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions =
       const r = (receipts[i] = { ...receipts[i]! });
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ''}`, {
+      // Names, IDs and errors come from the API: escaped here, so no progress line can start a line of its own.
+      const error = r.error ? `: ${sanitizeTerminal(r.error)}` : '';
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error}`, {
         done,
         total: groups.length,
         status: r.status,
@@ -161,13 +164,36 @@ async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt
       sent = mergeRoles(now.roles, actions);
       return sent;
     };
+    // A write that ended without a verdict (a timeout, a reset, a 5xx, an unreadable 2xx, a failed
+    // re-read) may have landed: one more GET decides what the receipt says, never a guess.
+    const settleUnknownWrite = async (err: unknown): Promise<void> => {
+      receipt.status = 'failed';
+      let now: ActualToken;
+      try {
+        now = await read();
+      } catch (readErr) {
+        receipt.error = `${describeFailure(err)}; the write may have landed, and the token could not be re-read (${describeFailure(readErr)}): plan again`;
+        return;
+      }
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) {
+        receipt.status = 'applied';
+        receipt.after = sent;
+      } else if (fingerprintRoles(now.roles) === expected) {
+        receipt.error = `${describeFailure(err)}; nothing written (the token is as planned)`;
+      } else {
+        receipt.error = `${describeFailure(err)}; the token changed: the write may have landed in part or someone else wrote (plan again)`;
+      }
+    };
     let result: SubjectRoles | undefined;
     try {
       const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
       if (answer.requestId) receipt.requestIds.push(answer.requestId);
       result = answer.result;
     } catch (err) {
-      if (!(err instanceof RetryStopped)) throw err;
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        return await settleUnknownWrite(err);
+      }
       if (err.outcome === 'conflict') {
         receipt.status = 'conflict';
         receipt.error = 'its roles changed while the write was retried (someone else wrote); nothing more written (plan again)';
@@ -183,7 +209,15 @@ async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt
 
     // The answer is not proof (it may be `{}`): when it does not show the owned roles, one GET decides.
     let problems = result === undefined ? [] : verifyResult(result, actions);
-    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
+    if (problems.length > 0) {
+      try {
+        problems = verifyRoles((await read()).roles, actions);
+      } catch (err) {
+        receipt.status = 'failed';
+        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err)}`;
+        return;
+      }
+    }
     if (problems.length > 0) {
       receipt.status = 'failed';
       receipt.error = `written, but the result does not match: ${problems.join('; ')}`;
@@ -195,6 +229,11 @@ async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt
     receipt.error = describeFailure(err);
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
+}
+
+/** The server's refusal of the write itself (a 4xx to the POST): nothing was written, nothing to confirm. */
+function refusedOutright(err: unknown): boolean {
+  return err instanceof AstroApiError && err.method === 'POST' && err.status !== undefined && err.status >= 400 && err.status < 500;
 }
 
 function describeFailure(err: unknown): string {

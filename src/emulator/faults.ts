@@ -19,8 +19,8 @@ export type Fault =
   | ({ kind: 'reset'; times: number; when: 'before-response' | 'mid-body' } & FaultMatch)
   /** Never answer (until the emulator closes). */
   | ({ kind: 'hang'; times: number } & FaultMatch)
-  /** Handle the request, then send a truncated body that is not valid JSON. */
-  | ({ kind: 'malformed'; times: number } & FaultMatch)
+  /** Handle the request, then send a truncated body that is not valid JSON (or `body`, as it is). */
+  | ({ kind: 'malformed'; times: number; body?: string } & FaultMatch)
   /**
    * Replace this token's roles as another admin would: after the Nth GET of the token (default 1) has
    * been answered; with `on: 'write'` after the Nth roles POST to it was handled and answered; with

@@ -165,7 +165,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       await sleep(opts.latencyMs ?? 0);
     }
     entry.status = answer.status;
-    send(res, answer, fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'reset' ? 'cut' : undefined);
+    if (fault?.kind === 'malformed' && fault.body !== undefined) answer.raw = fault.body;
+    const mangle = fault?.kind === 'malformed' && fault.body === undefined ? 'malformed' : undefined;
+    send(res, answer, mangle ?? (fault?.kind === 'reset' ? 'cut' : undefined));
     const event = tokenEvent(method, url.pathname, answer, fault);
     if (event !== undefined) {
       const roles = faults.tokenRead(event.tokenId, event.on);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiTokenRole } from '../../src/astro/types.ts';
 import { allRules } from '../../src/emulator/validate-roles.ts';
 import { entryKey, lostEntries, ownedBy, posts, snapshotRoles } from './harness.ts';
+import { applyPlan } from '../../src/apply/executor.ts';
 import { applyWith, planWith, scenario } from './scenario.ts';
 
 // The write itself under attack, against the emulator: a foreign write racing a retried POST, a POST
@@ -47,6 +48,51 @@ describe('a retried roles POST never sends a list older than its last read', () 
       expect(receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!.status).toBe('applied');
       expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles))).toHaveLength(1);
       expect((await planWith(s.client)).plan.actions).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a write accepted with an answer that is not SubjectRoles is confirmed by a GET and reported applied', async () => {
+    const s = await scenario();
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'malformed', body: '[]', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      expect(ci.status).toBe('applied');
+      expect(ci.after).not.toBeNull();
+      expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles))).toHaveLength(1);
+      expect((await planWith(s.client)).plan.actions).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a garbled answer on the last attempt is confirmed by a GET: the write that landed is in the receipt', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'malformed', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      expect(receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!.status).toBe('applied');
+      expect((await planWith(s.client)).plan.actions).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a write that failed outright is reported as failed with nothing written, after a GET shows the token as planned', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      s.emulator.fault({ kind: 'reset', when: 'before-response', times: 1, method: 'POST', path: ciRoles });
+      const receipt = await applyWith(plan, s.client);
+      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      expect(ci.status).toBe('failed');
+      expect(ci.error).toMatch(/nothing written/);
+      expect(ci.after).toBeNull();
+      expect(lostEntries(s.before, snapshotRoles(s.emulator), ownedBy(plan))).toEqual([]);
     } finally {
       await s.close();
     }
@@ -116,6 +162,26 @@ describe('the POST answer is not proof', () => {
       const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
       expect(ci.status).toBe('failed');
       expect(ci.error).toMatch(/does not match/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('progress lines', () => {
+  it('carry a hostile token name and error escaped: no line of their own, no escape sequence', async () => {
+    const s = await scenario({}, { maxAttempts: 1 });
+    try {
+      const { plan } = await planWith(s.client);
+      const evil = 'ci\n::error file=x::forged\x1b]0;owned\x07';
+      for (const a of plan.actions) if (a.token.id === CI_DEPLOYER) a.token.name = evil;
+      s.emulator.fault({ kind: 'status', status: 400, body: '{"message":"bad\\n::warning::x\\u001b[31m","requestId":"r"}', times: 1, method: 'POST', path: ciRoles });
+      const lines: string[] = [];
+      await applyPlan(plan, s.client, { onProgress: (line) => lines.push(line) });
+      const ci = lines.find((l) => l.includes(CI_DEPLOYER))!;
+      expect(ci).toContain('failed');
+      expect(lines.every((l) => !/[\n\r\x1b\x07]/.test(l))).toBe(true);
+      expect(ci).toContain('ci\\x0a::error');
     } finally {
       await s.close();
     }
