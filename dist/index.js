@@ -42835,6 +42835,34 @@ function fingerprintRoles(roles) {
   return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
+// src/render/sanitize.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function visible(ch) {
+  const code2 = ch.codePointAt(0) ?? 0;
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function sanitizeTerminal(s) {
+  return s.replace(UNSAFE, visible);
+}
+function sanitizeLines(s, keep) {
+  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(keep)) {
+    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
+}
+var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function safeJson(value, indent) {
+  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+function quote(s) {
+  return safeJson(s);
+}
+
 // src/apply/merge-roles.ts
 function mergeRoles(read, actions) {
   const desired = /* @__PURE__ */ new Map();
@@ -42938,7 +42966,8 @@ function startApply(plan, writer, opts = {}) {
       const r = receipts[i] = { ...receipts[i] };
       await applyToken(plan, writer, r, opts.stop);
       done++;
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${r.tokenName} (${r.tokenId})${r.error ? `: ${r.error}` : ""}`, {
+      const error2 = r.error ? `: ${sanitizeTerminal(r.error)}` : "";
+      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error2}`, {
         done,
         total: groups.length,
         status: r.status,
@@ -43016,13 +43045,34 @@ async function applyToken(plan, writer, receipt, stop) {
       sent = mergeRoles(now.roles, actions);
       return sent;
     };
+    const settleUnknownWrite = async (err) => {
+      receipt.status = "failed";
+      let now;
+      try {
+        now = await read();
+      } catch (readErr) {
+        receipt.error = `${describeFailure(err)}; the write may have landed, and the token could not be re-read (${describeFailure(readErr)}): plan again`;
+        return;
+      }
+      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) {
+        receipt.status = "applied";
+        receipt.after = sent;
+      } else if (fingerprintRoles(now.roles) === expected) {
+        receipt.error = `${describeFailure(err)}; nothing written (the token is as planned)`;
+      } else {
+        receipt.error = `${describeFailure(err)}; the token changed: the write may have landed in part or someone else wrote (plan again)`;
+      }
+    };
     let result;
     try {
       const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
       if (answer.requestId) receipt.requestIds.push(answer.requestId);
       result = answer.result;
     } catch (err) {
-      if (!(err instanceof RetryStopped)) throw err;
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        return await settleUnknownWrite(err);
+      }
       if (err.outcome === "conflict") {
         receipt.status = "conflict";
         receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
@@ -43036,7 +43086,15 @@ async function applyToken(plan, writer, receipt, stop) {
     }
     receipt.after = sent;
     let problems = result === void 0 ? [] : verifyResult(result, actions);
-    if (problems.length > 0) problems = verifyRoles((await read()).roles, actions);
+    if (problems.length > 0) {
+      try {
+        problems = verifyRoles((await read()).roles, actions);
+      } catch (err) {
+        receipt.status = "failed";
+        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err)}`;
+        return;
+      }
+    }
     if (problems.length > 0) {
       receipt.status = "failed";
       receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
@@ -43049,38 +43107,13 @@ async function applyToken(plan, writer, receipt, stop) {
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
 }
+function refusedOutright(err) {
+  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
+}
 function describeFailure(err) {
   if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
   if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-// src/render/sanitize.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function visible(ch) {
-  const code2 = ch.codePointAt(0) ?? 0;
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-}
-function sanitizeTerminal(s) {
-  return s.replace(UNSAFE, visible);
-}
-function sanitizeLines(s, keep) {
-  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(keep)) {
-    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
-}
-var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function safeJson(value, indent) {
-  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
-}
-function quote(s) {
-  return safeJson(s);
 }
 
 // src/apply/receipt-text.ts
@@ -44335,7 +44368,8 @@ var astro_api_schema_default = {
       properties: {
         id: {
           type: "string",
-          minLength: 1
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         },
         name: {
           type: "string"
@@ -44437,7 +44471,8 @@ var astro_api_schema_default = {
           type: [
             "string",
             "null"
-          ]
+          ],
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         }
       },
       description: "Read by the client: only the fields astro-access uses; null where the API may send it."
@@ -44487,14 +44522,16 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
               },
               workspaceId: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               workspaceName: {
                 type: [
@@ -44534,7 +44571,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
@@ -44572,7 +44610,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string",
@@ -44651,7 +44690,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               workspaceId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -44672,7 +44712,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               deploymentId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -46647,11 +46688,11 @@ function dagRolesOn(token, deploymentId) {
   return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
 }
 function describeDagRoles(roles) {
-  return roles.map((r) => `${r.entityType} ${JSON.stringify(r.entityId)} (${r.role})`).join(", ");
+  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
 }
 function orphanedDagViolations(plan) {
   return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+    (a) => `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
   );
 }
 
@@ -47186,7 +47227,7 @@ function checkGuards(plan, opts) {
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
   const protectedIds = new Set(plan.protectedTokens);
   for (const d of plan.deployments) {
-    const where2 = `deployment ${quote(d.name)} (${d.id}) in workspace ${quote(d.workspaceName)}`;
+    const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
     if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
       const pct = Math.round(removed / d.existing * 100);
@@ -47200,9 +47241,9 @@ function checkGuards(plan, opts) {
     found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${a.token.id}) on deployment ${quote(a.deployment.name)} (${a.deployment.id})`;
+    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
     if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
-      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? "none"} → ${a.after ?? "none"})`);
+      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
     }
     if (a.action === "remove" && protectedIds.has(a.token.id)) {
       found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
