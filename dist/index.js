@@ -45131,7 +45131,12 @@ async function readOnce(transport, path, key, alsoKey, pageSize, query) {
       }
       if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
     } else if (total !== firstTotal) return { total };
+    const known = items.size;
     for (const item of page) items.set(itemKey(item), item);
+    if (page.length > 0 && items.size === known) {
+      if (firstTotal === void 0) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
+      return { total: firstTotal, distinct: items.size };
+    }
     if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
