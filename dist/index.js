@@ -45198,7 +45198,7 @@ function createAstroClient(config) {
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
       });
-      return dedupeById(tokens2).map(normalizeToken);
+      return tokens2.map(normalizeToken);
     },
     async getToken(tokenId) {
       const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
@@ -45210,10 +45210,10 @@ function createAstroClient(config) {
         deploymentIds: filter.deploymentIds,
         names: filter.names
       });
-      return dedupeById(deployments);
+      return deployments;
     },
     async listWorkspaces() {
-      return dedupeById(await readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize));
+      return readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize);
     },
     async listDeploymentRoles() {
       const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
@@ -45224,7 +45224,7 @@ function createAstroClient(config) {
       const defaultRoles = also.filter(
         (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
       );
-      return { roles: dedupeById(items).filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
+      return { roles: items.filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
     },
     async replaceTokenRoles(tokenId, roles, opts = {}) {
       const { beforeRetry } = opts;
@@ -45251,10 +45251,6 @@ function readOnly(client) {
 }
 function normalizeToken(token) {
   return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
-}
-function dedupeById(items) {
-  const seen = /* @__PURE__ */ new Set();
-  return items.filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
 }
 
 // src/astro/read-actual.ts
@@ -46127,8 +46123,11 @@ function closest(word, candidates) {
   return bestDistance <= allowed ? best : void 0;
 }
 
-// src/manifest/schema-validate.ts
+// src/util/cuid.ts
 var CUID_PATTERN = "^c[0-9a-z]{24}$";
+var CUID = new RegExp(CUID_PATTERN);
+
+// src/manifest/schema-validate.ts
 var addFormats = import_ajv_formats.default.default;
 var compiled2;
 function manifestValidator() {
@@ -46294,7 +46293,6 @@ var TOKEN_LISTS = [
 ];
 
 // src/manifest/semantic-checks.ts
-var CUID = /^c[0-9a-z]{24}$/;
 var SemanticChecks = class {
   #organization;
   /** Each deployment declared so far (in earlier files too) → where it first is. */
