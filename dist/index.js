@@ -44397,7 +44397,8 @@ var astro_api_schema_default = {
       properties: {
         id: {
           type: "string",
-          minLength: 1
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         },
         name: {
           type: "string"
@@ -44499,7 +44500,8 @@ var astro_api_schema_default = {
           type: [
             "string",
             "null"
-          ]
+          ],
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         }
       },
       description: "Read by the client: only the fields astro-access uses; null where the API may send it."
@@ -44549,14 +44551,16 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
               },
               workspaceId: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               workspaceName: {
                 type: [
@@ -44596,7 +44600,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
@@ -44634,7 +44639,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string",
@@ -44713,7 +44719,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               workspaceId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -44734,7 +44741,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               deploymentId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -45152,7 +45160,12 @@ async function readOnce(transport, path, key, alsoKey, pageSize, query) {
       }
       if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
     } else if (total !== firstTotal) return { total };
+    const known = items.size;
     for (const item of page) items.set(itemKey(item), item);
+    if (page.length > 0 && items.size === known) {
+      if (firstTotal === void 0) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
+      return { total: firstTotal, distinct: items.size };
+    }
     if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
@@ -45214,7 +45227,7 @@ function createAstroClient(config) {
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
       });
-      return dedupeById(tokens2).map(normalizeToken);
+      return tokens2.map(normalizeToken);
     },
     async getToken(tokenId) {
       const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
@@ -45226,10 +45239,10 @@ function createAstroClient(config) {
         deploymentIds: filter.deploymentIds,
         names: filter.names
       });
-      return dedupeById(deployments);
+      return deployments;
     },
     async listWorkspaces() {
-      return dedupeById(await readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize));
+      return readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize);
     },
     async listDeploymentRoles() {
       const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
@@ -45240,7 +45253,7 @@ function createAstroClient(config) {
       const defaultRoles = also.filter(
         (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
       );
-      return { roles: dedupeById(items).filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
+      return { roles: items.filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
     },
     async replaceTokenRoles(tokenId, roles, opts = {}) {
       const { beforeRetry } = opts;
@@ -45267,10 +45280,6 @@ function readOnly(client) {
 }
 function normalizeToken(token) {
   return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
-}
-function dedupeById(items) {
-  const seen = /* @__PURE__ */ new Set();
-  return items.filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
 }
 
 // src/astro/read-actual.ts
@@ -46157,8 +46166,11 @@ function didYouMean(wanted, candidates) {
   return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
 }
 
-// src/manifest/schema-validate.ts
+// src/util/cuid.ts
 var CUID_PATTERN = "^c[0-9a-z]{24}$";
+var CUID = new RegExp(CUID_PATTERN);
+
+// src/manifest/schema-validate.ts
 var addFormats = import_ajv_formats.default.default;
 var compiled2;
 function manifestValidator() {
@@ -46329,7 +46341,6 @@ function tokenListKey(kind2) {
 }
 
 // src/manifest/semantic-checks.ts
-var CUID = /^c[0-9a-z]{24}$/;
 var SemanticChecks = class {
   #organization;
   /** Each deployment declared so far (in earlier files too) → where it first is. */
@@ -46734,11 +46745,11 @@ function dagRolesOn(token, deploymentId) {
   return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
 }
 function describeDagRoles(roles) {
-  return roles.map((r) => `${r.entityType} ${JSON.stringify(r.entityId)} (${r.role})`).join(", ");
+  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
 }
 function orphanedDagViolations(plan) {
   return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+    (a) => `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
   );
 }
 
@@ -47254,7 +47265,7 @@ function checkGuards(plan, opts) {
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
   const protectedIds = new Set(plan.protectedTokens);
   for (const d of plan.deployments) {
-    const where2 = `deployment ${quote(d.name)} (${d.id}) in workspace ${quote(d.workspaceName)}`;
+    const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
     if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
       const pct = Math.round(removed / d.existing * 100);
@@ -47268,9 +47279,9 @@ function checkGuards(plan, opts) {
     found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${a.token.id}) on deployment ${quote(a.deployment.name)} (${a.deployment.id})`;
+    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
     if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
-      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? "none"} → ${a.after ?? "none"})`);
+      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
     }
     if (a.action === "remove" && protectedIds.has(a.token.id)) {
       found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
