@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadState } from '../src/emulator/index.ts';
 import { loadManifestFiles } from '../src/manifest/load.ts';
-import type { Actual } from '../src/plan/actual.ts';
+import type { Actual } from '../src/astro/actual.ts';
 import { makePlan } from '../src/plan/planner.ts';
 
 // The planner's own CPU time, apart from process start-up and the network: loads the generated manifest

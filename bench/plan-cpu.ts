@@ -3,7 +3,7 @@
 // Not a test: run with `npx tsx bench/plan-cpu.ts` and read the figures.
 import type { ApiTokenRole, Deployment, Role, Workspace } from '../src/astro/types.ts';
 import type { Desired, DesiredBinding, DesiredDeployment } from '../src/manifest/types.ts';
-import type { Actual, ActualToken } from '../src/plan/actual.ts';
+import type { Actual, ActualToken } from '../src/astro/actual.ts';
 import { makePlan } from '../src/plan/planner.ts';
 
 const WORKSPACES = 100;

@@ -42786,10 +42786,13 @@ function info(message) {
 // src/errors.ts
 var ManifestError = class extends Error {
   diagnostics;
-  constructor(diagnostics) {
+  /** Problems in all: more than the diagnostics when a file's cap left some out ("… N more problems"). */
+  count;
+  constructor(diagnostics, count = diagnostics.length) {
     super(diagnostics.map(formatDiagnostic).join("\n"));
     this.name = "ManifestError";
     this.diagnostics = diagnostics;
+    this.count = count;
   }
 };
 function formatDiagnostic(d) {
@@ -42822,6 +42825,30 @@ var UsageError = class extends Error {
     this.name = "UsageError";
   }
 };
+var ConfigError = class extends UsageError {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigError";
+  }
+};
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var EventError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EventError";
+  }
+};
+var GitHubAnswerError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "GitHubAnswerError";
+  }
+};
 
 // src/plan/fingerprint.ts
 import { createHash } from "node:crypto";
@@ -42835,7 +42862,7 @@ function fingerprintRoles(roles) {
   return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
-// src/render/sanitize.ts
+// src/util/sanitize.ts
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 function visible(ch) {
@@ -43116,13 +43143,18 @@ function describeFailure(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
+// src/util/plural.ts
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 // src/apply/receipt-text.ts
 function renderReceiptText(receipt) {
   const lines = [];
   const width = Math.max(0, ...receipt.tokens.map((t) => sanitizeTerminal(t.tokenName).length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(sanitizeTerminal).join(", ")}]` : "";
-    const changes = `${t.actions.length} change${t.actions.length === 1 ? "" : "s"}`;
+    const changes = plural(t.actions.length, "change");
     const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === "not-started") continue;
     lines.push(`${t.status.padEnd(8)} ${sanitizeTerminal(t.tokenName).padEnd(width)}  ${sanitizeTerminal(t.tokenId)}${detail}${ids}`);
@@ -43142,7 +43174,7 @@ function renderReceiptText(receipt) {
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? "" : "s"} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+        `The plan is stale: ${plural(s.conflicts, "token")} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
       );
     }
   }
@@ -43258,9 +43290,6 @@ function alignCells(rows) {
 }
 
 // src/render/wording.ts
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 function changeCounts(s) {
   return `${s.add} to add, ${s.update} to change, ${s.remove} to remove`;
 }
@@ -43540,15 +43569,15 @@ function parseRateLimit(text, source) {
   const seen = /* @__PURE__ */ new Set();
   const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
   const parts = text.split(",").map((p) => p.trim());
-  if (text.trim() === "") throw new UsageError(`${usage}, got an empty value`);
+  if (text.trim() === "") throw new ConfigError(`${usage}, got an empty value`);
   for (const part of parts) {
     const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
-    if (m === null) throw new UsageError(`${usage}, got ${JSON.stringify(part)}`);
+    if (m === null) throw new ConfigError(`${usage}, got ${JSON.stringify(part)}`);
     const key = (m[1] ?? "").toLowerCase();
     const value = m[2] ?? "";
     const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
-    if (seen.has(key)) throw new UsageError(`${source}: ${key} is given twice`);
+    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new ConfigError(`${source}: ${key} is given twice`);
     seen.add(key);
     limits[key] = n;
   }
@@ -43557,15 +43586,15 @@ function parseRateLimit(text, source) {
 function astroConfigFromEnv(env, overrides = {}) {
   const token = (overrides.token ?? env["ASTRO_API_TOKEN"] ?? "").trim();
   if (token === "") {
-    throw new UsageError(
+    throw new ConfigError(
       "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
     );
   }
   if (/^bearer\s/i.test(token)) {
-    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+    throw new ConfigError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
   }
   if (/^["']|["']$/.test(token)) {
-    throw new UsageError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
+    throw new ConfigError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
   }
   const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
   const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
@@ -43577,22 +43606,22 @@ function validateBaseUrl(raw) {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
+    throw new ConfigError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
   }
   if (url.username !== "" || url.password !== "") {
-    throw new UsageError("ASTRO_API_URL must not contain credentials");
+    throw new ConfigError("ASTRO_API_URL must not contain credentials");
   }
   if (url.search !== "" || url.hash !== "") {
-    throw new UsageError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
+    throw new ConfigError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
   }
   if (url.protocol === "http:") {
     if (!isLoopback(url.hostname)) {
-      throw new UsageError(
+      throw new ConfigError(
         `ASTRO_API_URL ${url.origin} uses plain http to a host that is not loopback; use https (plain http is allowed only for 127.0.0.0/8, ::1 and localhost)`
       );
     }
   } else if (url.protocol !== "https:") {
-    throw new UsageError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
+    throw new ConfigError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
@@ -43654,7 +43683,7 @@ function astroApiError(opts) {
   const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
     ...requestId !== void 0 ? [`request ID ${sanitizeTerminal(requestId)}`] : [],
-    `${attempts} attempt${attempts === 1 ? "" : "s"}`
+    plural(attempts, "attempt")
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join("; ")})`, opts.token);
   return new AstroApiError({
@@ -44368,7 +44397,8 @@ var astro_api_schema_default = {
       properties: {
         id: {
           type: "string",
-          minLength: 1
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         },
         name: {
           type: "string"
@@ -44470,7 +44500,8 @@ var astro_api_schema_default = {
           type: [
             "string",
             "null"
-          ]
+          ],
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
         }
       },
       description: "Read by the client: only the fields astro-access uses; null where the API may send it."
@@ -44520,14 +44551,16 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
               },
               workspaceId: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               workspaceName: {
                 type: [
@@ -44567,7 +44600,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string"
@@ -44605,7 +44639,8 @@ var astro_api_schema_default = {
             properties: {
               id: {
                 type: "string",
-                minLength: 1
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               name: {
                 type: "string",
@@ -44684,7 +44719,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               workspaceId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -44705,7 +44741,8 @@ var astro_api_schema_default = {
             ],
             properties: {
               deploymentId: {
-                type: "string"
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
               },
               role: {
                 type: "string"
@@ -45123,7 +45160,12 @@ async function readOnce(transport, path, key, alsoKey, pageSize, query) {
       }
       if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
     } else if (total !== firstTotal) return { total };
+    const known = items.size;
     for (const item of page) items.set(itemKey(item), item);
+    if (page.length > 0 && items.size === known) {
+      if (firstTotal === void 0) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
+      return { total: firstTotal, distinct: items.size };
+    }
     if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
@@ -45185,7 +45227,7 @@ function createAstroClient(config) {
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
       });
-      return dedupeById(tokens2).map(normalizeToken);
+      return tokens2.map(normalizeToken);
     },
     async getToken(tokenId) {
       const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
@@ -45197,10 +45239,10 @@ function createAstroClient(config) {
         deploymentIds: filter.deploymentIds,
         names: filter.names
       });
-      return dedupeById(deployments);
+      return deployments;
     },
     async listWorkspaces() {
-      return dedupeById(await readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize));
+      return readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize);
     },
     async listDeploymentRoles() {
       const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
@@ -45211,7 +45253,7 @@ function createAstroClient(config) {
       const defaultRoles = also.filter(
         (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
       );
-      return { roles: dedupeById(items).filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
+      return { roles: items.filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
     },
     async replaceTokenRoles(tokenId, roles, opts = {}) {
       const { beforeRetry } = opts;
@@ -45238,10 +45280,6 @@ function readOnly(client) {
 }
 function normalizeToken(token) {
   return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
-}
-function dedupeById(items) {
-  const seen = /* @__PURE__ */ new Set();
-  return items.filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
 }
 
 // src/astro/read-actual.ts
@@ -45285,7 +45323,7 @@ async function readTokens(reader, managed, workspacesRead, warnings) {
     })
   ]);
   warnings.push(
-    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${ids.length} workspace${ids.length === 1 ? "" : "s"})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
+    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${plural(ids.length, "workspace")})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
   );
   const byId = /* @__PURE__ */ new Map();
   for (const token of [...perWorkspace.flat(), ...orgTokens ?? []]) {
@@ -46113,9 +46151,26 @@ function closest(word, candidates) {
   const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : void 0;
 }
+function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
+  const scored = [];
+  for (const name of new Set(candidates)) {
+    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
+    const d = editDistance(wanted, name);
+    if (d <= maxDistance) scored.push({ name, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+function didYouMean(wanted, candidates) {
+  const near = closestNames(wanted, candidates);
+  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
+}
+
+// src/util/cuid.ts
+var CUID_PATTERN = "^c[0-9a-z]{24}$";
+var CUID = new RegExp(CUID_PATTERN);
 
 // src/manifest/schema-validate.ts
-var CUID_PATTERN = "^c[0-9a-z]{24}$";
 var addFormats = import_ajv_formats.default.default;
 var compiled2;
 function manifestValidator() {
@@ -46279,9 +46334,13 @@ var TOKEN_LISTS = [
   ["workspaceTokens", "workspace"],
   ["organizationTokens", "organization"]
 ];
+var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
+var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
+function tokenListKey(kind2) {
+  return KEY_OF[kind2];
+}
 
 // src/manifest/semantic-checks.ts
-var CUID = /^c[0-9a-z]{24}$/;
 var SemanticChecks = class {
   #organization;
   /** Each deployment declared so far (in earlier files too) → where it first is. */
@@ -46433,12 +46492,11 @@ function normalizeFile({ file, data, locator }) {
         prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
         at: locator.entry(path)
       };
-      for (const [key, kind2] of TOKEN_LISTS) {
+      for (const [key] of TOKEN_LISTS) {
         const list2 = dep[key];
         if (list2 === void 0) continue;
         const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-        if (kind2 === "workspace") desired.workspaceTokens = bindings2;
-        else desired.organizationTokens = bindings2;
+        desired[key] = bindings2;
       }
       deployments.push(desired);
     });
@@ -46477,6 +46535,11 @@ function reference2(entry, name, path, locator) {
   const byName = fields[name];
   if (typeof byName === "string") return { name: byName, at: locator.value([...path, name]) };
   return { id: String(fields[`${name}Id`]), at: locator.value([...path, `${name}Id`]) };
+}
+
+// src/manifest/sort-diagnostics.ts
+function sortDiagnostics(list2, order = /* @__PURE__ */ new Map()) {
+  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 // src/util/read-capped.ts
@@ -46518,7 +46581,7 @@ function loadManifestSources(sources) {
   const errors = [];
   const warnings = [];
   if (sources.length === 0) {
-    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings };
+    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings, errorCount: 1 };
   }
   const semantics = new SemanticChecks();
   const normalized = [];
@@ -46542,7 +46605,8 @@ function loadManifestSources(sources) {
   const order = new Map(sources.map((s, i) => [s.file, i]));
   const result = {
     errors: capPerFile(sortDiagnostics(errors, order), "problems"),
-    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings")
+    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings"),
+    errorCount: errors.length
   };
   if (errors.length === 0) result.desired = combine(normalized);
   return result;
@@ -46567,9 +46631,13 @@ async function loadManifestFiles(paths) {
     }
   }
   if (readErrors.length === 0) return loadManifestSources(sources);
-  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [] };
+  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
   const order = new Map(paths.map((p, i) => [p, i]));
-  return { errors: sortDiagnostics([...readErrors, ...rest.errors], order), warnings: rest.warnings };
+  return {
+    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
+    warnings: rest.warnings,
+    errorCount: readErrors.length + rest.errorCount
+  };
 }
 function readProblem(e) {
   const code2 = e?.code;
@@ -46605,9 +46673,6 @@ function capPerFile(sorted, noun) {
   }
   flush(hidden);
   return out;
-}
-function sortDiagnostics(list2, order) {
-  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 // src/render/color.ts
@@ -46680,11 +46745,11 @@ function dagRolesOn(token, deploymentId) {
   return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
 }
 function describeDagRoles(roles) {
-  return roles.map((r) => `${r.entityType} ${JSON.stringify(r.entityId)} (${r.role})`).join(", ");
+  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
 }
 function orphanedDagViolations(plan) {
   return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+    (a) => `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
   );
 }
 
@@ -46797,25 +46862,7 @@ function tokenMatcher(patterns) {
   };
 }
 
-// src/plan/closest.ts
-function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
-  const scored = [];
-  for (const name of new Set(candidates)) {
-    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
-    const d = editDistance(wanted, name);
-    if (d <= maxDistance) scored.push({ name, d });
-  }
-  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  return scored.slice(0, limit).map((s) => s.name);
-}
-function didYouMean(wanted, candidates) {
-  const near = closestNames(wanted, candidates);
-  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
-}
-
 // src/plan/resolve-names.ts
-var KINDS = ["workspace", "organization"];
-var KEY = { workspace: "workspaceTokens", organization: "organizationTokens" };
 var q = quote;
 var ws = (w) => `workspace ${q(w.name)} (${w.id})`;
 var tok = (t) => `token ${q(t.name)} (${t.id})`;
@@ -46953,7 +47000,7 @@ function resolveNames(desired, ix) {
     }
     const bindings2 = {};
     const seenTokens = /* @__PURE__ */ new Map();
-    for (const kind2 of KINDS) {
+    for (const kind2 of TOKEN_KINDS) {
       const list2 = kind2 === "workspace" ? dd.workspaceTokens : dd.organizationTokens;
       if (list2 === void 0) continue;
       const out = [];
@@ -46962,7 +47009,7 @@ function resolveNames(desired, ix) {
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail2(b.roleAt, roleError);
         if ("error" in t) {
-          fail2(b.token.at, `${KEY[kind2]}: ${t.error}`);
+          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
@@ -46977,8 +47024,7 @@ function resolveNames(desired, ix) {
     }
     if ("ok" in d) deployments.push({ desired: dd, workspace: w.ok, deployment: d.ok, bindings: bindings2 });
   }
-  errors.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col);
-  return { deployments, errors };
+  return { deployments, errors: sortDiagnostics(errors) };
 }
 
 // src/plan/planner.ts
@@ -47021,7 +47067,7 @@ function makePlan(desired, actual, opts = {}) {
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
     if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = KINDS.filter((k) => rd.bindings[k] !== void 0);
+    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== void 0);
     let existing = 0;
     let after = 0;
     for (const kind2 of managedKinds) {
@@ -47156,7 +47202,7 @@ function binding2(deployment2, token, role, reason) {
   return { deployment: deployment2, token, role, reason };
 }
 function planDeployment(dep, rd, managedKinds, existing, desired) {
-  const raw = (k) => k === "workspace" ? rd.desired.workspaceTokens : rd.desired.organizationTokens;
+  const raw = (k) => rd.desired[tokenListKey(k)];
   const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }
@@ -47219,7 +47265,7 @@ function checkGuards(plan, opts) {
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
   const protectedIds = new Set(plan.protectedTokens);
   for (const d of plan.deployments) {
-    const where2 = `deployment ${quote(d.name)} (${d.id}) in workspace ${quote(d.workspaceName)}`;
+    const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
     if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
       const pct = Math.round(removed / d.existing * 100);
@@ -47233,9 +47279,9 @@ function checkGuards(plan, opts) {
     found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${a.token.id}) on deployment ${quote(a.deployment.name)} (${a.deployment.id})`;
+    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
     if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
-      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? "none"} → ${a.after ?? "none"})`);
+      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
     }
     if (a.action === "remove" && protectedIds.has(a.token.id)) {
       found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
@@ -47245,7 +47291,7 @@ function checkGuards(plan, opts) {
   return opts.allowUnsafe ? { violations: [], overridden: found2 } : { violations: found2, overridden: [] };
 }
 
-// src/plan/jwt.ts
+// src/astro/jwt.ts
 var SKIPPED = "the guard that keeps the running token from changing its own roles is skipped";
 function tokenIdFromJwt(token) {
   const parts = token.trim().split(".");
@@ -47620,7 +47666,7 @@ async function runDispatchApply(ctx, event) {
 async function viewerLogin(octokit) {
   const data = await octokit.graphql("query { viewer { login } }");
   const login = data.viewer?.login;
-  if (typeof login !== "string" || login === "") throw new Error("GitHub did not say which login the github-token authenticates as");
+  if (typeof login !== "string" || login === "") throw new GitHubAnswerError("GitHub did not say which login the github-token authenticates as");
   return login;
 }
 function isViewer(viewer, author) {
@@ -51993,14 +52039,14 @@ async function readFilesAtRef(octokit, opts) {
   for (const file of opts.paths) {
     const path = repoPath(file);
     if (leavesRepo(path)) {
-      throw new Error(`${file}: manifest paths must be relative to the repository root`);
+      throw new InputError(`${file}: manifest paths must be relative to the repository root`);
     }
     try {
       const { data } = await octokit.rest.repos.getContent({ owner: opts.owner, repo: opts.repo, path, ref: opts.ref });
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-        throw new Error(`${file}: not a file at ${opts.ref}`);
+        throw new GitHubAnswerError(`${file}: not a file at ${opts.ref}`);
       }
-      if (data.encoding !== "base64") throw new Error(`${file}: unexpected content encoding "${data.encoding}" at ${opts.ref}`);
+      if (data.encoding !== "base64") throw new GitHubAnswerError(`${file}: unexpected content encoding "${data.encoding}" at ${opts.ref}`);
       files.push({ file, text: Buffer.from(data.content, "base64").toString("utf8") });
     } catch (err) {
       if (httpStatus(err) === 404) missing.push(file);
@@ -52183,12 +52229,12 @@ function chooseStep(command, event) {
     case "apply":
       if (event.kind === "push") return "merge";
       if (event.kind === "workflow_dispatch") return "dispatch-apply";
-      throw new Error(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
+      throw new EventError(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
     case "auto":
       if (event.kind === "pull_request") return "pull-request";
       if (event.kind === "push") return event.isDefaultBranch ? "merge" : "plan";
       if (event.kind === "schedule" || event.kind === "workflow_dispatch") return "drift";
-      throw new Error(`event ${eventName(event)} is not supported with command auto; set the input command`);
+      throw new EventError(`event ${eventName(event)} is not supported with command auto; set the input command`);
   }
 }
 function eventName(e) {
@@ -52204,10 +52250,10 @@ async function runStep(ctx, step, event) {
 
 // src/github/event.ts
 import { readFile } from "node:fs/promises";
-var obj = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
+var obj = (v) => isRecord(v) ? v : {};
 var str = (v) => typeof v === "string" ? v : void 0;
 function need(v, what) {
-  if (v === void 0) throw new Error(`event payload has no ${what}`);
+  if (v === void 0) throw new EventError(`event payload has no ${what}`);
   return v;
 }
 function parseEvent(name, payload) {
@@ -52258,7 +52304,7 @@ async function readEvent(env = process.env) {
 }
 function repoFromEnv(env = process.env) {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(env["GITHUB_REPOSITORY"] ?? "");
-  if (!m || m[1] === void 0 || m[2] === void 0) throw new Error("GITHUB_REPOSITORY is not set as owner/repo");
+  if (!m || m[1] === void 0 || m[2] === void 0) throw new EventError("GITHUB_REPOSITORY is not set as owner/repo");
   return { owner: m[1], repo: m[2] };
 }
 function commitUrl(sha, env = process.env) {
@@ -52280,12 +52326,6 @@ function runUrl(env = process.env) {
 
 // src/github/inputs.ts
 var COMMANDS = ["auto", "validate", "plan", "apply", "drift"];
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
 function bool(name, value, dflt) {
   const v = value.trim().toLowerCase();
   if (v === "") return dflt;

@@ -3,12 +3,12 @@ import { pathToFileURL } from 'node:url';
 import type { Options } from './commands/args.ts';
 import type { Io } from './commands/context.ts';
 import { say } from './commands/say.ts';
-import { AstroApiError, ConflictError, GuardError, ManifestError, UsageError, formatDiagnostic } from './errors.ts';
+import { AstroApiError, GuardError, ManifestError, UsageError, formatDiagnostic } from './errors.ts';
 import { caretExcerpt } from './render/excerpt.ts';
-import type { Diagnostic } from './manifest/types.ts';
 import { closest } from './util/closest.ts';
 import { safeIo } from './render/output.ts';
 import { VERSION } from './version.ts';
+import { plural } from './util/plural.ts';
 
 /** What a command runs and which flags shell completion offers for it. */
 interface Loaded {
@@ -131,29 +131,18 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
-/** Problems in all, counting those a file's cap left out ("… N more problems in this file not shown"). */
-function problemCount(diagnostics: readonly Diagnostic[]): number {
-  let n = 0;
-  for (const d of diagnostics) {
-    const hidden = /^… (\d+) more problems? in this file not shown$/.exec(d.message);
-    n += hidden ? Number(hidden[1]) : 1;
-  }
-  return n;
-}
-
 function report(io: Io, err: unknown): number {
   const write = (s: string) => say(io, s);
   if (err instanceof ManifestError) {
     for (const d of err.diagnostics) write([formatDiagnostic(d), ...caretExcerpt(d)].join('\n'));
-    const n = problemCount(err.diagnostics);
-    write(`${n} problem${n === 1 ? '' : 's'} found; nothing was sent to the API.`);
+    write(`${plural(err.count, 'problem')} found; nothing was sent to the API.`);
     return 1;
   }
   if (err instanceof GuardError) {
     write(`error: ${err.message}\nNothing was written. Re-run with --allow-unsafe to override (recorded in the receipt).`);
     return 3;
   }
-  if (err instanceof UsageError || err instanceof ConflictError) {
+  if (err instanceof UsageError) {
     write(`error: ${err.message}`);
     return 1;
   }

@@ -5,10 +5,13 @@ import type { Diagnostic } from './manifest/types.ts';
 /** Problems in the user's manifest files, all of them at once. */
 export class ManifestError extends Error {
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
+  /** Problems in all: more than the diagnostics when a file's cap left some out ("… N more problems"). */
+  readonly count: number;
+  constructor(diagnostics: Diagnostic[], count = diagnostics.length) {
     super(diagnostics.map(formatDiagnostic).join('\n'));
     this.name = 'ManifestError';
     this.diagnostics = diagnostics;
+    this.count = count;
   }
 }
 
@@ -49,16 +52,6 @@ export class AstroApiError extends Error {
   }
 }
 
-/** A token's live roles changed since the plan was made: nothing is written for it. */
-export class ConflictError extends Error {
-  readonly tokenId: string;
-  constructor(tokenId: string, message: string) {
-    super(message);
-    this.name = 'ConflictError';
-    this.tokenId = tokenId;
-  }
-}
-
 /** A safety guard refused the plan; nothing was written. */
 export class GuardError extends Error {
   readonly violations: string[];
@@ -74,5 +67,41 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * Bad configuration: the environment (ASTRO_API_TOKEN, ASTRO_API_URL, rate limits) the client is given.
+ * A kind of usage error: the person running the tool fixes it, and it is reported the same way.
+ */
+export class ConfigError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A bad input of the GitHub Action (`with:` in the workflow). */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The Action cannot handle this run: an event the command does not run on, or a payload or
+ * environment without what the event needs. */
+export class EventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventError';
+  }
+}
+
+/** GitHub answered, but not with what the Action needs (a file's content, the token's login). */
+export class GitHubAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitHubAnswerError';
   }
 }

@@ -2,12 +2,19 @@ import type { AstroWriter } from '../astro/api.ts';
 import type { ApiTokenRole, SubjectRoles } from '../astro/types.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintRoles } from '../plan/fingerprint.ts';
-import type { ActualToken } from '../plan/actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import type { Plan, PlanAction } from '../plan/types.ts';
-import type { ProgressEvent } from '../render/progress.ts';
-import { sanitizeTerminal } from '../render/sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
+
+/** One token finished: what the progress line shows. */
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  status: string;
+  tokenName: string;
+}
 
 export interface ApplyOptions {
   /** Tokens written at once. Each token is handled by one worker, so one token never sees two writes. */

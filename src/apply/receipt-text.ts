@@ -1,5 +1,6 @@
 import type { Receipt } from './receipt.ts';
-import { sanitizeTerminal as clean } from '../render/sanitize.ts';
+import { sanitizeTerminal as clean } from '../util/sanitize.ts';
+import { plural } from '../util/plural.ts';
 
 /** The receipt for a terminal: one line per token, then a summary. */
 export function renderReceiptText(receipt: Receipt): string {
@@ -8,7 +9,7 @@ export function renderReceiptText(receipt: Receipt): string {
   const width = Math.max(0, ...receipt.tokens.map((t) => clean(t.tokenName).length));
   for (const t of receipt.tokens) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(clean).join(', ')}]` : '';
-    const changes = `${t.actions.length} change${t.actions.length === 1 ? '' : 's'}`;
+    const changes = plural(t.actions.length, 'change');
     const detail = t.error ? `: ${clean(t.error)}` : t.status === 'already-applied' ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === 'not-started') continue; // counted in the last line
     lines.push(`${t.status.padEnd(8)} ${clean(t.tokenName).padEnd(width)}  ${clean(t.tokenId)}${detail}${ids}`);
@@ -28,7 +29,7 @@ export function renderReceiptText(receipt: Receipt): string {
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${s.conflicts} token${s.conflicts === 1 ? '' : 's'} changed since it was made. Run 'astro-access plan' again and apply the new plan.`,
+        `The plan is stale: ${plural(s.conflicts, 'token')} changed since it was made. Run 'astro-access plan' again and apply the new plan.`,
       );
     }
   }

@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import { AstroApiError } from '../errors.ts';
 import { redact } from './redact.ts';
 import { isRecord } from '../util/is-record.ts';
-import { sanitizeTerminal } from '../render/sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
+import { plural } from '../util/plural.ts';
 
 type FieldError = { field: string; code: string; message: string };
 
@@ -65,7 +66,7 @@ export function astroApiError(opts: {
   const requestId = answer?.requestId ?? opts.requestId;
   const notes = [
     ...(requestId !== undefined ? [`request ID ${sanitizeTerminal(requestId)}`] : []),
-    `${attempts} attempt${attempts === 1 ? '' : 's'}`,
+    plural(attempts, 'attempt'),
   ];
   const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join('; ')})`, opts.token);
   return new AstroApiError({

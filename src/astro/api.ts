@@ -1,5 +1,5 @@
 import type { ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
-import type { ActualToken } from '../plan/actual.ts';
+import type { ActualToken } from './actual.ts';
 
 // The two faces of the Astro API client. The planner only ever receives an AstroReader, which has no
 // write method at all: a plan cannot write, by construction. Only the executor gets an AstroWriter.

@@ -4,7 +4,7 @@ import { DOCUMENTED_LIMITS, validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
 import { readAllPages, readAllPagesWith } from './paginate.ts';
-import type { ActualToken } from '../plan/actual.ts';
+import type { ActualToken } from './actual.ts';
 import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
 import { USER_AGENT } from '../version.ts';
 
@@ -45,7 +45,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens,
       });
-      return dedupeById(tokens).map(normalizeToken);
+      return tokens.map(normalizeToken);
     },
 
     async getToken(tokenId: string) {
@@ -59,11 +59,11 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
         deploymentIds: filter.deploymentIds,
         names: filter.names,
       });
-      return dedupeById(deployments);
+      return deployments;
     },
 
     async listWorkspaces(): Promise<Workspace[]> {
-      return dedupeById(await readAllPages<Workspace>(transport, `${org}/workspaces`, 'workspaces', pageSize));
+      return readAllPages<Workspace>(transport, `${org}/workspaces`, 'workspaces', pageSize);
     },
 
     async listDeploymentRoles(): Promise<DeploymentRoles> {
@@ -76,7 +76,7 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
       const defaultRoles = also.filter(
         (r) => r !== null && typeof r === 'object' && r.scopeType === 'DEPLOYMENT' && typeof r.name === 'string' && !seen.has(r.name) && (seen.add(r.name), true),
       );
-      return { roles: dedupeById(items).filter((r) => r.scopeType === 'DEPLOYMENT'), defaultRoles };
+      return { roles: items.filter((r) => r.scopeType === 'DEPLOYMENT'), defaultRoles };
     },
 
     async replaceTokenRoles(tokenId: string, roles: ApiTokenRole[], opts: { beforeRetry?: () => Promise<ApiTokenRole[]> } = {}) {
@@ -112,10 +112,4 @@ export function readOnly(client: AstroReader): AstroReader {
 /** `roles` may be absent on the wire; the rest of the program can rely on an array. */
 function normalizeToken(token: ApiToken): ActualToken {
   return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
-}
-
-/** Pages can overlap when the list changes while it is read; keep the first copy of each ID. */
-function dedupeById<T extends { id: string }>(items: T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
 }

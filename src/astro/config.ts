@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import type { Clock } from './pacer.ts';
 
 export const DEFAULT_API_URL = 'https://api.astronomer.io/v1';
@@ -22,15 +22,15 @@ export function parseRateLimit(text: string, source: string): RateLimits {
   const seen = new Set<string>();
   const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
   const parts = text.split(',').map((p) => p.trim());
-  if (text.trim() === '') throw new UsageError(`${usage}, got an empty value`);
+  if (text.trim() === '') throw new ConfigError(`${usage}, got an empty value`);
   for (const part of parts) {
     const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
-    if (m === null) throw new UsageError(`${usage}, got ${JSON.stringify(part)}`);
+    if (m === null) throw new ConfigError(`${usage}, got ${JSON.stringify(part)}`);
     const key = (m[1] ?? '').toLowerCase() as keyof RateLimits;
     const value = m[2] ?? '';
     const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
-    if (seen.has(key)) throw new UsageError(`${source}: ${key} is given twice`);
+    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new ConfigError(`${source}: ${key} is given twice`);
     seen.add(key);
     limits[key] = n;
   }
@@ -82,16 +82,16 @@ export function astroConfigFromEnv(
 ): AstroClientConfig {
   const token = (overrides.token ?? env['ASTRO_API_TOKEN'] ?? '').trim();
   if (token === '') {
-    throw new UsageError(
+    throw new ConfigError(
       'ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN',
     );
   }
   // A token copied from an Authorization header, or with its quotes: the API would answer 401.
   if (/^bearer\s/i.test(token)) {
-    throw new UsageError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+    throw new ConfigError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
   }
   if (/^["']|["']$/.test(token)) {
-    throw new UsageError('ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes');
+    throw new ConfigError('ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes');
   }
   const rawUrl = overrides.baseUrl ?? (env['ASTRO_API_URL']?.trim() || DEFAULT_API_URL);
   const rateEnv = env['ASTRO_ACCESS_RATE_LIMIT'];
@@ -109,22 +109,22 @@ export function validateBaseUrl(raw: string): string {
     url = new URL(raw);
   } catch {
     // Not echoed: a value pasted into the wrong variable may be a secret.
-    throw new UsageError('ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1');
+    throw new ConfigError('ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1');
   }
   if (url.username !== '' || url.password !== '') {
-    throw new UsageError('ASTRO_API_URL must not contain credentials');
+    throw new ConfigError('ASTRO_API_URL must not contain credentials');
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new UsageError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
+    throw new ConfigError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
   }
   if (url.protocol === 'http:') {
     if (!isLoopback(url.hostname)) {
-      throw new UsageError(
+      throw new ConfigError(
         `ASTRO_API_URL ${url.origin} uses plain http to a host that is not loopback; use https (plain http is allowed only for 127.0.0.0/8, ::1 and localhost)`,
       );
     }
   } else if (url.protocol !== 'https:') {
-    throw new UsageError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
+    throw new ConfigError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

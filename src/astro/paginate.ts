@@ -91,7 +91,13 @@ async function readOnce<T, U>(
       }
       if (total !== undefined) bound = maxPages(total, pageSize, data['limit'], page.length);
     } else if (total !== firstTotal) return { total };
+    const known = items.size;
     for (const item of page) items.set(itemKey(item), item);
+    // A page of nothing new: the server ignores offset, or the list shifted under a tiny page size.
+    if (page.length > 0 && items.size === known) {
+      if (firstTotal === undefined) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
+      return { total: firstTotal, distinct: items.size };
+    }
     if (alsoKey !== undefined && Array.isArray(data[alsoKey])) also.push(...(data[alsoKey] as U[]));
     offset += page.length;
     if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);

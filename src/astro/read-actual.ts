@@ -1,7 +1,8 @@
 import { AstroApiError } from '../errors.ts';
-import type { Actual, ActualToken } from '../plan/actual.ts';
+import type { Actual, ActualToken } from './actual.ts';
 import type { AstroReader } from './api.ts';
 import type { Workspace } from './types.ts';
+import { plural } from '../util/plural.ts';
 
 /**
  * Reads the snapshot the planner works from: workspaces, deployments, tokens and custom deployment roles,
@@ -66,7 +67,7 @@ async function readTokens(
     }),
   ]);
   warnings.push(
-    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${ids.length} workspace${ids.length === 1 ? '' : 's'})` +
+    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${plural(ids.length, 'workspace')})` +
       (orgTokens === undefined
         ? '; organization tokens could not be listed either (403), so their bindings are not visible'
         : ', plus the organization tokens'),

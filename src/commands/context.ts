@@ -7,7 +7,7 @@ import type { Desired } from '../manifest/types.ts';
 import { ManifestError, UsageError, formatDiagnostic } from '../errors.ts';
 import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 import { say } from './say.ts';
-import type { Actual } from '../plan/actual.ts';
+import type { Actual } from '../astro/actual.ts';
 import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
@@ -31,7 +31,7 @@ export { say };
 export async function loadDesired(io: Io, files: string[]): Promise<Desired> {
   const result = await loadManifestFiles(files.length > 0 ? files : [DEFAULT_MANIFEST]);
   for (const w of result.warnings) say(io, `warning: ${formatDiagnostic(w)}`);
-  if (result.errors.length > 0 || !result.desired) throw new ManifestError(result.errors);
+  if (result.errors.length > 0 || !result.desired) throw new ManifestError(result.errors, result.errorCount);
   return result.desired;
 }
 

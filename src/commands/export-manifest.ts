@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
-import type { Actual, ActualToken } from '../plan/actual.ts';
+import type { Actual, ActualToken } from '../astro/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type { DesiredDeployment, Reference } from '../manifest/types.ts';
-import { quote, safeJson, sanitizeTerminal, visible } from '../render/sanitize.ts';
+import { quote, safeJson, sanitizeTerminal, visible } from '../util/sanitize.ts';
+import { CUID } from '../util/cuid.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
 // Names where they resolve uniquely, IDs (with the name in a comment) where they collide.
@@ -11,7 +12,6 @@ import { quote, safeJson, sanitizeTerminal, visible } from '../render/sanitize.t
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9 _.\/-]*[A-Za-z0-9_.\/-]$|^[A-Za-z_]$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
-const CUID = /^c[0-9a-z]{24}$/;
 
 /** A YAML scalar: plain when unambiguous, else double-quoted with every unsafe character escaped. */
 export function yamlScalar(s: string): string {

@@ -1,15 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { writeOutputFile } from '../render/output.ts';
 import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
-import { didYouMean } from '../plan/closest.ts';
+import { didYouMean } from '../util/closest.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, loadDesired, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { readCapped } from '../util/read-capped.ts';
+import { MAX_FILE_BYTES } from '../manifest/limits.ts';
+import { quote } from '../util/sanitize.ts';
 
 export const spec = {
   name: 'export',
@@ -95,7 +96,8 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
 /** The settings of an existing manifest, validated like any manifest first. */
 async function likeSettings(io: Io, file: string): Promise<LikeSettings> {
   const desired = await loadDesired(io, [file]);
-  const raw: unknown = parse(await readFile(file, 'utf8'));
+  // Read again only for the file-wide `prune`, under the same cap (the loader has just accepted the file).
+  const raw: unknown = parse(new TextDecoder().decode(await readCapped(file, MAX_FILE_BYTES)));
   const prune = isRecord(raw) && typeof raw['prune'] === 'boolean' ? raw['prune'] : undefined;
   return { ...desired, ...(prune !== undefined ? { prune } : {}) };
 }

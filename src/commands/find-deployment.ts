@@ -1,7 +1,7 @@
 import type { AstroReader } from '../astro/api.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import { UsageError } from '../errors.ts';
-import { didYouMean } from '../plan/closest.ts';
+import { didYouMean } from '../util/closest.ts';
 
 // `list` finds its deployment by ID or by name (optionally within a named workspace). Names are exact and
 // case-sensitive as in the manifest, and a miss gets the same "did you mean" as a manifest error.

@@ -1,12 +1,12 @@
 import type { AstroReader } from '../astro/api.ts';
 import { AstroApiError, UsageError } from '../errors.ts';
-import type { ActualToken } from '../plan/actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { findDeployment } from './find-deployment.ts';
 import { organizationIdFrom } from './organization.ts';
-import { quote, safeJson } from '../render/sanitize.ts';
+import { quote, safeJson } from '../util/sanitize.ts';
 
 export const spec = {
   name: 'list',

@@ -1,7 +1,7 @@
 import { writeOutputFile } from '../render/output.ts';
 import { UsageError } from '../errors.ts';
 import { checkGuards } from '../plan/guards.ts';
-import { tokenIdFromJwt } from '../plan/jwt.ts';
+import { tokenIdFromJwt } from '../astro/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderJson } from '../render/json.ts';
 import { renderMarkdown } from '../render/markdown.ts';
@@ -10,7 +10,7 @@ import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
 import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
 import { checkOutputPath } from './output-paths.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];

@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.ts';
 import { loadDesired, type Io } from './context.ts';
+import { plural } from '../util/plural.ts';
 
 export const spec = {
   name: 'validate',
@@ -32,10 +33,9 @@ export async function validateCommand(io: Io, argv: string[]): Promise<number> {
     (n, d) => n + (d.workspaceTokens?.length ?? 0) + (d.organizationTokens?.length ?? 0),
     0,
   );
-  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   io.stdout.write(
-    `Valid: ${count(desired.files.length, 'file')}, ${count(desired.deployments.length, 'deployment')}, ` +
-      `${count(bindings, 'binding')}.\n`,
+    `Valid: ${plural(desired.files.length, 'file')}, ${plural(desired.deployments.length, 'deployment')}, ` +
+      `${plural(bindings, 'binding')}.\n`,
   );
   return 0;
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ApiTokenRole, BasicSubjectProfile } from '../astro/types.ts';
-import { tokenIdFromJwt } from '../plan/jwt.ts';
+import { tokenIdFromJwt } from '../astro/jwt.ts';
 import { FaultQueue } from './faults.ts';
 import type { Fault, ForeignWriteTrigger, RequestFault } from './faults.ts';
 import { HttpError } from './http-error.ts';

@@ -6,6 +6,7 @@ import { runDrift } from './run-drift.ts';
 import { runMerge } from './run-merge.ts';
 import { runPlain } from './run-plan.ts';
 import { runPullRequest } from './run-pull-request.ts';
+import { EventError } from '../errors.ts';
 
 // Which step runs: `command: auto` picks it from the event; an explicit command overrides.
 
@@ -23,12 +24,12 @@ export function chooseStep(command: Command, event: GitHubEvent): Step {
       if (event.kind === 'push') return 'merge';
       // A maintainer's run by hand: applies the default branch's plan when its checksum is the one given.
       if (event.kind === 'workflow_dispatch') return 'dispatch-apply';
-      throw new Error(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
+      throw new EventError(`command apply runs on push and workflow_dispatch events only, not ${eventName(event)}`);
     case 'auto':
       if (event.kind === 'pull_request') return 'pull-request';
       if (event.kind === 'push') return event.isDefaultBranch ? 'merge' : 'plan';
       if (event.kind === 'schedule' || event.kind === 'workflow_dispatch') return 'drift';
-      throw new Error(`event ${eventName(event)} is not supported with command auto; set the input command`);
+      throw new EventError(`event ${eventName(event)} is not supported with command auto; set the input command`);
   }
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { isRecord } from '../util/is-record.ts';
+import { EventError } from '../errors.ts';
 
 // What the Action was started for, read from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH.
 
@@ -21,11 +23,11 @@ export type GitHubEvent =
 
 type Json = Record<string, unknown>;
 
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const obj = (v: unknown): Json => (isRecord(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function need<T>(v: T | undefined, what: string): T {
-  if (v === undefined) throw new Error(`event payload has no ${what}`);
+  if (v === undefined) throw new EventError(`event payload has no ${what}`);
   return v;
 }
 
@@ -82,7 +84,7 @@ export async function readEvent(env: NodeJS.ProcessEnv = process.env): Promise<G
 /** `owner` and `repo` from GITHUB_REPOSITORY. */
 export function repoFromEnv(env: NodeJS.ProcessEnv = process.env): { owner: string; repo: string } {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(env['GITHUB_REPOSITORY'] ?? '');
-  if (!m || m[1] === undefined || m[2] === undefined) throw new Error('GITHUB_REPOSITORY is not set as owner/repo');
+  if (!m || m[1] === undefined || m[2] === undefined) throw new EventError('GITHUB_REPOSITORY is not set as owner/repo');
   return { owner: m[1], repo: m[2] };
 }
 

@@ -1,4 +1,5 @@
 import type { GitHub } from './octokit.ts';
+import { GitHubAnswerError } from '../errors.ts';
 
 // Who the Action is on GitHub: the login its token authenticates as. Only what this identity wrote
 // (comments, commit statuses) is ever edited or trusted; anyone can copy a hidden marker.
@@ -13,7 +14,7 @@ export interface Author {
 export async function viewerLogin(octokit: GitHub): Promise<string> {
   const data = await octokit.graphql<{ viewer?: { login?: unknown } }>('query { viewer { login } }');
   const login = data.viewer?.login;
-  if (typeof login !== 'string' || login === '') throw new Error('GitHub did not say which login the github-token authenticates as');
+  if (typeof login !== 'string' || login === '') throw new GitHubAnswerError('GitHub did not say which login the github-token authenticates as');
   return login;
 }
 

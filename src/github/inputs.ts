@@ -1,4 +1,5 @@
 import { DEFAULT_MANIFEST } from '../commands/context.ts';
+import { InputError } from '../errors.ts';
 import { parsePatterns } from './manifest-glob.ts';
 
 // The Action's inputs (action.yml), read through a getter so tests need no environment.
@@ -19,13 +20,6 @@ export interface ActionInputs {
   allowDirectPush: boolean;
   /** `command: apply` by workflow_dispatch applies only a plan with this checksum; '' when unset. */
   expectedChecksum: string;
-}
-
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
 }
 
 function bool(name: string, value: string, dflt: boolean): boolean {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { sanitizeTerminal } from '../render/sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 
 // The runner reads workflow commands from the log: a line starting (after blanks) with `::`, or the
 // older `##[...]` anywhere in a line. A name from the API or the manifest must never become one, so

@@ -1,8 +1,8 @@
-import type { Actual } from '../plan/actual.ts';
+import type { Actual } from '../astro/actual.ts';
 import { loadManifestSources } from '../manifest/load.ts';
 import { makePlan } from '../plan/planner.ts';
 import { escapeCodeLine, escapeMarkdownText as esc, fenceFor } from '../render/markdown-escape.ts';
-import { sanitizeTerminal } from '../render/sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import type { Plan } from '../plan/types.ts';
 import type { ActionContext } from './action-context.ts';
 import { readFilesAtRef } from './base-manifest.ts';

@@ -9,6 +9,7 @@ import { validateSchema } from './schema-validate.ts';
 import { SemanticChecks } from './semantic-checks.ts';
 import { combine, normalizeFile } from './normalize.ts';
 import { append } from './append.ts';
+import { sortDiagnostics } from './sort-diagnostics.ts';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES } from './limits.ts';
 import { FileTooLargeError, readCapped } from '../util/read-capped.ts';
 
@@ -26,7 +27,7 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   if (sources.length === 0) {
-    return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings };
+    return { errors: [{ file: '(none)', line: 1, col: 1, message: 'no manifest files given' }], warnings, errorCount: 1 };
   }
   const semantics = new SemanticChecks();
   const normalized: NormalizedFile[] = [];
@@ -52,6 +53,7 @@ export function loadManifestSources(sources: ManifestSource[]): LoadResult {
   const result: LoadResult = {
     errors: capPerFile(sortDiagnostics(errors, order), 'problems'),
     warnings: capPerFile(sortDiagnostics(warnings, order), 'warnings'),
+    errorCount: errors.length,
   };
   if (errors.length === 0) result.desired = combine(normalized);
   return result;
@@ -86,9 +88,13 @@ export async function loadManifestFiles(paths: string[]): Promise<LoadResult> {
     }
   }
   if (readErrors.length === 0) return loadManifestSources(sources);
-  const rest: LoadResult = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [] };
+  const rest: LoadResult = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
   const order = new Map(paths.map((p, i) => [p, i] as const));
-  return { errors: sortDiagnostics([...readErrors, ...rest.errors], order), warnings: rest.warnings };
+  return {
+    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
+    warnings: rest.warnings,
+    errorCount: readErrors.length + rest.errorCount,
+  };
 }
 
 function readProblem(e: unknown): string {
@@ -131,14 +137,4 @@ function capPerFile(sorted: readonly Diagnostic[], noun: string): Diagnostic[] {
   }
   flush(hidden);
   return out;
-}
-
-/** By file (in the order given), then line, then column. */
-function sortDiagnostics(list: Diagnostic[], order: Map<string, number>): Diagnostic[] {
-  return [...list].sort((a, b) =>
-    (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.col - b.col ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }

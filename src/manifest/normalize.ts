@@ -37,12 +37,11 @@ export function normalizeFile({ file, data, locator }: ValidFile): NormalizedFil
         prune: dep.prune ?? ws.prune ?? data.prune ?? true,
         at: locator.entry(path),
       };
-      for (const [key, kind] of TOKEN_LISTS) {
+      for (const [key] of TOKEN_LISTS) {
         const list = dep[key];
         if (list === undefined) continue;
         const bindings = list.map((b, t) => binding(b, [...path, key, t], locator));
-        if (kind === 'workspace') desired.workspaceTokens = bindings;
-        else desired.organizationTokens = bindings;
+        desired[key] = bindings;
       }
       deployments.push(desired);
     });

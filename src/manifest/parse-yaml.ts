@@ -7,7 +7,7 @@ import { lineColAt } from './line-col.ts';
 import { Locator } from './locate.ts';
 import type { Positions } from './locate.ts';
 import { readDocuments } from './read-documents.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // YAML text → one document as plain data, with a Locator for positions. Never throws for bad input.
 

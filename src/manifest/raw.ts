@@ -1,3 +1,5 @@
+import type { TokenKind } from './types.ts';
+
 // The shape of one manifest file as the schema admits it (schemas/manifest.schema.json).
 
 export interface RawBinding {
@@ -30,8 +32,20 @@ export interface RawManifest {
   workspaces: RawWorkspace[];
 }
 
-/** The two token-list keys of a deployment and the kind each manages. */
+/** The two token-list keys of a deployment and the kind each manages (the same keys in Desired). */
 export const TOKEN_LISTS = [
   ['workspaceTokens', 'workspace'],
   ['organizationTokens', 'organization'],
 ] as const;
+
+export type TokenListKey = (typeof TOKEN_LISTS)[number][0];
+
+/** The token kinds, in the manifest's order. */
+export const TOKEN_KINDS: readonly TokenKind[] = TOKEN_LISTS.map(([, kind]) => kind);
+
+const KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind]) => [kind, key])) as Record<TokenKind, TokenListKey>;
+
+/** The deployment key that lists a kind's tokens: `workspaceTokens` for `workspace`. */
+export function tokenListKey(kind: TokenKind): TokenListKey {
+  return KEY_OF[kind];
+}

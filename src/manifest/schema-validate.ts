@@ -6,11 +6,10 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { closest } from '../util/closest.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
+import { CUID_PATTERN } from '../util/cuid.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
-
-const CUID_PATTERN = '^c[0-9a-z]{24}$';
 
 // ajv-formats is CommonJS; its `default` is the plugin under both Node's and esbuild's interop.
 const addFormats = addFormatsModule.default;

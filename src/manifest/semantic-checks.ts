@@ -2,7 +2,8 @@ import type { Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import { TOKEN_LISTS } from './raw.ts';
 import { isRecord } from '../util/is-record.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
+import { CUID } from '../util/cuid.ts';
 
 // Checks across all files that the schema cannot express: duplicates and one organization.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.
@@ -13,8 +14,6 @@ export interface SemanticResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
-
-const CUID = /^c[0-9a-z]{24}$/;
 
 export class SemanticChecks {
   #organization: { id: string; at: SourceLocation } | undefined;

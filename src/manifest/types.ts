@@ -70,4 +70,6 @@ export interface LoadResult {
   desired?: Desired;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** Errors found in all: more than `errors` holds when a file's cap left some out ("… N more problems"). */
+  errorCount: number;
 }

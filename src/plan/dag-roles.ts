@@ -1,7 +1,8 @@
 import type { ApiTokenRole } from '../astro/types.ts';
-import type { ActualToken } from './actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import { cmp } from './order.ts';
 import type { Plan, PlanDagRole } from './types.ts';
+import { quote, sanitizeTerminal } from '../util/sanitize.ts';
 
 // DAG and DAG_TAG entries carry the deployment they belong to, and need a role on that deployment (the
 // provider enforces it for users and teams; the server may for tokens). Removing a token's DEPLOYMENT
@@ -19,7 +20,7 @@ export function dagRolesOn(token: ActualToken, deploymentId: string): PlanDagRol
 
 /** `DAG etl_daily (DAG_VIEWER), DAG_TAG finance (DAG_OPERATOR)` */
 export function describeDagRoles(roles: readonly PlanDagRole[]): string {
-  return roles.map((r) => `${r.entityType} ${JSON.stringify(r.entityId)} (${r.role})`).join(', ');
+  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(', ');
 }
 
 /** One guard violation per removal that would orphan DAG entries (computable from a saved plan alone). */
@@ -28,7 +29,7 @@ export function orphanedDagViolations(plan: Pick<Plan, 'actions'>): string[] {
     .filter((a) => a.action === 'remove' && (a.orphanedDagRoles?.length ?? 0) > 0)
     .map(
       (a) =>
-        `remove of token ${JSON.stringify(a.token.name)} (${a.token.id}) on deployment ${JSON.stringify(a.deployment.name)} (${a.deployment.id}) ` +
+        `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) ` +
         `would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`,
     );
 }

@@ -1,6 +1,6 @@
 import { orphanedDagViolations } from './dag-roles.ts';
 import type { Plan } from './types.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote, sanitizeTerminal } from '../util/sanitize.ts';
 
 // Safety guards, checked before any write and computable from a saved plan alone. With allowUnsafe the
 // violations are not dropped but moved to `overridden`, so the receipt records what was overridden.
@@ -29,7 +29,7 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
   const protectedIds = new Set(plan.protectedTokens);
 
   for (const d of plan.deployments) {
-    const where = `deployment ${quote(d.name)} (${d.id}) in workspace ${quote(d.workspaceName)}`;
+    const where = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
     if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
       const pct = Math.round((removed / d.existing) * 100);
@@ -43,10 +43,10 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
     found.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${a.token.id}) on deployment ${quote(a.deployment.name)} (${a.deployment.id})`;
+    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
     // Any change, an add included: the running token's own roles are never edited by its own apply.
     if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
-      found.push(`${what}: this is the token running astro-access, which must not change its own roles (${a.before ?? 'none'} → ${a.after ?? 'none'})`);
+      found.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? 'none')} → ${sanitizeTerminal(a.after ?? 'none')})`);
     }
     if (a.action === 'remove' && protectedIds.has(a.token.id)) {
       found.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);

@@ -1,6 +1,6 @@
 import type { Deployment, Role, Workspace } from '../astro/types.ts';
 import type { TokenKind } from '../manifest/types.ts';
-import type { Actual, ActualToken } from './actual.ts';
+import type { Actual, ActualToken } from '../astro/actual.ts';
 
 // One pass over the snapshot builds every lookup the resolver and planner need, so planning stays
 // linear in the size of the organization and the manifest.

@@ -1,4 +1,4 @@
-import type { ActualToken } from './actual.ts';
+import type { ActualToken } from '../astro/actual.ts';
 import { globMatch } from './glob.ts';
 
 // `ignore` and `protect` entries: a glob (`*`, `?`) on the whole token name, or an exact token ID.

@@ -1,5 +1,5 @@
 import type { Desired, Diagnostic, TokenKind } from '../manifest/types.ts';
-import type { Actual, ActualToken } from './actual.ts';
+import type { Actual, ActualToken } from '../astro/actual.ts';
 import { planChecksum } from './checksum.ts';
 import { dagRolesOn, describeDagRoles } from './dag-roles.ts';
 import { fingerprintRoles } from './fingerprint.ts';
@@ -7,10 +7,11 @@ import { indexActual } from './index-actual.ts';
 import type { LiveBinding } from './index-actual.ts';
 import { compareDeployments, compareEntries, cmp } from './order.ts';
 import { tokenMatcher } from './patterns.ts';
-import { KINDS, resolveNames, sourceOf } from './resolve-names.ts';
+import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
+import { resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
 // number of declared and live bindings on managed deployments.
@@ -68,7 +69,7 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
     if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = KINDS.filter((k) => rd.bindings[k] !== undefined);
+    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== undefined);
     let existing = 0;
     let after = 0;
 
@@ -234,8 +235,7 @@ function planDeployment(
   existing: number,
   desired: number,
 ): PlanDeployment {
-  const raw = (k: TokenKind): unknown[] | undefined =>
-    k === 'workspace' ? rd.desired.workspaceTokens : rd.desired.organizationTokens;
+  const raw = (k: TokenKind): unknown[] | undefined => rd.desired[tokenListKey(k)];
   const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }

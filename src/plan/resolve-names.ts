@@ -8,11 +8,13 @@ import type {
   SourceLocation,
   TokenKind,
 } from '../manifest/types.ts';
-import type { ActualToken } from './actual.ts';
-import { didYouMean } from './closest.ts';
+import type { ActualToken } from '../astro/actual.ts';
+import { didYouMean } from '../util/closest.ts';
 import { tokenWorkspaceIds } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
-import { quote } from '../render/sanitize.ts';
+import { quote } from '../util/sanitize.ts';
+import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
+import { sortDiagnostics } from '../manifest/sort-diagnostics.ts';
 
 // Manifest references (names or IDs) → live objects. Exact and case-sensitive; every problem becomes a
 // Diagnostic at the reference's position, and all of them are collected before planning stops.
@@ -40,8 +42,6 @@ export interface Resolution {
 
 type Found<T> = { ok: T } | { error: string };
 
-export const KINDS: readonly TokenKind[] = ['workspace', 'organization'];
-const KEY: Record<TokenKind, string> = { workspace: 'workspaceTokens', organization: 'organizationTokens' };
 
 const q = quote;
 const ws = (w: Workspace): string => `workspace ${q(w.name)} (${w.id})`;
@@ -194,7 +194,7 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
     // Bindings are resolved even when the deployment is not, so every error is reported in one run.
     const bindings: Partial<Record<TokenKind, ResolvedBinding[]>> = {};
     const seenTokens = new Map<string, SourceLocation>();
-    for (const kind of KINDS) {
+    for (const kind of TOKEN_KINDS) {
       const list: DesiredBinding[] | undefined = kind === 'workspace' ? dd.workspaceTokens : dd.organizationTokens;
       if (list === undefined) continue;
       const out: ResolvedBinding[] = [];
@@ -203,7 +203,7 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail(b.roleAt, roleError);
         if ('error' in t) {
-          fail(b.token.at, `${KEY[kind]}: ${t.error}`);
+          fail(b.token.at, `${tokenListKey(kind)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
@@ -218,6 +218,5 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
     }
     if ('ok' in d) deployments.push({ desired: dd, workspace: w.ok, deployment: d.ok, bindings });
   }
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
-  return { deployments, errors };
+  return { deployments, errors: sortDiagnostics(errors) };
 }

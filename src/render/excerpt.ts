@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../manifest/types.ts';
-import { sanitizeTerminal } from './sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import { displayWidth } from './width.ts';
 
 // A syntax error's source line with a caret under the column, as compilers show it:

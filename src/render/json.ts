@@ -4,7 +4,7 @@ import type { Plan, PlanAction, PlanBinding, PlanDagRole, PlanDeployment, PlanDe
 // order the type declares them, whatever order the object was built in. Keys the type does not know
 // (a newer field) are kept, after the known ones, rather than dropped silently.
 
-import { safeJson } from './sanitize.ts';
+import { safeJson } from '../util/sanitize.ts';
 
 type Obj = Record<string, unknown>;
 

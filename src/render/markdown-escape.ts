@@ -1,4 +1,4 @@
-import { sanitizeTerminal } from './sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 
 // Strings from the API or the manifest go into PR comments that GitHub renders as markdown + HTML and
 // scans for @mentions, #references and bare links. Outside code, every character with a meaning

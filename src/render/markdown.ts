@@ -2,7 +2,8 @@ import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
 import { MarkdownDoc } from './markdown-doc.ts';
 import { code, escapeCodeLine, escapeMarkdownText as esc, fenceFor } from './markdown-escape.ts';
 import { alignCells } from './width.ts';
-import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, plural, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
+import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
+import { plural } from '../util/plural.ts';
 
 // Markdown for PR comments and job summaries, rendered from the JSON plan alone. Summary first, so a
 // comment cut to GitHub's size limit still says what matters; long sections are folded. Every string

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { redact } from '../astro/redact.ts';
 import { shouldUseColor } from './color.ts';
-import { safeJson, sanitizeLines } from './sanitize.ts';
+import { safeJson, sanitizeLines } from '../util/sanitize.ts';
 
 // One way out. Every byte the CLI writes (stdout, stderr, --debug, receipts, plan files, exports) goes
 // through here: secrets are masked first (before anything could cut them into fragments), then every

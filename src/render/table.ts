@@ -1,5 +1,6 @@
-import { sanitizeTerminal } from './sanitize.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 import { alignCells } from './width.ts';
+import { plural } from '../util/plural.ts';
 
 /**
  * A plain aligned table, like the astro CLI's list output. Cells are stripped of control characters and
@@ -18,7 +19,7 @@ export function relativeTime(iso: string, now: number): string {
   const units: [string, number][] = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
   for (const [unit, size] of units) {
     const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+    if (n >= 1) return `${plural(n, unit)} ago`;
   }
   return 'just now';
 }

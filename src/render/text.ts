@@ -1,6 +1,6 @@
 import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
 import { painter, type Paint, type Style } from './color.ts';
-import { sanitizeTerminal as clean } from './sanitize.ts';
+import { sanitizeTerminal as clean } from '../util/sanitize.ts';
 import { alignCells } from './width.ts';
 import { changeCounts, groupByDeployment, keptCounts, MARKER, NO_CHANGES, origin, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
 

@@ -6,10 +6,6 @@ import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, Plan
 
 export const NO_CHANGES = 'No changes. The live roles match the manifest.';
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** "2 to add, 1 to change, 1 to remove" (Terraform's wording, all three always shown). */
 export function changeCounts(s: Pick<PlanSummary, 'add' | 'update' | 'remove'>): string {
   return `${s.add} to add, ${s.update} to change, ${s.remove} to remove`;

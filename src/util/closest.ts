@@ -1,4 +1,7 @@
-// "Did you mean": edit distance for hints on misspelt keys, flags, commands and names.
+import { quote } from './sanitize.ts';
+
+// "Did you mean": edit distance for hints on misspelt keys, flags, commands and names; `closest` picks
+// one, `closestNames` several (so an error can show every near spelling).
 
 /** Damerau-Levenshtein (optimal string alignment): a swap of two adjacent letters counts as one edit. */
 export function editDistance(a: string, b: string): number {
@@ -36,4 +39,27 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : undefined;
+}
+
+/** Distinct candidates within `maxDistance` edits, nearest first, at most `limit` of them. */
+export function closestNames(
+  wanted: string,
+  candidates: Iterable<string>,
+  maxDistance = 3,
+  limit = 3,
+): string[] {
+  const scored: { name: string; d: number }[] = [];
+  for (const name of new Set(candidates)) {
+    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
+    const d = editDistance(wanted, name);
+    if (d <= maxDistance) scored.push({ name, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+
+/** `; did you mean "a", "b"?` or `` when nothing is close. */
+export function didYouMean(wanted: string, candidates: Iterable<string>): string {
+  const near = closestNames(wanted, candidates);
+  return near.length === 0 ? '' : `; did you mean ${near.map(quote).join(', ')}?`;
 }

@@ -52,6 +52,9 @@ function bodies(e: (typeof endpoints)[number]): [string, string][] {
       ['an item without id', JSON.stringify({ [e.key]: [e.item], totalCount: 1, offset: 0, limit: 1000 })],
       ['a null item', JSON.stringify({ [e.key]: [null], totalCount: 1, offset: 0, limit: 1000 })],
       ['a list that is an object', JSON.stringify({ [e.key]: { id: 'x' }, totalCount: 1, offset: 0, limit: 1000 })],
+      // IDs go into URL paths and messages: '..' or a newline must never get that far.
+      ['an item whose id is ".."', JSON.stringify({ [e.key]: [{ ...e.item, id: '..' }], totalCount: 1, offset: 0, limit: 1000 })],
+      ['an item whose id holds a newline', JSON.stringify({ [e.key]: [{ ...e.item, id: 'cabc\n::error::x' }], totalCount: 1, offset: 0, limit: 1000 })],
     );
   }
   if (e.name === 'list tokens') {

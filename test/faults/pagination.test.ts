@@ -101,6 +101,8 @@ describe('lists that lie: a plan is never made from a partial read', () => {
     try {
       const total = s.emulator.state().tokens.length;
       await expect(s.client.listTokens()).rejects.toThrow(`GET ${tokensPath}: read ${PAGE} distinct items, but totalCount is ${total}`);
+      // Each attempt stops at the first page that brings nothing new: 2 pages, 4 attempts.
+      expect(s.emulator.log).toHaveLength(8);
     } finally {
       await s.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseStep } from '../../src/github/dispatch.ts';
-import { InputError, readInputs } from '../../src/github/inputs.ts';
+import { InputError } from '../../src/errors.ts';
+import { readInputs } from '../../src/github/inputs.ts';
 
 const from = (vals: Record<string, string>) => (name: string) => vals[name] ?? '';
 

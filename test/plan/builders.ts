@@ -1,6 +1,6 @@
 import type { Deployment, Role, Workspace } from '../../src/astro/types.ts';
 import type { Desired, DesiredBinding, DesiredDeployment, Reference, SourceLocation } from '../../src/manifest/types.ts';
-import type { Actual, ActualToken } from '../../src/plan/actual.ts';
+import type { Actual, ActualToken } from '../../src/astro/actual.ts';
 
 // Small builders for planner inputs: an organization (Actual) and a manifest (Desired) in a few lines.
 

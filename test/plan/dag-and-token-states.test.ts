@@ -3,7 +3,7 @@ import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
-import type { Actual } from '../../src/plan/actual.ts';
+import type { Actual } from '../../src/astro/actual.ts';
 import type { Desired } from '../../src/manifest/types.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiTokenRole, DefaultRole, Deployment, Role, Workspace } from '../../src/astro/types.ts';
 import type { Desired, DesiredBinding, DesiredDeployment, SourceLocation } from '../../src/manifest/types.ts';
-import type { Actual, ActualToken } from '../../src/plan/actual.ts';
+import type { Actual, ActualToken } from '../../src/astro/actual.ts';
 import { fingerprintRoles } from '../../src/plan/fingerprint.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 

@@ -88,3 +88,15 @@ describe('checkGuards', () => {
     expect(unsafe).toEqual({ violations: [], overridden: strict.violations });
   });
 });
+
+describe('guard messages', () => {
+  it('escape IDs and role names from the API: no control character, no line of their own', () => {
+    const evil = 'cx\n::error::forged\x1b[2J';
+    const a = { ...act('update', evil), before: 'ROLE\r\x07', after: 'DAG_VIEWER\u202e' };
+    const p = plan([a], [deployment({ id: evil })], [evil]);
+    const { violations } = checkGuards(p, { ...opts, selfTokenId: evil });
+    expect(violations.length).toBeGreaterThan(0);
+    for (const v of violations) expect(v).not.toMatch(/[\n\r\x07\x1b\u202e]/);
+    expect(violations.join(' ')).toContain('cx\\x0a::error::forged\\x1b[2J');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenIdFromJwt } from '../../src/plan/jwt.ts';
+import { tokenIdFromJwt } from '../../src/astro/jwt.ts';
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (payload: unknown): string => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(payload)}.c2lnbmF0dXJl`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames } from '../../src/plan/closest.ts';
+import { closestNames } from '../../src/util/closest.ts';
 import { tokenMatcher } from '../../src/plan/patterns.ts';
 
 describe('tokenMatcher', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintRoles } from '../../src/plan/fingerprint.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
-import type { Actual } from '../../src/plan/actual.ts';
+import type { Actual } from '../../src/astro/actual.ts';
 import type { Desired } from '../../src/manifest/types.ts';
 import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
 

@@ -3,7 +3,7 @@ import type { Desired, Diagnostic } from '../../src/manifest/types.ts';
 import { indexActual } from '../../src/plan/index-actual.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import { resolveNames } from '../../src/plan/resolve-names.ts';
-import type { Actual } from '../../src/plan/actual.ts';
+import type { Actual } from '../../src/astro/actual.ts';
 import { FILE, OrgBuilder, bind, dep, manifest } from './builders.ts';
 
 function org() {

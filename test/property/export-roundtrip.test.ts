@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiTokenRole, Deployment, Role, Workspace } from '../../src/astro/types.ts';
 import { exportManifest } from '../../src/commands/export-manifest.ts';
 import { loadManifestSources } from '../../src/manifest/load.ts';
-import type { Actual, ActualToken } from '../../src/plan/actual.ts';
+import type { Actual, ActualToken } from '../../src/astro/actual.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 
 // Export writes only what plan reads back: for any organization, with names made of escapes, line

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanJson, cleanOutput, outputPolicy, safeIo } from '../../src/render/output.ts';
-import { quote } from '../../src/render/sanitize.ts';
+import { quote } from '../../src/util/sanitize.ts';
 
 const TOKEN = 'eyJhbGciOi.c2VjcmV0LXBhcnQ.sig-123456';
 const plain = { secrets: [TOKEN], colour: false };

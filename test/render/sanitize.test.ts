@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeTerminal } from '../../src/render/sanitize.ts';
+import { sanitizeTerminal } from '../../src/util/sanitize.ts';
 
 describe('sanitizeTerminal', () => {
   it('leaves ordinary text, including non-ASCII letters and emoji, as it is', () => {

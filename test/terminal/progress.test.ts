@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, exampleEmulator, tempDir } from '../support/cli.ts';
 import { Capture, runMain } from '../support/in-process.ts';
-import { progress, type ProgressEvent } from '../../src/render/progress.ts';
+import { progress, type ProgressEvent } from '../../src/commands/progress.ts';
 
 // Issue 14 point 7: apply's progress: one updating line with count and ETA on a terminal, plain lines piped.
 

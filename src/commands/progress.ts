@@ -1,15 +1,11 @@
-import { sanitizeTerminal } from './sanitize.ts';
+import type { ProgressEvent } from '../apply/executor.ts';
+import { sanitizeTerminal } from '../util/sanitize.ts';
 
 // Apply's progress. On a terminal: one line, rewritten in place, with the count and an ETA; it is cleared
 // at the end, so the receipt that follows is the only per-token listing. Elsewhere (a pipe, a CI log):
 // one plain line per token, as it finishes.
 
-export interface ProgressEvent {
-  done: number;
-  total: number;
-  status: string;
-  tokenName: string;
-}
+export type { ProgressEvent };
 
 export interface ProgressStream {
   write(s: string): unknown;
