@@ -2,7 +2,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { packageVersionOnly, ROOT } from './build-cli.ts';
+import { NODE_BUNDLE, packageVersionOnly, ROOT } from './build-cli.ts';
 
 // Bundles the GitHub Action (src/github/main.ts) into one ESM file: dist/index.js by default, or
 // <outdir>/index.js (the "dist is current" test builds into a temp dir and compares bytes).
@@ -24,19 +24,9 @@ const oneUndici: Plugin = {
 export async function buildAction(outdir: string = resolve(ROOT, 'dist')): Promise<string> {
   const outfile = resolve(outdir, 'index.js');
   const { metafile } = await build({
-    absWorkingDir: ROOT,
     entryPoints: ['src/github/main.ts'],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: false,
-    sourcemap: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'warning',
-    metafile: true,
+    ...NODE_BUNDLE,
     plugins: [packageVersionOnly, oneUndici],
     // CommonJS dependencies inside an ESM bundle call require(): give them one.
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },

@@ -1,4 +1,4 @@
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
@@ -26,6 +26,21 @@ export const packageVersionOnly: Plugin = {
   },
 };
 
+/** What both bundles (the CLI's and the Action's) are: ESM for Node 20, readable, no comments of their own. */
+export const NODE_BUNDLE = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: false,
+  sourcemap: false,
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+  metafile: true,
+} as const satisfies BuildOptions;
+
 export const CLI_DIR = resolve(ROOT, 'lib');
 export const CLI_BUNDLE = resolve(CLI_DIR, 'cli.js');
 
@@ -40,23 +55,13 @@ export async function buildCli(outdir: string = CLI_DIR): Promise<string> {
   const scratch = mkdtempSync(join(outdir, '.build-'));
   try {
     const result = await build({
-      absWorkingDir: ROOT,
       entryPoints: { cli: 'src/cli.ts' },
       outdir: scratch,
       entryNames: '[name]',
       chunkNames: 'chunks/[name]-[hash]',
-      bundle: true,
+      ...NODE_BUNDLE,
       splitting: true,
       packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minify: false,
-      sourcemap: false,
-      legalComments: 'none',
-      charset: 'utf8',
-      logLevel: 'warning',
-      metafile: true,
       plugins: [packageVersionOnly],
     });
     const chunks = Object.keys(result.metafile.outputs)
