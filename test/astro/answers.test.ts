@@ -1,30 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAstroClient } from '../../src/astro/client.ts';
+import { describe, expect, it } from 'vitest';
 import type { AstroClient } from '../../src/astro/client.ts';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid, failure } from './emulator-fixtures.ts';
+import { DEP_A, ORG, WS_A, bigState, cuid, emulatorClient, failure } from './emulator-fixtures.ts';
 
 // Every answer the client uses is checked against schemas/astro-api.schema.json at the boundary: a
 // malformed one is an AstroApiError naming the method, path and request ID, never an empty list, never
 // a TypeError. Fields the API may send as null are read as empty.
 
 const TOKEN = 'astro_test_token_9c2f51e0d7a84b36';
-let emulator: Emulator | undefined;
-let client: AstroClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
-
-async function setup(opts: Partial<EmulatorOptions> = {}): Promise<{ emu: Emulator; c: AstroClient }> {
-  emulator = await startEmulator({ state: bigState(4), token: TOKEN, ...opts });
-  client = createAstroClient({ baseUrl: emulator.url, token: TOKEN, organizationId: ORG, rateLimits: false, backoff: { baseMs: 1, maxMs: 5 }, maxAttempts: 2 });
-  return { emu: emulator, c: client };
-}
+const setup = emulatorClient(TOKEN, () => ({
+  emulator: { state: bigState(4), token: TOKEN },
+  client: { rateLimits: false, backoff: { baseMs: 1, maxMs: 5 }, maxAttempts: 2 },
+}));
 
 const TOKEN_ID = cuid('t', 1);
 const ROLE = [{ entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' }];
@@ -102,10 +88,6 @@ describe('null where the API may send it is read as empty', () => {
       emu.fault({ kind: 'status', status: 200, times: 1, method: 'POST', body });
       const { result } = await c.replaceTokenRoles(TOKEN_ID, ROLE);
       expect(result.deploymentRoles ?? []).toEqual([]);
-      await c.close();
-      await emu.close();
-      client = undefined;
-      emulator = undefined;
     }
   });
 

@@ -1,40 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLOWDOWN } from '../../src/astro/pacer.ts';
-import { createAstroClient, readOnly } from '../../src/astro/client.ts';
-import type { AstroClient } from '../../src/astro/client.ts';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid, failure } from './emulator-fixtures.ts';
+import { readOnly } from '../../src/astro/client.ts';
+import { DEP_A, ORG, WS_A, bigState, cuid, emulatorClient, failure } from './emulator-fixtures.ts';
 
 // The client against the project's emulator, over real HTTP on 127.0.0.1.
 
 const TOKEN = 'astro_test_token_9c2f51e0d7a84b36';
 
-let emulator: Emulator | undefined;
-let client: AstroClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
-
-async function setup(
-  opts: Partial<EmulatorOptions> = {},
-  config: Partial<Parameters<typeof createAstroClient>[0]> = {},
-): Promise<{ emu: Emulator; c: AstroClient }> {
-  emulator = await startEmulator({ state: bigState(10), token: TOKEN, ...opts });
-  client = createAstroClient({
-    baseUrl: emulator.url,
-    token: TOKEN,
-    organizationId: ORG,
-    rateLimits: false,
-    backoff: { baseMs: 1, maxMs: 10 },
-    ...config,
-  });
-  return { emu: emulator, c: client };
-}
+const setup = emulatorClient(TOKEN, () => ({
+  emulator: { state: bigState(10), token: TOKEN },
+  client: { rateLimits: false, backoff: { baseMs: 1, maxMs: 10 } },
+}));
 
 const TOKENS_PATH = `/v1/organizations/${ORG}/tokens`;
 

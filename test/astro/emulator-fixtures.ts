@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import type { EmulatorState, StateToken } from '../../src/emulator/index.ts';
+import { afterEach, expect } from 'vitest';
+import { createAstroClient, type AstroClient } from '../../src/astro/client.ts';
+import type { AstroClientConfig } from '../../src/astro/config.ts';
+import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorState, type StateToken } from '../../src/emulator/index.ts';
 import { AstroApiError } from '../../src/errors.ts';
 
 // Builders of emulator states for the client tests.
@@ -65,4 +67,28 @@ export async function failure(p: Promise<unknown>): Promise<AstroApiError> {
   );
   expect(err).toBeInstanceOf(AstroApiError);
   return err as AstroApiError;
+}
+
+/**
+ * Per-test emulators and clients on them, all closed after each test. `defaults()` gives a file's own
+ * emulator options and client settings; each `setup(opts, config)` call may override either.
+ */
+export function emulatorClient(
+  token: string,
+  defaults: () => { emulator: EmulatorOptions; client?: Partial<AstroClientConfig> },
+): (opts?: Partial<EmulatorOptions>, config?: Partial<AstroClientConfig>) => Promise<{ emu: Emulator; c: AstroClient }> {
+  const open: { emu: Emulator; c: AstroClient }[] = [];
+  afterEach(async () => {
+    for (const { emu, c } of open.splice(0)) {
+      await c.close();
+      await emu.close();
+    }
+  });
+  return async (opts = {}, config = {}) => {
+    const d = defaults();
+    const emu = await startEmulator({ ...d.emulator, ...opts });
+    const c = createAstroClient({ baseUrl: emu.url, token, organizationId: ORG, ...d.client, ...config });
+    open.push({ emu, c });
+    return { emu, c };
+  };
 }

@@ -1,35 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAstroClient, readOnly } from '../../src/astro/client.ts';
-import type { AstroClient } from '../../src/astro/client.ts';
+import { describe, expect, it } from 'vitest';
+import { readOnly } from '../../src/astro/client.ts';
 import { readActual } from '../../src/astro/read-actual.ts';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
+import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { AstroApiError } from '../../src/errors.ts';
-import { ORG, WS_A, WS_B, bigState } from './emulator-fixtures.ts';
+import { ORG, WS_A, WS_B, bigState, emulatorClient } from './emulator-fixtures.ts';
 
 const TOKEN = 'astro_test_token_read_actual_51e0d7a8';
 
-let emulator: Emulator | undefined;
-let client: AstroClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
-
-async function setup(opts: Partial<EmulatorOptions> = {}, pageSize?: number): Promise<{ emu: Emulator; c: AstroClient }> {
-  emulator = await startEmulator({ state: bigState(2500, 3), ...opts });
-  client = createAstroClient({
-    baseUrl: emulator.url,
-    token: TOKEN,
-    organizationId: ORG,
-    backoff: { baseMs: 1, maxMs: 10 },
-    ...(pageSize !== undefined ? { pageSize } : {}),
-  });
-  return { emu: emulator, c: client };
-}
+const start = emulatorClient(TOKEN, () => ({ emulator: { state: bigState(2500, 3) }, client: { backoff: { baseMs: 1, maxMs: 10 } } }));
+const setup = (opts: Partial<EmulatorOptions> = {}, pageSize?: number) => start(opts, pageSize === undefined ? {} : { pageSize });
 
 const ids = (xs: { id: string }[]): string[] => xs.map((x) => x.id).sort();
 
