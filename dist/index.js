@@ -3018,9 +3018,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -3058,9 +3058,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve(data);
+              return err2 ? reject(err2) : resolve2(data);
             });
           });
         }
@@ -6566,8 +6566,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7993,12 +7993,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8882,12 +8882,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -9204,16 +9204,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -9226,7 +9226,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9633,8 +9633,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          return new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -10756,7 +10756,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -10766,7 +10766,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -10776,14 +10776,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve2, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve2();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10792,14 +10792,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve();
+            resolve2();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve2, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -10807,7 +10807,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve2();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10850,8 +10850,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve, reject) => {
-                      finalSocket.once("secureConnect", resolve);
+                    await new Promise((resolve2, reject) => {
+                      finalSocket.once("secureConnect", resolve2);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -11767,7 +11767,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -11781,7 +11781,7 @@ var require_readable = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable {
+    var BodyReadable = class extends Readable2 {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -11984,7 +11984,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -11998,11 +11998,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve(null);
+                resolve2(null);
               }
             });
           } else {
-            this.on("close", resolve);
+            this.on("close", resolve2);
           }
           this.on("error", noop3).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -12030,7 +12030,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -12045,7 +12045,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length, encoding));
+          resolve2(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve2(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12170,7 +12170,7 @@ var require_api_request = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     function noop3() {
@@ -12251,7 +12251,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -12320,9 +12320,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12534,9 +12534,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12560,7 +12560,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -12576,7 +12576,7 @@ var require_api_pipeline = __commonJS({
     function noop3() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -12593,7 +12593,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -12824,9 +12824,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12919,9 +12919,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14195,7 +14195,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile3, readFile: readFile2, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname, resolve } = __require("node:path");
+    var { dirname, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -14396,7 +14396,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile2(resolve(path), "utf8");
+          const data = await readFile2(resolve2(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14425,7 +14425,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path);
+        const resolvedPath = resolve2(path);
         await mkdir2(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -17848,7 +17848,7 @@ var require_cache2 = __commonJS({
   "node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var util = require_util();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -18065,7 +18065,7 @@ var require_cache2 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler2));
     }
     function sendCachedValue(handler2, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -21506,7 +21506,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished, isErrored, isReadable } = __require("node:stream");
+    var { Readable: Readable2, pipeline, finished, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -22405,7 +22405,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -22491,9 +22491,9 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -22546,7 +22546,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -22570,7 +22570,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -29856,7 +29856,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve.call(this, root, ref2);
+      let _sch = resolve2.call(this, root, ref2);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
@@ -29883,7 +29883,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve(root, ref2) {
+    function resolve2(root, ref2) {
       let sch;
       while (typeof (sch = this.refs[ref2]) == "string")
         ref2 = sch;
@@ -30747,7 +30747,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve(baseURI, relativeURI, options) {
+    function resolve2(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -31138,7 +31138,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve,
+      resolve: resolve2,
       resolveComponent,
       equal,
       serialize,
@@ -42443,11 +42443,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42463,7 +42463,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42747,16 +42747,6 @@ var ExitCode;
 })(ExitCode || (ExitCode = {}));
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
-}
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
-  }
-  if (options && options.trimWhitespace === false) {
-    return val;
-  }
-  return val.trim();
 }
 function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
@@ -43560,6 +43550,7 @@ function commandSafeStream(target) {
 // src/github/plan-step.ts
 import { join as join2 } from "node:path";
 import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
 
 // src/astro/config.ts
 var DEFAULT_API_URL = "https://api.astronomer.io/v1";
@@ -44851,7 +44842,7 @@ var SLOWDOWN = 0.7;
 var MIN_SHARE = 1 / 16;
 var realClock = {
   now: () => performance.now(),
-  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  wait: (ms) => new Promise((resolve2) => setTimeout(resolve2, ms))
 };
 var Pacer = class {
   constructor(ratePerSecond, clock = realClock) {
@@ -45334,6 +45325,9 @@ async function readTokens(reader, managed, workspacesRead, warnings) {
 function isForbidden(err) {
   return err instanceof AstroApiError && err.status === 403;
 }
+
+// src/manifest/load.ts
+import { resolve } from "node:path";
 
 // src/manifest/limits.ts
 var MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -46619,12 +46613,12 @@ function readManifest(file, text) {
   const parsed = parseYaml(file, text);
   return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
 }
-async function loadManifestFiles(paths) {
+async function loadManifestFiles(paths, dir) {
   const sources = [];
   const readErrors = [];
   for (const file of paths) {
     try {
-      sources.push({ file, text: await readCapped(file, MAX_FILE_BYTES) });
+      sources.push({ file, text: await readCapped(dir === void 0 ? file : resolve(dir, file), MAX_FILE_BYTES) });
     } catch (e) {
       const message = e instanceof FileTooLargeError ? `file is too large (more than ${e.maxBytes} bytes, the limit)` : `cannot read file: ${readProblem(e)}`;
       readErrors.push({ file, line: 1, col: 1, message });
@@ -47516,10 +47510,10 @@ async function writeOutputFile(env, path, content, opts = {}) {
 var PLAN_FILE_NAME = "astro-access-plan.json";
 var SUMMARY_MAX_CHARS = 9e5;
 async function loadManifests(io, inputs) {
-  const { files, problems } = await expandManifestPatterns(process.cwd(), inputs.manifests);
+  const { files, problems } = await expandManifestPatterns(io.workspace, inputs.manifests);
   const errors = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
-  const result = await loadManifestFiles(files);
+  const result = await loadManifestFiles(files, io.workspace);
   for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? result.desired ?? null : null, errors };
@@ -47527,12 +47521,14 @@ async function loadManifests(io, inputs) {
 function annotateErrors(io, diags) {
   for (const a of toAnnotations(diags)) io.annotate(a);
 }
-function cliIo(inputs, env) {
+function cliIo(inputs, io) {
+  const { env } = io;
   return safeIo({
-    stdout: commandSafeStream(process.stdout),
-    stderr: commandSafeStream(process.stdout),
+    stdout: commandSafeStream(io.log),
+    stderr: commandSafeStream(io.log),
     // the runner log; stderr lines would interleave out of order
-    stdin: process.stdin,
+    stdin: Readable.from([]),
+    // nothing is asked: the Action never prompts
     env: {
       ...env,
       ASTRO_API_TOKEN: inputs.astroApiToken,
@@ -47540,8 +47536,8 @@ function cliIo(inputs, env) {
     }
   });
 }
-async function planAgainstLive(inputs, env, desired) {
-  const io = cliIo(inputs, env);
+async function planAgainstLive(inputs, actionIo2, desired) {
+  const io = cliIo(inputs, actionIo2);
   const conn = connect(io, desired.organizationId);
   try {
     const { plan, actual } = await planLive(io, desired, conn.reader);
@@ -47564,7 +47560,7 @@ async function loadAndPlan(ctx, purpose, consequence = "") {
     io.fail(`astro-api-token is required ${purpose}${consequence}.`);
     return null;
   }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  const live = await planAgainstLive(inputs, io, loaded.desired);
   if (!live.ok) {
     annotateErrors(io, live.errors);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
@@ -52140,7 +52136,7 @@ ${notice2}
   }
   let live;
   try {
-    live = await planAgainstLive(inputs, io.env, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await io.summary(`### astro-access
@@ -52359,50 +52355,70 @@ function readInputs(get) {
   };
 }
 
-// src/github/main.ts
-function coreIo(env) {
+// src/github/run-action.ts
+function inputFrom(env, name) {
+  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "").trim();
+}
+function actionIo(runner2, env, workspace) {
   const policy = outputPolicy(env);
   return {
-    info: (m) => info(commandSafe(cleanOutput(m, policy))),
-    warning: (m) => warning(m),
-    notice: (m) => notice(m),
-    annotate: (a) => error(logText(a.message), a.properties),
-    setOutput: (name, value) => setOutput(name, value),
+    info: (m) => runner2.info(commandSafe(cleanOutput(m, policy))),
+    warning: (m) => runner2.warning(m),
+    notice: (m) => runner2.notice(m),
+    annotate: (a) => runner2.error(logText(a.message), a.properties),
+    setOutput: (name, value) => runner2.setOutput(name, value),
     summary: async (md) => {
       if (!env["GITHUB_STEP_SUMMARY"]) return;
-      await summary.addRaw(md, true).write();
+      await runner2.appendSummary(md);
     },
-    fail: (m) => setFailed(m),
+    fail: (m) => runner2.setFailed(m),
+    log: runner2.log,
+    workspace,
     env
   };
 }
-async function main() {
-  const env = process.env;
-  const inputs = readInputs((name) => getInput(name));
-  if (inputs.astroApiToken !== "") setSecret(inputs.astroApiToken);
-  if (inputs.githubToken !== "") setSecret(inputs.githubToken);
-  if (env["GITHUB_WORKSPACE"]) process.chdir(env["GITHUB_WORKSPACE"]);
-  const event = await readEvent(env);
-  const step = chooseStep(inputs.command, event);
-  const { owner, repo } = repoFromEnv(env);
-  const octokit = inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) });
-  let login;
-  const ctx = {
-    io: coreIo(env),
-    inputs,
-    owner,
-    repo,
-    octokit,
-    runUrl: runUrl(env),
-    commitUrl: (sha) => commitUrl(sha, env),
-    viewer: () => {
-      if (octokit === null) return Promise.reject(new Error("no github-token"));
-      return login ??= viewerLogin(octokit);
-    }
-  };
-  info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
-  await runStep(ctx, step, event);
+async function runAction({ env, workspace, runner: runner2 }) {
+  try {
+    const inputs = readInputs((name) => inputFrom(env, name));
+    if (inputs.astroApiToken !== "") runner2.setSecret(inputs.astroApiToken);
+    if (inputs.githubToken !== "") runner2.setSecret(inputs.githubToken);
+    const event = await readEvent(env);
+    const step = chooseStep(inputs.command, event);
+    const { owner, repo } = repoFromEnv(env);
+    const octokit = inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) });
+    let login;
+    const ctx = {
+      io: actionIo(runner2, env, workspace),
+      inputs,
+      owner,
+      repo,
+      octokit,
+      runUrl: runUrl(env),
+      commitUrl: (sha) => commitUrl(sha, env),
+      viewer: () => {
+        if (octokit === null) return Promise.reject(new Error("no github-token"));
+        return login ??= viewerLogin(octokit);
+      }
+    };
+    runner2.info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
+    await runStep(ctx, step, event);
+  } catch (err) {
+    runner2.setFailed(logText(githubMessage(err)));
+  }
 }
-main().catch((err) => {
-  setFailed(logText(githubMessage(err)));
-});
+
+// src/github/main.ts
+var runner = {
+  log: process.stdout,
+  info: (m) => info(m),
+  warning: (m) => warning(m),
+  notice: (m) => notice(m),
+  error: (m, properties) => error(m, properties),
+  setSecret: (s) => setSecret(s),
+  setOutput: (name, value) => setOutput(name, value),
+  appendSummary: async (md) => {
+    await summary.addRaw(md, true).write();
+  },
+  setFailed: (m) => setFailed(m)
+};
+await runAction({ env: process.env, workspace: process.env["GITHUB_WORKSPACE"] || process.cwd(), runner });

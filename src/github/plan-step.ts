@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import type { Io } from '../commands/context.ts';
 import { connect, planLive, type Connection } from '../commands/context.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
@@ -32,12 +33,12 @@ export interface LoadedManifests {
   errors: Diagnostic[];
 }
 
-/** Expands the patterns under the workspace (the process's cwd) and loads the files. */
+/** Expands the patterns under the workspace and loads the files. */
 export async function loadManifests(io: ActionIo, inputs: ActionInputs): Promise<LoadedManifests> {
-  const { files, problems } = await expandManifestPatterns(process.cwd(), inputs.manifests);
+  const { files, problems } = await expandManifestPatterns(io.workspace, inputs.manifests);
   const errors: Diagnostic[] = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? '', line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
-  const result = await loadManifestFiles(files);
+  const result = await loadManifestFiles(files, io.workspace);
   for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? (result.desired ?? null) : null, errors };
@@ -48,12 +49,13 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
 }
 
 /** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
-export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
+export function cliIo(inputs: ActionInputs, io: ActionIo): Io {
+  const { env } = io;
   // Behind the CLI's one sink (redaction and escaping), then commandSafe: no line can start a workflow command.
   return safeIo({
-    stdout: commandSafeStream(process.stdout),
-    stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
-    stdin: process.stdin,
+    stdout: commandSafeStream(io.log),
+    stderr: commandSafeStream(io.log), // the runner log; stderr lines would interleave out of order
+    stdin: Readable.from([]), // nothing is asked: the Action never prompts
     env: {
       ...env,
       ASTRO_API_TOKEN: inputs.astroApiToken,
@@ -67,8 +69,8 @@ export type LivePlan =
   | { ok: false; errors: Diagnostic[] };
 
 /** One read of the live state, one plan. Name-resolution errors come back as diagnostics. */
-export async function planAgainstLive(inputs: ActionInputs, env: NodeJS.ProcessEnv, desired: Desired): Promise<LivePlan> {
-  const io = cliIo(inputs, env);
+export async function planAgainstLive(inputs: ActionInputs, actionIo: ActionIo, desired: Desired): Promise<LivePlan> {
+  const io = cliIo(inputs, actionIo);
   const conn = connect(io, desired.organizationId);
   try {
     const { plan, actual } = await planLive(io, desired, conn.reader);
@@ -103,7 +105,7 @@ export async function loadAndPlan(ctx: ActionContext, purpose: string, consequen
     io.fail(`astro-api-token is required ${purpose}${consequence}.`);
     return null;
   }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  const live = await planAgainstLive(inputs, io, loaded.desired);
   if (!live.ok) {
     annotateErrors(io, live.errors);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);

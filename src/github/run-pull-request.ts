@@ -58,7 +58,7 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
 
   let live: LivePlan;
   try {
-    live = await planAgainstLive(inputs, io.env, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired);
   } catch (err) {
     // The comment must not keep saying "Planned" for an older head: say this head's plan failed.
     const message = err instanceof Error ? err.message : String(err);

@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('action drift check', () => {
   it('opens the drift issue, updates it when the drift changes, leaves it when not, and closes it once clean', async () => {
     world = await startWorld();
-    const opened = await world.run('schedule', fixturePayload('schedule'));
+    const opened = await world.run('schedule', fixturePayload('schedule'), { bundle: true });
     expect(opened.code, opened.stdout).toBe(0);
     expect(world.github.state.issues).toHaveLength(1);
     const issue = world.github.state.issues[0]!;
@@ -23,7 +23,7 @@ describe('action drift check', () => {
     expect(opened.stdout).toMatch(/^::warning::Drift: 7 action/m);
 
     const quiet = world.github.writes().length;
-    const same = await world.run('workflow_dispatch', fixturePayload('workflow_dispatch'));
+    const same = await world.run('workflow_dispatch', fixturePayload('workflow_dispatch'), { bundle: true });
     expect(same.code, same.stdout).toBe(0);
     expect(world.github.writes()).toHaveLength(quiet);
 

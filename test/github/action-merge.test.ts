@@ -21,7 +21,7 @@ function merged(w: World): void {
 
 describe('action on push to the default branch', () => {
   it('applies when the checksum matches the merged pull request comment, and marks the comment applied', async () => {
-    world = await startWorld();
+    world = await startWorld({ bundle: true });
     const pr = await world.run('pull_request', prPayload());
     expect(pr.code, pr.stdout).toBe(0);
     merged(world);

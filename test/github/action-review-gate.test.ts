@@ -152,7 +152,7 @@ describe('the maintainer’s path: workflow_dispatch', () => {
     expect(other.stdout).toMatch(/applies the default branch only/);
     expect(roleWrites(world)).toHaveLength(0);
 
-    const applied = await world.run('workflow_dispatch', dispatch(), { inputs: { command: 'apply', 'expected-checksum': checksum } });
+    const applied = await world.run('workflow_dispatch', dispatch(), { inputs: { command: 'apply', 'expected-checksum': checksum }, bundle: true });
     expect(applied.code, applied.stdout).toBe(0);
     expect(roleWrites(world).length).toBeGreaterThan(0);
     expect(applied.summary).toContain('Apply complete');
