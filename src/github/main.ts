@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Runner } from './action-io.ts';
+import type { Runner } from './action-context.ts';
 import { runAction } from './run-action.ts';
 
 // The Action's entry (bundled to dist/index.js): the runner is this process, as @actions/core drives it.

@@ -1,5 +1,4 @@
-import type { ActionContext } from './action-context.ts';
-import type { ActionIo, Runner } from './action-io.ts';
+import type { ActionContext, ActionIo, Runner } from './action-context.ts';
 import { chooseStep, runStep } from './dispatch.ts';
 import { commitUrl, readEvent, repoFromEnv, runUrl } from './event.ts';
 import { viewerLogin } from './identity.ts';

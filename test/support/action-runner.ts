@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import type { Runner } from '../../src/github/action-io.ts';
+import type { Runner } from '../../src/github/action-context.ts';
 
 // The runner for in-process runs of the Action: what @actions/core does in the bundle (main.ts), to a
 // log kept in memory and to the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files the env names. Same bytes:
