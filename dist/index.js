@@ -43341,6 +43341,7 @@ function roleChange(a) {
   if (a.action === "add") return a.after ?? NONE;
   return `${a.before ?? NONE} → ${a.after ?? NONE}`;
 }
+var MARKER = { add: "+", update: "~", remove: "-" };
 function origin(a) {
   return a.source ?? a.reason;
 }
@@ -43368,7 +43369,6 @@ function countKinds(actions) {
 // src/render/markdown.ts
 var DEFAULT_MAX_CHARS = 65e3;
 var FOLD_AFTER_LINES = 15;
-var DIFF_MARKER = { add: "+", update: "!", remove: "-" };
 function labelKey(a) {
   return `${a.deployment.id}/${a.token.id}`;
 }
@@ -43391,7 +43391,8 @@ function diffLines(actions, labels) {
   const rows = actions.map((a) => {
     const label = labels?.get(labelKey(a));
     return [
-      DIFF_MARKER[a.action],
+      MARKER[a.action],
+      // the text output's markers: `!` means ignored there, never update
       escapeCodeLine(a.token.name),
       `(${escapeCodeLine(a.token.id)})`,
       escapeCodeLine(scopeLabel(a.token.scope)),
