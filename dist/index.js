@@ -11767,7 +11767,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -11781,7 +11781,7 @@ var require_readable = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -12170,7 +12170,7 @@ var require_api_request = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     function noop3() {
@@ -12251,7 +12251,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable({
           resume,
           abort,
           contentType,
@@ -12560,7 +12560,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -12576,7 +12576,7 @@ var require_api_pipeline = __commonJS({
     function noop3() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -12593,7 +12593,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -17552,7 +17552,7 @@ var require_cache_handler = __commonJS({
 var require_memory_cache_store = __commonJS({
   "node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var { EventEmitter } = __require("node:events");
     var { assertCacheKey, assertCacheValue } = require_cache();
     var MemoryCacheStore = class extends EventEmitter {
@@ -17642,7 +17642,7 @@ var require_memory_cache_store = __commonJS({
         const topLevelKey = `${key.origin}:${key.path}`;
         const store = this;
         const entry = { ...key, ...val, body: [], size: 0 };
-        return new Writable3({
+        return new Writable({
           write(chunk, encoding, callback) {
             if (typeof chunk === "string") {
               chunk = Buffer.from(chunk, encoding);
@@ -17848,7 +17848,7 @@ var require_cache2 = __commonJS({
   "node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable } = __require("node:stream");
     var util = require_util();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -18065,7 +18065,7 @@ var require_cache2 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler2));
     }
     function sendCachedValue(handler2, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -19310,7 +19310,7 @@ var require_deduplicate = __commonJS({
 var require_sqlite_cache_store = __commonJS({
   "node_modules/undici/lib/cache/sqlite-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var { assertCacheKey, assertCacheValue } = require_cache();
     var DatabaseSync;
     var VERSION10 = 4;
@@ -19554,7 +19554,7 @@ var require_sqlite_cache_store = __commonJS({
         let size = 0;
         const body = [];
         const store = this;
-        return new Writable3({
+        return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
@@ -21506,7 +21506,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished, isErrored, isReadable } = __require("node:stream");
+    var { Readable, pipeline, finished, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -22491,7 +22491,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
@@ -24631,7 +24631,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var assert = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var {
@@ -24647,7 +24647,7 @@ var require_receiver = __commonJS({
     var { WebsocketFrameSend } = require_frame();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    var ByteParser = class extends Writable3 {
+    var ByteParser = class extends Writable {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -47810,35 +47810,16 @@ ${ref2.body}`;
 }
 
 // src/github/log-text.ts
-import { Writable } from "node:stream";
 function commandSafe(text) {
   return text.replace(/^([ \t]*):(?=:)/gm, "$1\\x3a").replace(/##\[/g, "#\\x23[");
 }
 function logText(s) {
   return commandSafe(sanitizeTerminal(s));
 }
-function commandSafeStream(target) {
-  let carry = "";
-  return new Writable({
-    write(chunk, _enc, done) {
-      const text = carry + String(chunk);
-      const tail = text.slice(text.lastIndexOf("\n") + 1);
-      carry = /^[ \t]*:?$/.test(tail) ? tail : "";
-      const out = text.slice(0, text.length - carry.length);
-      if (out !== "") target.write(commandSafe(out));
-      done();
-    },
-    final(done) {
-      if (carry !== "") target.write(carry);
-      done();
-    }
-  });
-}
 
 // src/github/plan-step.ts
 import { join as join2 } from "node:path";
 import { tmpdir } from "node:os";
-import { Readable } from "node:stream";
 
 // src/astro/config.ts
 var DEFAULT_API_URL2 = "https://api.astronomer.io/v1";
@@ -50957,41 +50938,6 @@ function capPerFile(sorted, noun) {
   return out;
 }
 
-// src/render/color.ts
-var CODES = {
-  green: [32, 39],
-  yellow: [33, 39],
-  red: [31, 39],
-  dim: [2, 22],
-  bold: [1, 22]
-};
-function painter(color) {
-  if (!color) return (_style, s) => s;
-  return (style, s) => {
-    if (s === "") return s;
-    const [on, off] = CODES[style];
-    return `\x1B[${on}m${s}\x1B[${off}m`;
-  };
-}
-function shouldUseColor(stream, env) {
-  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
-  if (env["TERM"] === "dumb") return false;
-  const force = env["FORCE_COLOR"];
-  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
-  return stream.isTTY === true;
-}
-function paintPrefix(line, color) {
-  if (!color) return line;
-  const paint = painter(true);
-  return line.replace(/^(error|warning):/, (m, word) => paint(word === "error" ? "red" : "yellow", m));
-}
-
-// src/commands/say.ts
-function say(io, line) {
-  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
-  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
-}
-
 // src/plan/checksum.ts
 import { createHash as createHash4 } from "node:crypto";
 function planChecksum(plan) {
@@ -51489,24 +51435,24 @@ function planDeployment(dep, rd, managedKinds, existing, desired) {
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }
 
-// src/commands/context.ts
+// src/session/session.ts
 var DEFAULT_MANIFEST = "astro-access.yaml";
-function connect(io, organizationId, opts = {}) {
+function connect(session, organizationId, opts = {}) {
   const flag = opts.rateLimit !== void 0 ? parseRateLimit(opts.rateLimit, "--rate-limit") : void 0;
-  const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
-  const fromEnv = (io.env["ASTRO_ACCESS_RATE_LIMIT"] ?? "").trim() !== "";
+  const { rateLimits: defaultRates, ...clientSettings } = session.client ?? {};
+  const fromEnv = (session.env["ASTRO_ACCESS_RATE_LIMIT"] ?? "").trim() !== "";
   const rateLimits = flag ?? (fromEnv ? void 0 : defaultRates);
-  const config = astroConfigFromEnv(io.env, { ...clientSettings, ...rateLimits !== void 0 ? { rateLimits } : {} });
+  const config = astroConfigFromEnv(session.env, { ...clientSettings, ...rateLimits !== void 0 ? { rateLimits } : {} });
   const client = createAstroClient({
     ...config,
     organizationId,
-    onRetry: (n) => say(io, retryLine(n)),
-    ...opts.debug ? { debug: (line) => say(io, `debug: ${line}`) } : {}
+    onRetry: (n) => session.note(retryLine(n)),
+    ...opts.debug ? { debug: (line) => session.note(`debug: ${line}`) } : {}
   });
   const close = async () => {
     const { rateLimited, rates } = client.stats();
     if (rateLimited > 0 && rates !== null) {
-      say(io, `note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
+      session.note(`note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
     }
     await client.close();
   };
@@ -51523,10 +51469,9 @@ function manifestWorkspaces(desired) {
     workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
   };
 }
-async function planLive(io, desired, reader) {
+async function planLive(session, desired, reader) {
   const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
-  say(
-    io,
+  session.note(
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
   );
   const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
@@ -51535,7 +51480,6 @@ async function planLive(io, desired, reader) {
   plan.checksum = planChecksum(plan);
   return { plan, actual };
 }
-var MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
 // src/plan/guards.ts
 var MIN_BINDINGS_FOR_SHARE = 10;
@@ -51650,7 +51594,17 @@ function toAnnotations(diags, title = "astro-access") {
 
 // src/render/output.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { Writable as Writable2 } from "node:stream";
+
+// src/render/color.ts
+function shouldUseColor(stream, env) {
+  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
+  if (env["TERM"] === "dumb") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
+  return stream.isTTY === true;
+}
+
+// src/render/output.ts
 var SECRET_VARIABLES = ["ASTRO_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ASTRO-API-TOKEN", "INPUT_GITHUB-TOKEN"];
 var OUR_COLOURS = "\\x1b\\[(?:1|2|22|31|32|33|39)m";
 var OUR_LINE_REWRITE = "\\r\\x1b\\[2K";
@@ -51667,28 +51621,6 @@ function cleanOutput(text, policy) {
 }
 function cleanJson(value, policy, indent) {
   return redact(safeJson(value, indent), ...policy.secrets);
-}
-var SafeStream = class extends Writable2 {
-  constructor(target, policy) {
-    super({ decodeStrings: false });
-    this.target = target;
-    this.policy = policy;
-    this.isTTY = target.isTTY;
-    this.columns = target.columns;
-  }
-  target;
-  policy;
-  isTTY;
-  columns;
-  _write(chunk, _encoding, done) {
-    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    this.target.write(cleanOutput(text, this.policy));
-    done();
-  }
-};
-function safeIo(io) {
-  const wrap = (s) => s instanceof SafeStream ? s : new SafeStream(s, outputPolicy(io.env, s));
-  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
 }
 async function writeOutputFile(env, path, content, opts = {}) {
   const policy = { secrets: outputPolicy(env).secrets, colour: false };
@@ -51711,26 +51643,19 @@ async function loadManifests(io, inputs) {
 function annotateErrors(io, diags) {
   for (const a of toAnnotations(diags)) io.annotate(a);
 }
-function cliIo(inputs, io) {
-  const { env } = io;
-  return safeIo({
-    stdout: commandSafeStream(io.log),
-    stderr: commandSafeStream(io.log),
-    // the runner log; stderr lines would interleave out of order
-    stdin: Readable.from([]),
-    // nothing is asked: the Action never prompts
-    env: {
-      ...env,
-      ASTRO_API_TOKEN: inputs.astroApiToken,
-      ...inputs.astroApiUrl !== "" ? { ASTRO_API_URL: inputs.astroApiUrl } : {}
-    }
-  });
+function actionSession(inputs, io) {
+  return {
+    env: io.env,
+    client: { token: inputs.astroApiToken, ...inputs.astroApiUrl !== "" ? { baseUrl: inputs.astroApiUrl } : {} },
+    note: (line) => io.info(line),
+    dir: io.workspace
+  };
 }
-async function planAgainstLive(inputs, actionIo2, desired) {
-  const io = cliIo(inputs, actionIo2);
-  const conn = connect(io, desired.organizationId);
+async function planAgainstLive(inputs, io, desired) {
+  const session = actionSession(inputs, io);
+  const conn = connect(session, desired.organizationId);
   try {
-    const { plan, actual } = await planLive(io, desired, conn.reader);
+    const { plan, actual } = await planLive(session, desired, conn.reader);
     return { ok: true, plan, actual, conn };
   } catch (err) {
     await conn.close();
@@ -52402,7 +52327,6 @@ function actionIo(runner2, env, workspace) {
       await runner2.appendSummary(md);
     },
     fail: (m) => runner2.setFailed(m),
-    log: runner2.log,
     workspace,
     env
   };
@@ -52439,7 +52363,6 @@ async function runAction({ env, workspace, runner: runner2 }) {
 
 // src/github/main.ts
 var runner = {
-  log: process.stdout,
   info: (m) => info(m),
   warning: (m) => warning(m),
   notice: (m) => notice(m),

@@ -32,8 +32,6 @@ export interface ActionIo {
   summary(markdown: string): Promise<void>;
   /** Marks the step failed; the run continues so the comment and summary still get written. */
   fail(message: string): void;
-  /** The raw log stream, for the CLI's blocks (planning's progress lines); wrap it before writing. */
-  log: NodeJS.WritableStream;
   /** The checkout: manifest patterns and paths are relative to it. */
   workspace: string;
   env: NodeJS.ProcessEnv;
@@ -44,7 +42,6 @@ export interface ActionIo {
  * commands, and the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Messages arrive already made safe.
  */
 export interface Runner {
-  log: NodeJS.WritableStream;
   info(message: string): void;
   warning(message: string): void;
   notice(message: string): void;

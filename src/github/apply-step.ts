@@ -1,7 +1,7 @@
 import { applyPlan } from '../apply/executor.ts';
 import type { Receipt } from '../apply/receipt.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
-import type { Connection } from '../commands/context.ts';
+import type { Connection } from '../session/session.ts';
 import type { Plan } from '../plan/types.ts';
 import { escapeCodeLine, fenceFor } from '../render/markdown-escape.ts';
 import type { ActionContext } from './action-context.ts';

@@ -5,7 +5,6 @@ import { runAction } from './run-action.ts';
 // The Action's entry (bundled to dist/index.js): the runner is this process, as @actions/core drives it.
 
 const runner: Runner = {
-  log: process.stdout,
   info: (m) => core.info(m),
   warning: (m) => core.warning(m),
   notice: (m) => core.notice(m),

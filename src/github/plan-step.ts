@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Readable } from 'node:stream';
-import type { Io } from '../commands/context.ts';
-import { connect, planLive, type Connection } from '../commands/context.ts';
+import { connect, planLive, type Connection, type Session } from '../session/session.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired, Diagnostic } from '../manifest/types.ts';
@@ -14,9 +12,9 @@ import { renderJson } from '../render/json.ts';
 import { renderMarkdown, type ActionLabel } from '../render/markdown.ts';
 import { toAnnotations, type ActionContext, type ActionIo } from './action-context.ts';
 import type { ActionInputs } from './inputs.ts';
-import { commandSafeStream, logText } from './log-text.ts';
+import { logText } from './log-text.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
-import { safeIo, writeOutputFile } from '../render/output.ts';
+import { writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
 // and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
@@ -46,20 +44,17 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
   for (const a of toAnnotations(diags)) io.annotate(a);
 }
 
-/** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
-export function cliIo(inputs: ActionInputs, io: ActionIo): Io {
-  const { env } = io;
-  // Behind the CLI's one sink (redaction and escaping), then commandSafe: no line can start a workflow command.
-  return safeIo({
-    stdout: commandSafeStream(io.log),
-    stderr: commandSafeStream(io.log), // the runner log; stderr lines would interleave out of order
-    stdin: Readable.from([]), // nothing is asked: the Action never prompts
-    env: {
-      ...env,
-      ASTRO_API_TOKEN: inputs.astroApiToken,
-      ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
-    },
-  });
+/**
+ * The shared steps' Session for the Action: the Astro token and URL from the inputs, notes to the log
+ * (each line behind the CLI's sink, then commandSafe, as io.info does for every line).
+ */
+export function actionSession(inputs: ActionInputs, io: ActionIo): Session {
+  return {
+    env: io.env,
+    client: { token: inputs.astroApiToken, ...(inputs.astroApiUrl !== '' ? { baseUrl: inputs.astroApiUrl } : {}) },
+    note: (line) => io.info(line),
+    dir: io.workspace,
+  };
 }
 
 export type LivePlan =
@@ -67,11 +62,11 @@ export type LivePlan =
   | { ok: false; errors: Diagnostic[] };
 
 /** One read of the live state, one plan. Name-resolution errors come back as diagnostics. */
-export async function planAgainstLive(inputs: ActionInputs, actionIo: ActionIo, desired: Desired): Promise<LivePlan> {
-  const io = cliIo(inputs, actionIo);
-  const conn = connect(io, desired.organizationId);
+export async function planAgainstLive(inputs: ActionInputs, io: ActionIo, desired: Desired): Promise<LivePlan> {
+  const session = actionSession(inputs, io);
+  const conn = connect(session, desired.organizationId);
   try {
-    const { plan, actual } = await planLive(io, desired, conn.reader);
+    const { plan, actual } = await planLive(session, desired, conn.reader);
     return { ok: true, plan, actual, conn };
   } catch (err) {
     await conn.close();

@@ -39,7 +39,6 @@ function actionIo(runner: Runner, env: NodeJS.ProcessEnv, workspace: string): Ac
       await runner.appendSummary(md);
     },
     fail: (m) => runner.setFailed(m),
-    log: runner.log,
     workspace,
     env,
   };

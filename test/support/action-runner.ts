@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import type { Runner } from '../../src/github/action-context.ts';
 
 // The runner for in-process runs of the Action: what @actions/core does in the bundle (main.ts), to a
@@ -32,13 +31,6 @@ export function recordingRunner(env: NodeJS.ProcessEnv): RecordingRunner {
   const write = (text: string) => {
     stdout += text;
   };
-  const log = new Writable({
-    decodeStrings: false,
-    write(chunk: Buffer | string, _enc, done) {
-      write(String(chunk));
-      done();
-    },
-  });
   const error = (m: string, p?: { title: string; file: string; startLine: number; startColumn: number }) =>
     write(command('error', p === undefined ? {} : { title: p.title, file: p.file, line: p.startLine, col: p.startColumn }, m));
   return {
@@ -48,7 +40,6 @@ export function recordingRunner(env: NodeJS.ProcessEnv): RecordingRunner {
     get exitCode() {
       return exitCode;
     },
-    log,
     info: (m) => write(`${m}\n`),
     warning: (m) => write(command('warning', {}, m)),
     notice: (m) => write(command('notice', {}, m)),
