@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, runCli } from '../support/cli.ts';
 import { closeCheckingSecrets, fixturePayload, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on schedule / workflow_dispatch: one drift issue, opened, updated, closed.
+// The Action on schedule / workflow_dispatch: one drift issue, opened, updated, closed. Runs in process,
+// except the first schedule and the workflow_dispatch run, which run the committed bundle.
 
 let world: World | undefined;
 afterEach(async () => {

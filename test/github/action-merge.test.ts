@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeCheckingSecrets, fixturePayload, MERGE_SHA, prPayload, pull42, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on a push to the default branch: apply only the plan the pull request showed.
+// The Action on a push to the default branch: apply only the plan the pull request showed. In process,
+// except the first test, which runs the committed bundle for both events.
 
 let world: World | undefined;
 afterEach(async () => {

@@ -13,7 +13,8 @@ import {
   type World,
 } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on pull_request events, against the Astro emulator and a fake GitHub.
+// The Action on pull_request events, against the Astro emulator and a fake GitHub; in process, except the
+// annotation and masking tests, which run the committed bundle (@actions/core writing the commands).
 
 let world: World | undefined;
 afterEach(async () => {

@@ -16,8 +16,9 @@ import {
   type World,
 } from '../fixtures/github/action-harness.ts';
 
-// The review gate of the bundled Action: only what the Action itself recorded (its own comment and
-// its own commit status `astro-access/plan`) lets a merge apply; everything else is refused with a way out.
+// The review gate of the Action: only what the Action itself recorded (its own comment and its own
+// commit status `astro-access/plan`) lets a merge apply; everything else is refused with a way out.
+// In process, except the workflow_dispatch apply, which runs the committed bundle.
 
 let world: World | undefined;
 afterEach(async () => {
