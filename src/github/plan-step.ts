@@ -17,7 +17,7 @@ import { expandManifestPatterns } from './manifest-glob.ts';
 import { writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
-// and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
+// and publish the plan (file, outputs, job summary). Planning is session/ (the CLI plans through it too).
 
 const PLAN_FILE_NAME = 'astro-access-plan.json';
 /** GitHub caps a job summary at 1 MiB; keep clear of it. */
