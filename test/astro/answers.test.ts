@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AstroClient } from '../../src/astro/client.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid, emulatorClient, failure } from './emulator-fixtures.ts';
+import { emulatorClient, failure } from './emulator-fixtures.ts';
+import { bigState, cuid, DEP_A1, ORG, WS_A } from '../support/emulator-states.ts';
 
 // Every answer the client uses is checked against schemas/astro-api.schema.json at the boundary: a
 // malformed one is an AstroApiError naming the method, path and request ID, never an empty list, never
@@ -94,7 +95,7 @@ describe('null where the API may send it is read as empty', () => {
   it('shows an empty requestId in an error body as absent, using the header instead', async () => {
     const { emu, c } = await setup();
     emu.fault({ kind: 'status', status: 404, times: 1, body: JSON.stringify({ message: 'nope', requestId: '', statusCode: 404 }) });
-    const err = await failure(c.getToken(DEP_A));
+    const err = await failure(c.getToken(DEP_A1));
     expect(err.message).not.toContain('request ID ;');
     expect(err.message).toMatch(/request ID emu-/);
   });

@@ -3,7 +3,8 @@ import { readOnly } from '../../src/astro/client.ts';
 import { readActual } from '../../src/astro/read-actual.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { AstroApiError } from '../../src/errors.ts';
-import { ORG, WS_A, WS_B, bigState, emulatorClient } from './emulator-fixtures.ts';
+import { emulatorClient } from './emulator-fixtures.ts';
+import { bigState, ORG, WS_A, WS_B } from '../support/emulator-states.ts';
 
 const TOKEN = 'astro_test_token_read_actual_51e0d7a8';
 
