@@ -18,6 +18,12 @@ const ROUTES: { method: Method; path: RegExp; def: string }[] = [
   { method: 'GET', path: /^\/organizations\/[^/]+\/deployments$/, def: 'DeploymentsAnswer' },
   { method: 'GET', path: /^\/organizations\/[^/]+\/workspaces$/, def: 'WorkspacesAnswer' },
   { method: 'GET', path: /^\/organizations\/[^/]+\/roles$/, def: 'RolesAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/users$/, def: 'UsersAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/users\/[^/]+$/, def: 'UserAnswer' },
+  { method: 'POST', path: /^\/organizations\/[^/]+\/users\/[^/]+\/roles$/, def: 'SubjectRolesAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/teams$/, def: 'TeamsAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/teams\/[^/]+$/, def: 'TeamAnswer' },
+  { method: 'POST', path: /^\/organizations\/[^/]+\/teams\/[^/]+\/roles$/, def: 'SubjectRolesAnswer' },
 ];
 
 let ajv: Ajv2020 | undefined;

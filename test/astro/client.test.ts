@@ -259,11 +259,17 @@ describe('readOnly', () => {
     const { c } = await setup();
     const reader = readOnly(c);
     expect('replaceTokenRoles' in reader).toBe(false);
+    expect('updateUserRoles' in reader).toBe(false);
+    expect('updateTeamRoles' in reader).toBe(false);
     expect(Object.keys(reader).sort()).toEqual([
+      'getTeam',
       'getToken',
+      'getUser',
       'listDeploymentRoles',
       'listDeployments',
+      'listTeams',
       'listTokens',
+      'listUsers',
       'listWorkspaces',
       'organizationId',
     ]);
