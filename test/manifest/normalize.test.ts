@@ -83,7 +83,7 @@ workspaces:
         prune: true,
         at: { file: 'a.yaml', line: 7, col: 9 },
         workspaceTokens: [{
-          token: { name: 'ci-deployer', at: { file: 'a.yaml', line: 9, col: 20 } },
+          subject: { name: 'ci-deployer', at: { file: 'a.yaml', line: 9, col: 20 } },
           role: 'DEPLOYMENT_ADMIN',
           roleAt: { file: 'a.yaml', line: 10, col: 19 },
           at: { file: 'a.yaml', line: 9, col: 13 },
@@ -95,7 +95,7 @@ workspaces:
         prune: true,
         at: { file: 'b.yaml', line: 8, col: 9 },
         organizationTokens: [{
-          token: { id: 'clz9k2w1q000108mh3tq4a7vd', at: { file: 'b.yaml', line: 10, col: 22 } },
+          subject: { id: 'clz9k2w1q000108mh3tq4a7vd', at: { file: 'b.yaml', line: 10, col: 22 } },
           role: 'DAG_VIEWER',
           roleAt: { file: 'b.yaml', line: 11, col: 19 },
           at: { file: 'b.yaml', line: 10, col: 13 },

@@ -27,7 +27,7 @@ describe('schemas/manifest.schema.json', () => {
 
   it('closes every object and describes every property', () => {
     const objects = objectSchemas(schema);
-    expect(objects.map(([at]) => at)).toEqual(['#', '#/$defs/workspace', '#/$defs/deployment', '#/$defs/binding']);
+    expect(objects.map(([at]) => at)).toEqual(['#', '#/$defs/workspace', '#/$defs/deployment', '#/$defs/tokenBinding', '#/$defs/userBinding', '#/$defs/teamBinding']);
     for (const [at, obj] of objects) {
       expect(obj.additionalProperties, at).toBe(false);
       for (const [name, prop] of Object.entries(obj.properties as Json)) {
