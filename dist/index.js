@@ -46551,26 +46551,27 @@ var SemanticChecks = class {
     }
     for (const [w, ws2] of list(root.workspaces)) {
       const wsRef = reference(ws2, "workspace");
-      if (!wsRef) continue;
       for (const [d, dep] of list(ws2?.deployments)) {
-        const depRef = reference(dep, "deployment");
-        if (!depRef || !dep) continue;
+        if (!dep) continue;
         const path = ["workspaces", w, "deployments", d];
-        const at = locator.value([...path, depRef.key]);
-        const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
-        const first = deployments.get(key);
-        if (first) {
-          const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
-          report(errors, at, `${what} is already declared at ${where(first)}`);
-        } else {
-          deployments.set(key, at);
-        }
-        if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
-          report(
-            warnings,
-            locator.entry(path),
-            'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed'
-          );
+        const depRef = reference(dep, "deployment");
+        if (wsRef && depRef) {
+          const at = locator.value([...path, depRef.key]);
+          const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
+          const first = deployments.get(key);
+          if (first) {
+            const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
+            report(errors, at, `${what} is already declared at ${where(first)}`);
+          } else {
+            deployments.set(key, at);
+          }
+          if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
+            report(
+              warnings,
+              locator.entry(path),
+              'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed'
+            );
+          }
         }
         for (const { kind: kind2, listKey, nameKey, idKey } of BINDING_KINDS) {
           const seen = /* @__PURE__ */ new Map();
@@ -46580,15 +46581,15 @@ var SemanticChecks = class {
             const ref2 = reference(entry, nameKey);
             if (!ref2) continue;
             const refAt = locator.value([...entryPath, ref2.key]);
-            const key2 = ref2.key === "user" ? `user:${ref2.value.toLowerCase()}` : `${ref2.key}:${ref2.value}`;
-            const first2 = seen.get(key2);
-            if (!first2) {
-              seen.set(key2, { at: refAt, name: ref2.value });
+            const key = ref2.key === "user" ? `user:${ref2.value.toLowerCase()}` : `${ref2.key}:${ref2.value}`;
+            const first = seen.get(key);
+            if (!first) {
+              seen.set(key, { at: refAt, name: ref2.value });
               continue;
             }
             const what = ref2.key === idKey ? ref2.value : quote(ref2.value);
-            const caseNote = ref2.key === "user" && first2.name !== ref2.value ? ` as ${quote(first2.name)} (emails match whatever their case)` : "";
-            report(errors, refAt, `${NOUN[kind2]} ${what} is already declared on this deployment${caseNote} at ${where(first2.at)}`);
+            const caseNote = ref2.key === "user" && first.name !== ref2.value ? ` as ${quote(first.name)} (emails match whatever their case)` : "";
+            report(errors, refAt, `${NOUN[kind2]} ${what} is already declared on this deployment${caseNote} at ${where(first.at)}`);
           }
         }
       }
