@@ -43721,7 +43721,7 @@ var astro_api_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "astro-api.schema.json",
   title: "Astro API v1 objects, as astro-access reads them",
-  description: "Written for astro-access from the Astro API v1's published types (/organizations/{org}/tokens, deployments, workspaces, roles). The first $defs are the API's objects with their required fields (the emulator is tested against them); the *Answer $defs are what the client checks every answer against before using it: only the fields it reads. Arrays and optional fields may be null where the API's Go encoding sends null for an empty slice. Extra properties are always allowed.",
+  description: "Written for astro-access from the Astro API v1's published types (/organizations/{org}/tokens, deployments, workspaces, roles, users, teams). The first $defs are the API's objects with their required fields (the emulator is tested against them); the *Answer $defs are what the client checks every answer against before using it: only the fields it reads. Arrays and optional fields may be null where the API's Go encoding sends null for an empty slice. Extra properties are always allowed.",
   $defs: {
     BasicSubjectProfile: {
       type: "object",
@@ -44761,6 +44761,318 @@ var astro_api_schema_default = {
         }
       },
       description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    WorkspaceRoleAnswer: {
+      type: "object",
+      required: [
+        "workspaceId",
+        "role"
+      ],
+      properties: {
+        workspaceId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        }
+      },
+      description: "A user's or team's role on a workspace."
+    },
+    DeploymentRoleAnswer: {
+      type: "object",
+      required: [
+        "deploymentId",
+        "role"
+      ],
+      properties: {
+        deploymentId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        }
+      },
+      description: "A user's or team's role on a deployment."
+    },
+    DagRoleAnswer: {
+      type: "object",
+      required: [
+        "deploymentId",
+        "role"
+      ],
+      properties: {
+        deploymentId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        },
+        dagId: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        dagTag: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "A user's or team's role on a DAG (dagId) or on the DAGs with a tag (dagTag) of a deployment; resent as read."
+    },
+    UserAnswer: {
+      type: "object",
+      required: [
+        "id",
+        "username",
+        "status"
+      ],
+      properties: {
+        id: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        username: {
+          type: "string"
+        },
+        fullName: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        avatarUrl: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        status: {
+          type: "string",
+          minLength: 1
+        },
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        },
+        createdAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        updatedAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. organizationRole is optional in the API (a user may have none): absent or null is read as null."
+    },
+    UsersAnswer: {
+      type: "object",
+      required: [
+        "users"
+      ],
+      properties: {
+        users: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/UserAnswer"
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    TeamAnswer: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "organizationRole",
+        "isIdpManaged"
+      ],
+      properties: {
+        id: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        name: {
+          type: "string"
+        },
+        description: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        isIdpManaged: {
+          type: "boolean"
+        },
+        organizationRole: {
+          type: "string",
+          minLength: 1
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        },
+        createdAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        updatedAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. A team's organizationRole is required in the API, and resent as read by every roles write."
+    },
+    TeamsAnswer: {
+      type: "object",
+      required: [
+        "teams"
+      ],
+      properties: {
+        teams: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/TeamAnswer"
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    SubjectRolesAnswer: {
+      type: [
+        "object",
+        "null"
+      ],
+      required: [],
+      properties: {
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. The answer to a user's or team's roles POST; it may show nothing (null, {}): the writer confirms with a GET."
     }
   }
 };
@@ -44772,7 +45084,13 @@ var ROUTES = [
   { method: "POST", path: /^\/organizations\/[^/]+\/tokens\/[^/]+\/roles$/, def: "RolesPostAnswer" },
   { method: "GET", path: /^\/organizations\/[^/]+\/deployments$/, def: "DeploymentsAnswer" },
   { method: "GET", path: /^\/organizations\/[^/]+\/workspaces$/, def: "WorkspacesAnswer" },
-  { method: "GET", path: /^\/organizations\/[^/]+\/roles$/, def: "RolesAnswer" }
+  { method: "GET", path: /^\/organizations\/[^/]+\/roles$/, def: "RolesAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/users$/, def: "UsersAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/users\/[^/]+$/, def: "UserAnswer" },
+  { method: "POST", path: /^\/organizations\/[^/]+\/users\/[^/]+\/roles$/, def: "SubjectRolesAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/teams$/, def: "TeamsAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/teams\/[^/]+$/, def: "TeamAnswer" },
+  { method: "POST", path: /^\/organizations\/[^/]+\/teams\/[^/]+\/roles$/, def: "SubjectRolesAnswer" }
 ];
 var ajv;
 var compiled = /* @__PURE__ */ new Map();
@@ -45191,6 +45509,73 @@ function listError(path, why, attempts) {
   return new AstroApiError({ message: `Astro API GET ${path}: ${why}`, method: "GET", path, attempts });
 }
 
+// src/astro/subjects.ts
+function normalizeUser(user) {
+  return { ...user, organizationRole: user.organizationRole ?? null, ...roleLists(user) };
+}
+function normalizeTeam(team) {
+  return { ...team, ...roleLists(team) };
+}
+function roleLists(s) {
+  return {
+    workspaceRoles: Array.isArray(s.workspaceRoles) ? s.workspaceRoles : [],
+    deploymentRoles: Array.isArray(s.deploymentRoles) ? s.deploymentRoles : [],
+    dagRoles: Array.isArray(s.dagRoles) ? s.dagRoles : []
+  };
+}
+function subjectRolesBody(path, body) {
+  const problems = [];
+  const text = (o, key) => {
+    const v = typeof o === "object" && o !== null ? o[key] : void 0;
+    return typeof v === "string" && v !== "" ? v : void 0;
+  };
+  const list2 = (field, entry) => {
+    const v = body[field];
+    if (v === void 0) return [];
+    if (!Array.isArray(v)) {
+      problems.push(`${field} is not a list`);
+      return [];
+    }
+    return v.flatMap((o, i) => {
+      const e = entry(o, `${field}[${i}]`);
+      return e === void 0 ? [] : [e];
+    });
+  };
+  const need2 = (at, ...keys) => {
+    const missing = keys.filter(([, v]) => v === void 0).map(([k]) => k);
+    if (missing.length > 0) problems.push(`${at} has no ${missing.join(" or ")}`);
+    return missing.length === 0;
+  };
+  const organizationRole = text(body, "organizationRole");
+  if (organizationRole === void 0) problems.push("there is no organizationRole (the API requires one)");
+  const workspaceRoles = list2("workspaceRoles", (o, at) => {
+    const workspaceId = text(o, "workspaceId");
+    const role = text(o, "role");
+    return need2(at, ["workspaceId", workspaceId], ["role", role]) ? { workspaceId: workspaceId ?? "", role: role ?? "" } : void 0;
+  });
+  const deploymentRoles = list2("deploymentRoles", (o, at) => {
+    const deploymentId = text(o, "deploymentId");
+    const role = text(o, "role");
+    return need2(at, ["deploymentId", deploymentId], ["role", role]) ? { deploymentId: deploymentId ?? "", role: role ?? "" } : void 0;
+  });
+  const dagRoles = list2("dagRoles", (o, at) => {
+    const deploymentId = text(o, "deploymentId");
+    const role = text(o, "role");
+    const dagId = text(o, "dagId");
+    const dagTag = text(o, "dagTag");
+    if (!need2(at, ["deploymentId", deploymentId], ["role", role])) return void 0;
+    if (dagId === void 0 === (dagTag === void 0)) {
+      problems.push(`${at} needs exactly one of dagId and dagTag`);
+      return void 0;
+    }
+    return { deploymentId: deploymentId ?? "", role: role ?? "", ...dagId !== void 0 ? { dagId } : { dagTag: dagTag ?? "" } };
+  });
+  if (organizationRole === void 0 || problems.length > 0) {
+    throw new AstroApiError({ message: `Astro API POST ${path} not sent: ${problems.join("; ")}`, method: "POST", path, attempts: 0 });
+  }
+  return { organizationRole, workspaceRoles, deploymentRoles, dagRoles };
+}
+
 // package.json
 var package_default = { version: "0.1.0" };
 
@@ -45219,6 +45604,14 @@ function createAstroClient(config) {
   });
   const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
+  async function updateSubjectRoles(path, body, opts) {
+    const { beforeRetry } = opts;
+    const { data, requestId } = await transport.request("POST", path, {
+      body: subjectRolesBody(path, body),
+      ...beforeRetry ? { beforeRetry: async () => subjectRolesBody(path, await beforeRetry()) } : {}
+    });
+    return { result: data, requestId };
+  }
   return {
     organizationId: config.organizationId,
     async listTokens(filter = {}) {
@@ -45264,6 +45657,22 @@ function createAstroClient(config) {
       );
       return { result: data, requestId };
     },
+    async listUsers() {
+      return (await readAllPages(transport, `${org}/users`, "users", pageSize)).map(normalizeUser);
+    },
+    async listTeams() {
+      return (await readAllPages(transport, `${org}/teams`, "teams", pageSize)).map(normalizeTeam);
+    },
+    async getUser(userId) {
+      const { data, requestId } = await transport.request("GET", `${org}/users/${encodeURIComponent(userId)}`);
+      return { user: normalizeUser(data), requestId };
+    },
+    async getTeam(teamId) {
+      const { data, requestId } = await transport.request("GET", `${org}/teams/${encodeURIComponent(teamId)}`);
+      return { team: normalizeTeam(data), requestId };
+    },
+    updateUserRoles: (userId, body, opts = {}) => updateSubjectRoles(`${org}/users/${encodeURIComponent(userId)}/roles`, body, opts),
+    updateTeamRoles: (teamId, body, opts = {}) => updateSubjectRoles(`${org}/teams/${encodeURIComponent(teamId)}/roles`, body, opts),
     close: () => transport.close(),
     stats: () => transport.stats()
   };
@@ -45275,7 +45684,11 @@ function readOnly(client) {
     getToken: (tokenId) => client.getToken(tokenId),
     listDeployments: (filter) => client.listDeployments(filter),
     listWorkspaces: () => client.listWorkspaces(),
-    listDeploymentRoles: () => client.listDeploymentRoles()
+    listDeploymentRoles: () => client.listDeploymentRoles(),
+    listUsers: () => client.listUsers(),
+    listTeams: () => client.listTeams(),
+    getUser: (userId) => client.getUser(userId),
+    getTeam: (teamId) => client.getTeam(teamId)
   });
 }
 function normalizeToken(token) {
@@ -45286,17 +45699,28 @@ function normalizeToken(token) {
 async function readActual(reader, opts) {
   const warnings = [];
   const workspacesRead = reader.listWorkspaces();
-  const [workspaces, deployments, tokens, roles] = await Promise.all([
+  const [workspaces, deployments, tokens, roles, users, teams] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
     readTokens(reader, opts, workspacesRead, warnings),
-    reader.listDeploymentRoles()
+    reader.listDeploymentRoles(),
+    opts.users === true ? reader.listUsers() : void 0,
+    opts.teams === true ? reader.listTeams() : void 0
   ]);
   if (roles.defaultRoles.length === 0) {
     warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
   }
   return {
-    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    actual: {
+      organizationId: reader.organizationId,
+      workspaces,
+      deployments,
+      tokens,
+      roles: roles.roles,
+      defaultRoles: roles.defaultRoles,
+      ...users !== void 0 ? { users } : {},
+      ...teams !== void 0 ? { teams } : {}
+    },
     warnings
   };
 }
