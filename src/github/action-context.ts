@@ -19,6 +19,8 @@ export interface ActionContext {
   commitUrl(sha: string): string | undefined;
   /** The login the github-token authenticates as (asked once); throws without a token. */
   viewer(): Promise<string>;
+  /** When the plan is made (ms since the epoch); undefined: the clock at planning time. */
+  now?: number;
 }
 
 export interface ActionIo {

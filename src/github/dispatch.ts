@@ -41,6 +41,6 @@ export async function runStep(ctx: ActionContext, step: Step, event: GitHubEvent
   if (step === 'pull-request' && event.kind === 'pull_request') return runPullRequest(ctx, event);
   if (step === 'merge' && event.kind === 'push') return runMerge(ctx, event);
   if (step === 'dispatch-apply' && event.kind === 'workflow_dispatch') return runDispatchApply(ctx, event);
-  if (step === 'drift') return runDrift(ctx);
+  if (step === 'drift') return runDrift(ctx, event);
   if (step === 'validate' || step === 'plan') return runValidateOrPlan(ctx, step);
 }

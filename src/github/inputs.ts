@@ -20,6 +20,8 @@ export interface ActionInputs {
   allowDirectPush: boolean;
   /** `command: apply` by workflow_dispatch applies only a plan with this checksum; '' when unset. */
   expectedChecksum: string;
+  /** The drift check applies a plan made only of expiry removals (apply-expirations.ts). */
+  applyExpirations: boolean;
 }
 
 function bool(name: string, value: string, dflt: boolean): boolean {
@@ -53,5 +55,6 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     allowUnsafe: bool('allow-unsafe', get('allow-unsafe'), false),
     allowDirectPush: bool('allow-direct-push', get('allow-direct-push'), false),
     expectedChecksum,
+    applyExpirations: bool('apply-expirations', get('apply-expirations'), false),
   };
 }

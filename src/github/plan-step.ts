@@ -48,12 +48,13 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
  * The shared steps' Session for the Action: the Astro token and URL from the inputs, notes to the log
  * (each line behind the CLI's sink, then commandSafe, as io.info does for every line).
  */
-export function actionSession(inputs: ActionInputs, io: ActionIo): Session {
+export function actionSession(inputs: ActionInputs, io: ActionIo, now?: number): Session {
   return {
     env: io.env,
     client: { token: inputs.astroApiToken, ...(inputs.astroApiUrl !== '' ? { baseUrl: inputs.astroApiUrl } : {}) },
     note: (line) => io.info(line),
     dir: io.workspace,
+    ...(now === undefined ? {} : { now }),
   };
 }
 
@@ -62,8 +63,8 @@ export type LivePlan =
   | { ok: false; errors: Diagnostic[] };
 
 /** One read of the live state, one plan. Name-resolution errors come back as diagnostics. */
-export async function planAgainstLive(inputs: ActionInputs, io: ActionIo, desired: Desired): Promise<LivePlan> {
-  const session = actionSession(inputs, io);
+export async function planAgainstLive(inputs: ActionInputs, io: ActionIo, desired: Desired, now?: number): Promise<LivePlan> {
+  const session = actionSession(inputs, io, now);
   const conn = connect(session, desired.organizationId);
   try {
     const { plan, actual } = await planLive(session, desired, conn.reader);
@@ -98,7 +99,7 @@ export async function loadAndPlan(ctx: ActionContext, purpose: string, consequen
     io.fail(`astro-api-token is required ${purpose}${consequence}.`);
     return null;
   }
-  const live = await planAgainstLive(inputs, io, loaded.desired);
+  const live = await planAgainstLive(inputs, io, loaded.desired, ctx.now);
   if (!live.ok) {
     annotateErrors(io, live.errors);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);

@@ -16,6 +16,11 @@ export interface ActionEnvironment {
   /** The checkout the manifest patterns are relative to (GITHUB_WORKSPACE on a runner). */
   workspace: string;
   runner: Runner;
+  /**
+   * The instant the plan is made at (ms since the epoch), for tests of expiring grants; the bundle
+   * never sets it, so a real run plans at Date.now().
+   */
+  now?: number;
 }
 
 /** An input as the runner passes it (`INPUT_<NAME>`, spaces as `_`), trimmed, '' when unset. */
@@ -45,7 +50,7 @@ function actionIo(runner: Runner, env: NodeJS.ProcessEnv, workspace: string): Ac
 }
 
 /** Runs the Action once; failures end as the runner's failed step, never as a rejection. */
-export async function runAction({ env, workspace, runner }: ActionEnvironment): Promise<void> {
+export async function runAction({ env, workspace, runner, now }: ActionEnvironment): Promise<void> {
   try {
     const inputs = readInputs((name) => inputFrom(env, name));
     if (inputs.astroApiToken !== '') runner.setSecret(inputs.astroApiToken);
@@ -68,6 +73,7 @@ export async function runAction({ env, workspace, runner }: ActionEnvironment): 
         if (octokit === null) return Promise.reject(new Error('no github-token'));
         return (login ??= viewerLogin(octokit));
       },
+      ...(now === undefined ? {} : { now }),
     };
     runner.info(`astro-access: ${step} (event ${logText(env['GITHUB_EVENT_NAME'] ?? 'unknown')})`);
     await runStep(ctx, step, event);

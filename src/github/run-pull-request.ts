@@ -57,7 +57,7 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
 
   let live: LivePlan;
   try {
-    live = await planAgainstLive(inputs, io, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired, ctx.now);
   } catch (err) {
     // The comment must not keep saying "Planned" for an older head: say this head's plan failed.
     const message = err instanceof Error ? err.message : String(err);
@@ -129,7 +129,7 @@ async function planBase(ctx: ActionContext, ref: string, files: readonly string[
     if (at.files.length === 0) return null;
     const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
-    return makePlan(loaded.desired, actual, { now: Date.now() }).plan ?? null;
+    return makePlan(loaded.desired, actual, { now: ctx.now ?? Date.now() }).plan ?? null;
   } catch (err) {
     ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${logText(err instanceof Error ? err.message : String(err))}`);
     return null;

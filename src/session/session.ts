@@ -22,6 +22,11 @@ export interface Session {
   note(line: string): void;
   /** Relative manifest paths are read under this folder (default: the process's cwd). */
   dir?: string;
+  /**
+   * When plans are made (ms since the epoch; decides which `expires` have passed). Unset: the clock at
+   * planning time. Tests running the Action in process give a fixed instant.
+   */
+  now?: number;
 }
 
 export const DEFAULT_MANIFEST = 'astro-access.yaml';
@@ -91,7 +96,7 @@ export async function planLive(session: Session, desired: Desired, reader: Astro
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +
       `${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`,
   );
-  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
+  const { plan, errors } = makePlan(desired, actual, { now: session.now ?? Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   plan.checksum = planChecksum(plan); // the warnings are part of the document the checksum covers

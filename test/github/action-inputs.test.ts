@@ -18,6 +18,7 @@ describe('action inputs', () => {
       allowUnsafe: false,
       allowDirectPush: false,
       expectedChecksum: '',
+      applyExpirations: false,
     });
   });
 
@@ -28,6 +29,9 @@ describe('action inputs', () => {
     expect(() => readInputs(from({ command: 'destroy' }))).toThrow(/command must be one of/);
     expect(readInputs(from({ 'expected-checksum': ` sha256:${'ab'.repeat(32)} ` })).expectedChecksum).toBe(`sha256:${'ab'.repeat(32)}`);
     expect(() => readInputs(from({ 'expected-checksum': 'abc' }))).toThrow(/expected-checksum must be sha256:/);
+    expect(readInputs(from({ 'apply-expirations': 'true' })).applyExpirations).toBe(true);
+    expect(readInputs(from({ 'apply-expirations': 'off' })).applyExpirations).toBe(false);
+    expect(() => readInputs(from({ 'apply-expirations': 'sometimes' }))).toThrow(/apply-expirations must be true or false/);
   });
 
   it('chooses the step from the event under auto', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DRIFT_LABEL, DRIFT_MARKER, driftIssueBody, syncDriftIssue } from '../../src/github/drift-issue.ts';
+import { driftRemains } from '../../src/github/expiry-report.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import type { GitHub } from '../../src/github/octokit.ts';
 import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
@@ -22,7 +23,8 @@ afterEach(async () => {
   await gh.close();
 });
 
-const sync = (p: typeof clean) => syncDriftIssue(octokit, { owner, repo, viewer: BOT.login, plan: p, body: driftIssueBody(p, { branch: 'main' }) });
+const sync = (p: typeof clean) =>
+  syncDriftIssue(octokit, { owner, repo, viewer: BOT.login, drift: driftRemains(p, { kind: 'off' }), body: driftIssueBody(p, { branch: 'main' }) });
 
 describe('syncDriftIssue', () => {
   it('opens one labelled issue, updates it when drift changes, leaves it when not, and closes it with a comment when clean', async () => {
