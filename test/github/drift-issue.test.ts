@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DRIFT_LABEL, DRIFT_MARKER, driftIssueBody, syncDriftIssue } from '../../src/github/drift-issue.ts';
-import { driftRemains } from '../../src/github/expiry-report.ts';
+import { driftRemains, type ExpiryOutcome } from '../../src/github/expiry-report.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import type { GitHub } from '../../src/github/octokit.ts';
 import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
-import { action, plan } from './plan-fixture.ts';
+import { action, expiration, expiryRemoval, plan } from './plan-fixture.ts';
 
 const owner = 'acme';
 const repo = 'astro-config';
@@ -107,6 +107,42 @@ describe('syncDriftIssue', () => {
     await sync(drift1);
     await sync(clean);
     for (const r of gh.requests) expect(JSON.stringify(r.body ?? '')).not.toContain('ghs_drift');
+  });
+});
+
+describe('syncDriftIssue with expiring grants', () => {
+  const ended = expiryRemoval('d1', 't1', 'DEPLOYMENT_ADMIN');
+
+  it('opens nothing for grants that only end soon, and closes an open issue then', async () => {
+    const soon = plan([]);
+    soon.expirations = [expiration(action('add', 'd1', 't1', null, 'X'), { expired: false })];
+    expect(await sync(soon)).toEqual({ action: 'none' });
+    expect(gh.writes()).toHaveLength(0);
+    await sync(drift1);
+    expect(await sync(soon)).toMatchObject({ action: 'closed' });
+  });
+
+  it('keeps the issue open while an ended grant is still held with prune off (no action in the plan)', async () => {
+    const held = plan([]);
+    held.unmanaged = [{ deployment: ended.deployment, subject: ended.subject, role: 'DEPLOYMENT_ADMIN', reason: 'expired on 2026-01-01 and prune is off for this deployment' }];
+    held.expirations = [expiration(ended)];
+    const opened = await sync(held);
+    expect(opened.action).toBe('opened');
+    expect(gh.state.issues[0]?.body).toContain('**expired, still held**');
+  });
+
+  it('closes with a comment saying which expired grants apply-expirations removed', async () => {
+    const p = plan([ended]);
+    p.expirations = [expiration(ended)];
+    const opened = await sync(p);
+    expect(opened.action).toBe('opened');
+    const outcome: ExpiryOutcome = { kind: 'applied', removed: [ended] };
+    const res = await syncDriftIssue(octokit, {
+      owner, repo, viewer: BOT.login, drift: driftRemains(p, outcome), body: driftIssueBody(p, { outcome }),
+      closing: 'Removed tok-t1 (expired). Closing.',
+    });
+    expect(res).toMatchObject({ action: 'closed' });
+    expect(gh.state.comments.get(gh.state.issues[0]!.number)?.[0]?.body).toBe('Removed tok-t1 (expired). Closing.');
   });
 });
 
