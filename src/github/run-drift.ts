@@ -23,7 +23,7 @@ export async function runDrift(ctx: ActionContext, event: GitHubEvent): Promise<
     const expiry = expirySections(plan, { kind: 'off' }, SUMMARY_EXPIRY_CHARS);
     await io.summary(summaryMarkdown(plan, '### astro-access drift check') + (expiry === '' ? '' : `\n${expiry}`));
     const ending = plan.expirations.filter((e) => !e.expired).length;
-    if (ending > 0) io.notice(`${plural(ending, 'grant')} in the manifest end within 7 days (listed in the job summary).`);
+    if (ending > 0) io.notice(`${plural(ending, 'grant')} in the manifest ${ending === 1 ? 'ends' : 'end'} within 7 days (listed in the job summary).`);
 
     const outcome = await applyExpirations(ctx, plan, conn, event);
     const said = expiryOutcomeMarkdown(outcome, { maxChars: SUMMARY_EXPIRY_CHARS });
