@@ -16866,9 +16866,9 @@ var require_cache_handler = __commonJS({
     function appendConnectionHeaderTokens(headersToRemove, connectionHeader) {
       const values = Array.isArray(connectionHeader) ? connectionHeader : [connectionHeader];
       for (let i = 0; i < values.length; i++) {
-        const tokens2 = values[i].split(",");
-        for (let j = 0; j < tokens2.length; j++) {
-          headersToRemove.push(trimOWS(tokens2[j]).toLowerCase());
+        const tokens = values[i].split(",");
+        for (let j = 0; j < tokens.length; j++) {
+          headersToRemove.push(trimOWS(tokens[j]).toLowerCase());
         }
       }
     }
@@ -38123,7 +38123,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -38138,7 +38138,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found2 = null;
       let start2 = null;
-      for (const token of tokens2) {
+      for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -38229,7 +38229,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens2[tokens2.length - 1];
+      const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -39569,8 +39569,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens2, forceDoc = false, endOffset = -1) {
-        for (const token of tokens2)
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -42954,20 +42954,20 @@ function alreadyLive(read, actions) {
 }
 
 // src/apply/receipt.ts
-function receiptStatus(tokens2) {
-  if (tokens2.length === 0) return "nothing-to-do";
-  if (tokens2.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
-  if (tokens2.every((t) => t.status === "already-applied")) return "already-applied";
-  return tokens2.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
+function receiptStatus(tokens) {
+  if (tokens.length === 0) return "nothing-to-do";
+  if (tokens.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
+  if (tokens.every((t) => t.status === "already-applied")) return "already-applied";
+  return tokens.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
 }
 
 // src/apply/executor.ts
 function actionsByToken(plan) {
   const byToken = /* @__PURE__ */ new Map();
   for (const a of plan.actions) {
-    const list2 = byToken.get(a.token.id);
+    const list2 = byToken.get(a.subject.id);
     if (list2) list2.push(a);
-    else byToken.set(a.token.id, [a]);
+    else byToken.set(a.subject.id, [a]);
   }
   return byToken;
 }
@@ -42978,7 +42978,7 @@ function startApply(plan, writer, opts = {}) {
   const groups = [...actionsByToken(plan)];
   const receipts = groups.map(([tokenId, actions]) => ({
     tokenId,
-    tokenName: actions[0].token.name,
+    tokenName: actions[0].subject.name,
     status: "not-started",
     actions,
     before: null,
@@ -43299,8 +43299,8 @@ function keptCounts(s) {
   if (s.ignored > 0) parts.push(`${s.ignored} ignored`);
   return parts.join(", ");
 }
-function scopeLabel(scope) {
-  return scope.toLowerCase();
+function subjectLabel(s) {
+  return s.type === "token" ? (s.scope ?? "token").toLowerCase() : s.type;
 }
 var NONE = "(none)";
 function roleChange(a) {
@@ -43336,7 +43336,7 @@ var DEFAULT_MAX_CHARS = 65e3;
 var FOLD_AFTER_LINES = 15;
 var DIFF_MARKER = { add: "+", update: "!", remove: "-" };
 function labelKey(a) {
-  return `${a.deployment.id}/${a.token.id}`;
+  return `${a.deployment.id}/${a.subject.type}/${a.subject.id}`;
 }
 function summaryLines(plan, labels) {
   if (plan.actions.length === 0) return ["**No changes.** The live roles match the manifest."];
@@ -43358,9 +43358,9 @@ function diffLines(actions, labels) {
     const label = labels?.get(labelKey(a));
     return [
       DIFF_MARKER[a.action],
-      escapeCodeLine(a.token.name),
-      `(${escapeCodeLine(a.token.id)})`,
-      escapeCodeLine(scopeLabel(a.token.scope)),
+      escapeCodeLine(a.subject.name),
+      `(${escapeCodeLine(a.subject.id)})`,
+      escapeCodeLine(subjectLabel(a.subject)),
       escapeCodeLine(roleChange(a)),
       `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ""}`
     ];
@@ -43381,9 +43381,9 @@ function deploymentSection(doc, g, labels) {
 function bindingTable(doc, title, bindings2) {
   if (bindings2.length === 0) return;
   doc.openDetails(`${title} (${bindings2.length})`);
-  doc.line("| Deployment | Token | Token ID | Scope | Role | Reason |", "|---|---|---|---|---|---|");
+  doc.line("| Deployment | Subject | ID | Kind | Role | Reason |", "|---|---|---|---|---|---|");
   for (const b of bindings2) {
-    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.token.name), code(b.token.id), escapeMarkdownText(scopeLabel(b.token.scope)), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
+    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.subject.name), code(b.subject.id), escapeMarkdownText(subjectLabel(b.subject)), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
     doc.line(`| ${cells.join(" | ")} |`);
   }
   doc.closeDetails().line("");
@@ -45222,12 +45222,12 @@ function createAstroClient(config) {
   return {
     organizationId: config.organizationId,
     async listTokens(filter = {}) {
-      const tokens2 = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
+      const tokens = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
         workspaceId: filter.workspaceId,
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
       });
-      return tokens2.map(normalizeToken);
+      return tokens.map(normalizeToken);
     },
     async getToken(tokenId) {
       const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
@@ -45286,7 +45286,7 @@ function normalizeToken(token) {
 async function readActual(reader, opts) {
   const warnings = [];
   const workspacesRead = reader.listWorkspaces();
-  const [workspaces, deployments, tokens2, roles] = await Promise.all([
+  const [workspaces, deployments, tokens, roles] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
     readTokens(reader, opts, workspacesRead, warnings),
@@ -45296,7 +45296,7 @@ async function readActual(reader, opts) {
     warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
   }
   return {
-    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens: tokens2, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
     warnings
   };
 }
@@ -45557,8 +45557,8 @@ function readDocuments(text, lineCounter) {
     }
     return false;
   };
-  const compose = (tokens2, end) => {
-    for (const token of tokens2) {
+  const compose = (tokens, end) => {
+    for (const token of tokens) {
       if (token.type === "document") {
         const deep = cstDepthExceeded(token);
         if (deep !== void 0) return deep;
@@ -46386,18 +46386,18 @@ var SemanticChecks = class {
           );
         }
         for (const [listKey, kind2] of TOKEN_LISTS) {
-          const tokens2 = /* @__PURE__ */ new Map();
+          const tokens = /* @__PURE__ */ new Map();
           for (const [t, entry] of list(dep[listKey])) {
-            const tokenRef2 = reference(entry, "token");
-            if (!tokenRef2) continue;
-            const tokenAt = locator.value([...path, listKey, t, tokenRef2.key]);
-            const tokenKey = `${tokenRef2.key}:${tokenRef2.value}`;
-            const firstToken = tokens2.get(tokenKey);
+            const tokenRef = reference(entry, "token");
+            if (!tokenRef) continue;
+            const tokenAt = locator.value([...path, listKey, t, tokenRef.key]);
+            const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
+            const firstToken = tokens.get(tokenKey);
             if (firstToken) {
-              const what = tokenRef2.key === "tokenId" ? tokenRef2.value : quote(tokenRef2.value);
+              const what = tokenRef.key === "tokenId" ? tokenRef.value : quote(tokenRef.value);
               report(errors, tokenAt, `${kind2} token ${what} is already declared on this deployment at ${where(firstToken)}`);
             } else {
-              tokens2.set(tokenKey, tokenAt);
+              tokens.set(tokenKey, tokenAt);
             }
           }
         }
@@ -46732,11 +46732,12 @@ function cmp(a, b) {
 function compareDeployments(a, b) {
   return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
 }
-function compareTokens(a, b) {
-  return cmp(a.name, b.name) || cmp(a.id, b.id);
+var TYPE_RANK = { token: 0, user: 1, team: 2 };
+function compareSubjects(a, b) {
+  return TYPE_RANK[a.type] - TYPE_RANK[b.type] || cmp(a.name, b.name) || cmp(a.id, b.id);
 }
 function compareEntries(a, b) {
-  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
+  return compareDeployments(a.deployment, b.deployment) || compareSubjects(a.subject, b.subject);
 }
 
 // src/plan/dag-roles.ts
@@ -46749,7 +46750,7 @@ function describeDagRoles(roles) {
 }
 function orphanedDagViolations(plan) {
   return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+    (a) => `remove of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
   );
 }
 
@@ -47044,9 +47045,9 @@ function makePlan(desired, actual, opts = {}) {
   const protect = tokenMatcher(desired.protect);
   const watchProtect = desired.protect.length > 0;
   const tokenRefs = /* @__PURE__ */ new Map();
-  const tokenRef2 = (t) => {
+  const tokenRef = (t) => {
     let r = tokenRefs.get(t.id);
-    if (!r) tokenRefs.set(t.id, r = { id: t.id, name: t.name, scope: t.scope });
+    if (!r) tokenRefs.set(t.id, r = { type: "token", id: t.id, name: t.name, scope: t.scope });
     return r;
   };
   const actions = [];
@@ -47081,7 +47082,7 @@ function makePlan(desired, actual, opts = {}) {
         } else {
           warnings.push({
             deployment: dep,
-            token: tokenRef2(b.token),
+            subject: tokenRef(b.token),
             text: `${b.source}: token ${q2(b.token.name)} (${b.token.id}) is declared on deployment ${q2(dep.name)} (${dep.id}) but matches ignore pattern ${q2(pattern)}; the declaration is skipped and its binding left as it is`
           });
         }
@@ -47091,28 +47092,28 @@ function makePlan(desired, actual, opts = {}) {
       for (const [id, lb] of liveOfKind) {
         const pattern = ignore.match(lb.token);
         if (pattern !== null) {
-          ignored.push(binding2(dep, tokenRef2(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
+          ignored.push(binding2(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
           continue;
         }
         existing++;
         const want = declared.get(id);
         if (want === void 0) {
           if (rd.desired.prune) {
-            const remove = action("remove", dep, tokenRef2(lb.token), lb.role, null, "not declared and prune is on", null);
+            const remove = action("remove", dep, tokenRef(lb.token), lb.role, null, "not declared and prune is on", null);
             const orphaned = dagRolesOn(lb.token, dep.id);
             if (orphaned.length > 0) {
               remove.orphanedDagRoles = orphaned;
               remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
               warnings.push({
                 deployment: dep,
-                token: tokenRef2(lb.token),
+                subject: tokenRef(lb.token),
                 text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
               });
             }
             actions.push(remove);
             affected.set(id, lb.token);
           } else {
-            unmanaged.push(binding2(dep, tokenRef2(lb.token), lb.role, "not declared and prune is off for this deployment"));
+            unmanaged.push(binding2(dep, tokenRef(lb.token), lb.role, "not declared and prune is off for this deployment"));
             after++;
           }
           continue;
@@ -47121,14 +47122,14 @@ function makePlan(desired, actual, opts = {}) {
         if (want.role === lb.role) unchanged++;
         else {
           const reason = `role differs: ${lb.role} → ${want.role}`;
-          actions.push(action("update", dep, tokenRef2(lb.token), lb.role, want.role, reason, want.source));
+          actions.push(action("update", dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
           affected.set(id, lb.token);
         }
       }
       for (const [id, want] of declared) {
         if (liveOfKind.has(id)) continue;
         after++;
-        actions.push(action("add", dep, tokenRef2(want.token), null, want.role, "declared in manifest", want.source));
+        actions.push(action("add", dep, tokenRef(want.token), null, want.role, "declared in manifest", want.source));
         affected.set(id, want.token);
       }
     }
@@ -47139,15 +47140,15 @@ function makePlan(desired, actual, opts = {}) {
   ignored.sort(compareEntries);
   warnings.sort(compareEntries);
   planDeployments.sort(compareDeployments);
-  const tokens2 = {};
+  const tokens = {};
   for (const id of [...affected.keys()].sort(cmp)) {
     const t = affected.get(id);
-    if (t) tokens2[id] = { fingerprint: fingerprintRoles(t.roles) };
+    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
   }
-  const protectedTokens = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
+  const protectedSubjects = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
   const count = (k) => actions.filter((a) => a.action === k).length;
   const plan = {
-    formatVersion: 1,
+    formatVersion: 2,
     organizationId: actual.organizationId,
     manifestDigest: desired.digest,
     checksum: "",
@@ -47163,9 +47164,12 @@ function makePlan(desired, actual, opts = {}) {
     unmanaged,
     ignored,
     warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
+    expirations: [],
     deployments: planDeployments,
-    protectedTokens,
-    tokens: tokens2
+    protectedSubjects,
+    tokens,
+    users: {},
+    teams: {}
   };
   plan.checksum = planChecksum(plan);
   return { errors: [], plan };
@@ -47180,8 +47184,8 @@ function tokenStateWatch(now) {
     },
     warnings() {
       const out = [];
-      const tokens2 = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
-      for (const { token: t, sources } of tokens2) {
+      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
+      for (const { token: t, sources } of tokens) {
         const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
         const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
         if (now !== void 0 && !Number.isNaN(end) && end <= now) {
@@ -47195,11 +47199,11 @@ function tokenStateWatch(now) {
     }
   };
 }
-function action(kind2, deployment2, token, before, after, reason, source) {
-  return { action: kind2, deployment: deployment2, token, before, after, reason, source };
+function action(kind2, deployment2, subject2, before, after, reason, source) {
+  return { action: kind2, deployment: deployment2, subject: subject2, before, after, reason, source };
 }
-function binding2(deployment2, token, role, reason) {
-  return { deployment: deployment2, token, role, reason };
+function binding2(deployment2, subject2, role, reason) {
+  return { deployment: deployment2, subject: subject2, role, reason };
 }
 function planDeployment(dep, rd, managedKinds, existing, desired) {
   const raw = (k) => rd.desired[tokenListKey(k)];
@@ -47263,7 +47267,7 @@ function checkGuards(plan, opts) {
   const removes = plan.actions.filter((a) => a.action === "remove");
   const removedBy = /* @__PURE__ */ new Map();
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
-  const protectedIds = new Set(plan.protectedTokens);
+  const protectedIds = new Set(plan.protectedSubjects);
   for (const d of plan.deployments) {
     const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
@@ -47279,12 +47283,12 @@ function checkGuards(plan, opts) {
     found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
-    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
+    const what = `${a.action} of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
+    if (opts.selfTokenId !== null && a.subject.type === "token" && a.subject.id === opts.selfTokenId) {
       found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
     }
-    if (a.action === "remove" && protectedIds.has(a.token.id)) {
-      found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
+    if (a.action === "remove" && protectedIds.has(a.subject.id)) {
+      found2.push(`${what}: the ${a.subject.type} is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
   found2.push(...orphanedDagViolations(plan));
@@ -47324,15 +47328,16 @@ function ordered(value, keys, nested2 = {}) {
   return out;
 }
 var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
-var tokenRef = (t) => ordered(t, ["id", "name", "scope"]);
-var action2 = (a) => ordered(a, ["action", "deployment", "token", "before", "after", "reason", "source", "orphanedDagRoles"], {
+var subjectRef = (t) => ordered(t, ["type", "id", "name", "scope"]);
+var action2 = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
   deployment: deploymentRef,
-  token: tokenRef,
+  subject: subjectRef,
   orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
 });
-var binding3 = (b) => ordered(b, ["deployment", "token", "role", "reason"], { deployment: deploymentRef, token: tokenRef });
+var binding3 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
+var expiration = (e) => ordered(e, ["deployment", "subject", "role", "expires", "endsAt", "expired", "source"], { deployment: deploymentRef, subject: subjectRef });
 var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
-function tokens(t) {
+function fingerprints(t) {
   const out = {};
   for (const id of Object.keys(t).sort()) {
     const entry = t[id];
@@ -47343,14 +47348,17 @@ function tokens(t) {
 function planToOrderedObject(plan) {
   return ordered(
     plan,
-    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "deployments", "protectedTokens", "tokens"],
+    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "expirations", "deployments", "protectedSubjects", "tokens", "users", "teams"],
     {
       summary: (s) => ordered(s, ["add", "update", "remove", "unchanged", "unmanaged", "ignored"]),
       actions: (list2) => list2.map(action2),
       unmanaged: (list2) => list2.map(binding3),
       ignored: (list2) => list2.map(binding3),
+      expirations: (list2) => list2.map(expiration),
       deployments: (list2) => list2.map(deployment),
-      tokens
+      tokens: fingerprints,
+      users: fingerprints,
+      teams: fingerprints
     }
   );
 }

@@ -36,9 +36,9 @@ export interface ApplyRun {
 export function actionsByToken(plan: Plan): Map<string, PlanAction[]> {
   const byToken = new Map<string, PlanAction[]>();
   for (const a of plan.actions) {
-    const list = byToken.get(a.token.id);
+    const list = byToken.get(a.subject.id);
     if (list) list.push(a);
-    else byToken.set(a.token.id, [a]);
+    else byToken.set(a.subject.id, [a]);
   }
   return byToken;
 }
@@ -58,7 +58,7 @@ export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions =
   // Every token starts as not started; a worker replaces the entry with the live one it fills in.
   const receipts: TokenReceipt[] = groups.map(([tokenId, actions]) => ({
     tokenId,
-    tokenName: actions[0]!.token.name,
+    tokenName: actions[0]!.subject.name,
     status: 'not-started',
     actions,
     before: null,

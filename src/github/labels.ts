@@ -3,7 +3,7 @@ import { labelKey, type ActionLabel } from '../render/markdown.ts';
 
 // On a pull request, each action either comes from the change under review (proposed) or was
 // already pending before it (drift: the base branch's manifest, planned against the same live
-// state, yields the same action). Pure. Keys are the markdown renderer's: `${deploymentId}/${tokenId}`.
+// state, yields the same action). Pure. Keys are the markdown renderer's labelKey.
 
 export function labelActions(prPlan: Plan, basePlan: Plan | null): Map<string, ActionLabel> {
   const base = new Map<string, PlanAction>();

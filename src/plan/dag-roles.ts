@@ -29,7 +29,7 @@ export function orphanedDagViolations(plan: Pick<Plan, 'actions'>): string[] {
     .filter((a) => a.action === 'remove' && (a.orphanedDagRoles?.length ?? 0) > 0)
     .map(
       (a) =>
-        `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) ` +
+        `remove of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) ` +
         `would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`,
     );
 }

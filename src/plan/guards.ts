@@ -26,7 +26,7 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
   const removes = plan.actions.filter((a) => a.action === 'remove');
   const removedBy = new Map<string, number>();
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
-  const protectedIds = new Set(plan.protectedTokens);
+  const protectedIds = new Set(plan.protectedSubjects);
 
   for (const d of plan.deployments) {
     const where = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
@@ -43,13 +43,13 @@ export function checkGuards(plan: Plan, opts: GuardOptions): GuardResult {
     found.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
+    const what = `${a.action} of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
     // Any change, an add included: the running token's own roles are never edited by its own apply.
-    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
+    if (opts.selfTokenId !== null && a.subject.type === 'token' && a.subject.id === opts.selfTokenId) {
       found.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? 'none')} → ${sanitizeTerminal(a.after ?? 'none')})`);
     }
-    if (a.action === 'remove' && protectedIds.has(a.token.id)) {
-      found.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
+    if (a.action === 'remove' && protectedIds.has(a.subject.id)) {
+      found.push(`${what}: the ${a.subject.type} is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
   found.push(...orphanedDagViolations(plan));

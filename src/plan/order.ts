@@ -1,6 +1,7 @@
-import type { PlanDeploymentRef, PlanTokenRef } from './types.ts';
+import type { PlanDeploymentRef, PlanSubjectRef, SubjectType } from './types.ts';
 
-// The plan's one order: deployment (workspace name, deployment name, id), then token (name, id).
+// The plan's one order: deployment (workspace name, deployment name, id), then subject (tokens, users,
+// teams; each by name, then id).
 // Plain code-unit comparison, not localeCompare, so the order never depends on the machine's locale.
 
 export function cmp(a: string, b: string): number {
@@ -11,13 +12,15 @@ export function compareDeployments(a: PlanDeploymentRef, b: PlanDeploymentRef): 
   return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
 }
 
-export function compareTokens(a: PlanTokenRef, b: PlanTokenRef): number {
-  return cmp(a.name, b.name) || cmp(a.id, b.id);
+const TYPE_RANK: Record<SubjectType, number> = { token: 0, user: 1, team: 2 };
+
+export function compareSubjects(a: PlanSubjectRef, b: PlanSubjectRef): number {
+  return TYPE_RANK[a.type] - TYPE_RANK[b.type] || cmp(a.name, b.name) || cmp(a.id, b.id);
 }
 
 export function compareEntries(
-  a: { deployment: PlanDeploymentRef; token: PlanTokenRef },
-  b: { deployment: PlanDeploymentRef; token: PlanTokenRef },
+  a: { deployment: PlanDeploymentRef; subject: PlanSubjectRef },
+  b: { deployment: PlanDeploymentRef; subject: PlanSubjectRef },
 ): number {
-  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
+  return compareDeployments(a.deployment, b.deployment) || compareSubjects(a.subject, b.subject);
 }

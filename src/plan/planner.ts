@@ -10,7 +10,7 @@ import { tokenMatcher } from './patterns.ts';
 import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
 import { resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedBinding, ResolvedDeployment } from './resolve-names.ts';
-import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from './types.ts';
+import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanSubjectRef } from './types.ts';
 import { quote } from '../util/sanitize.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
@@ -43,17 +43,17 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
   const ignore = tokenMatcher(desired.ignore);
   const protect = tokenMatcher(desired.protect);
   const watchProtect = desired.protect.length > 0;
-  const tokenRefs = new Map<string, PlanTokenRef>();
-  const tokenRef = (t: ActualToken): PlanTokenRef => {
+  const tokenRefs = new Map<string, PlanSubjectRef>();
+  const tokenRef = (t: ActualToken): PlanSubjectRef => {
     let r = tokenRefs.get(t.id);
-    if (!r) tokenRefs.set(t.id, (r = { id: t.id, name: t.name, scope: t.scope }));
+    if (!r) tokenRefs.set(t.id, (r = { type: 'token', id: t.id, name: t.name, scope: t.scope }));
     return r;
   };
 
   const actions: PlanAction[] = [];
   const unmanaged: PlanBinding[] = [];
   const ignored: PlanBinding[] = [];
-  const warnings: { deployment: PlanDeploymentRef; token: PlanTokenRef; text: string }[] = [];
+  const warnings: { deployment: PlanDeploymentRef; subject: PlanSubjectRef; text: string }[] = [];
   const planDeployments: PlanDeployment[] = [];
   const affected = new Map<string, ActualToken>();
   const protectCandidates = new Map<string, ActualToken>();
@@ -85,7 +85,7 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
         else {
           warnings.push({
             deployment: dep,
-            token: tokenRef(b.token),
+            subject: tokenRef(b.token),
             text: `${b.source}: token ${q(b.token.name)} (${b.token.id}) is declared on deployment ${q(dep.name)} (${dep.id}) but matches ignore pattern ${q(pattern)}; the declaration is skipped and its binding left as it is`,
           });
         }
@@ -110,7 +110,7 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
               remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
               warnings.push({
                 deployment: dep,
-                token: tokenRef(lb.token),
+                subject: tokenRef(lb.token),
                 text: `token ${q(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`,
               });
             }
@@ -151,14 +151,14 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
     const t = affected.get(id);
     if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
   }
-  const protectedTokens = [...protectCandidates.values()]
+  const protectedSubjects = [...protectCandidates.values()]
     .filter((t) => protect.match(t) !== null)
     .map((t) => t.id)
     .sort(cmp);
   const count = (k: PlanAction['action']): number => actions.filter((a) => a.action === k).length;
 
   const plan: Plan = {
-    formatVersion: 1,
+    formatVersion: 2,
     organizationId: actual.organizationId,
     manifestDigest: desired.digest,
     checksum: '',
@@ -174,9 +174,12 @@ export function makePlan(desired: Desired, actual: Actual, opts: PlanOptions = {
     unmanaged,
     ignored,
     warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
+    expirations: [],
     deployments: planDeployments,
-    protectedTokens,
+    protectedSubjects,
     tokens,
+    users: {},
+    teams: {},
   };
   plan.checksum = planChecksum(plan);
   return { errors: [], plan };
@@ -215,17 +218,17 @@ function tokenStateWatch(now: number | undefined): { note(t: ActualToken, source
 function action(
   kind: PlanAction['action'],
   deployment: PlanDeploymentRef,
-  token: PlanTokenRef,
+  subject: PlanSubjectRef,
   before: string | null,
   after: string | null,
   reason: string,
   source: string | null,
 ): PlanAction {
-  return { action: kind, deployment, token, before, after, reason, source };
+  return { action: kind, deployment, subject, before, after, reason, source };
 }
 
-function binding(deployment: PlanDeploymentRef, token: PlanTokenRef, role: string, reason: string): PlanBinding {
-  return { deployment, token, role, reason };
+function binding(deployment: PlanDeploymentRef, subject: PlanSubjectRef, role: string, reason: string): PlanBinding {
+  return { deployment, subject, role, reason };
 }
 
 function planDeployment(

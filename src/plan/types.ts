@@ -1,7 +1,7 @@
 import type { TokenScope } from '../astro/types.ts';
 import type { TokenKind } from '../manifest/types.ts';
 
-// The JSON plan (formatVersion 1) is the contract: renderers, the checksum, the PR comment and
+// The JSON plan (formatVersion 2) is the contract: renderers, the checksum, the PR comment and
 // `apply PLAN.json` all read this shape and nothing computed beside it.
 
 export interface PlanDeploymentRef {
@@ -11,10 +11,16 @@ export interface PlanDeploymentRef {
   workspaceName: string;
 }
 
-export interface PlanTokenRef {
+/** What holds a deployment role: an API token, a user or a team. */
+export type SubjectType = 'token' | 'user' | 'team';
+
+export interface PlanSubjectRef {
+  type: SubjectType;
   id: string;
+  /** A token's name, a user's username (email), a team's name. */
   name: string;
-  scope: TokenScope;
+  /** Tokens only: WORKSPACE or ORGANIZATION. */
+  scope?: TokenScope;
 }
 
 export type ActionKind = 'add' | 'update' | 'remove';
@@ -29,12 +35,14 @@ export interface PlanDagRole {
 export interface PlanAction {
   action: ActionKind;
   deployment: PlanDeploymentRef;
-  token: PlanTokenRef;
+  subject: PlanSubjectRef;
   before: string | null;
   after: string | null;
   reason: string;
   /** "file:line" of the manifest entry behind the action; null for removals of undeclared bindings. */
   source: string | null;
+  /** On an add or update of a grant the manifest gives an end: `expires` as written. */
+  expires?: string;
   /** On a remove only: the token's DAG entries on this deployment the removal would orphan (a guard refuses it). */
   orphanedDagRoles?: PlanDagRole[];
 }
@@ -42,9 +50,23 @@ export interface PlanAction {
 /** A live binding the plan leaves alone, and why (prune off, ignore glob). */
 export interface PlanBinding {
   deployment: PlanDeploymentRef;
-  token: PlanTokenRef;
+  subject: PlanSubjectRef;
   role: string;
   reason: string;
+}
+
+/** A declared grant that has ended, or ends within 7 days of the time the plan was made. */
+export interface PlanExpiration {
+  deployment: PlanDeploymentRef;
+  subject: PlanSubjectRef;
+  role: string;
+  /** As written in the manifest. */
+  expires: string;
+  /** The first instant the grant no longer holds (ISO 8601, UTC). */
+  endsAt: string;
+  expired: boolean;
+  /** "file:line" of the manifest entry. */
+  source: string;
 }
 
 /** Per managed deployment: what the guards need, so they can run from a saved plan alone. */
@@ -69,7 +91,7 @@ export interface PlanSummary {
 }
 
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: 2;
   organizationId: string;
   manifestDigest: string;
   /** SHA-256 over the canonical serialization of the whole document except this field (checksum.ts). */
@@ -79,9 +101,15 @@ export interface Plan {
   unmanaged: PlanBinding[];
   ignored: PlanBinding[];
   warnings: string[];
+  /** Declared grants that have ended or end within 7 days, by deployment and subject. */
+  expirations: PlanExpiration[];
   deployments: PlanDeployment[];
-  /** Token IDs matched by the manifest's `protect` list. */
-  protectedTokens: string[];
+  /** IDs of the subjects (any type) matched by the manifest's `protect` list. */
+  protectedSubjects: string[];
   /** Fingerprint of each affected token's whole role list, as read. */
   tokens: Record<string, { fingerprint: string }>;
+  /** Fingerprint of each affected user's whole role set, as read. */
+  users: Record<string, { fingerprint: string }>;
+  /** Fingerprint of each affected team's whole role set, as read. */
+  teams: Record<string, { fingerprint: string }>;
 }

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanBinding, PlanDagRole, PlanDeployment, PlanDeploymentRef, PlanTokenRef } from '../plan/types.ts';
+import type { Plan, PlanAction, PlanBinding, PlanDagRole, PlanDeployment, PlanDeploymentRef, PlanExpiration, PlanSubjectRef } from '../plan/types.ts';
 
 // The saved plan is read by people (diffs in review) and by `apply PLAN.json`: keys come out in the
 // order the type declares them, whatever order the object was built in. Keys the type does not know
@@ -21,23 +21,26 @@ function ordered<T extends object>(value: T, keys: readonly (keyof T & string)[]
 }
 
 const deploymentRef = (d: PlanDeploymentRef): Obj => ordered(d, ['id', 'name', 'workspaceId', 'workspaceName']);
-const tokenRef = (t: PlanTokenRef): Obj => ordered(t, ['id', 'name', 'scope']);
+const subjectRef = (t: PlanSubjectRef): Obj => ordered(t, ['type', 'id', 'name', 'scope']);
 
 const action = (a: PlanAction): Obj =>
-  ordered(a, ['action', 'deployment', 'token', 'before', 'after', 'reason', 'source', 'orphanedDagRoles'], {
+  ordered(a, ['action', 'deployment', 'subject', 'before', 'after', 'reason', 'source', 'expires', 'orphanedDagRoles'], {
     deployment: deploymentRef,
-    token: tokenRef,
+    subject: subjectRef,
     orphanedDagRoles: (list: PlanDagRole[]) => list.map((r) => ordered(r, ['entityType', 'entityId', 'role'])),
   });
 
 const binding = (b: PlanBinding): Obj =>
-  ordered(b, ['deployment', 'token', 'role', 'reason'], { deployment: deploymentRef, token: tokenRef });
+  ordered(b, ['deployment', 'subject', 'role', 'reason'], { deployment: deploymentRef, subject: subjectRef });
+
+const expiration = (e: PlanExpiration): Obj =>
+  ordered(e, ['deployment', 'subject', 'role', 'expires', 'endsAt', 'expired', 'source'], { deployment: deploymentRef, subject: subjectRef });
 
 const deployment = (d: PlanDeployment): Obj =>
   ordered(d, ['id', 'name', 'workspaceId', 'workspaceName', 'managedKinds', 'existing', 'desired', 'explicitEmpty', 'source']);
 
-/** Token IDs sorted, so the same plan always serializes to the same bytes. */
-function tokens(t: Plan['tokens']): Obj {
+/** Subject IDs sorted, so the same plan always serializes to the same bytes. */
+function fingerprints(t: Plan['tokens']): Obj {
   const out: Obj = {};
   for (const id of Object.keys(t).sort()) {
     const entry = t[id];
@@ -49,14 +52,17 @@ function tokens(t: Plan['tokens']): Obj {
 function planToOrderedObject(plan: Plan): Obj {
   return ordered(
     plan,
-    ['formatVersion', 'organizationId', 'manifestDigest', 'checksum', 'summary', 'actions', 'unmanaged', 'ignored', 'warnings', 'deployments', 'protectedTokens', 'tokens'],
+    ['formatVersion', 'organizationId', 'manifestDigest', 'checksum', 'summary', 'actions', 'unmanaged', 'ignored', 'warnings', 'expirations', 'deployments', 'protectedSubjects', 'tokens', 'users', 'teams'],
     {
       summary: (s: Plan['summary']) => ordered(s, ['add', 'update', 'remove', 'unchanged', 'unmanaged', 'ignored']),
       actions: (list: PlanAction[]) => list.map(action),
       unmanaged: (list: PlanBinding[]) => list.map(binding),
       ignored: (list: PlanBinding[]) => list.map(binding),
+      expirations: (list: PlanExpiration[]) => list.map(expiration),
       deployments: (list: PlanDeployment[]) => list.map(deployment),
-      tokens,
+      tokens: fingerprints,
+      users: fingerprints,
+      teams: fingerprints,
     },
   );
 }

@@ -2,7 +2,7 @@ import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
 import { MarkdownDoc } from './markdown-doc.ts';
 import { code, escapeCodeLine, escapeMarkdownText as esc, fenceFor } from './markdown-escape.ts';
 import { alignCells } from './width.ts';
-import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
+import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
 import { plural } from '../util/plural.ts';
 
 // Markdown for PR comments and job summaries, rendered from the JSON plan alone. Summary first, so a
@@ -16,7 +16,7 @@ export interface MarkdownOptions {
   /** Hard cap on the result's length (GitHub rejects comments over 65,536 characters). */
   maxChars?: number;
   heading?: string;
-  /** Key `${deploymentId}/${tokenId}`: whether this pull request proposes the action or it is drift. */
+  /** Key `${deploymentId}/${subjectType}/${subjectId}` (labelKey): whether this pull request proposes the action or it is drift. */
   labels?: Map<string, ActionLabel>;
   footer?: string;
   /** Where the reader finds what a cut document leaves out. */
@@ -29,8 +29,8 @@ export const FOLD_AFTER_LINES = 15;
 
 const DIFF_MARKER: Record<PlanAction['action'], string> = { add: '+', update: '!', remove: '-' };
 
-export function labelKey(a: Pick<PlanAction, 'deployment' | 'token'>): string {
-  return `${a.deployment.id}/${a.token.id}`;
+export function labelKey(a: Pick<PlanAction, 'deployment' | 'subject'>): string {
+  return `${a.deployment.id}/${a.subject.type}/${a.subject.id}`;
 }
 
 function summaryLines(plan: Plan, labels: Map<string, ActionLabel> | undefined): string[] {
@@ -54,9 +54,9 @@ function diffLines(actions: readonly PlanAction[], labels: Map<string, ActionLab
     const label = labels?.get(labelKey(a));
     return [
       DIFF_MARKER[a.action],
-      escapeCodeLine(a.token.name),
-      `(${escapeCodeLine(a.token.id)})`,
-      escapeCodeLine(scopeLabel(a.token.scope)),
+      escapeCodeLine(a.subject.name),
+      `(${escapeCodeLine(a.subject.id)})`,
+      escapeCodeLine(subjectLabel(a.subject)),
       escapeCodeLine(roleChange(a)),
       `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ''}`,
     ];
@@ -79,9 +79,9 @@ function deploymentSection(doc: MarkdownDoc, g: DeploymentGroup, labels: Map<str
 function bindingTable(doc: MarkdownDoc, title: string, bindings: readonly PlanBinding[]): void {
   if (bindings.length === 0) return;
   doc.openDetails(`${title} (${bindings.length})`);
-  doc.line('| Deployment | Token | Token ID | Scope | Role | Reason |', '|---|---|---|---|---|---|');
+  doc.line('| Deployment | Subject | ID | Kind | Role | Reason |', '|---|---|---|---|---|---|');
   for (const b of bindings) {
-    const cells = [`${esc(b.deployment.name)} ${code(b.deployment.id)}`, esc(b.token.name), code(b.token.id), esc(scopeLabel(b.token.scope)), esc(b.role), esc(b.reason)];
+    const cells = [`${esc(b.deployment.name)} ${code(b.deployment.id)}`, esc(b.subject.name), code(b.subject.id), esc(subjectLabel(b.subject)), esc(b.role), esc(b.reason)];
     doc.line(`| ${cells.join(' | ')} |`);
   }
   doc.closeDetails().line('');

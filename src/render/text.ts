@@ -2,7 +2,7 @@ import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
 import { painter, type Paint, type Style } from './color.ts';
 import { sanitizeTerminal as clean } from '../util/sanitize.ts';
 import { alignCells } from './width.ts';
-import { changeCounts, groupByDeployment, keptCounts, MARKER, NO_CHANGES, origin, roleChange, scopeLabel, type DeploymentGroup } from './wording.ts';
+import { changeCounts, groupByDeployment, keptCounts, MARKER, NO_CHANGES, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
 
 
 // Terraform-like terminal output, rendered from the JSON plan alone. Within a deployment block the
@@ -18,14 +18,14 @@ interface Row {
 
 function actionRow(a: PlanAction): Row {
   return {
-    cells: [MARKER[a.action], clean(a.token.name), clean(a.token.id), clean(scopeLabel(a.token.scope)), clean(roleChange(a)), clean(origin(a))],
+    cells: [MARKER[a.action], clean(a.subject.name), clean(a.subject.id), clean(subjectLabel(a.subject)), clean(roleChange(a)), clean(origin(a))],
     style: ACTION_STYLE[a.action],
   };
 }
 
 function bindingRow(b: PlanBinding, marker: '?' | '!', label: string): Row {
   return {
-    cells: [marker, clean(b.token.name), clean(b.token.id), clean(scopeLabel(b.token.scope)), clean(b.role), `${label}: ${clean(b.reason)}`],
+    cells: [marker, clean(b.subject.name), clean(b.subject.id), clean(subjectLabel(b.subject)), clean(b.role), `${label}: ${clean(b.reason)}`],
     style: null,
   };
 }

@@ -1,5 +1,4 @@
-import type { TokenScope } from '../astro/types.ts';
-import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSummary } from '../plan/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSubjectRef, PlanSummary } from '../plan/types.ts';
 
 // Words and grouping shared by the text and markdown renderers, so both say the same thing.
 // Everything here reads the plan only; strings from the API are returned raw (callers escape them).
@@ -19,8 +18,9 @@ export function keptCounts(s: Pick<PlanSummary, 'unmanaged' | 'ignored'>): strin
   return parts.join(', ');
 }
 
-export function scopeLabel(scope: TokenScope): string {
-  return scope.toLowerCase();
+/** What kind of subject holds the role: `workspace` or `organization` (a token's scope), `user`, `team`. */
+export function subjectLabel(s: PlanSubjectRef): string {
+  return s.type === 'token' ? (s.scope ?? 'token').toLowerCase() : s.type;
 }
 
 const NONE = '(none)';

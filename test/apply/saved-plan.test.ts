@@ -31,24 +31,32 @@ describe('checkSavedPlan', () => {
   it('refuses a plan whose actions were edited after planning', async () => {
     const plan = await examplePlan();
     plan.actions[0]!.after = 'DEPLOYMENT_ADMIN';
-    plan.actions[0]!.token.id = 'cw4dinf6dlhxjieb6afp31poi';
+    plan.actions[0]!.subject.id = 'cw4dinf6dlhxjieb6afp31poi';
     expect(checkSavedPlan(plan).problems.join('\n')).toContain('checksum does not match');
   });
 
   it('refuses a plan of another shape, naming where', async () => {
-    const plan = (await examplePlan()) as unknown as { actions: { token: { scope: unknown } }[]; formatVersion: number };
-    plan.actions[0]!.token.scope = '\u001b[2J';
-    plan.formatVersion = 2;
+    const plan = (await examplePlan()) as unknown as { actions: { subject: { scope: unknown } }[]; formatVersion: unknown };
+    plan.actions[0]!.subject.scope = '\u001b[2J';
+    plan.formatVersion = '2';
     const { plan: ok, problems } = checkSavedPlan(plan);
     expect(ok).toBeUndefined();
     expect(problems.join('\n')).toContain('/formatVersion');
-    expect(problems.join('\n')).toContain('/actions/0/token/scope');
+    expect(problems.join('\n')).toContain('/actions/0/subject/scope');
   });
 
   it('refuses an action on a token the plan holds no fingerprint for', async () => {
     const plan = await examplePlan();
-    delete plan.tokens[plan.actions[0]!.token.id];
-    expect(checkSavedPlan(plan).problems).toEqual([`no fingerprint for token ${plan.actions[0]!.token.id}`]);
+    delete plan.tokens[plan.actions[0]!.subject.id];
+    expect(checkSavedPlan(plan).problems).toEqual([`no fingerprint for token ${plan.actions[0]!.subject.id}`]);
+  });
+
+  it('refuses a plan of another format version, saying to plan again', async () => {
+    const plan = (await examplePlan()) as unknown as { formatVersion: number };
+    plan.formatVersion = 1;
+    expect(checkSavedPlan(plan).problems).toEqual([
+      'it has formatVersion 1, and this astro-access reads formatVersion 2: make the plan again with this version',
+    ]);
   });
 
   it('is not JSON of a plan at all', () => {

@@ -50,12 +50,12 @@ async function applyEdited(edit: (p: Record<string, unknown>) => void, manifest 
 
 describe('a saved plan is the reviewed document, all of it', () => {
   const edits: [string, (p: Record<string, unknown>) => void, string?][] = [
-    ['protectedTokens emptied to slip past the guard', (p) => {
-      expect(p['protectedTokens']).toEqual([IDS.legacyBot]);
-      p['protectedTokens'] = [];
+    ['protectedSubjects emptied to slip past the guard', (p) => {
+      expect(p['protectedSubjects']).toEqual([IDS.legacyBot]);
+      p['protectedSubjects'] = [];
     }, protectingManifest()],
     ['a guard input lowered', (p) => ((p['deployments'] as { existing: number }[])[0]!.existing = 0)],
-    ['a token renamed', (p) => ((p['actions'] as { token: { name: string } }[])[0]!.token.name = 'harmless')],
+    ['a token renamed', (p) => ((p['actions'] as { subject: { name: string } }[])[0]!.subject.name = 'harmless')],
     ['the summary edited', (p) => ((p['summary'] as { remove: number }).remove = 0)],
   ];
   for (const [what, edit, manifest] of edits) {

@@ -71,7 +71,7 @@ describe('plan', () => {
     const printed = JSON.parse(r.stdout);
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     expect(saved).toEqual(printed);
-    expect(saved.formatVersion).toBe(1);
+    expect(saved.formatVersion).toBe(2);
     expect(saved.summary).toMatchObject({ add: 4, update: 1, remove: 2, unchanged: 1, unmanaged: 1, ignored: 1 });
     expect(Object.keys(saved.tokens)).toHaveLength(6);
     expect(saved.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -228,7 +228,7 @@ describe('apply', () => {
     await runCli(['plan', '-f', EXAMPLE_MANIFEST, '--out', planFile], { env });
     const plan = JSON.parse(readFileSync(planFile, 'utf8'));
     plan.actions[0].after = 'DEPLOYMENT_ADMIN';
-    plan.actions[0].token.id = IDS.orgObserver;
+    plan.actions[0].subject.id = IDS.orgObserver;
     writeFileSync(planFile, JSON.stringify(plan));
     const r = await runCli(['apply', planFile, '--auto-approve'], { env });
     expect(r.code).toBe(1);

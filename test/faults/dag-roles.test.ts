@@ -81,8 +81,8 @@ describe('orphaned DAG roles', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.replace(/&#95;/g, '_'), format).toMatch(/would orphan its DAG roles here: DAG \\?"etl_daily\\?" \(DAG_VIEWER\)/);
     }
-    const json = JSON.parse((await run(['plan', '--format', 'json'])).stdout) as { actions: { token: { id: string }; orphanedDagRoles?: unknown[] }[] };
-    expect(json.actions.find((a) => a.token.id === READER)?.orphanedDagRoles).toEqual([{ entityType: 'DAG', entityId: 'etl_daily', role: 'DAG_VIEWER' }]);
+    const json = JSON.parse((await run(['plan', '--format', 'json'])).stdout) as { actions: { subject: { id: string }; orphanedDagRoles?: unknown[] }[] };
+    expect(json.actions.find((a) => a.subject.id === READER)?.orphanedDagRoles).toEqual([{ entityType: 'DAG', entityId: 'etl_daily', role: 'DAG_VIEWER' }]);
   });
 
   it('with --allow-unsafe the write is sent; a server enforcing the DAG rule refuses it and the token is reported failed', async () => {

@@ -44,9 +44,9 @@ describe('a 403 on the organization-wide token list', () => {
     const forbidden = emulator.log.filter((e) => e.path.endsWith('/tokens') && e.status === 403);
     expect(forbidden.length).toBeGreaterThan(0);
     expect(emulator.log.some((e) => e.query['workspaceId'] === 'clvdwt4z3000008l60ofb6347' && e.status === 200)).toBe(true);
-    const plan = JSON.parse(r.stdout) as { warnings: string[]; actions: { action: string; token: { name: string } }[] };
+    const plan = JSON.parse(r.stdout) as { warnings: string[]; actions: { action: string; subject: { name: string } }[] };
     expect(plan.warnings.join('\n')).toMatch(/403/);
-    expect(plan.actions.map((a) => `${a.action} ${a.token.name}`).sort()).toEqual([
+    expect(plan.actions.map((a) => `${a.action} ${a.subject.name}`).sort()).toEqual([
       'add dag-reader',
       'remove legacy-bot',
       'update ci-deployer',

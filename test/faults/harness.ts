@@ -40,8 +40,8 @@ export function lostEntries(before: RoleSnapshot, after: RoleSnapshot, owned: Se
 }
 
 /** "tokenId|deploymentId" for each action of a plan. */
-export function ownedBy(plan: { actions: { token: { id: string }; deployment: { id: string } }[] }): Set<string> {
-  return new Set(plan.actions.map((a) => `${a.token.id}|${a.deployment.id}`));
+export function ownedBy(plan: { actions: { subject: { id: string }; deployment: { id: string } }[] }): Set<string> {
+  return new Set(plan.actions.map((a) => `${a.subject.id}|${a.deployment.id}`));
 }
 
 export const posts = (emulator: Emulator) => emulator.log.filter((e) => e.method === 'POST');

@@ -32,7 +32,7 @@ it('an apply killed after its first write converges when run again, never half-w
     const s = await scenario();
     try {
       const { plan } = await planWith(s.client, exampleDesired());
-      return new Set(plan.actions.map((a) => `${a.token.id}|${a.deployment.id}`));
+      return new Set(plan.actions.map((a) => `${a.subject.id}|${a.deployment.id}`));
     } finally {
       await s.close();
     }

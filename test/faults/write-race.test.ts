@@ -120,7 +120,7 @@ describe('never a blind write', () => {
     const s = await scenario({ omitTokenRoles: [ORG_OBSERVER], validation: LENIENT });
     try {
       const { plan } = await planWith(s.client);
-      expect(plan.actions.some((a) => a.token.id === ORG_OBSERVER)).toBe(true);
+      expect(plan.actions.some((a) => a.subject.id === ORG_OBSERVER)).toBe(true);
       const receipt = await applyWith(plan, s.client);
       const observer = receipt.tokens.find((t) => t.tokenId === ORG_OBSERVER)!;
       expect(observer.status).toBe('failed');
@@ -174,7 +174,7 @@ describe('progress lines', () => {
     try {
       const { plan } = await planWith(s.client);
       const evil = 'ci\n::error file=x::forged\x1b]0;owned\x07';
-      for (const a of plan.actions) if (a.token.id === CI_DEPLOYER) a.token.name = evil;
+      for (const a of plan.actions) if (a.subject.id === CI_DEPLOYER) a.subject.name = evil;
       s.emulator.fault({ kind: 'status', status: 400, body: '{"message":"bad\\n::warning::x\\u001b[31m","requestId":"r"}', times: 1, method: 'POST', path: ciRoles });
       const lines: string[] = [];
       await applyPlan(plan, s.client, { onProgress: (line) => lines.push(line) });

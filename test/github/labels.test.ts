@@ -7,21 +7,21 @@ describe('labelActions', () => {
     const drifted = action('remove', 'd1', 't1', 'DEPLOYMENT_ADMIN', null);
     const fresh = action('add', 'd1', 't2', null, 'DAG_VIEWER');
     const labels = labelActions(plan([drifted, fresh]), plan([drifted]));
-    expect(labels.get('d1/t1')).toBe('drift');
-    expect(labels.get('d1/t2')).toBe('proposed');
+    expect(labels.get('d1/token/t1')).toBe('drift');
+    expect(labels.get('d1/token/t2')).toBe('proposed');
     expect(labels.size).toBe(2);
   });
 
   it('labels the same binding as proposed when the pull request changes the target role', () => {
     const base = action('update', 'd1', 't1', 'DAG_VIEWER', 'DEPLOYMENT_ADMIN');
     const pr = action('update', 'd1', 't1', 'DAG_VIEWER', 'DAG_EDITOR');
-    expect(labelActions(plan([pr]), plan([base])).get('d1/t1')).toBe('proposed');
+    expect(labelActions(plan([pr]), plan([base])).get('d1/token/t1')).toBe('proposed');
   });
 
   it('distinguishes the action kind, not only the roles', () => {
     const base = action('add', 'd1', 't1', null, 'DAG_VIEWER');
     const pr = action('update', 'd1', 't1', null, 'DAG_VIEWER');
-    expect(labelActions(plan([pr]), plan([base])).get('d1/t1')).toBe('proposed');
+    expect(labelActions(plan([pr]), plan([base])).get('d1/token/t1')).toBe('proposed');
   });
 
   it('labels everything proposed when there is no base plan (no manifest on the base branch)', () => {
@@ -33,7 +33,7 @@ describe('labelActions', () => {
     const a1 = action('add', 'd1', 't1', null, 'X');
     const a2 = action('add', 'd2', 't1', null, 'X');
     const labels = labelActions(plan([a1, a2]), plan([a2]));
-    expect(labels.get('d1/t1')).toBe('proposed');
-    expect(labels.get('d2/t1')).toBe('drift');
+    expect(labels.get('d1/token/t1')).toBe('proposed');
+    expect(labels.get('d2/token/t1')).toBe('drift');
   });
 });

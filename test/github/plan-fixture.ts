@@ -12,7 +12,7 @@ export function action(
   return {
     action: kind,
     deployment: { id: deploymentId, name: `dep-${deploymentId}`, workspaceId: 'ws1', workspaceName: 'Data Platform' },
-    token: { id: tokenId, name: `tok-${tokenId}`, scope: 'WORKSPACE' },
+    subject: { type: 'token', id: tokenId, name: `tok-${tokenId}`, scope: 'WORKSPACE' },
     before,
     after,
     reason: kind === 'remove' ? 'not declared (prune)' : 'declared',
@@ -23,7 +23,7 @@ export function action(
 export function plan(actions: PlanAction[], checksum = 'sha256:' + 'c'.repeat(64)): Plan {
   const count = (k: PlanAction['action']) => actions.filter((a) => a.action === k).length;
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     organizationId: 'clx42kkcm01fo01o06agtmshg',
     manifestDigest: 'd'.repeat(64),
     checksum,
@@ -32,8 +32,11 @@ export function plan(actions: PlanAction[], checksum = 'sha256:' + 'c'.repeat(64
     unmanaged: [],
     ignored: [],
     warnings: [],
+    expirations: [],
     deployments: [],
-    protectedTokens: [],
+    protectedSubjects: [],
     tokens: {},
+    users: {},
+    teams: {},
   };
 }

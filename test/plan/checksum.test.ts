@@ -4,9 +4,9 @@ import type { Plan } from '../../src/plan/types.ts';
 import { action, plan as makePlan } from '../render/builders.ts';
 
 const base = (): Plan => {
-  const p = makePlan({ actions: [action('update'), action('remove', { token: { id: 'c00000000000000000000002', name: 'bot', scope: 'WORKSPACE' } })] });
+  const p = makePlan({ actions: [action('update'), action('remove', { subject: { type: 'token', id: 'c00000000000000000000002', name: 'bot', scope: 'WORKSPACE' } })] });
   p.deployments = [{ ...action('update').deployment, managedKinds: ['workspace'], existing: 4, desired: 3, explicitEmpty: false, source: 'a.yaml:3' }];
-  p.protectedTokens = ['c00000000000000000000002'];
+  p.protectedSubjects = ['c00000000000000000000002'];
   return p;
 };
 
@@ -29,10 +29,10 @@ describe('planChecksum', () => {
   it('changes with any edit anywhere in the document: guard inputs, names, summary, organization', () => {
     const sum = planChecksum(base());
     const edits: ((p: Plan) => void)[] = [
-      (p) => (p.protectedTokens = []),
+      (p) => (p.protectedSubjects = []),
       (p) => (p.deployments[0]!.existing = 40),
       (p) => (p.deployments[0]!.explicitEmpty = true),
-      (p) => (p.actions[0]!.token.name = 'renamed'),
+      (p) => (p.actions[0]!.subject.name = 'renamed'),
       (p) => (p.actions[0]!.deployment.workspaceName = 'Elsewhere'),
       (p) => (p.actions[0]!.reason = 'edited'),
       (p) => (p.summary.remove = 0),

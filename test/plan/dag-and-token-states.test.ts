@@ -68,7 +68,7 @@ describe('orphaned DAG roles', () => {
   it('a removal on a deployment without the token\'s DAG entries, and an update, are not flagged', () => {
     const { o } = withDagReader();
     const p = plan(manifest([dep('Data', 'prod', { workspaceTokens: [bind('dag-reader', 'DEPLOYMENT_ADMIN')] })]), o.actual);
-    expect(p.actions.map((a) => [a.action, a.token.name, a.orphanedDagRoles])).toEqual([['remove', 'ci', undefined], ['update', 'dag-reader', undefined]]);
+    expect(p.actions.map((a) => [a.action, a.subject.name, a.orphanedDagRoles])).toEqual([['remove', 'ci', undefined], ['update', 'dag-reader', undefined]]);
     expect(checkGuards(p, opts).violations).toEqual([]);
   });
 

@@ -87,7 +87,7 @@ describe('the example manifest against the example emulator state', () => {
 
   it('plans the expected actions, in order, with sources', () => {
     const lines = plan?.actions.map((a) =>
-      [a.deployment.workspaceName, a.deployment.name, a.action, a.token.name, a.token.id, a.before ?? '-', a.after ?? '-', a.source ?? '-'].join(' '));
+      [a.deployment.workspaceName, a.deployment.name, a.action, a.subject.name, a.subject.id, a.before ?? '-', a.after ?? '-', a.source ?? '-'].join(' '));
     expect(lines).toEqual([
       `Analytics reporting add analytics-ci catcgffwfonp1ut2t7p826buq - ANALYTICS_OPERATOR ${FILE}:32`,
       `Analytics reporting add shared-bot c9oxs0ns2epwqt1s0ir2lm4cj - DEPLOYMENT_ADMIN ${FILE}:34`,
@@ -97,12 +97,12 @@ describe('the example manifest against the example emulator state', () => {
       `Data Platform sandbox remove legacy-bot c5xtcoiayo4vt3wrsftdorcif DEPLOYMENT_ADMIN - -`,
       `Data Platform staging update ci-deployer clz9k2w1q000108mh3tq4a7vd DAG_VIEWER DEPLOYMENT_ADMIN ${FILE}:23`,
     ]);
-    expect(plan?.actions.find((a) => a.token.name === 'org-observer')?.token.scope).toBe('ORGANIZATION');
+    expect(plan?.actions.find((a) => a.subject.name === 'org-observer')?.subject.scope).toBe('ORGANIZATION');
   });
 
   it('reports the unmanaged and ignored bindings and the summary', () => {
-    expect(plan?.unmanaged.map((u) => [u.deployment.name, u.token.name, u.role])).toEqual([['reporting', 'dashboard-refresher', 'DEPLOYMENT_ADMIN']]);
-    expect(plan?.ignored.map((u) => [u.deployment.name, u.token.name, u.reason])).toEqual([
+    expect(plan?.unmanaged.map((u) => [u.deployment.name, u.subject.name, u.role])).toEqual([['reporting', 'dashboard-refresher', 'DEPLOYMENT_ADMIN']]);
+    expect(plan?.ignored.map((u) => [u.deployment.name, u.subject.name, u.reason])).toEqual([
       ['prod', 'break-glass-admin', 'matches ignore pattern "break-glass-*"'],
     ]);
     expect(plan?.summary).toEqual({ add: 4, update: 1, remove: 2, unchanged: 1, unmanaged: 1, ignored: 1 });
@@ -129,8 +129,8 @@ describe('the example manifest against the example emulator state', () => {
 
   it('never touches the deployment-scoped token on prod', () => {
     const local = 'cvgc712lwvzimnzc7779youin';
-    expect(plan?.actions.some((a) => a.token.id === local)).toBe(false);
-    expect(plan?.unmanaged.some((a) => a.token.id === local)).toBe(false);
-    expect(plan?.ignored.some((a) => a.token.id === local)).toBe(false);
+    expect(plan?.actions.some((a) => a.subject.id === local)).toBe(false);
+    expect(plan?.unmanaged.some((a) => a.subject.id === local)).toBe(false);
+    expect(plan?.ignored.some((a) => a.subject.id === local)).toBe(false);
   });
 });

@@ -12,18 +12,18 @@ function act(kind: PlanAction['action'], tokenId: string, deploymentId = D.id): 
   return {
     action: kind,
     deployment: { ...D, id: deploymentId },
-    token: { id: tokenId, name: `tok-${tokenId}`, scope: 'WORKSPACE' },
+    subject: { type: 'token', id: tokenId, name: `tok-${tokenId}`, scope: 'WORKSPACE' },
     before: kind === 'add' ? null : 'DEPLOYMENT_ADMIN',
     after: kind === 'remove' ? null : 'DAG_VIEWER',
     reason: '', source: null,
   };
 }
 
-function plan(actions: PlanAction[], deployments: PlanDeployment[], protectedTokens: string[] = []): Plan {
+function plan(actions: PlanAction[], deployments: PlanDeployment[], protectedSubjects: string[] = []): Plan {
   return {
-    formatVersion: 1, organizationId: 'corg', manifestDigest: '', checksum: '',
+    formatVersion: 2, organizationId: 'corg', manifestDigest: '', checksum: '',
     summary: { add: 0, update: 0, remove: 0, unchanged: 0, unmanaged: 0, ignored: 0 },
-    actions, unmanaged: [], ignored: [], warnings: [], deployments, protectedTokens, tokens: {},
+    actions, unmanaged: [], ignored: [], warnings: [], deployments, protectedSubjects, tokens: {}, users: {}, teams: {}, expirations: [],
   };
 }
 

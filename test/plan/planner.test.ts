@@ -24,7 +24,7 @@ function small() {
 }
 
 const brief = (p: Plan): string[] =>
-  p.actions.map((a) => `${a.action} ${a.deployment.name} ${a.token.name} ${a.before ?? '-'}>${a.after ?? '-'}`);
+  p.actions.map((a) => `${a.action} ${a.deployment.name} ${a.subject.name} ${a.before ?? '-'}>${a.after ?? '-'}`);
 
 describe('makePlan actions', () => {
   it('adds a declared binding that does not exist, with its source and reason', () => {
@@ -35,7 +35,7 @@ describe('makePlan actions', () => {
     expect(p.actions).toEqual([{
       action: 'add',
       deployment: { id: prod.id, name: 'prod', workspaceId: prod.workspaceId, workspaceName: 'Data' },
-      token: { id: ci.id, name: 'ci', scope: 'WORKSPACE' },
+      subject: { type: 'token', id: ci.id, name: 'ci', scope: 'WORKSPACE' },
       before: null, after: 'DEPLOYMENT_ADMIN', reason: 'declared in manifest', source: src(b),
     }]);
     expect(p.summary).toEqual({ add: 1, update: 0, remove: 0, unchanged: 0, unmanaged: 0, ignored: 0 });
@@ -71,7 +71,7 @@ describe('makePlan actions', () => {
     expect(p.summary).toEqual({ add: 0, update: 0, remove: 0, unchanged: 1, unmanaged: 0, ignored: 0 });
     expect(p.tokens).toEqual({});
     expect(p.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(p.formatVersion).toBe(1);
+    expect(p.formatVersion).toBe(2);
     expect(p.manifestDigest).toBe('f'.repeat(64));
   });
 
@@ -82,7 +82,7 @@ describe('makePlan actions', () => {
     expect(p.actions).toEqual([]);
     expect(p.unmanaged).toEqual([{
       deployment: expect.objectContaining({ id: prod.id }),
-      token: { id: old.id, name: 'old', scope: 'WORKSPACE' },
+      subject: { type: 'token', id: old.id, name: 'old', scope: 'WORKSPACE' },
       role: 'DAG_VIEWER',
       reason: 'not declared and prune is off for this deployment',
     }]);
@@ -97,7 +97,7 @@ describe('makePlan actions', () => {
     o.orgToken('org-new');
     const p = plan(manifest([dep('Data', 'prod', { organizationTokens: [bind('org-new', 'DAG_VIEWER')] })]), o.actual);
     expect(brief(p)).toEqual(['add prod org-new ->DAG_VIEWER', 'remove prod org-old DEPLOYMENT_ADMIN>-']);
-    expect(p.actions.map((a) => a.token.scope)).toEqual(['ORGANIZATION', 'ORGANIZATION']);
+    expect(p.actions.map((a) => a.subject.scope)).toEqual(['ORGANIZATION', 'ORGANIZATION']);
     expect(p.unmanaged).toEqual([]);
     expect(p.deployments[0]).toMatchObject({ managedKinds: ['organization'], existing: 1, desired: 1 });
   });
@@ -151,7 +151,7 @@ describe('makePlan ignore and protect', () => {
     o.workspaceToken(ws, 'break-glass', [[prod, 'DAG_VIEWER']]); // `-?` needs one more character
     const p = plan(manifest([dep('Data', 'prod', { workspaceTokens: [] })], { ignore: ['break-glass-?', byId.id] }), o.actual);
     expect(brief(p)).toEqual(['remove prod break-glass DAG_VIEWER>-']);
-    expect(p.ignored.map((b) => [b.token.name, b.reason])).toEqual([
+    expect(p.ignored.map((b) => [b.subject.name, b.reason])).toEqual([
       ['break-glass-1', 'matches ignore pattern "break-glass-?"'],
       ['robot', `matches ignore pattern "${byId.id}"`],
     ]);
@@ -180,7 +180,7 @@ describe('makePlan ignore and protect', () => {
     const p = plan(manifest([
       dep('Data', 'prod', { workspaceTokens: [], organizationTokens: [bind('keep-b', 'DEPLOYMENT_ADMIN')] }),
     ], { protect: ['keep-*'] }), o.actual);
-    expect(p.protectedTokens).toEqual([a.id, b.id].sort());
+    expect(p.protectedSubjects).toEqual([a.id, b.id].sort());
   });
 });
 
@@ -219,7 +219,7 @@ describe('makePlan determinism', () => {
     const second = JSON.stringify(plan({ ...desired, deployments: rev(desired.deployments) }, shuffled));
     expect(second).toBe(first);
     const p = JSON.parse(first) as Plan;
-    const keys = p.actions.map((a) => [a.deployment.workspaceName, a.deployment.name, a.token.name, a.token.id].join('/'));
+    const keys = p.actions.map((a) => [a.deployment.workspaceName, a.deployment.name, a.subject.name, a.subject.id].join('/'));
     expect(keys).toEqual([...keys].sort());
     expect(p.actions.length).toBeGreaterThan(3);
     expect(Object.keys(p.tokens)).toEqual(Object.keys(p.tokens).sort());

@@ -128,7 +128,7 @@ it('the retry race: with foreign writes, 429s and 5xx interleaved at random, no 
         else if (f.kind === '5xx') emulator.fault({ kind: 'status', status: 500 + (f.times % 4), times: f.times, method: 'POST', path });
         else emulator.fault({ kind: 'status', status: 429, retryAfter: '0', times: f.times, method: 'POST', path });
         if (f.kind === 'foreign' && !foreign.has(tokenId)) {
-          const deploymentId = plan.actions.find((a) => a.token.id === tokenId)!.deployment.id;
+          const deploymentId = plan.actions.find((a) => a.subject.id === tokenId)!.deployment.id;
           const entry: ApiTokenRole = { entityType: 'DAG', entityId: `foreign-dag-${cases}`, role: 'DAG_VIEWER', deploymentId };
           const current = emulator.state().tokens.find((t) => t.id === tokenId)!.roles ?? [];
           emulator.fault({ kind: 'foreignWrite', on: 'rejectedWrite', tokenId, roles: [...current, entry] });

@@ -1,5 +1,5 @@
 import type { TokenScope } from '../../src/astro/types.ts';
-import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanTokenRef } from '../../src/plan/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSubjectRef } from '../../src/plan/types.ts';
 
 // Small builders for hand-made plans: the renderers are tested without the planner.
 
@@ -12,8 +12,8 @@ export function deployment(over: Partial<PlanDeploymentRef> = {}): PlanDeploymen
   return { id: 'clvduhrvd000008l842ohcpvb', name: 'prod', workspaceId: 'clvdwt4z3000008l60ofb6347', workspaceName: 'Data Platform', ...over };
 }
 
-export function token(over: Partial<PlanTokenRef> = {}): PlanTokenRef {
-  return { id: 'clz9k2w1q000108mh3tq4a7vd', name: 'ci-deployer', scope: 'WORKSPACE' as TokenScope, ...over };
+export function token(over: Partial<PlanSubjectRef> = {}): PlanSubjectRef {
+  return { type: 'token', id: 'clz9k2w1q000108mh3tq4a7vd', name: 'ci-deployer', scope: 'WORKSPACE' as TokenScope, ...over };
 }
 
 export function action(kind: ActionKind, over: Partial<PlanAction> = {}): PlanAction {
@@ -26,7 +26,7 @@ export function action(kind: ActionKind, over: Partial<PlanAction> = {}): PlanAc
   return {
     action: kind,
     deployment: deployment(),
-    token: token(),
+    subject: token(),
     before,
     after,
     reason: kind === 'remove' ? 'not declared in the manifest (prune)' : 'declared in the manifest',
@@ -36,7 +36,7 @@ export function action(kind: ActionKind, over: Partial<PlanAction> = {}): PlanAc
 }
 
 export function binding(over: Partial<PlanBinding> = {}): PlanBinding {
-  return { deployment: deployment(), token: token(), role: 'DAG_VIEWER', reason: 'not declared, prune is off', ...over };
+  return { deployment: deployment(), subject: token(), role: 'DAG_VIEWER', reason: 'not declared, prune is off', ...over };
 }
 
 /** A plan whose summary counts agree with its lists. */
@@ -46,7 +46,7 @@ export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[];
   const unmanaged = parts.unmanaged ?? [];
   const ignored = parts.ignored ?? [];
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     organizationId: parts.organizationId ?? 'clx42kkcm01fo01o06agtmshg',
     manifestDigest: 'a'.repeat(64),
     checksum: 'sha256:' + 'b'.repeat(64),
@@ -56,8 +56,11 @@ export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[];
     ignored,
     warnings: parts.warnings ?? [],
     deployments: [],
-    protectedTokens: [],
-    tokens: Object.fromEntries(actions.map((a) => [a.token.id, { fingerprint: 'sha256:' + 'c'.repeat(64) }])),
+    expirations: [],
+    protectedSubjects: [],
+    tokens: Object.fromEntries(actions.map((a) => [a.subject.id, { fingerprint: 'sha256:' + 'c'.repeat(64) }])),
+    users: {},
+    teams: {},
   };
 }
 
@@ -65,13 +68,13 @@ export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[];
 export function samplePlan(): Plan {
   return plan({
     actions: [
-      action('add', { token: token({ id: cuid(1), name: 'ci-deployer' }) }),
-      action('update', { token: token({ id: cuid(2), name: 'dag-reader' }), source: 'astro-access.yaml:14' }),
-      action('remove', { token: token({ id: cuid(3), name: 'old-org-observer', scope: 'ORGANIZATION' }) }),
-      action('add', { deployment: deployment({ id: cuid(9, 'd'), name: 'staging' }), token: token({ id: cuid(1), name: 'ci-deployer' }) }),
+      action('add', { subject: token({ id: cuid(1), name: 'ci-deployer' }) }),
+      action('update', { subject: token({ id: cuid(2), name: 'dag-reader' }), source: 'astro-access.yaml:14' }),
+      action('remove', { subject: token({ id: cuid(3), name: 'old-org-observer', scope: 'ORGANIZATION' }) }),
+      action('add', { deployment: deployment({ id: cuid(9, 'd'), name: 'staging' }), subject: token({ id: cuid(1), name: 'ci-deployer' }) }),
     ],
-    unmanaged: [binding({ token: token({ id: cuid(4), name: 'legacy' }) })],
-    ignored: [binding({ token: token({ id: cuid(5), name: 'break-glass-1' }), role: 'DEPLOYMENT_ADMIN', reason: 'matches ignore "break-glass-*"' })],
+    unmanaged: [binding({ subject: token({ id: cuid(4), name: 'legacy' }) })],
+    ignored: [binding({ subject: token({ id: cuid(5), name: 'break-glass-1' }), role: 'DEPLOYMENT_ADMIN', reason: 'matches ignore "break-glass-*"' })],
     warnings: ['token "dup" matches two names'],
   });
 }

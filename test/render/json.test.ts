@@ -16,7 +16,7 @@ describe('renderJson', () => {
     const plan = samplePlan();
     const out = renderJson(plan);
     expect(out.endsWith('}\n')).toBe(true);
-    expect(out.split('\n')[1]).toBe('  "formatVersion": 1,');
+    expect(out.split('\n')[1]).toBe('  "formatVersion": 2,');
     expect(JSON.parse(out)).toEqual(plan);
   });
 
@@ -27,17 +27,17 @@ describe('renderJson', () => {
     const parsed = JSON.parse(out) as Record<string, unknown> & { actions: Record<string, unknown>[]; summary: object };
     expect(Object.keys(parsed)).toEqual([
       'formatVersion', 'organizationId', 'manifestDigest', 'checksum', 'summary', 'actions', 'unmanaged', 'ignored',
-      'warnings', 'deployments', 'protectedTokens', 'tokens',
+      'warnings', 'expirations', 'deployments', 'protectedSubjects', 'tokens', 'users', 'teams',
     ]);
     expect(Object.keys(parsed.summary)).toEqual(['add', 'update', 'remove', 'unchanged', 'unmanaged', 'ignored']);
-    expect(Object.keys(parsed.actions[0]!)).toEqual(['action', 'deployment', 'token', 'before', 'after', 'reason', 'source']);
+    expect(Object.keys(parsed.actions[0]!)).toEqual(['action', 'deployment', 'subject', 'before', 'after', 'reason', 'source']);
     expect(Object.keys(parsed.actions[0]!['deployment'] as object)).toEqual(['id', 'name', 'workspaceId', 'workspaceName']);
-    expect(Object.keys(parsed.actions[0]!['token'] as object)).toEqual(['id', 'name', 'scope']);
+    expect(Object.keys(parsed.actions[0]!['subject'] as object)).toEqual(['type', 'id', 'name', 'scope']);
   });
 
   it('orders the per-token fingerprints by token ID', () => {
     const plan = samplePlan();
-    plan.actions = [action('add', { token: token({ id: cuid(7) }) }), action('add', { token: token({ id: cuid(2) }) })];
+    plan.actions = [action('add', { subject: token({ id: cuid(7) }) }), action('add', { subject: token({ id: cuid(2) }) })];
     plan.tokens = { [cuid(7)]: { fingerprint: 'sha256:7' }, [cuid(2)]: { fingerprint: 'sha256:2' } };
     const parsed = JSON.parse(renderJson(plan)) as { tokens: object };
     expect(Object.keys(parsed.tokens)).toEqual([cuid(2), cuid(7)]);

@@ -25,13 +25,13 @@ describe('renderMarkdown', () => {
     [['update'], '**Plan:** 0 to add, 1 to change, 0 to remove'],
     [[], '**No changes.** The live roles match the manifest.'],
   ] as const)('summarizes %j as %s', (kinds, summary) => {
-    const p = plan({ actions: kinds.map((k, i) => action(k, { token: token({ id: cuid(i) }) })) });
+    const p = plan({ actions: kinds.map((k, i) => action(k, { subject: token({ id: cuid(i) }) })) });
     expect(renderMarkdown(p).split('\n')[0]).toBe(summary);
   });
 
   it('calls out removals in a warning, and only when there are some', () => {
     expect(renderMarkdown(samplePlan())).toContain('\n> [!WARNING]\n> 1 binding will be removed.\n');
-    const three = plan({ actions: [0, 1, 2].map((i) => action('remove', { token: token({ id: cuid(i) }) })) });
+    const three = plan({ actions: [0, 1, 2].map((i) => action('remove', { subject: token({ id: cuid(i) }) })) });
     expect(renderMarkdown(three)).toContain('> 3 bindings will be removed.');
     expect(renderMarkdown(plan({ actions: [action('add')] }))).not.toContain('[!WARNING]');
   });
@@ -53,7 +53,7 @@ describe('renderMarkdown', () => {
   });
 
   it('folds a deployment with more than 15 actions into <details> with counts, and not a shorter one', () => {
-    const many = (n: number, d = deployment()) => Array.from({ length: n }, (_, i) => action(i % 2 ? 'add' : 'remove', { deployment: d, token: token({ id: cuid(i) }) }));
+    const many = (n: number, d = deployment()) => Array.from({ length: n }, (_, i) => action(i % 2 ? 'add' : 'remove', { deployment: d, subject: token({ id: cuid(i) }) }));
     const long = renderMarkdown(plan({ actions: many(16) }));
     expect(long).toContain('<details><summary>16 actions: 8 to add, 0 to change, 8 to remove</summary>\n\n```diff');
     const short = renderMarkdown(plan({ actions: many(15) }));
@@ -91,12 +91,12 @@ describe('renderMarkdown', () => {
     const actions = EVIL.map((name, i) =>
       action((['add', 'update', 'remove'] as ActionKind[])[i % 3]!, {
         deployment: deployment({ name, workspaceName: name }),
-        token: token({ id: cuid(i), name, scope: name as TokenScope }),
+        subject: token({ id: cuid(i), name, scope: name as TokenScope }),
         reason: name,
         ...(i % 3 === 2 ? { before: name } : { after: name, source: `${name}:3` }),
       }),
     );
-    const kept = EVIL.map((name, i) => binding({ deployment: deployment({ name }), token: token({ id: cuid(100 + i), name, scope: name as TokenScope }), role: name, reason: name }));
+    const kept = EVIL.map((name, i) => binding({ deployment: deployment({ name }), subject: token({ id: cuid(100 + i), name, scope: name as TokenScope }), role: name, reason: name }));
     const md = renderMarkdown(plan({ actions, unmanaged: kept, ignored: kept, warnings: EVIL }), { heading: '## plan' });
     const s = shape(md);
     expect(s.fencesBalanced).toBe(true);
@@ -117,7 +117,7 @@ describe('renderMarkdown', () => {
   });
 
   it('neutralizes a fence inside a name by using a longer fence for that block', () => {
-    const p = plan({ actions: [action('add', { token: token({ name: 'x\n```\n@everyone ````' }) })] });
+    const p = plan({ actions: [action('add', { subject: token({ name: 'x\n```\n@everyone ````' }) })] });
     const md = renderMarkdown(p);
     expect(md).toContain('`````diff\n');
     expect(shape(md).blocks).toEqual([[expect.stringContaining('x\\x0a```\\x0a@everyone ````')]]);
@@ -135,7 +135,7 @@ describe('renderMarkdown', () => {
     const actions = Array.from({ length: 5000 }, (_, i) =>
       action((['add', 'update', 'remove'] as ActionKind[])[i % 3]!, {
         deployment: deployment({ id: cuid(Math.floor(i / 100), 'd'), name: `deployment-${Math.floor(i / 100)}` }),
-        token: token({ id: cuid(i), name: `token-with-a-fairly-long-name-${i}` }),
+        subject: token({ id: cuid(i), name: `token-with-a-fairly-long-name-${i}` }),
       }),
     );
     const p = plan({ actions, warnings: ['w'] });
@@ -157,7 +157,7 @@ describe('renderMarkdown', () => {
     const actionArb = fc.record({ kind: fc.constantFrom<ActionKind>('add', 'update', 'remove'), name, dep: fc.integer({ min: 0, max: 4 }), reason: name });
     fc.assert(
       fc.property(fc.array(actionArb, { maxLength: 60 }), fc.array(name, { maxLength: 3 }), fc.integer({ min: 200, max: 6000 }), (specs, warnings, maxChars) => {
-        const actions = specs.map((a, i) => action(a.kind, { deployment: deployment({ id: cuid(a.dep, 'd'), name: a.name }), token: token({ id: cuid(i), name: a.name }), reason: a.reason }));
+        const actions = specs.map((a, i) => action(a.kind, { deployment: deployment({ id: cuid(a.dep, 'd'), name: a.name }), subject: token({ id: cuid(i), name: a.name }), reason: a.reason }));
         const md = renderMarkdown(plan({ actions, warnings, unmanaged: [binding({ role: warnings[0] ?? 'R' })] }), { maxChars });
         const s = shape(md);
         expect(md.length).toBeLessThanOrEqual(maxChars);

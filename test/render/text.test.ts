@@ -34,11 +34,11 @@ describe('renderText', () => {
   it('aligns the columns within a block: every id, scope and role starts at the same offset', () => {
     const p = plan({
       actions: [
-        action('add', { token: token({ id: cuid(1), name: 'a' }) }),
-        action('update', { token: token({ id: cuid(2), name: 'a-much-longer-token-name', scope: 'ORGANIZATION' }) }),
-        action('remove', { token: token({ id: cuid(3), name: 'mid-name' }) }),
+        action('add', { subject: token({ id: cuid(1), name: 'a' }) }),
+        action('update', { subject: token({ id: cuid(2), name: 'a-much-longer-token-name', scope: 'ORGANIZATION' }) }),
+        action('remove', { subject: token({ id: cuid(3), name: 'mid-name' }) }),
       ],
-      unmanaged: [binding({ token: token({ id: cuid(4), name: 'kept' }) })],
+      unmanaged: [binding({ subject: token({ id: cuid(4), name: 'kept' }) })],
     });
     const [block] = blocks(renderText(p, { color: false }));
     const lines = block!.slice(1);
@@ -67,14 +67,14 @@ describe('renderText', () => {
     [['remove', 'remove', 'remove'], 'Plan: 0 to add, 0 to change, 3 to remove.'],
     [['update'], 'Plan: 0 to add, 1 to change, 0 to remove.'],
   ] as const)('ends with the summary line for %j', (kinds, summary) => {
-    const p = plan({ actions: kinds.map((k, i) => action(k, { token: token({ id: cuid(i) }) })) });
+    const p = plan({ actions: kinds.map((k, i) => action(k, { subject: token({ id: cuid(i) }) })) });
     const out = renderText(p, { color: false });
     expect(out.endsWith(`\n${summary}\n`)).toBe(true);
   });
 
   it('adds a second line counting unmanaged and ignored bindings only when there are some', () => {
     expect(renderText(samplePlan(), { color: false }).endsWith('Plan: 2 to add, 1 to change, 1 to remove.\nNot changed: 1 unmanaged, 1 ignored.\n')).toBe(true);
-    const onlyKept = plan({ unmanaged: [binding(), binding({ token: token({ id: cuid(8) }) })] });
+    const onlyKept = plan({ unmanaged: [binding(), binding({ subject: token({ id: cuid(8) }) })] });
     expect(renderText(onlyKept, { color: false }).endsWith('No changes. The live roles match the manifest.\nNot changed: 2 unmanaged.\n')).toBe(true);
     expect(renderText(plan({ actions: [action('add')] }), { color: false })).not.toContain('Not changed');
   });
@@ -91,7 +91,7 @@ describe('renderText', () => {
   it('escapes control characters and ANSI sequences in names and scopes so they cannot forge output', () => {
     const evil = 'x\x1b[2J\x1b[31m\rPlan: 0 to add, 0 to change, 0 to remove.\n\u202eevil';
     const p = plan({
-      actions: [action('add', { token: token({ name: evil, scope: evil as TokenScope }), deployment: deployment({ name: evil, workspaceName: evil }), reason: evil })],
+      actions: [action('add', { subject: token({ name: evil, scope: evil as TokenScope }), deployment: deployment({ name: evil, workspaceName: evil }), reason: evil })],
       warnings: [evil],
     });
     for (const color of [false, true]) {
