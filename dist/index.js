@@ -10558,11 +10558,11 @@ var require_socks5_client = __commonJS({
           return;
         }
         const version = this.buffer[0];
-        const status = this.buffer[1];
+        const status2 = this.buffer[1];
         if (version !== 1) {
           throw new Socks5ProxyError(`Invalid auth sub-negotiation version: ${version}`, "UND_ERR_SOCKS5_AUTH_VERSION");
         }
-        if (status !== 0) {
+        if (status2 !== 0) {
           throw new Socks5ProxyError("Authentication failed", "UND_ERR_SOCKS5_AUTH_FAILED");
         }
         this.buffer = this.buffer.subarray(2);
@@ -20181,21 +20181,21 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url, status = 302) {
+      static redirect(url, status2 = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
         url = webidl.converters.USVString(url);
-        status = webidl.converters["unsigned short"](status);
+        status2 = webidl.converters["unsigned short"](status2);
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
           throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
         }
-        if (!redirectStatusSet.has(status)) {
-          throw new RangeError(`Invalid status code ${status}`);
+        if (!redirectStatusSet.has(status2)) {
+          throw new RangeError(`Invalid status code ${status2}`);
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
-        responseObject.#state.status = status;
+        responseObject.#state.status = status2;
         const value = isomorphicEncode(URLSerializer(parsedURL));
         responseObject.#state.headersList.append("location", value, true);
         return responseObject;
@@ -22304,13 +22304,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status: status2, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response = makeResponse({ status: status2, statusText, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status, statusText, headersList });
+          response = makeResponse({ status: status2, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -22432,8 +22432,8 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status, rawHeaders, resume, statusText) {
-              if (status < 200) {
+            onHeaders(status2, rawHeaders, resume, statusText) {
+              if (status2 < 200) {
                 return false;
               }
               const headersList = new HeadersList();
@@ -22449,9 +22449,9 @@ var require_fetch = __commonJS({
                 }
               }
               const location = headersList.get("location", true);
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status2);
               const decoders = [];
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status2) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -22494,7 +22494,7 @@ var require_fetch = __commonJS({
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
-                status,
+                status: status2,
                 statusText,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
@@ -22528,8 +22528,8 @@ var require_fetch = __commonJS({
               fetchParams.controller.terminate(error2);
               reject(error2);
             },
-            onRequestUpgrade(_controller, status, headers, socket) {
-              if (socket.session != null && status !== 200 || socket.session == null && status !== 101) {
+            onRequestUpgrade(_controller, status2, headers, socket) {
+              if (socket.session != null && status2 !== 200 || socket.session == null && status2 !== 101) {
                 return false;
               }
               const headersList = new HeadersList();
@@ -22547,15 +22547,15 @@ var require_fetch = __commonJS({
                 }
               }
               resolve2({
-                status,
-                statusText: STATUS_CODES2[status],
+                status: status2,
+                statusText: STATUS_CODES2[status2],
                 headersList,
                 socket
               });
               return true;
             },
-            onUpgrade(status, rawHeaders, socket) {
-              if (socket.session != null && status !== 200 || socket.session == null && status !== 101) {
+            onUpgrade(status2, rawHeaders, socket) {
+              if (socket.session != null && status2 !== 200 || socket.session == null && status2 !== 101) {
                 return false;
               }
               const headersList = new HeadersList();
@@ -22571,8 +22571,8 @@ var require_fetch = __commonJS({
                 }
               }
               resolve2({
-                status,
-                statusText: STATUS_CODES2[status],
+                status: status2,
+                statusText: STATUS_CODES2[status2],
                 headersList,
                 socket
               });
@@ -44624,7 +44624,7 @@ async function fetchWrapper(requestOptions) {
     requestError.cause = error2;
     throw requestError;
   }
-  const status = fetchResponse.status;
+  const status2 = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
@@ -44632,7 +44632,7 @@ async function fetchWrapper(requestOptions) {
   }
   const octokitResponse = {
     url,
-    status,
+    status: status2,
     headers: responseHeaders,
     data: ""
   };
@@ -44643,28 +44643,28 @@ async function fetchWrapper(requestOptions) {
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
-  if (status === 204 || status === 205) {
+  if (status2 === 204 || status2 === 205) {
     return octokitResponse;
   }
   if (requestOptions.method === "HEAD") {
-    if (status < 400) {
+    if (status2 < 400) {
       return octokitResponse;
     }
-    throw new RequestError(fetchResponse.statusText, status, {
+    throw new RequestError(fetchResponse.statusText, status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status === 304) {
+  if (status2 === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
+    throw new RequestError("Not modified", status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status >= 400) {
+  if (status2 >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status2, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -47676,9 +47676,9 @@ var MAX_DIAGNOSTICS = 200;
 var LARGE_PLAN_ACTIONS = 30;
 var MAX_TABLE_ROWS = 100;
 var SAFE_URL = /^https?:\/\/[^\s()<>[\]]+$/;
-function statusLine(status, runUrl2) {
+function statusLine(status2, runUrl2) {
   const link = runUrl2 !== void 0 && SAFE_URL.test(runUrl2) ? ` · [workflow run](${runUrl2})` : "";
-  return `**${STATUS_TEXT[status]}**${link} ${STATUS_TAG}`;
+  return `**${STATUS_TEXT[status2]}**${link} ${STATUS_TAG}`;
 }
 function shortSha(sha) {
   return sha.replace(/[^0-9a-f]/gi, "").slice(0, 7);
@@ -47746,8 +47746,8 @@ function parseChecksum(body) {
   const meta = /^(?:Checksum|Head): .*$/m.exec(body)?.[0] ?? "";
   return /^Checksum: `(sha256:[0-9a-f]{64})` · Head: /.exec(meta)?.[1] ?? null;
 }
-function setStatusLine(body, status, runUrl2) {
-  const line = statusLine(status, runUrl2);
+function setStatusLine(body, status2, runUrl2) {
+  const line = statusLine(status2, runUrl2);
   const lines = body.split("\n");
   const at = lines.findIndex((l) => l.endsWith(STATUS_TAG));
   if (at >= 0) lines[at] = line;
@@ -47915,7 +47915,7 @@ function isRecord(v) {
 }
 
 // src/astro/api-error.ts
-function parseErrorAnswer(status, bodyText, headerRequestId) {
+function parseErrorAnswer(status2, bodyText, headerRequestId) {
   let parsed;
   try {
     parsed = JSON.parse(bodyText);
@@ -47926,9 +47926,9 @@ function parseErrorAnswer(status, bodyText, headerRequestId) {
     const message = typeof parsed["message"] === "string" ? parsed["message"] : "";
     const requestId = typeof parsed["requestId"] === "string" && parsed["requestId"] !== "" ? parsed["requestId"] : headerRequestId || void 0;
     const fieldErrors = Array.isArray(parsed["fieldErrors"]) ? parsed["fieldErrors"].filter(isFieldError).map((f) => ({ field: f.field, code: f.code ?? "", message: f.message })) : [];
-    return { status, message, requestId, fieldErrors };
+    return { status: status2, message, requestId, fieldErrors };
   }
-  return { status, message: excerpt(bodyText), requestId: headerRequestId || void 0, fieldErrors: [] };
+  return { status: status2, message: excerpt(bodyText), requestId: headerRequestId || void 0, fieldErrors: [] };
 }
 function astroApiError(opts) {
   const { method, path, attempts, answer } = opts;
@@ -49403,7 +49403,7 @@ function hostAndPort(baseUrl) {
   const url = new URL(baseUrl);
   return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
 }
-function errorHint({ method, baseUrl, status, code: code2 }) {
+function errorHint({ method, baseUrl, status: status2, code: code2 }) {
   switch (code2) {
     case "ECONNREFUSED":
       return `nothing accepts connections at ${hostAndPort(baseUrl)}: check ASTRO_API_URL (now ${baseUrl})`;
@@ -49411,13 +49411,13 @@ function errorHint({ method, baseUrl, status, code: code2 }) {
     case "EAI_AGAIN":
       return `the host of ${hostAndPort(baseUrl)} could not be found (DNS): check ASTRO_API_URL (now ${baseUrl}) and the network`;
   }
-  if (status === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
+  if (status2 === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
     return `ASTRO_API_URL (${baseUrl}) does not end in /v1: the API's base URL does, e.g. ${DEFAULT_API_URL2}`;
   }
-  if (status === 401) {
+  if (status2 === 401) {
     return "the API does not accept the token in ASTRO_API_TOKEN (expired, revoked or mistyped): create a new API token in Astro and export it";
   }
-  if (status === 403) {
+  if (status2 === 403) {
     return method === "GET" ? "the token in ASTRO_API_TOKEN may not read this: plan, list and export need an Organization API token (Organization Member or more), or a Workspace API token for its own workspace" : "the token in ASTRO_API_TOKEN may not change token roles: apply needs an Organization API token with Organization Owner (a Workspace API token with Workspace Owner can change its own workspace's tokens)";
   }
   return void 0;
@@ -49515,8 +49515,8 @@ function parseRetryAfter(value, nowMs, capMs) {
   }
   return Math.min(capMs, Math.max(0, Math.ceil(ms)));
 }
-function isRetryableStatus(status) {
-  return status === 429 || status >= 500;
+function isRetryableStatus(status2) {
+  return status2 === 429 || status2 >= 500;
 }
 var RETRYABLE_CODES = /* @__PURE__ */ new Set([
   "ECONNRESET",
@@ -49610,13 +49610,13 @@ var Transport = class {
     this.counters.requests[method]++;
     this.log(`astro-access: -> ${method} ${this.origin}${target} (attempt ${n}/${this.opts.maxAttempts}) authorization: Bearer [REDACTED], user-agent: ${this.opts.userAgent}`);
     const started = performance.now();
-    let status;
+    let status2;
     let text;
     let requestId;
     let retryAfter;
     try {
       const res = await this.pool.request({ method, path: target, headers, ...body !== void 0 ? { body } : {} });
-      status = res.statusCode;
+      status2 = res.statusCode;
       const id = header(res.headers["x-request-id"]);
       requestId = id === void 0 ? void 0 : redact(id, this.opts.token);
       retryAfter = header(res.headers["retry-after"]);
@@ -49626,22 +49626,22 @@ var Transport = class {
       this.log(`astro-access: <- ${method} ${path} failed after ${Math.round(performance.now() - started)} ms: ${failure}`);
       return { ok: false, retry: isRetryableError(err), failure, cause: err };
     }
-    this.log(`astro-access: <- ${status} ${method} ${path} (${Math.round(performance.now() - started)} ms${requestId !== void 0 ? `, request ID ${requestId}` : ""})`);
-    if (status >= 200 && status < 300) {
+    this.log(`astro-access: <- ${status2} ${method} ${path} (${Math.round(performance.now() - started)} ms${requestId !== void 0 ? `, request ID ${requestId}` : ""})`);
+    if (status2 >= 200 && status2 < 300) {
       const id = requestId !== void 0 && requestId !== "" ? { requestId } : {};
       let parsed;
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        return { ok: false, retry: true, failure: `${status} answer with a body that is not valid JSON`, ...id, cause: err };
+        return { ok: false, retry: true, failure: `${status2} answer with a body that is not valid JSON`, ...id, cause: err };
       }
       const checked = checkAnswer(method, path, parsed);
-      if (!checked.ok) return { ok: false, retry: false, failure: `${status} answer that does not match the Astro API's documented shape: ${checked.problem}`, ...id };
+      if (!checked.ok) return { ok: false, retry: false, failure: `${status2} answer that does not match the Astro API's documented shape: ${checked.problem}`, ...id };
       return { ok: true, data: checked.data, requestId };
     }
-    if (status === 429) this.counters.rateLimited++;
-    const answer = parseErrorAnswer(status, text, requestId);
-    const retryable = isRetryableStatus(status);
+    if (status2 === 429) this.counters.rateLimited++;
+    const answer = parseErrorAnswer(status2, text, requestId);
+    const retryable = isRetryableStatus(status2);
     const retryAfterMs = retryable ? parseRetryAfter(retryAfter, Date.now(), this.opts.backoff.retryAfterMaxMs) : void 0;
     return { ok: false, retry: retryable, answer, ...retryAfterMs !== void 0 ? { retryAfterMs } : {} };
   }
@@ -52093,19 +52093,25 @@ function retryLine(n) {
   const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
   return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
-function manifestWorkspaces(desired) {
+function readOptions(desired) {
   const refs = desired.deployments.map((d) => d.workspace);
   return {
     workspaceIds: [...new Set(refs.flatMap((w) => w.id ? [w.id] : []))],
-    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
+    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))],
+    users: desired.deployments.some((d) => d.users !== void 0),
+    teams: desired.deployments.some((d) => d.teams !== void 0)
   };
 }
 async function planLive(session, desired, reader) {
-  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
+  const { actual, warnings } = await readActual(reader, readOptions(desired));
+  const subjects = [
+    ...actual.users ? [plural(actual.users.length, "user")] : [],
+    ...actual.teams ? [plural(actual.teams.length, "team")] : []
+  ];
   session.note(
-    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
+    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${subjects.map((s) => `${s}, `).join("")}${actual.roles.length} custom roles.`
   );
-  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
+  const { plan, errors } = makePlan(desired, actual, { now: session.now ?? Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
   plan.warnings.push(...warnings);
   plan.checksum = planChecksum(plan);
@@ -52278,16 +52284,17 @@ async function loadManifests(io, inputs) {
 function annotateErrors(io, diags) {
   for (const a of toAnnotations(diags)) io.annotate(a);
 }
-function actionSession(inputs, io) {
+function actionSession(inputs, io, now) {
   return {
     env: io.env,
     client: { token: inputs.astroApiToken, ...inputs.astroApiUrl !== "" ? { baseUrl: inputs.astroApiUrl } : {} },
     note: (line) => io.info(line),
-    dir: io.workspace
+    dir: io.workspace,
+    ...now === void 0 ? {} : { now }
   };
 }
-async function planAgainstLive(inputs, io, desired) {
-  const session = actionSession(inputs, io);
+async function planAgainstLive(inputs, io, desired, now) {
+  const session = actionSession(inputs, io, now);
   const conn = connect(session, desired.organizationId);
   try {
     const { plan, actual } = await planLive(session, desired, conn.reader);
@@ -52310,7 +52317,7 @@ async function loadAndPlan(ctx, purpose, consequence = "") {
     io.fail(`astro-api-token is required ${purpose}${consequence}.`);
     return null;
   }
-  const live = await planAgainstLive(inputs, io, loaded.desired);
+  const live = await planAgainstLive(inputs, io, loaded.desired, ctx.now);
   if (!live.ok) {
     annotateErrors(io, live.errors);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
@@ -52371,9 +52378,9 @@ function forLog(r) {
     overriddenGuards: r.overriddenGuards.map(logText)
   };
 }
-async function setCommentStatus(ctx, comment, status) {
+async function setCommentStatus(ctx, comment, status2) {
   if (comment === null || ctx.octokit === null) return;
-  const body = setStatusLine(comment.body, status, ctx.runUrl);
+  const body = setStatusLine(comment.body, status2, ctx.runUrl);
   if (body === comment.body) return;
   await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
 }
@@ -52408,10 +52415,148 @@ async function runDispatchApply(ctx, event) {
   }
 }
 
+// src/plan/expiry-actions.ts
+function isExpiryRemoval(a) {
+  return a.action === "remove" && a.expires !== void 0;
+}
+
+// src/github/expiry-report.ts
+function splitExpiryRemovals(plan) {
+  const removals = [];
+  const blocking = [];
+  for (const a of plan.actions) (isExpiryRemoval(a) ? removals : blocking).push(a);
+  return { removals, blocking };
+}
+var bindingKey = (x) => `${x.deployment.id}/${x.subject.type}/${x.subject.id}`;
+function heldAfterExpiry(plan) {
+  const live = new Set([...plan.actions.filter((a) => a.action === "remove"), ...plan.unmanaged].map(bindingKey));
+  return plan.expirations.filter((e) => e.expired && live.has(bindingKey(e)));
+}
+function driftRemains(plan, outcome) {
+  const removed = new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
+  const actionsLeft = plan.actions.some((a) => !removed.has(bindingKey(a)));
+  return actionsLeft || heldAfterExpiry(plan).some((e) => !removed.has(bindingKey(e)));
+}
+function status(e, held, removed) {
+  if (!e.expired) return "ends within 7 days";
+  if (removed.has(bindingKey(e))) return "**expired: removed by this run**";
+  if (held.has(bindingKey(e))) return "**expired, still held**";
+  return "expired, no longer held (delete the entry)";
+}
+function expirationsMarkdown(plan, outcome, opts) {
+  if (plan.expirations.length === 0) return "";
+  const held = new Set(heldAfterExpiry(plan).map(bindingKey));
+  const removed = new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
+  const ended = plan.expirations.filter((e) => e.expired).length;
+  const doc = new MarkdownDoc();
+  doc.line(`#### Expiring grants: ${ended} ended, ${plan.expirations.length - ended} ending within 7 days`, "");
+  const stillHeld = [...held].filter((k) => !removed.has(k)).length;
+  if (stillHeld > 0) {
+    doc.line("> [!IMPORTANT]", `> ${plural(stillHeld, "grant")} the manifest ended ${stillHeld === 1 ? "is" : "are"} still held on a deployment.`, "");
+  }
+  doc.line("| Status | Deployment | Subject | ID | Kind | Role | Expires | Ends at (UTC) | Entry |", "|---|---|---|---|---|---|---|---|---|");
+  const order = [...plan.expirations].sort((a, b) => Number(b.expired) - Number(a.expired) || a.endsAt.localeCompare(b.endsAt));
+  for (const e of order) {
+    const cells = [
+      status(e, held, removed),
+      `${escapeMarkdownText(e.deployment.name)} ${code(e.deployment.id)}`,
+      escapeMarkdownText(e.subject.name),
+      code(e.subject.id),
+      escapeMarkdownText(subjectLabel(e.subject)),
+      escapeMarkdownText(e.role),
+      escapeMarkdownText(e.expires),
+      code(e.endsAt),
+      code(e.source)
+    ];
+    doc.line(`| ${cells.join(" | ")} |`);
+  }
+  return doc.render({ maxChars: opts.maxChars, note: (n) => `_… ${n} more lines of expiring grants not shown: see the plan file._` });
+}
+function actionLine(a) {
+  const what = `${a.action} ${escapeMarkdownText(subjectLabel(a.subject))} ${escapeMarkdownText(a.subject.name)} ${code(a.subject.id)}`;
+  return `- ${what} on ${escapeMarkdownText(a.deployment.name)} ${code(a.deployment.id)}: ${escapeMarkdownText(roleChange(a))} (${escapeMarkdownText(a.reason)})`;
+}
+function expiryOutcomeMarkdown(outcome, opts) {
+  const doc = new MarkdownDoc();
+  switch (outcome.kind) {
+    case "off":
+      return "";
+    case "not-here":
+      doc.line("#### apply-expirations", "", `Nothing was applied: ${escapeMarkdownText(outcome.why)}.`);
+      break;
+    case "blocked":
+      doc.line(
+        "#### apply-expirations: nothing applied",
+        "",
+        `apply-expirations applies a plan made only of expiry removals. This plan also has ${plural(outcome.blocking.length, "other action")}, so nothing was applied; the expired grants stay until the whole plan is applied. Blocking:`,
+        "",
+        ...outcome.blocking.map(actionLine)
+      );
+      break;
+    case "refused":
+      doc.line(
+        "#### apply-expirations: refused by the safety guards",
+        "",
+        "Nothing was applied (allow-unsafe does not extend to apply-expirations):",
+        "",
+        ...outcome.violations.map((v) => `- ${escapeMarkdownText(v)}`)
+      );
+      break;
+    case "applied":
+      doc.line(`#### apply-expirations: removed ${plural(outcome.removed.length, "expired grant")}`, "", ...outcome.removed.map(actionLine));
+      break;
+    case "partial":
+      doc.line(
+        "#### apply-expirations: partly applied",
+        "",
+        `Not every removal was written (see the apply receipt in the job summary of this run). Attempted:`,
+        "",
+        ...outcome.removals.map(actionLine)
+      );
+      break;
+  }
+  return doc.render({ maxChars: opts.maxChars, note: (n) => `_… ${n} more lines not shown: see the plan file._` });
+}
+
+// src/github/apply-expirations.ts
+async function applyExpirations(ctx, plan, conn, event) {
+  const { io, inputs } = ctx;
+  if (!inputs.applyExpirations || plan.actions.length === 0) return { kind: "off" };
+  const why = notCovered(event);
+  if (why !== null) {
+    io.warning(`apply-expirations: nothing was applied: ${why}.`);
+    return { kind: "not-here", why };
+  }
+  const { removals, blocking } = splitExpiryRemovals(plan);
+  if (blocking.length > 0) {
+    io.warning(
+      `apply-expirations: nothing was applied: the plan has ${plural(blocking.length, "action")} besides ${plural(removals.length, "expiry removal")} (listed in the drift issue and the job summary).`
+    );
+    return { kind: "blocked", blocking };
+  }
+  const unsafe = { ...ctx, inputs: { ...inputs, allowUnsafe: false } };
+  const guards = guardsFor(plan, unsafe.inputs);
+  if (guards.violations.length > 0) {
+    await applyStep(unsafe, plan, conn, null);
+    return { kind: "refused", violations: guards.violations };
+  }
+  io.notice(`apply-expirations: removing ${plural(removals.length, "expired grant")} (plan ${plan.checksum}).`);
+  const ok = await applyStep(unsafe, plan, conn, null);
+  return ok ? { kind: "applied", removed: removals } : { kind: "partial", removals };
+}
+function notCovered(event) {
+  if (event.kind === "schedule") return null;
+  if (event.kind === "workflow_dispatch") {
+    return event.isDefaultBranch ? null : `a run by hand applies the default branch only, not ${logText(event.ref)}`;
+  }
+  return `it applies on schedule and workflow_dispatch runs only, not on ${event.kind === "unsupported" ? logText(event.name || "this event") : event.kind}`;
+}
+
 // src/github/drift-issue.ts
 var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
 var DRIFT_LABEL = "astro-access-drift";
 var DRIFT_TITLE = "astro-access: live deployment roles differ from the manifest";
+var CLOSING_COMMENT = "✅ The live deployment roles match the manifest again. Closing.";
 async function findDriftIssue(octokit, opts) {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
     owner: opts.owner,
@@ -52426,13 +52571,13 @@ async function findDriftIssue(octokit, opts) {
 async function syncDriftIssue(octokit, opts) {
   const { owner, repo } = opts;
   const found2 = await findDriftIssue(octokit, opts);
-  if (opts.plan.actions.length === 0) {
+  if (!opts.drift) {
     if (found2 === null) return { action: "none" };
     await octokit.rest.issues.createComment({
       owner,
       repo,
       issue_number: found2.number,
-      body: "✅ The live deployment roles match the manifest again. Closing."
+      body: capBody(opts.closing ?? CLOSING_COMMENT)
     });
     await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
     return { action: "closed", number: found2.number, url: found2.url };
@@ -52453,6 +52598,7 @@ ${opts.body}`);
   await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, body });
   return { action: "updated", number: found2.number, url: found2.url };
 }
+var EXPIRY_SHARE = 0.4;
 function driftIssueBody(plan, opts = {}) {
   const where2 = opts.branch === void 0 ? "the manifest" : `the manifest on ${code(opts.branch)}`;
   const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(", ")})` : "";
@@ -52463,28 +52609,56 @@ function driftIssueBody(plan, opts = {}) {
     "and closed when the live state matches again.",
     ""
   ].join("\n");
-  return top + "\n" + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
+  const budget = GITHUB_BODY_LIMIT - top.length - 1;
+  const expiry2 = expirySections(plan, opts.outcome ?? { kind: "off" }, Math.floor(budget * EXPIRY_SHARE));
+  return top + "\n" + expiry2 + renderMarkdown(plan, { maxChars: budget - expiry2.length });
+}
+function expirySections(plan, outcome, maxChars) {
+  const outcomeText = expiryOutcomeMarkdown(outcome, { maxChars: Math.floor(maxChars / 2) });
+  const table = expirationsMarkdown(plan, outcome, { maxChars: maxChars - outcomeText.length - 2 });
+  return [outcomeText, table].filter((t) => t !== "").map((t) => `${t}
+`).join("");
 }
 
 // src/github/run-drift.ts
-async function runDrift(ctx) {
+var SUMMARY_EXPIRY_CHARS = 2e5;
+async function runDrift(ctx, event) {
   const { io, octokit } = ctx;
   const run = await loadAndPlan(ctx, "for the drift check");
   if (run === null) return;
   const { plan, conn } = run;
   try {
     await publishPlan(io, plan);
-    await io.summary(summaryMarkdown(plan, "### astro-access drift check"));
+    const expiry2 = expirySections(plan, { kind: "off" }, SUMMARY_EXPIRY_CHARS);
+    await io.summary(summaryMarkdown(plan, "### astro-access drift check") + (expiry2 === "" ? "" : `
+${expiry2}`));
+    const ending = plan.expirations.filter((e) => !e.expired).length;
+    if (ending > 0) io.notice(`${plural(ending, "grant")} in the manifest ${ending === 1 ? "ends" : "end"} within 7 days (listed in the job summary).`);
+    const outcome = await applyExpirations(ctx, plan, conn, event);
+    const said = expiryOutcomeMarkdown(outcome, { maxChars: SUMMARY_EXPIRY_CHARS });
+    if (said !== "") await io.summary(said);
+    const drift = driftRemains(plan, outcome);
+    const held = heldAfterExpiry(plan).length;
+    if (plan.actions.length > 0 && outcome.kind !== "applied") {
+      io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
+    } else if (drift && held > 0) {
+      io.warning(`${plural(held, "grant")} the manifest ended ${held === 1 ? "is" : "are"} still held (prune is off there).`);
+    }
     if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");
     const branch = io.env["GITHUB_REF_NAME"];
-    const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
-    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, viewer: await ctx.viewer(), plan, body });
+    const body = driftIssueBody(plan, { files: run.files, outcome, ...branch ? { branch } : {} });
+    const closing = closingComment(outcome);
+    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, viewer: await ctx.viewer(), drift, body, closing });
     if (result.action === "none") io.info("No drift: the live roles match the manifest.");
     else io.info(`Drift issue #${result.number} ${result.action}: ${logText(result.url)}`);
-    if (plan.actions.length > 0) io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
   } finally {
     await conn.close();
   }
+}
+function closingComment(outcome) {
+  if (outcome.kind !== "applied") return CLOSING_COMMENT;
+  return `${expiryOutcomeMarkdown(outcome, { maxChars: 6e4 })}
+${CLOSING_COMMENT}`;
 }
 
 // src/github/merged-pull.ts
@@ -52557,8 +52731,8 @@ async function runMerge(ctx, event) {
     const viewer = await ctx.viewer();
     const marker = planMarker(manifestSetKey(run.files));
     const comment = await findStickyComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: pull.number, marker, viewer });
-    const status = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: pull.headSha, viewer });
-    const refusal = reviewRefusal(ctx, pull, plan, comment, status?.checksum ?? null);
+    const status2 = await readPlanStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: pull.headSha, viewer });
+    const refusal = reviewRefusal(ctx, pull, plan, comment, status2?.checksum ?? null);
     if (refusal !== null) {
       io.fail(`plan-changed: ${refusal}; nothing was applied. ${DISPATCH_HINT}`);
       await setCommentStatus(ctx, comment, "plan-changed");
@@ -52701,7 +52875,7 @@ async function runPullRequest(ctx, event) {
   const marker = planMarker(manifestSetKey(files));
   const headUrl = ctx.commitUrl(event.headSha);
   const base = { marker, headSha: event.headSha, files, ...ctx.runUrl === void 0 ? {} : { runUrl: ctx.runUrl }, ...headUrl === void 0 ? {} : { headUrl } };
-  const record2 = (body, status) => recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, isFork: event.isFork, marker, body, ...status === void 0 ? {} : { status } });
+  const record2 = (body, status2) => recordReview(ctx, { issueNumber: event.number, headSha: event.headSha, isFork: event.isFork, marker, body, ...status2 === void 0 ? {} : { status: status2 } });
   const failed = (why2) => ({ state: "failure", checksum: null, why: why2 });
   if (loaded.desired === null) {
     annotateErrors(io, loaded.errors);
@@ -52726,7 +52900,7 @@ ${notice2}
   }
   let live;
   try {
-    live = await planAgainstLive(inputs, io, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired, ctx.now);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await io.summary(`### astro-access
@@ -52796,7 +52970,7 @@ async function planBase(ctx, ref2, files, actual) {
     if (at.files.length === 0) return null;
     const loaded = loadManifestSources(at.files);
     if (!loaded.desired) return null;
-    return makePlan(loaded.desired, actual, { now: Date.now() }).plan ?? null;
+    return makePlan(loaded.desired, actual, { now: ctx.now ?? Date.now() }).plan ?? null;
   } catch (err) {
     ctx.io.info(`The base branch's manifest could not be read, so every action counts as proposed: ${logText(err instanceof Error ? err.message : String(err))}`);
     return null;
@@ -52830,7 +53004,7 @@ async function runStep(ctx, step, event) {
   if (step === "pull-request" && event.kind === "pull_request") return runPullRequest(ctx, event);
   if (step === "merge" && event.kind === "push") return runMerge(ctx, event);
   if (step === "dispatch-apply" && event.kind === "workflow_dispatch") return runDispatchApply(ctx, event);
-  if (step === "drift") return runDrift(ctx);
+  if (step === "drift") return runDrift(ctx, event);
   if (step === "validate" || step === "plan") return runValidateOrPlan(ctx, step);
 }
 
@@ -52941,7 +53115,8 @@ function readInputs(get) {
     maxRemovals: Number(maxText),
     allowUnsafe: bool("allow-unsafe", get("allow-unsafe"), false),
     allowDirectPush: bool("allow-direct-push", get("allow-direct-push"), false),
-    expectedChecksum
+    expectedChecksum,
+    applyExpirations: bool("apply-expirations", get("apply-expirations"), false)
   };
 }
 
@@ -52966,7 +53141,7 @@ function actionIo(runner2, env, workspace) {
     env
   };
 }
-async function runAction({ env, workspace, runner: runner2 }) {
+async function runAction({ env, workspace, runner: runner2, now }) {
   try {
     const inputs = readInputs((name) => inputFrom(env, name));
     if (inputs.astroApiToken !== "") runner2.setSecret(inputs.astroApiToken);
@@ -52987,7 +53162,8 @@ async function runAction({ env, workspace, runner: runner2 }) {
       viewer: () => {
         if (octokit === null) return Promise.reject(new Error("no github-token"));
         return login ??= viewerLogin(octokit);
-      }
+      },
+      ...now === void 0 ? {} : { now }
     };
     runner2.info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
     await runStep(ctx, step, event);
