@@ -52124,12 +52124,12 @@ var MAX_SHARE = 0.25;
 function checkGuards(plan, opts) {
   const found2 = [];
   const removes = plan.actions.filter((a) => a.action === "remove");
-  const removedBy = /* @__PURE__ */ new Map();
-  for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
+  const removedBy2 = /* @__PURE__ */ new Map();
+  for (const a of removes) removedBy2.set(a.deployment.id, (removedBy2.get(a.deployment.id) ?? 0) + 1);
   const protectedIds = new Set(plan.protectedSubjects);
   for (const d of plan.deployments) {
     const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
-    const removed = removedBy.get(d.id) ?? 0;
+    const removed = removedBy2.get(d.id) ?? 0;
     if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
       const pct = Math.round(removed / d.existing * 100);
       found2.push(`${where2}: ${removed} of its ${d.existing} managed bindings would be removed (${pct}%, more than ${MAX_SHARE * 100}%)`);
@@ -52433,10 +52433,14 @@ function heldAfterExpiry(plan) {
   return plan.expirations.filter((e) => e.expired && live.has(bindingKey(e)));
 }
 function driftRemains(plan, outcome) {
-  const removed = new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
-  const actionsLeft = plan.actions.some((a) => !removed.has(bindingKey(a)));
-  return actionsLeft || heldAfterExpiry(plan).some((e) => !removed.has(bindingKey(e)));
+  const removed = removedBy(outcome);
+  return plan.actions.some((a) => !removed.has(bindingKey(a))) || stillHeld(plan, outcome).length > 0;
 }
+function stillHeld(plan, outcome) {
+  const removed = removedBy(outcome);
+  return heldAfterExpiry(plan).filter((e) => !removed.has(bindingKey(e)));
+}
+var removedBy = (outcome) => new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
 function status(e, held, removed) {
   if (!e.expired) return "ends within 7 days";
   if (removed.has(bindingKey(e))) return "**expired: removed by this run**";
@@ -52446,13 +52450,13 @@ function status(e, held, removed) {
 function expirationsMarkdown(plan, outcome, opts) {
   if (plan.expirations.length === 0) return "";
   const held = new Set(heldAfterExpiry(plan).map(bindingKey));
-  const removed = new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
+  const removed = removedBy(outcome);
   const ended = plan.expirations.filter((e) => e.expired).length;
   const doc = new MarkdownDoc();
   doc.line(`#### Expiring grants: ${ended} ended, ${plan.expirations.length - ended} ending within 7 days`, "");
-  const stillHeld = [...held].filter((k) => !removed.has(k)).length;
-  if (stillHeld > 0) {
-    doc.line("> [!IMPORTANT]", `> ${plural(stillHeld, "grant")} the manifest ended ${stillHeld === 1 ? "is" : "are"} still held on a deployment.`, "");
+  const heldCount = [...held].filter((k) => !removed.has(k)).length;
+  if (heldCount > 0) {
+    doc.line("> [!IMPORTANT]", `> ${plural(heldCount, "grant")} the manifest ended ${heldCount === 1 ? "is" : "are"} still held on a deployment.`, "");
   }
   doc.line("| Status | Deployment | Subject | ID | Kind | Role | Expires | Ends at (UTC) | Entry |", "|---|---|---|---|---|---|---|---|---|");
   const order = [...plan.expirations].sort((a, b) => Number(b.expired) - Number(a.expired) || a.endsAt.localeCompare(b.endsAt));
@@ -52638,10 +52642,10 @@ ${expiry2}`));
     const said = expiryOutcomeMarkdown(outcome, { maxChars: SUMMARY_EXPIRY_CHARS });
     if (said !== "") await io.summary(said);
     const drift = driftRemains(plan, outcome);
-    const held = heldAfterExpiry(plan).length;
+    const held = stillHeld(plan, outcome).length;
     if (plan.actions.length > 0 && outcome.kind !== "applied") {
       io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
-    } else if (drift && held > 0) {
+    } else if (held > 0) {
       io.warning(`${plural(held, "grant")} the manifest ended ${held === 1 ? "is" : "are"} still held (prune is off there).`);
     }
     if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");

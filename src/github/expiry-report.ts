@@ -48,10 +48,17 @@ export function heldAfterExpiry(plan: Pick<Plan, 'expirations' | 'actions' | 'un
  * still holds. Grants that only end soon are no drift: the manifest says they hold until then.
  */
 export function driftRemains(plan: Plan, outcome: ExpiryOutcome): boolean {
-  const removed = new Set(outcome.kind === 'applied' ? outcome.removed.map(bindingKey) : []);
-  const actionsLeft = plan.actions.some((a) => !removed.has(bindingKey(a)));
-  return actionsLeft || heldAfterExpiry(plan).some((e) => !removed.has(bindingKey(e)));
+  const removed = removedBy(outcome);
+  return plan.actions.some((a) => !removed.has(bindingKey(a))) || stillHeld(plan, outcome).length > 0;
 }
+
+/** Ended grants still held once this run is done: heldAfterExpiry less what apply-expirations removed. */
+export function stillHeld(plan: Plan, outcome: ExpiryOutcome): PlanExpiration[] {
+  const removed = removedBy(outcome);
+  return heldAfterExpiry(plan).filter((e) => !removed.has(bindingKey(e)));
+}
+
+const removedBy = (outcome: ExpiryOutcome): Set<string> => new Set(outcome.kind === 'applied' ? outcome.removed.map(bindingKey) : []);
 
 function status(e: PlanExpiration, held: ReadonlySet<string>, removed: ReadonlySet<string>): string {
   if (!e.expired) return 'ends within 7 days';
@@ -64,13 +71,13 @@ function status(e: PlanExpiration, held: ReadonlySet<string>, removed: ReadonlyS
 export function expirationsMarkdown(plan: Plan, outcome: ExpiryOutcome, opts: { maxChars: number }): string {
   if (plan.expirations.length === 0) return '';
   const held = new Set(heldAfterExpiry(plan).map(bindingKey));
-  const removed = new Set(outcome.kind === 'applied' ? outcome.removed.map(bindingKey) : []);
+  const removed = removedBy(outcome);
   const ended = plan.expirations.filter((e) => e.expired).length;
   const doc = new MarkdownDoc();
   doc.line(`#### Expiring grants: ${ended} ended, ${plan.expirations.length - ended} ending within 7 days`, '');
-  const stillHeld = [...held].filter((k) => !removed.has(k)).length;
-  if (stillHeld > 0) {
-    doc.line('> [!IMPORTANT]', `> ${plural(stillHeld, 'grant')} the manifest ended ${stillHeld === 1 ? 'is' : 'are'} still held on a deployment.`, '');
+  const heldCount = [...held].filter((k) => !removed.has(k)).length;
+  if (heldCount > 0) {
+    doc.line('> [!IMPORTANT]', `> ${plural(heldCount, 'grant')} the manifest ended ${heldCount === 1 ? 'is' : 'are'} still held on a deployment.`, '');
   }
   doc.line('| Status | Deployment | Subject | ID | Kind | Role | Expires | Ends at (UTC) | Entry |', '|---|---|---|---|---|---|---|---|---|');
   const order = [...plan.expirations].sort((a, b) => Number(b.expired) - Number(a.expired) || a.endsAt.localeCompare(b.endsAt));

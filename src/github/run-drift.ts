@@ -2,7 +2,7 @@ import type { ActionContext } from './action-context.ts';
 import { applyExpirations } from './apply-expirations.ts';
 import { CLOSING_COMMENT, driftIssueBody, expirySections, syncDriftIssue } from './drift-issue.ts';
 import type { GitHubEvent } from './event.ts';
-import { driftRemains, expiryOutcomeMarkdown, heldAfterExpiry, type ExpiryOutcome } from './expiry-report.ts';
+import { driftRemains, expiryOutcomeMarkdown, stillHeld, type ExpiryOutcome } from './expiry-report.ts';
 import { logText } from './log-text.ts';
 import { loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
 import { plural } from '../util/plural.ts';
@@ -30,10 +30,10 @@ export async function runDrift(ctx: ActionContext, event: GitHubEvent): Promise<
     if (said !== '') await io.summary(said);
 
     const drift = driftRemains(plan, outcome);
-    const held = heldAfterExpiry(plan).length;
+    const held = stillHeld(plan, outcome).length;
     if (plan.actions.length > 0 && outcome.kind !== 'applied') {
       io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
-    } else if (drift && held > 0) {
+    } else if (held > 0) {
       io.warning(`${plural(held, 'grant')} the manifest ended ${held === 1 ? 'is' : 'are'} still held (prune is off there).`);
     }
     if (octokit === null) return io.warning('No github-token: the drift issue was not updated.');

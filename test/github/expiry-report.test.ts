@@ -6,6 +6,7 @@ import {
   expiryOutcomeMarkdown,
   heldAfterExpiry,
   splitExpiryRemovals,
+  stillHeld,
 } from '../../src/github/expiry-report.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
 import { isExpiryRemoval } from '../../src/plan/expiry-actions.ts';
@@ -78,6 +79,8 @@ describe('heldAfterExpiry and driftRemains', () => {
     const p = plan([ended]);
     p.expirations = [expiration(ended)];
     expect(driftRemains(p, { kind: 'applied', removed: [ended] })).toBe(false);
+    expect(stillHeld(p, { kind: 'applied', removed: [ended] })).toEqual([]);
+    expect(stillHeld(p, { kind: 'blocked', blocking: [] })).toEqual(p.expirations);
     expect(driftRemains(p, { kind: 'refused', violations: ['x'] })).toBe(true);
     expect(driftRemains(p, { kind: 'partial', removals: [ended] })).toBe(true);
   });
