@@ -16866,9 +16866,9 @@ var require_cache_handler = __commonJS({
     function appendConnectionHeaderTokens(headersToRemove, connectionHeader) {
       const values = Array.isArray(connectionHeader) ? connectionHeader : [connectionHeader];
       for (let i = 0; i < values.length; i++) {
-        const tokens = values[i].split(",");
-        for (let j = 0; j < tokens.length; j++) {
-          headersToRemove.push(trimOWS(tokens[j]).toLowerCase());
+        const tokens2 = values[i].split(",");
+        for (let j = 0; j < tokens2.length; j++) {
+          headersToRemove.push(trimOWS(tokens2[j]).toLowerCase());
         }
       }
     }
@@ -38123,7 +38123,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -38138,7 +38138,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found2 = null;
       let start2 = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -38229,7 +38229,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -39569,8 +39569,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -42954,20 +42954,20 @@ function alreadyLive(read, actions) {
 }
 
 // src/apply/receipt.ts
-function receiptStatus(tokens) {
-  if (tokens.length === 0) return "nothing-to-do";
-  if (tokens.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
-  if (tokens.every((t) => t.status === "already-applied")) return "already-applied";
-  return tokens.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
+function receiptStatus(tokens2) {
+  if (tokens2.length === 0) return "nothing-to-do";
+  if (tokens2.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
+  if (tokens2.every((t) => t.status === "already-applied")) return "already-applied";
+  return tokens2.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
 }
 
 // src/apply/executor.ts
 function actionsByToken(plan) {
   const byToken = /* @__PURE__ */ new Map();
   for (const a of plan.actions) {
-    const list2 = byToken.get(a.subject.id);
+    const list2 = byToken.get(a.token.id);
     if (list2) list2.push(a);
-    else byToken.set(a.subject.id, [a]);
+    else byToken.set(a.token.id, [a]);
   }
   return byToken;
 }
@@ -42978,7 +42978,7 @@ function startApply(plan, writer, opts = {}) {
   const groups = [...actionsByToken(plan)];
   const receipts = groups.map(([tokenId, actions]) => ({
     tokenId,
-    tokenName: actions[0].subject.name,
+    tokenName: actions[0].token.name,
     status: "not-started",
     actions,
     before: null,
@@ -43299,8 +43299,8 @@ function keptCounts(s) {
   if (s.ignored > 0) parts.push(`${s.ignored} ignored`);
   return parts.join(", ");
 }
-function subjectLabel(s) {
-  return s.type === "token" ? (s.scope ?? "token").toLowerCase() : s.type;
+function scopeLabel(scope) {
+  return scope.toLowerCase();
 }
 var NONE = "(none)";
 function roleChange(a) {
@@ -43336,7 +43336,7 @@ var DEFAULT_MAX_CHARS = 65e3;
 var FOLD_AFTER_LINES = 15;
 var DIFF_MARKER = { add: "+", update: "!", remove: "-" };
 function labelKey(a) {
-  return `${a.deployment.id}/${a.subject.type}/${a.subject.id}`;
+  return `${a.deployment.id}/${a.token.id}`;
 }
 function summaryLines(plan, labels) {
   if (plan.actions.length === 0) return ["**No changes.** The live roles match the manifest."];
@@ -43358,9 +43358,9 @@ function diffLines(actions, labels) {
     const label = labels?.get(labelKey(a));
     return [
       DIFF_MARKER[a.action],
-      escapeCodeLine(a.subject.name),
-      `(${escapeCodeLine(a.subject.id)})`,
-      escapeCodeLine(subjectLabel(a.subject)),
+      escapeCodeLine(a.token.name),
+      `(${escapeCodeLine(a.token.id)})`,
+      escapeCodeLine(scopeLabel(a.token.scope)),
       escapeCodeLine(roleChange(a)),
       `# ${escapeCodeLine(origin(a))}${label ? ` (${label})` : ""}`
     ];
@@ -43381,9 +43381,9 @@ function deploymentSection(doc, g, labels) {
 function bindingTable(doc, title, bindings2) {
   if (bindings2.length === 0) return;
   doc.openDetails(`${title} (${bindings2.length})`);
-  doc.line("| Deployment | Subject | ID | Kind | Role | Reason |", "|---|---|---|---|---|---|");
+  doc.line("| Deployment | Token | Token ID | Scope | Role | Reason |", "|---|---|---|---|---|---|");
   for (const b of bindings2) {
-    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.subject.name), code(b.subject.id), escapeMarkdownText(subjectLabel(b.subject)), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
+    const cells = [`${escapeMarkdownText(b.deployment.name)} ${code(b.deployment.id)}`, escapeMarkdownText(b.token.name), code(b.token.id), escapeMarkdownText(scopeLabel(b.token.scope)), escapeMarkdownText(b.role), escapeMarkdownText(b.reason)];
     doc.line(`| ${cells.join(" | ")} |`);
   }
   doc.closeDetails().line("");
@@ -45222,12 +45222,12 @@ function createAstroClient(config) {
   return {
     organizationId: config.organizationId,
     async listTokens(filter = {}) {
-      const tokens = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
+      const tokens2 = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
         workspaceId: filter.workspaceId,
         deploymentId: filter.deploymentId,
         includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
       });
-      return tokens.map(normalizeToken);
+      return tokens2.map(normalizeToken);
     },
     async getToken(tokenId) {
       const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
@@ -45286,7 +45286,7 @@ function normalizeToken(token) {
 async function readActual(reader, opts) {
   const warnings = [];
   const workspacesRead = reader.listWorkspaces();
-  const [workspaces, deployments, tokens, roles] = await Promise.all([
+  const [workspaces, deployments, tokens2, roles] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
     readTokens(reader, opts, workspacesRead, warnings),
@@ -45296,7 +45296,7 @@ async function readActual(reader, opts) {
     warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
   }
   return {
-    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens: tokens2, roles: roles.roles, defaultRoles: roles.defaultRoles },
     warnings
   };
 }
@@ -45543,7 +45543,7 @@ function isEmpty(node) {
 // src/manifest/read-documents.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 function readDocuments(text, lineCounter) {
-  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error", customTags: withoutTimestamps });
   const parser = new import_yaml2.Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const docs = [];
@@ -45557,8 +45557,8 @@ function readDocuments(text, lineCounter) {
     }
     return false;
   };
-  const compose = (tokens, end) => {
-    for (const token of tokens) {
+  const compose = (tokens2, end) => {
+    for (const token of tokens2) {
       if (token.type === "document") {
         const deep = cstDepthExceeded(token);
         if (deep !== void 0) return deep;
@@ -45586,6 +45586,9 @@ function readDocuments(text, lineCounter) {
   const done = compose(parser.end(), true);
   if (typeof done === "number") return { tooDeepAt: done };
   return { docs, nonEmpty, starts };
+}
+function withoutTimestamps(tags) {
+  return tags.filter((t) => typeof t === "string" ? t !== "timestamp" : t.tag !== "tag:yaml.org,2002:timestamp");
 }
 function cstDepthExceeded(document) {
   const stack = document.value ? [[document.value, 1]] : [];
@@ -45756,9 +45759,17 @@ var KEYS = /* @__PURE__ */ new Set([
   "organizationTokens",
   "token",
   "tokenId",
-  "role"
+  "role",
+  "users",
+  "user",
+  "userId",
+  "teams",
+  "team",
+  "teamId",
+  "expires"
 ]);
-var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
+var STRING = /^[A-Za-z][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*$/;
+var DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
 var NOT_STRINGS = /* @__PURE__ */ new Set(["True", "TRUE", "False", "FALSE", "null", "Null", "NULL"]);
 var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 var MAX_NESTING = 16;
@@ -45900,6 +45911,7 @@ function plainScalar(rest) {
   if (value === "true") return true;
   if (value === "false") return false;
   if (INTEGER.test(value)) return Number(value);
+  if (DATE_TIME.test(value)) return value;
   if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
   return value;
 }
@@ -45970,7 +45982,7 @@ var manifest_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://github.com/astro-access/astro-access/schemas/manifest.schema.json",
   title: "astro-access manifest (version 1)",
-  description: "Which Astro API tokens hold which role on each deployment. Several files may be given; their workspaces merge.",
+  description: "Which Astro API tokens, users and teams hold which role on each deployment, and until when. Several files may be given; their workspaces merge.",
   type: "object",
   additionalProperties: false,
   required: ["version", "organizationId", "workspaces"],
@@ -45988,12 +46000,12 @@ var manifest_schema_default = {
       type: "boolean"
     },
     ignore: {
-      description: 'Tokens whose bindings are never changed or removed: globs on token names (e.g. "break-glass-*") or token IDs.',
-      $ref: "#/$defs/tokenPatterns"
+      description: 'Bindings that are never changed or removed: globs (* and ?) on token names, user emails (case-insensitively) or team names (e.g. "break-glass-*", "*@contractor.example.com"), or token, user or team IDs.',
+      $ref: "#/$defs/subjectPatterns"
     },
     protect: {
-      description: "Tokens that may never lose a binding: globs on token names or token IDs.",
-      $ref: "#/$defs/tokenPatterns"
+      description: "Tokens, users and teams that may never lose a binding: globs on token names, user emails (case-insensitively) or team names, or IDs.",
+      $ref: "#/$defs/subjectPatterns"
     },
     workspaces: {
       description: "The workspaces whose deployments this file manages. A workspace may appear in several files; its deployments merge.",
@@ -46017,14 +46029,15 @@ var manifest_schema_default = {
       description: "When true, bindings not declared here are removed; when false, they are kept and reported as unmanaged. Inherited: deployment, else workspace, else file, else true.",
       type: "boolean"
     },
-    tokenPatterns: {
-      description: "Globs on token names, or token IDs.",
+    subjectPatterns: {
+      description: "Globs on token names, user emails (case-insensitively) and team names, or IDs of tokens, users and teams.",
       type: "array",
       items: {
-        description: "A glob on token names (* and ? wildcards) or a token ID.",
+        description: "A glob (* and ? wildcards) on the whole token name, user email or team name, or an ID.",
         type: "string",
         minLength: 1
-      }
+      },
+      examples: [["break-glass-*", "*@contractor.example.com", "clz9k2w1q000108mh3tq4a7vd"]]
     },
     workspace: {
       description: "A workspace, by name (workspace) or by ID (workspaceId): exactly one of the two.",
@@ -46057,7 +46070,7 @@ var manifest_schema_default = {
       }
     },
     deployment: {
-      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two.",
+      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two. Each of workspaceTokens, organizationTokens, users and teams that it lists is managed here; the others are left alone.",
       type: "object",
       additionalProperties: false,
       oneOf: [
@@ -46079,20 +46092,28 @@ var manifest_schema_default = {
         },
         workspaceTokens: {
           description: "Workspace API tokens and their role on this deployment. Present: authoritative for workspace tokens here (an empty list means none). Absent: workspace tokens are not managed here.",
-          $ref: "#/$defs/bindings"
+          $ref: "#/$defs/tokenBindings"
         },
         organizationTokens: {
           description: "Organization API tokens and their role on this deployment. Present: authoritative for organization tokens here (an empty list means none). Absent: organization tokens are not managed here.",
-          $ref: "#/$defs/bindings"
+          $ref: "#/$defs/tokenBindings"
+        },
+        users: {
+          description: "Users and their role on this deployment. Present: authoritative for users here (an empty list means none). Absent: users are not managed here.",
+          $ref: "#/$defs/userBindings"
+        },
+        teams: {
+          description: "Teams and their role on this deployment. Present: authoritative for teams here (an empty list means none). Absent: teams are not managed here.",
+          $ref: "#/$defs/teamBindings"
         }
       }
     },
-    bindings: {
-      description: "Token bindings: each token at most once.",
+    tokenBindings: {
+      description: "Token bindings: each at most once.",
       type: "array",
-      items: { $ref: "#/$defs/binding" }
+      items: { $ref: "#/$defs/tokenBinding" }
     },
-    binding: {
+    tokenBinding: {
       description: "One token's role on the deployment. The token by exact name (token) or by ID (tokenId): exactly one of the two.",
       type: "object",
       additionalProperties: false,
@@ -46111,11 +46132,98 @@ var manifest_schema_default = {
           $ref: "#/$defs/cuid"
         },
         role: {
-          description: "A default deployment role the API lists (e.g. DEPLOYMENT_ADMIN, DEPLOYMENT_ACCESSOR), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
-          type: "string",
-          minLength: 1
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
         }
       }
+    },
+    userBindings: {
+      description: "User bindings: each at most once.",
+      type: "array",
+      items: { $ref: "#/$defs/userBinding" }
+    },
+    userBinding: {
+      description: "One user's role on the deployment. The user by email (user) or by ID (userId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      oneOf: [
+        { required: ["user"], properties: { user: true } },
+        { required: ["userId"], properties: { userId: true } }
+      ],
+      properties: {
+        user: {
+          description: "The user's email address, their Astro username; matched case-insensitively.",
+          $ref: "#/$defs/email"
+        },
+        userId: {
+          description: "The user's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        role: {
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
+        }
+      }
+    },
+    teamBindings: {
+      description: "Team bindings: each at most once.",
+      type: "array",
+      items: { $ref: "#/$defs/teamBinding" }
+    },
+    teamBinding: {
+      description: "One team's role on the deployment. The team by exact name (team) or by ID (teamId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      oneOf: [
+        { required: ["team"], properties: { team: true } },
+        { required: ["teamId"], properties: { teamId: true } }
+      ],
+      properties: {
+        team: {
+          description: "The team's exact, case-sensitive name (a name several teams share is an error at plan time: use teamId).",
+          $ref: "#/$defs/name"
+        },
+        teamId: {
+          description: "The team's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        role: {
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
+        }
+      }
+    },
+    role: {
+      description: "A deployment role name.",
+      type: "string",
+      minLength: 1,
+      examples: ["DEPLOYMENT_ADMIN", "DAG_VIEWER"]
+    },
+    email: {
+      description: "An email address: one @, no white space.",
+      type: "string",
+      pattern: "^[^@\\s]+@[^@\\s]+$",
+      examples: ["alice@example.com"]
+    },
+    expires: {
+      description: "When a grant ends: a date (YYYY-MM-DD), meaning the end of that day in UTC, or an RFC 3339 date-time with an offset (Z or +hh:mm). From then on the entry counts as not declared: its binding is removed where prune is on, and reported as expired where it is off. Quoted or not, it is read as text; astro-access also checks the calendar (2026-02-30 is refused).",
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$",
+      examples: ["2026-12-31", "2026-12-31T18:00:00Z", "2026-12-31T18:00:00+02:00"]
     }
   }
 };
@@ -46169,6 +46277,76 @@ function didYouMean(wanted, candidates) {
 // src/util/cuid.ts
 var CUID_PATTERN = "^c[0-9a-z]{24}$";
 var CUID = new RegExp(CUID_PATTERN);
+
+// src/manifest/expiry.ts
+var EXPIRES_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$";
+var EXPIRES_SHAPE = new RegExp(EXPIRES_PATTERN);
+var EXPIRES_EXPECTED = "must be a date (YYYY-MM-DD: the grant ends with that day, UTC) or an RFC 3339 date-time with an offset, like 2026-12-31 or 2026-12-31T18:00:00Z";
+var DATE_TIME2 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2})))?$/;
+var WITHOUT_OFFSET = /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$/;
+var SPACE_SEPARATED = /^[0-9]{4}-[0-9]{2}-[0-9]{2} +[0-9]{2}:/;
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+function parseExpiry(text) {
+  const m = DATE_TIME2.exec(text);
+  if (m === null) return { problem: shapeProblem(text) };
+  const [, y = "", mo = "", d = "", h = "", mi = "", s = "", fraction = "", sign = "", oh = "", om = ""] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12) return notA("date", text, `there is no month ${month}`);
+  const days = daysIn(year, month);
+  if (day < 1 || day > days) {
+    return notA("date", text, day < 1 ? "there is no day 0" : `${MONTHS[month - 1] ?? ""} ${year} has ${days} days`);
+  }
+  if (h === "") return { endsAt: utc(year, month, day + 1) };
+  const [hour, minute, second] = [Number(h), Number(mi), Number(s)];
+  if (hour > 23) return notA("time", text, `there is no hour ${hour}`);
+  if (minute > 59) return notA("time", text, `there is no minute ${minute}`);
+  if (second > 60) return notA("time", text, `there is no second ${second}`);
+  if (Number(oh) > 23 || Number(om) > 59) return notA("time", text, `the offset ${sign}${oh}:${om} is out of range`);
+  const offsetMinutes = sign === "" ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  return { endsAt: utc(year, month, day, hour, minute, second) + ceilMillis(fraction) - offsetMinutes * 6e4 };
+}
+function shapeProblem(text) {
+  if (WITHOUT_OFFSET.test(text)) return `${quote(text)} has no offset: add Z for UTC, or one like +02:00`;
+  if (SPACE_SEPARATED.test(text)) return `${quote(text)} needs a T between the date and the time, and an offset: like 2026-12-31T18:00:00Z`;
+  return `${EXPIRES_EXPECTED} (found ${quote(text)})`;
+}
+function notA(what, text, why) {
+  return { problem: `${quote(text)} is not a valid ${what}: ${why}` };
+}
+function daysIn(year, month) {
+  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+function utc(year, month, day, hour = 0, minute = 0, second = 0) {
+  const t = /* @__PURE__ */ new Date(0);
+  t.setUTCFullYear(year, month - 1, day);
+  t.setUTCHours(hour, minute, second, 0);
+  return t.getTime();
+}
+function ceilMillis(fraction) {
+  const ms = Number(fraction.slice(0, 3).padEnd(3, "0"));
+  return /[1-9]/.test(fraction.slice(3)) ? ms + 1 : ms;
+}
+
+// src/manifest/raw.ts
+var BINDING_KINDS = [
+  { kind: "workspace", listKey: "workspaceTokens", nameKey: "token", idKey: "tokenId" },
+  { kind: "organization", listKey: "organizationTokens", nameKey: "token", idKey: "tokenId" },
+  { kind: "user", listKey: "users", nameKey: "user", idKey: "userId" },
+  { kind: "team", listKey: "teams", nameKey: "team", idKey: "teamId" }
+];
+var EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
+var TOKEN_LISTS = [
+  ["workspaceTokens", "workspace"],
+  ["organizationTokens", "organization"]
+];
+var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
+var INFO = Object.fromEntries(BINDING_KINDS.map((k) => [k.kind, k]));
+function tokenListKey(kind2) {
+  return INFO[kind2].listKey;
+}
 
 // src/manifest/schema-validate.ts
 var addFormats = import_ajv_formats.default.default;
@@ -46245,10 +46423,17 @@ function describeNow(e, path, loc) {
       return { at: loc.entry(path), message: `${quoted} is required` };
     }
     case "type":
+      if (path[path.length - 1] === "expires" && e.params.type === "string") {
+        return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      }
       return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
     case "pattern":
       if (e.params.pattern === CUID_PATTERN) {
         return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
+      }
+      if (e.params.pattern === EXPIRES_PATTERN) return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      if (e.params.pattern === EMAIL_PATTERN) {
+        return { at: loc.value(path), message: `${name} must be an email address like alice@example.com (found ${quote(String(e.data))})` };
       }
       break;
     case "minLength":
@@ -46265,6 +46450,13 @@ function unknownKey(key, allowed) {
   const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
   const hint = guess !== void 0 ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(", ")}`;
   return `unknown key ${quote(key)}${hint}`;
+}
+function expiryProblem(data) {
+  if (typeof data === "string" || typeof data === "number" || typeof data === "boolean") {
+    const parsed = parseExpiry(String(data));
+    if ("problem" in parsed) return parsed.problem;
+  }
+  return `${EXPIRES_EXPECTED} (${found(data, "string")})`;
 }
 function alternatives(e) {
   if (!Array.isArray(e.schema)) return void 0;
@@ -46329,17 +46521,6 @@ function found(data, expected) {
   }
 }
 
-// src/manifest/raw.ts
-var TOKEN_LISTS = [
-  ["workspaceTokens", "workspace"],
-  ["organizationTokens", "organization"]
-];
-var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
-var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
-function tokenListKey(kind2) {
-  return KEY_OF[kind2];
-}
-
 // src/manifest/semantic-checks.ts
 var SemanticChecks = class {
   #organization;
@@ -46351,6 +46532,12 @@ var SemanticChecks = class {
     const warnings = [];
     const report = (list2, at, message) => list2.push({ ...at, message });
     const deployments = this.#deployments;
+    const checkExpiry = (entry, path) => {
+      const text = entry?.expires;
+      if (typeof text !== "string" || !EXPIRES_SHAPE.test(text)) return;
+      const parsed = parseExpiry(text);
+      if ("problem" in parsed) report(errors, locator.value([...path, "expires"]), `"expires" ${parsed.problem}`);
+    };
     const root = record(data);
     if (!root) return { errors, warnings };
     const orgId = root.organizationId;
@@ -46378,27 +46565,30 @@ var SemanticChecks = class {
         } else {
           deployments.set(key, at);
         }
-        if (!("workspaceTokens" in dep) && !("organizationTokens" in dep)) {
+        if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
           report(
             warnings,
             locator.entry(path),
-            'this deployment lists neither "workspaceTokens" nor "organizationTokens": nothing on it is managed'
+            'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed'
           );
         }
-        for (const [listKey, kind2] of TOKEN_LISTS) {
-          const tokens = /* @__PURE__ */ new Map();
+        for (const { kind: kind2, listKey, nameKey, idKey } of BINDING_KINDS) {
+          const seen = /* @__PURE__ */ new Map();
           for (const [t, entry] of list(dep[listKey])) {
-            const tokenRef = reference(entry, "token");
-            if (!tokenRef) continue;
-            const tokenAt = locator.value([...path, listKey, t, tokenRef.key]);
-            const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
-            const firstToken = tokens.get(tokenKey);
-            if (firstToken) {
-              const what = tokenRef.key === "tokenId" ? tokenRef.value : quote(tokenRef.value);
-              report(errors, tokenAt, `${kind2} token ${what} is already declared on this deployment at ${where(firstToken)}`);
-            } else {
-              tokens.set(tokenKey, tokenAt);
+            const entryPath = [...path, listKey, t];
+            checkExpiry(entry, entryPath);
+            const ref2 = reference(entry, nameKey);
+            if (!ref2) continue;
+            const refAt = locator.value([...entryPath, ref2.key]);
+            const key2 = ref2.key === "user" ? `user:${ref2.value.toLowerCase()}` : `${ref2.key}:${ref2.value}`;
+            const first2 = seen.get(key2);
+            if (!first2) {
+              seen.set(key2, { at: refAt, name: ref2.value });
+              continue;
             }
+            const what = ref2.key === idKey ? ref2.value : quote(ref2.value);
+            const caseNote = ref2.key === "user" && first2.name !== ref2.value ? ` as ${quote(first2.name)} (emails match whatever their case)` : "";
+            report(errors, refAt, `${NOUN[kind2]} ${what} is already declared on this deployment${caseNote} at ${where(first2.at)}`);
           }
         }
       }
@@ -46406,6 +46596,7 @@ var SemanticChecks = class {
     return { errors, warnings };
   }
 };
+var NOUN = { workspace: "workspace token", organization: "organization token", user: "user", team: "team" };
 function where(at) {
   return `${at.file}:${at.line}`;
 }
@@ -46432,8 +46623,10 @@ function manifestDigest(input) {
     workspace: ref(d.workspace),
     deployment: ref(d.deployment),
     prune: d.prune,
-    workspaceTokens: bindings(d.workspaceTokens),
-    organizationTokens: bindings(d.organizationTokens)
+    workspaceTokens: bindings(d.workspaceTokens, "token"),
+    organizationTokens: bindings(d.organizationTokens, "token"),
+    users: bindings(d.users, "user"),
+    teams: bindings(d.teams, "team")
   })).sort();
   const hash = createHash2("sha256");
   hash.update('{"deployments":[');
@@ -46467,9 +46660,12 @@ function refJson(r) {
   if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
   return `{${members.join(",")}}`;
 }
-function bindings(list2) {
+function bindings(list2, subjectKey) {
   if (list2 === void 0) return void 0;
-  return new CanonicalText(sortedList(list2.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
+  return new CanonicalText(sortedList(list2.map((b) => {
+    const expires = b.expires === void 0 ? "" : `"expires":${JSON.stringify(b.expires.text)},`;
+    return `{${expires}"role":${JSON.stringify(b.role)},"${subjectKey}":${refJson(b.subject)}}`;
+  })));
 }
 function sortedUnique(list2) {
   return [...new Set(list2)].sort();
@@ -46492,11 +46688,10 @@ function normalizeFile({ file, data, locator }) {
         prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
         at: locator.entry(path)
       };
-      for (const [key] of TOKEN_LISTS) {
-        const list2 = dep[key];
+      for (const { listKey, nameKey } of BINDING_KINDS) {
+        const list2 = dep[listKey];
         if (list2 === void 0) continue;
-        const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-        desired[key] = bindings2;
+        desired[listKey] = list2.map((b, t) => binding(b, nameKey, [...path, listKey, t], locator));
       }
       deployments.push(desired);
     });
@@ -46522,13 +46717,20 @@ function combine(files) {
   };
   return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
 }
-function binding(raw, path, locator) {
-  return {
-    token: reference2(raw, "token", path, locator),
+function binding(raw, nameKey, path, locator) {
+  const out = {
+    subject: reference2(raw, nameKey, path, locator),
     role: raw.role,
     roleAt: locator.value([...path, "role"]),
     at: locator.entry(path)
   };
+  if (raw.expires !== void 0) out.expires = expiry(raw.expires, locator.value([...path, "expires"]));
+  return out;
+}
+function expiry(text, at) {
+  const parsed = parseExpiry(text);
+  if ("problem" in parsed) throw new Error(`normalize got an unchecked "expires": ${parsed.problem}`);
+  return { text, endsAt: parsed.endsAt, at };
 }
 function reference2(entry, name, path, locator) {
   const fields = entry;
@@ -46732,12 +46934,11 @@ function cmp(a, b) {
 function compareDeployments(a, b) {
   return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
 }
-var TYPE_RANK = { token: 0, user: 1, team: 2 };
-function compareSubjects(a, b) {
-  return TYPE_RANK[a.type] - TYPE_RANK[b.type] || cmp(a.name, b.name) || cmp(a.id, b.id);
+function compareTokens(a, b) {
+  return cmp(a.name, b.name) || cmp(a.id, b.id);
 }
 function compareEntries(a, b) {
-  return compareDeployments(a.deployment, b.deployment) || compareSubjects(a.subject, b.subject);
+  return compareDeployments(a.deployment, b.deployment) || compareTokens(a.token, b.token);
 }
 
 // src/plan/dag-roles.ts
@@ -46750,7 +46951,7 @@ function describeDagRoles(roles) {
 }
 function orphanedDagViolations(plan) {
   return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+    (a) => `remove of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
   );
 }
 
@@ -47006,16 +47207,16 @@ function resolveNames(desired, ix) {
       if (list2 === void 0) continue;
       const out = [];
       for (const b of list2) {
-        const t = resolveToken(b.token, kind2, w.ok, ix);
+        const t = resolveToken(b.subject, kind2, w.ok, ix);
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail2(b.roleAt, roleError);
         if ("error" in t) {
-          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
+          fail2(b.subject.at, `${tokenListKey(kind2)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
         if (prev) {
-          fail2(b.token.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          fail2(b.subject.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
         seenTokens.set(t.ok.id, b.at);
@@ -47045,9 +47246,9 @@ function makePlan(desired, actual, opts = {}) {
   const protect = tokenMatcher(desired.protect);
   const watchProtect = desired.protect.length > 0;
   const tokenRefs = /* @__PURE__ */ new Map();
-  const tokenRef = (t) => {
+  const tokenRef2 = (t) => {
     let r = tokenRefs.get(t.id);
-    if (!r) tokenRefs.set(t.id, r = { type: "token", id: t.id, name: t.name, scope: t.scope });
+    if (!r) tokenRefs.set(t.id, r = { id: t.id, name: t.name, scope: t.scope });
     return r;
   };
   const actions = [];
@@ -47082,7 +47283,7 @@ function makePlan(desired, actual, opts = {}) {
         } else {
           warnings.push({
             deployment: dep,
-            subject: tokenRef(b.token),
+            token: tokenRef2(b.token),
             text: `${b.source}: token ${q2(b.token.name)} (${b.token.id}) is declared on deployment ${q2(dep.name)} (${dep.id}) but matches ignore pattern ${q2(pattern)}; the declaration is skipped and its binding left as it is`
           });
         }
@@ -47092,28 +47293,28 @@ function makePlan(desired, actual, opts = {}) {
       for (const [id, lb] of liveOfKind) {
         const pattern = ignore.match(lb.token);
         if (pattern !== null) {
-          ignored.push(binding2(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
+          ignored.push(binding2(dep, tokenRef2(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
           continue;
         }
         existing++;
         const want = declared.get(id);
         if (want === void 0) {
           if (rd.desired.prune) {
-            const remove = action("remove", dep, tokenRef(lb.token), lb.role, null, "not declared and prune is on", null);
+            const remove = action("remove", dep, tokenRef2(lb.token), lb.role, null, "not declared and prune is on", null);
             const orphaned = dagRolesOn(lb.token, dep.id);
             if (orphaned.length > 0) {
               remove.orphanedDagRoles = orphaned;
               remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
               warnings.push({
                 deployment: dep,
-                subject: tokenRef(lb.token),
+                token: tokenRef2(lb.token),
                 text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
               });
             }
             actions.push(remove);
             affected.set(id, lb.token);
           } else {
-            unmanaged.push(binding2(dep, tokenRef(lb.token), lb.role, "not declared and prune is off for this deployment"));
+            unmanaged.push(binding2(dep, tokenRef2(lb.token), lb.role, "not declared and prune is off for this deployment"));
             after++;
           }
           continue;
@@ -47122,14 +47323,14 @@ function makePlan(desired, actual, opts = {}) {
         if (want.role === lb.role) unchanged++;
         else {
           const reason = `role differs: ${lb.role} → ${want.role}`;
-          actions.push(action("update", dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
+          actions.push(action("update", dep, tokenRef2(lb.token), lb.role, want.role, reason, want.source));
           affected.set(id, lb.token);
         }
       }
       for (const [id, want] of declared) {
         if (liveOfKind.has(id)) continue;
         after++;
-        actions.push(action("add", dep, tokenRef(want.token), null, want.role, "declared in manifest", want.source));
+        actions.push(action("add", dep, tokenRef2(want.token), null, want.role, "declared in manifest", want.source));
         affected.set(id, want.token);
       }
     }
@@ -47140,15 +47341,15 @@ function makePlan(desired, actual, opts = {}) {
   ignored.sort(compareEntries);
   warnings.sort(compareEntries);
   planDeployments.sort(compareDeployments);
-  const tokens = {};
+  const tokens2 = {};
   for (const id of [...affected.keys()].sort(cmp)) {
     const t = affected.get(id);
-    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
+    if (t) tokens2[id] = { fingerprint: fingerprintRoles(t.roles) };
   }
-  const protectedSubjects = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
+  const protectedTokens = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
   const count = (k) => actions.filter((a) => a.action === k).length;
   const plan = {
-    formatVersion: 2,
+    formatVersion: 1,
     organizationId: actual.organizationId,
     manifestDigest: desired.digest,
     checksum: "",
@@ -47164,12 +47365,9 @@ function makePlan(desired, actual, opts = {}) {
     unmanaged,
     ignored,
     warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
-    expirations: [],
     deployments: planDeployments,
-    protectedSubjects,
-    tokens,
-    users: {},
-    teams: {}
+    protectedTokens,
+    tokens: tokens2
   };
   plan.checksum = planChecksum(plan);
   return { errors: [], plan };
@@ -47184,8 +47382,8 @@ function tokenStateWatch(now) {
     },
     warnings() {
       const out = [];
-      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
-      for (const { token: t, sources } of tokens) {
+      const tokens2 = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
+      for (const { token: t, sources } of tokens2) {
         const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
         const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
         if (now !== void 0 && !Number.isNaN(end) && end <= now) {
@@ -47199,11 +47397,11 @@ function tokenStateWatch(now) {
     }
   };
 }
-function action(kind2, deployment2, subject2, before, after, reason, source) {
-  return { action: kind2, deployment: deployment2, subject: subject2, before, after, reason, source };
+function action(kind2, deployment2, token, before, after, reason, source) {
+  return { action: kind2, deployment: deployment2, token, before, after, reason, source };
 }
-function binding2(deployment2, subject2, role, reason) {
-  return { deployment: deployment2, subject: subject2, role, reason };
+function binding2(deployment2, token, role, reason) {
+  return { deployment: deployment2, token, role, reason };
 }
 function planDeployment(dep, rd, managedKinds, existing, desired) {
   const raw = (k) => rd.desired[tokenListKey(k)];
@@ -47267,7 +47465,7 @@ function checkGuards(plan, opts) {
   const removes = plan.actions.filter((a) => a.action === "remove");
   const removedBy = /* @__PURE__ */ new Map();
   for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
-  const protectedIds = new Set(plan.protectedSubjects);
+  const protectedIds = new Set(plan.protectedTokens);
   for (const d of plan.deployments) {
     const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
     const removed = removedBy.get(d.id) ?? 0;
@@ -47283,12 +47481,12 @@ function checkGuards(plan, opts) {
     found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
   }
   for (const a of plan.actions) {
-    const what = `${a.action} of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
-    if (opts.selfTokenId !== null && a.subject.type === "token" && a.subject.id === opts.selfTokenId) {
+    const what = `${a.action} of token ${quote(a.token.name)} (${sanitizeTerminal(a.token.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
+    if (opts.selfTokenId !== null && a.token.id === opts.selfTokenId) {
       found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
     }
-    if (a.action === "remove" && protectedIds.has(a.subject.id)) {
-      found2.push(`${what}: the ${a.subject.type} is protected by the manifest's \`protect\` list and may not lose a binding`);
+    if (a.action === "remove" && protectedIds.has(a.token.id)) {
+      found2.push(`${what}: the token is protected by the manifest's \`protect\` list and may not lose a binding`);
     }
   }
   found2.push(...orphanedDagViolations(plan));
@@ -47328,16 +47526,15 @@ function ordered(value, keys, nested2 = {}) {
   return out;
 }
 var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
-var subjectRef = (t) => ordered(t, ["type", "id", "name", "scope"]);
-var action2 = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
+var tokenRef = (t) => ordered(t, ["id", "name", "scope"]);
+var action2 = (a) => ordered(a, ["action", "deployment", "token", "before", "after", "reason", "source", "orphanedDagRoles"], {
   deployment: deploymentRef,
-  subject: subjectRef,
+  token: tokenRef,
   orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
 });
-var binding3 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
-var expiration = (e) => ordered(e, ["deployment", "subject", "role", "expires", "endsAt", "expired", "source"], { deployment: deploymentRef, subject: subjectRef });
+var binding3 = (b) => ordered(b, ["deployment", "token", "role", "reason"], { deployment: deploymentRef, token: tokenRef });
 var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
-function fingerprints(t) {
+function tokens(t) {
   const out = {};
   for (const id of Object.keys(t).sort()) {
     const entry = t[id];
@@ -47348,17 +47545,14 @@ function fingerprints(t) {
 function planToOrderedObject(plan) {
   return ordered(
     plan,
-    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "expirations", "deployments", "protectedSubjects", "tokens", "users", "teams"],
+    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "deployments", "protectedTokens", "tokens"],
     {
       summary: (s) => ordered(s, ["add", "update", "remove", "unchanged", "unmanaged", "ignored"]),
       actions: (list2) => list2.map(action2),
       unmanaged: (list2) => list2.map(binding3),
       ignored: (list2) => list2.map(binding3),
-      expirations: (list2) => list2.map(expiration),
       deployments: (list2) => list2.map(deployment),
-      tokens: fingerprints,
-      users: fingerprints,
-      teams: fingerprints
+      tokens
     }
   );
 }
