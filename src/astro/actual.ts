@@ -1,7 +1,20 @@
-import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, Workspace } from '../astro/types.ts';
+import type {
+  ApiToken, ApiTokenRole, DagRoleEntry, DefaultRole, Deployment, DeploymentRoleEntry, Role, Team, User, Workspace, WorkspaceRoleEntry,
+} from '../astro/types.ts';
 
 /** A token as the planner sees it: `roles` is always present (absent on the wire means []). */
 export type ActualToken = ApiToken & { roles: ApiTokenRole[] };
+
+/** A subject's three role lists, always present (absent or null on the wire means []). */
+interface RoleLists {
+  workspaceRoles: WorkspaceRoleEntry[];
+  deploymentRoles: DeploymentRoleEntry[];
+  dagRoles: DagRoleEntry[];
+}
+
+/** A user as the planner sees it; `organizationRole` stays `string | null` (absent → null). */
+export type ActualUser = Omit<User, 'organizationRole'> & RoleLists & { organizationRole: string | null };
+export type ActualTeam = Team & RoleLists;
 
 /**
  * A snapshot of the live organization, read once before planning. Plain data: the planner does no I/O.
@@ -15,4 +28,8 @@ export interface Actual {
   tokens: ActualToken[];
   roles: Role[];
   defaultRoles: DefaultRole[];
+  /** Undefined when not read (a manifest without users). */
+  users?: ActualUser[];
+  /** Undefined when not read (a manifest without teams). */
+  teams?: ActualTeam[];
 }
