@@ -1,14 +1,19 @@
-import type { ActualToken } from '../astro/actual.ts';
-import type { TokenKind } from '../manifest/types.ts';
-import { dagRolesOn, describeDagRoles } from './dag-roles.ts';
+import type { BindingKind } from '../manifest/types.ts';
+import { describeDagRoles, subjectDagRolesOn } from './dag-roles.ts';
+import { endingOf, endingWarning, expirationOf, expiredReason } from './expiry.ts';
+import type { Ending } from './expiry.ts';
 import type { LiveBinding } from './index-actual.ts';
-import type { TokenMatcher } from './patterns.ts';
+import type { SubjectMatcher } from './patterns.ts';
 import type { ResolvedBinding } from './resolve-names.ts';
-import type { PlanAction, PlanBinding, PlanDeploymentRef, PlanSubjectRef } from './types.ts';
+import { describeSubject } from './subjects.ts';
+import type { Subject } from './subjects.ts';
+import type { PlanAction, PlanBinding, PlanDeploymentRef, PlanExpiration, PlanSubjectRef } from './types.ts';
 import { quote as q } from '../util/sanitize.ts';
 
 // One managed deployment, one kind: the declared bindings against the live ones → actions and listings.
 // The planner runs this per (deployment, kind) and gathers the results; nothing here is shared state.
+// An expired declaration counts as not declared: its live binding is removed (prune on) or listed as
+// unmanaged (prune off), with the expiry as the reason.
 
 /** A warning with what it is about, so the planner can sort warnings in the plan's one order. */
 export interface SubjectWarning {
@@ -19,18 +24,18 @@ export interface SubjectWarning {
 
 export interface DiffInput {
   deployment: PlanDeploymentRef;
-  kind: TokenKind;
+  kind: BindingKind;
   /** The manifest's resolved list for this kind. */
   declared: readonly ResolvedBinding[];
   /** Every live binding on the deployment (other kinds are skipped here). */
   live: readonly LiveBinding[];
   prune: boolean;
+  /** When the plan is made (ms since the epoch); undefined: no grant is expired or expiring. */
+  now: number | undefined;
 }
 
 export interface DiffContext {
-  ignore: TokenMatcher;
-  /** One shared subject reference per token, so equal subjects are the same object across the plan. */
-  ref(token: ActualToken): PlanSubjectRef;
+  ignore: SubjectMatcher;
 }
 
 export interface DeploymentDiff {
@@ -38,10 +43,11 @@ export interface DeploymentDiff {
   unmanaged: PlanBinding[];
   ignored: PlanBinding[];
   warnings: SubjectWarning[];
-  /** Declared bindings the plan honours (not ignored). */
+  expirations: PlanExpiration[];
+  /** Declared bindings the plan honours (neither ignored nor expired). */
   honoured: ResolvedBinding[];
   /** Subjects with an action here: their fingerprints go into the plan. */
-  affected: ActualToken[];
+  affected: Subject[];
   unchanged: number;
   /** Live bindings of this kind (ignored ones excluded). */
   existing: number;
@@ -52,29 +58,40 @@ export interface DeploymentDiff {
 export function diffDeployment(input: DiffInput, ctx: DiffContext): DeploymentDiff {
   const { deployment: dep, kind } = input;
   const out: DeploymentDiff = {
-    actions: [], unmanaged: [], ignored: [], warnings: [], honoured: [], affected: [], unchanged: 0, existing: 0, desired: 0,
+    actions: [], unmanaged: [], ignored: [], warnings: [], expirations: [], honoured: [], affected: [],
+    unchanged: 0, existing: 0, desired: 0,
   };
 
   const declared = new Map<string, ResolvedBinding>();
+  const expired = new Map<string, { binding: ResolvedBinding; ending: Ending }>();
   for (const b of input.declared) {
-    const pattern = ctx.ignore.match(b.token);
-    if (pattern === null) {
-      declared.set(b.token.id, b);
-      out.honoured.push(b);
-    } else {
+    const pattern = ctx.ignore.match(b.subject);
+    if (pattern !== null) {
       out.warnings.push({
         deployment: dep,
-        subject: ctx.ref(b.token),
-        text: `${b.source}: token ${q(b.token.name)} (${b.token.id}) is declared on deployment ${q(dep.name)} (${dep.id}) but matches ignore pattern ${q(pattern)}; the declaration is skipped and its binding left as it is`,
+        subject: b.subject.ref,
+        text: `${b.source}: ${describeSubject(b.subject)} is declared on deployment ${q(dep.name)} (${dep.id}) but matches ignore pattern ${q(pattern)}; the declaration is skipped and its binding left as it is`,
       });
+      continue;
     }
+    const ending = endingOf(b, input.now);
+    if (ending !== null) {
+      out.expirations.push(expirationOf(dep, b, ending));
+      out.warnings.push({ deployment: dep, subject: b.subject.ref, text: endingWarning(dep, b, ending) });
+      if (ending.expired) {
+        expired.set(b.subject.id, { binding: b, ending });
+        continue;
+      }
+    }
+    declared.set(b.subject.id, b);
+    out.honoured.push(b);
   }
   const live = new Map<string, LiveBinding>();
-  for (const lb of input.live) if (lb.kind === kind && !live.has(lb.token.id)) live.set(lb.token.id, lb);
+  for (const lb of input.live) if (lb.kind === kind && !live.has(lb.subject.id)) live.set(lb.subject.id, lb);
 
   for (const [id, lb] of live) {
-    const subject = ctx.ref(lb.token);
-    const pattern = ctx.ignore.match(lb.token);
+    const subject = lb.subject.ref;
+    const pattern = ctx.ignore.match(lb.subject);
     if (pattern !== null) {
       out.ignored.push({ deployment: dep, subject, role: lb.role, reason: `matches ignore pattern ${q(pattern)}` });
       continue;
@@ -82,11 +99,14 @@ export function diffDeployment(input: DiffInput, ctx: DiffContext): DeploymentDi
     out.existing++;
     const want = declared.get(id);
     if (want === undefined) {
+      const ended = expired.get(id);
       if (input.prune) {
-        out.actions.push(removal(dep, subject, lb, out));
-        out.affected.push(lb.token);
+        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source } : { reason: 'not declared and prune is on', source: null };
+        out.actions.push(removal(dep, lb, why, out));
+        out.affected.push(lb.subject);
       } else {
-        out.unmanaged.push({ deployment: dep, subject, role: lb.role, reason: 'not declared and prune is off for this deployment' });
+        const why = ended ? `${expiredReason(ended.ending.expires)} and prune is off for this deployment` : 'not declared and prune is off for this deployment';
+        out.unmanaged.push({ deployment: dep, subject, role: lb.role, reason: why });
         out.desired++;
       }
       continue;
@@ -94,38 +114,53 @@ export function diffDeployment(input: DiffInput, ctx: DiffContext): DeploymentDi
     out.desired++;
     if (want.role === lb.role) out.unchanged++;
     else {
-      out.actions.push({
+      out.actions.push(withExpiry({
         action: 'update', deployment: dep, subject, before: lb.role, after: want.role,
         reason: `role differs: ${lb.role} → ${want.role}`, source: want.source,
-      });
-      out.affected.push(lb.token);
+      }, want));
+      out.affected.push(lb.subject);
     }
   }
   for (const [id, want] of declared) {
     if (live.has(id)) continue;
     out.desired++;
-    out.actions.push({
-      action: 'add', deployment: dep, subject: ctx.ref(want.token), before: null, after: want.role,
+    out.actions.push(withExpiry({
+      action: 'add', deployment: dep, subject: want.subject.ref, before: null, after: want.role,
       reason: 'declared in manifest', source: want.source,
-    });
-    out.affected.push(want.token);
+    }, want));
+    out.affected.push(want.subject);
   }
   return out;
 }
 
-/** The removal of an undeclared live binding; one that would orphan DAG roles says so and warns. */
-function removal(dep: PlanDeploymentRef, subject: PlanSubjectRef, lb: LiveBinding, out: DeploymentDiff): PlanAction {
+/** An add or update of a grant with an end carries the end as written. */
+function withExpiry(a: PlanAction, want: ResolvedBinding): PlanAction {
+  if (want.expires !== undefined) a.expires = want.expires.text;
+  return a;
+}
+
+/**
+ * The removal of a live binding: undeclared (no source), or declared with an `expires` that has passed
+ * (the source names the expired entry). One that would orphan DAG roles says so and warns.
+ */
+function removal(
+  dep: PlanDeploymentRef,
+  lb: LiveBinding,
+  why: Pick<PlanAction, 'reason' | 'source'>,
+  out: DeploymentDiff,
+): PlanAction {
+  const subject = lb.subject.ref;
   const remove: PlanAction = {
-    action: 'remove', deployment: dep, subject, before: lb.role, after: null, reason: 'not declared and prune is on', source: null,
+    action: 'remove', deployment: dep, subject, before: lb.role, after: null, reason: why.reason, source: why.source,
   };
-  const orphaned = dagRolesOn(lb.token, dep.id);
+  const orphaned = subjectDagRolesOn(lb.subject, dep.id);
   if (orphaned.length > 0) {
     remove.orphanedDagRoles = orphaned;
     remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
     out.warnings.push({
       deployment: dep,
       subject,
-      text: `token ${q(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`,
+      text: `${describeSubject(lb.subject)} would lose its role on deployment ${q(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`,
     });
   }
   return remove;

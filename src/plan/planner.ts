@@ -1,18 +1,19 @@
-import type { Desired, Diagnostic, TokenKind } from '../manifest/types.ts';
-import type { Actual, ActualToken } from '../astro/actual.ts';
+import type { BindingKind, Desired, Diagnostic } from '../manifest/types.ts';
+import type { Actual } from '../astro/actual.ts';
 import { planChecksum } from './checksum.ts';
 import { diffDeployment } from './diff-deployment.ts';
 import type { DeploymentDiff, DiffContext, SubjectWarning } from './diff-deployment.ts';
-import { fingerprintRoles } from './fingerprint.ts';
 import { indexActual } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
 import { compareDeployments, compareEntries, cmp } from './order.ts';
-import { tokenMatcher } from './patterns.ts';
-import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
+import { subjectMatcher } from './patterns.ts';
+import { BINDING_KINDS, bindingKind } from '../manifest/raw.ts';
 import { resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedDeployment } from './resolve-names.ts';
-import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanSubjectRef } from './types.ts';
-import { tokenStateWatch } from './token-state.ts';
+import { subjectStateWatch } from './subject-state.ts';
+import { subjectFingerprint, subjectKey } from './subjects.ts';
+import type { Subject } from './subjects.ts';
+import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanExpiration } from './types.ts';
 
 // Desired × Actual → Plan, a pure function. Everything is indexed once, so the work is linear in the
 // number of declared and live bindings on managed deployments. The diffing itself is per deployment and
@@ -24,7 +25,11 @@ export interface MakePlanResult {
 }
 
 export interface PlanOptions {
-  /** The time the plan is made (ms since the epoch), for token expiry; the planner never reads a clock. */
+  /**
+   * The time the plan is made (ms since the epoch): for tokens past their `endAt` and grants past or near
+   * their `expires`. The planner never reads a clock. Undefined: nothing is treated as expired and no
+   * grant is listed in `expirations` (the CLI and the Action pass Date.now()).
+   */
   now?: number;
 }
 
@@ -49,39 +54,34 @@ interface PlanParts {
   unmanaged: PlanBinding[];
   ignored: PlanBinding[];
   warnings: SubjectWarning[];
+  expirations: PlanExpiration[];
   /** Warnings about subjects as a whole (not one binding), already in order. */
   subjectWarnings: string[];
   deployments: PlanDeployment[];
-  affected: Map<string, ActualToken>;
+  /** By subjectKey. */
+  affected: Map<string, Subject>;
   protectedSubjects: string[];
   unchanged: number;
 }
 
 function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, desired: Desired, opts: PlanOptions): PlanParts {
-  const protect = tokenMatcher(desired.protect);
+  const protect = subjectMatcher(desired.protect);
   const watchProtect = desired.protect.length > 0;
-  const tokenRefs = new Map<string, PlanSubjectRef>();
-  const ctx: DiffContext = {
-    ignore: tokenMatcher(desired.ignore),
-    ref(t) {
-      let r = tokenRefs.get(t.id);
-      if (!r) tokenRefs.set(t.id, (r = { type: 'token', id: t.id, name: t.name, scope: t.scope }));
-      return r;
-    },
-  };
+  const ctx: DiffContext = { ignore: subjectMatcher(desired.ignore) };
   const parts: PlanParts = {
-    actions: [], unmanaged: [], ignored: [], warnings: [], subjectWarnings: [], deployments: [],
+    actions: [], unmanaged: [], ignored: [], warnings: [], expirations: [], subjectWarnings: [], deployments: [],
     affected: new Map(), protectedSubjects: [], unchanged: 0,
   };
-  const protectCandidates = new Map<string, ActualToken>();
-  const stateWatch = tokenStateWatch(opts.now);
+  const protectCandidates = new Map<string, Subject>();
+  const stateWatch = subjectStateWatch(opts.now);
   const gather = (diff: DeploymentDiff): void => {
-    for (const b of diff.honoured) stateWatch.note(b.token, b.source);
+    for (const b of diff.honoured) stateWatch.note(b.subject, b.source);
     parts.actions.push(...diff.actions);
     parts.unmanaged.push(...diff.unmanaged);
     parts.ignored.push(...diff.ignored);
     parts.warnings.push(...diff.warnings);
-    for (const t of diff.affected) parts.affected.set(t.id, t);
+    parts.expirations.push(...diff.expirations);
+    for (const s of diff.affected) parts.affected.set(subjectKey(s), s);
     parts.unchanged += diff.unchanged;
   };
 
@@ -93,14 +93,14 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
       workspaceName: rd.workspace.name,
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== undefined);
+    if (watchProtect) for (const lb of live) protectCandidates.set(subjectKey(lb.subject), lb.subject);
+    const managedKinds = BINDING_KINDS.map((k) => k.kind).filter((k) => rd.bindings[k] !== undefined);
     let existing = 0;
     let after = 0;
     for (const kind of managedKinds) {
       const declared = rd.bindings[kind] ?? [];
-      if (watchProtect) for (const b of declared) protectCandidates.set(b.token.id, b.token);
-      const diff = diffDeployment({ deployment: dep, kind, declared, live, prune: rd.desired.prune }, ctx);
+      if (watchProtect) for (const b of declared) protectCandidates.set(subjectKey(b.subject), b.subject);
+      const diff = diffDeployment({ deployment: dep, kind, declared, live, prune: rd.desired.prune, now: opts.now }, ctx);
       gather(diff);
       existing += diff.existing;
       after += diff.desired;
@@ -109,26 +109,27 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
   }
   parts.subjectWarnings = stateWatch.warnings();
   parts.protectedSubjects = [...protectCandidates.values()]
-    .filter((t) => protect.match(t) !== null)
-    .map((t) => t.id)
+    .filter((s) => protect.match(s) !== null)
+    .map((s) => s.id)
     .sort(cmp);
+  parts.protectedSubjects = [...new Set(parts.protectedSubjects)];
   return parts;
 }
 
 /** The plan document: every list in the plan's one order, the fingerprints, the checksum. */
 function assemble(parts: PlanParts, desired: Desired, actual: Actual): Plan {
-  const { actions, unmanaged, ignored, warnings } = parts;
+  const { actions, unmanaged, ignored, warnings, expirations } = parts;
   actions.sort(compareEntries);
   unmanaged.sort(compareEntries);
   ignored.sort(compareEntries);
   warnings.sort(compareEntries);
+  expirations.sort((a, b) => compareEntries(a, b) || cmp(a.endsAt, b.endsAt));
   parts.deployments.sort(compareDeployments);
 
-  const tokens: Plan['tokens'] = {};
-  for (const id of [...parts.affected.keys()].sort(cmp)) {
-    const t = parts.affected.get(id);
-    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
-  }
+  const fingerprints: Pick<Plan, 'tokens' | 'users' | 'teams'> = { tokens: {}, users: {}, teams: {} };
+  const mapOf = { token: fingerprints.tokens, user: fingerprints.users, team: fingerprints.teams };
+  const affected = [...parts.affected.values()].sort((a, b) => cmp(a.id, b.id));
+  for (const s of affected) mapOf[s.type][s.id] = { fingerprint: subjectFingerprint(s) };
   const count = (k: PlanAction['action']): number => actions.filter((a) => a.action === k).length;
 
   const plan: Plan = {
@@ -148,12 +149,10 @@ function assemble(parts: PlanParts, desired: Desired, actual: Actual): Plan {
     unmanaged,
     ignored,
     warnings: [...warnings.map((w) => w.text), ...parts.subjectWarnings],
-    expirations: [],
+    expirations,
     deployments: parts.deployments,
     protectedSubjects: parts.protectedSubjects,
-    tokens,
-    users: {},
-    teams: {},
+    ...fingerprints,
   };
   plan.checksum = planChecksum(plan);
   return plan;
@@ -162,11 +161,11 @@ function assemble(parts: PlanParts, desired: Desired, actual: Actual): Plan {
 function planDeployment(
   dep: PlanDeploymentRef,
   rd: ResolvedDeployment,
-  managedKinds: TokenKind[],
+  managedKinds: BindingKind[],
   existing: number,
   desired: number,
 ): PlanDeployment {
-  const raw = (k: TokenKind): unknown[] | undefined => rd.desired[tokenListKey(k)];
+  const raw = (k: BindingKind): unknown[] | undefined => rd.desired[bindingKind(k).listKey];
   const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }

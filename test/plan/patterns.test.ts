@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closestNames } from '../../src/util/closest.ts';
-import { tokenMatcher } from '../../src/plan/patterns.ts';
+import { subjectMatcher } from '../../src/plan/patterns.ts';
 
-describe('tokenMatcher', () => {
-  const m = tokenMatcher(['break-glass-*', 'bot-?', 'a.b(c)', 'cabc000000000000000000001']);
+describe('subjectMatcher', () => {
+  const m = subjectMatcher(['break-glass-*', 'bot-?', 'a.b(c)', 'cabc000000000000000000001']);
   const t = (name: string, id = 'cother') => ({ id, name });
 
   it('matches globs against the whole name', () => {
