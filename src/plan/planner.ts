@@ -2,6 +2,7 @@ import type { BindingKind, Desired, Diagnostic } from '../manifest/types.ts';
 import type { Actual } from '../astro/actual.ts';
 import { planChecksum } from './checksum.ts';
 import { diffDeployment } from './diff-deployment.ts';
+import { endingOf } from './expiry.ts';
 import type { DeploymentDiff, DiffContext, SubjectWarning } from './diff-deployment.ts';
 import { indexActual } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
@@ -105,7 +106,7 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
       existing += diff.existing;
       after += diff.desired;
     }
-    parts.deployments.push(planDeployment(dep, rd, managedKinds, existing, after));
+    parts.deployments.push(planDeployment(dep, rd, managedKinds, existing, after, opts.now));
   }
   parts.subjectWarnings = stateWatch.warnings();
   parts.protectedSubjects = [...protectCandidates.values()]
@@ -164,8 +165,12 @@ function planDeployment(
   managedKinds: BindingKind[],
   existing: number,
   desired: number,
+  now: number | undefined,
 ): PlanDeployment {
-  const raw = (k: BindingKind): unknown[] | undefined => rd.desired[bindingKind(k).listKey];
-  const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
+  // A list of grants that have all expired says "none" as plainly as an empty one: the guard against
+  // emptying a deployment by accident does not stand in the way of the expiry the manifest asked for.
+  const emptyList = (k: BindingKind): boolean =>
+    rd.desired[bindingKind(k).listKey]?.every((b) => endingOf(b, now)?.expired === true) ?? false;
+  const explicitEmpty = managedKinds.length > 0 && managedKinds.every(emptyList);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }

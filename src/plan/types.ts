@@ -79,7 +79,7 @@ export interface PlanDeployment extends PlanDeploymentRef {
   existing: number;
   /** Bindings of the managed kinds after the plan. */
   desired: number;
-  /** The manifest lists every managed kind here as an explicit empty list. */
+  /** The manifest lists every managed kind here as an explicit empty list (or one whose grants have all expired). */
   explicitEmpty: boolean;
   source: string;
 }
