@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { planChecksum } from '../../src/plan/checksum.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import type { Actual } from '../../src/astro/actual.ts';
 import type { Desired } from '../../src/manifest/types.ts';
+import { renderJson } from '../../src/render/json.ts';
 import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
 
 // Grants with `expires`: at and after their end they count as not declared; within 7 days before it
@@ -202,5 +204,29 @@ describe('grants expiring soon', () => {
     const edited: Plan = { ...p, expirations: p.expirations.map((e, i) => (i === 1 ? { ...e, expired: false } : e)) };
     expect(planChecksum(edited)).not.toBe(p.checksum);
     expect(planChecksum({ ...p, expirations: p.expirations.slice(1) })).not.toBe(p.checksum);
+  });
+});
+
+describe('a plan with users, teams and expirations, saved', () => {
+  it('passes the saved-plan check (schema, checksum, a fingerprint for every subject)', () => {
+    const { o, ws, prod } = org();
+    o.user('soon@example.com', [[prod, 'DAG_VIEWER']]);
+    o.user('gone@example.com', [[prod, 'DAG_VIEWER']]);
+    o.team('Ops');
+    o.workspaceToken(ws, 'ci');
+    const m = manifest([dep('Data', 'prod', {
+      workspaceTokens: [bind('ci', 'DEPLOYMENT_ADMIN', '2026-06-04T00:00:00Z')],
+      users: [bind('soon@example.com', 'DEPLOYMENT_ADMIN', '2026-06-03'), bind('gone@example.com', 'DAG_VIEWER', '2026-05-01')],
+      teams: [bind('Ops', 'DAG_VIEWER')],
+    })]);
+    const p = plan(m, o.actual, at('2026-06-01T00:00:00Z'));
+    // gone@ sorts before soon@.
+    expect(p.actions.map((a) => [a.action, a.subject.type, a.expires])).toEqual([
+      ['add', 'token', '2026-06-04T00:00:00Z'], ['remove', 'user', undefined], ['update', 'user', '2026-06-03'], ['add', 'team', undefined],
+    ]);
+    expect(p.expirations).toHaveLength(3);
+    const saved = JSON.parse(renderJson(p)) as Plan;
+    expect(checkSavedPlan(saved).problems).toEqual([]);
+    expect(saved).toEqual(JSON.parse(JSON.stringify(p)));
   });
 });
