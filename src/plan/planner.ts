@@ -77,11 +77,12 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
   const stateWatch = subjectStateWatch(opts.now);
   const gather = (diff: DeploymentDiff): void => {
     for (const b of diff.honoured) stateWatch.note(b.subject, b.source);
-    parts.actions.push(...diff.actions);
-    parts.unmanaged.push(...diff.unmanaged);
-    parts.ignored.push(...diff.ignored);
-    parts.warnings.push(...diff.warnings);
-    parts.expirations.push(...diff.expirations);
+    // Appended one by one: a spread of a very large deployment's list would exceed the argument limit.
+    append(parts.actions, diff.actions);
+    append(parts.unmanaged, diff.unmanaged);
+    append(parts.ignored, diff.ignored);
+    append(parts.warnings, diff.warnings);
+    append(parts.expirations, diff.expirations);
     for (const s of diff.affected) parts.affected.set(subjectKey(s), s);
     parts.unchanged += diff.unchanged;
   };
@@ -109,12 +110,13 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
     parts.deployments.push(planDeployment(dep, rd, managedKinds, existing, after, opts.now));
   }
   parts.subjectWarnings = stateWatch.warnings();
-  parts.protectedSubjects = [...protectCandidates.values()]
-    .filter((s) => protect.match(s) !== null)
-    .map((s) => s.id)
-    .sort(cmp);
-  parts.protectedSubjects = [...new Set(parts.protectedSubjects)];
+  const protectedIds = [...protectCandidates.values()].filter((s) => protect.match(s) !== null).map((s) => s.id);
+  parts.protectedSubjects = [...new Set(protectedIds)].sort(cmp);
   return parts;
+}
+
+function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
 }
 
 /** The plan document: every list in the plan's one order, the fingerprints, the checksum. */
