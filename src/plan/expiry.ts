@@ -1,5 +1,5 @@
 import type { DesiredExpiry } from '../manifest/types.ts';
-import type { PlanDeploymentRef, PlanExpiration } from './types.ts';
+import type { Plan, PlanDeploymentRef, PlanExpiration } from './types.ts';
 import type { ResolvedBinding } from './resolve-names.ts';
 import { describeSubject } from './subjects.ts';
 import { quote as q, sanitizeTerminal } from '../util/sanitize.ts';
@@ -47,3 +47,16 @@ export function endingWarning(deployment: PlanDeploymentRef, b: ResolvedBinding,
     ? `${grant} expired on ${text}; the entry is treated as not declared (delete it from the manifest)`
     : `${grant} expires on ${text} (it holds until ${new Date(e.expires.endsAt).toISOString()}), within 7 days; from then on it is treated as not declared`;
 }
+
+/**
+ * True when every action of the plan is the removal of an expired grant (one listed in `expirations` as
+ * expired, for the same deployment and subject) and there is at least one: the plan the scheduled run may
+ * apply on its own (`apply-expirations`). Read from the saved plan alone.
+ */
+export function onlyExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): boolean {
+  const expired = new Set(plan.expirations.filter((e) => e.expired).map((e) => entryKey(e)));
+  return plan.actions.length > 0 && plan.actions.every((a) => a.action === 'remove' && expired.has(entryKey(a)));
+}
+
+const entryKey = (e: { deployment: { id: string }; subject: { type: string; id: string } }): string =>
+  `${e.deployment.id}/${e.subject.type}/${e.subject.id}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { planChecksum } from '../../src/plan/checksum.ts';
+import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -228,5 +229,28 @@ describe('a plan with users, teams and expirations, saved', () => {
     const saved = JSON.parse(renderJson(p)) as Plan;
     expect(checkSavedPlan(saved).problems).toEqual([]);
     expect(saved).toEqual(JSON.parse(JSON.stringify(p)));
+  });
+});
+
+describe('onlyExpiryRemovals', () => {
+  it('holds for a plan of expired-grant removals only, not for one with anything else or nothing', () => {
+    const { o, prod } = org();
+    o.user('gone@example.com', [[prod, 'DAG_VIEWER']]);
+    o.user('other@example.com', [[prod, 'DAG_VIEWER']]);
+    const now = at('2026-06-01T00:00:00Z');
+    const expiredOnly = plan(manifest([dep('Data', 'prod', {
+      users: [bind('gone@example.com', 'DAG_VIEWER', '2026-05-01'), bind('other@example.com', 'DAG_VIEWER')],
+    })]), o.actual, now);
+    expect(expiredOnly.actions.map((a) => a.subject.name)).toEqual(['gone@example.com']);
+    expect(onlyExpiryRemovals(expiredOnly)).toBe(true);
+    // Pruning the undeclared user too: a removal that is not an expiry.
+    const withPrune = plan(manifest([dep('Data', 'prod', { users: [bind('gone@example.com', 'DAG_VIEWER', '2026-05-01')] })]), o.actual, now);
+    expect(withPrune.actions).toHaveLength(2);
+    expect(onlyExpiryRemovals(withPrune)).toBe(false);
+    const nothing = plan(manifest([dep('Data', 'prod', { prune: false, users: [] })]), o.actual, now);
+    expect(onlyExpiryRemovals(nothing)).toBe(false);
+    // An expiring (not yet expired) grant's listing does not make its removal an expiry.
+    const soon = plan(manifest([dep('Data', 'prod', { users: [bind('gone@example.com', 'DAG_VIEWER', '2026-06-03'), bind('other@example.com', 'DAG_VIEWER', '2026-06-03')] })]), o.actual, now);
+    expect(onlyExpiryRemovals({ actions: [{ ...withPrune.actions[0]!, action: 'remove' }], expirations: soon.expirations })).toBe(false);
   });
 });
