@@ -35,12 +35,12 @@ export const MARKER: Record<ActionKind, string> = { add: '+', update: '~', remov
 
 /**
  * Where an action comes from: the manifest line (`, expires 2026-12-31` when the grant has an end), or for
- * removals the planner's reason (`not declared…`, or `expired on 2026-01-01 (file:line)` for an expired
+ * removals the planner's reason (`not declared…`, or `file:line, expired on 2026-01-01` for an expired
  * grant, whose entry is the source).
  */
 export function origin(a: Pick<PlanAction, 'action' | 'source' | 'reason' | 'expires'>): string {
   if (a.source === null) return a.reason;
-  if (a.action === 'remove') return `${a.reason} (${a.source})`;
+  if (a.action === 'remove') return `${a.source}, ${a.reason}`;
   return a.expires === undefined ? a.source : `${a.source}, expires ${a.expires}`;
 }
 

@@ -35,7 +35,7 @@ describe('text rows for users, teams and expiring grants', () => {
     expect(rows).toEqual([
       ['+', 'ci', cuid(1), 'workspace', 'DEPLOYMENT_ADMIN', 'astro-access.yaml:12'],
       ['+', 'ana@example.com', cuid(2), 'user', 'DEPLOYMENT_ADMIN', 'astro-access.yaml:20, expires 2026-12-31'],
-      ['-', 'Contractors', cuid(3), 'team', 'DAG_VIEWER → (none)', 'expired on 2026-01-01 (astro-access.yaml:24)'],
+      ['-', 'Contractors', cuid(3), 'team', 'DAG_VIEWER → (none)', 'astro-access.yaml:24, expired on 2026-01-01'],
       ['?', 'old@example.com', cuid(4), 'user', 'DAG_VIEWER', 'unmanaged: expired on 2026-01-01 and prune is off for this deployment'],
     ]);
   });
@@ -59,7 +59,7 @@ describe('markdown for users, teams and expiring grants', () => {
     const [block] = shape(renderMarkdown(mixedPlan())).blocks;
     expect(block).toHaveLength(3);
     expect(block![1]).toMatch(/^\+ ana@example\.com +\(\S+\) user +DEPLOYMENT_ADMIN +# astro-access\.yaml:20, expires 2026-12-31$/);
-    expect(block![2]).toMatch(/^- Contractors +\(\S+\) team +DAG_VIEWER → \(none\) +# expired on 2026-01-01 \(astro-access\.yaml:24\)$/);
+    expect(block![2]).toMatch(/^- Contractors +\(\S+\) team +DAG_VIEWER → \(none\) +# astro-access\.yaml:24, expired on 2026-01-01$/);
   });
 
   it('lists expirations in a folded table with their state, and leaves the section out when there are none', () => {
