@@ -1,6 +1,5 @@
-import type { Diagnostic, SourceLocation } from './types.ts';
+import type { BindingKind, Diagnostic, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
-import type { BindingKind } from './types.ts';
 import { BINDING_KINDS } from './raw.ts';
 import { EXPIRES_SHAPE, parseExpiry } from './expiry.ts';
 import { isRecord } from '../util/is-record.ts';
@@ -48,26 +47,28 @@ export class SemanticChecks {
     }
     for (const [w, ws] of list(root.workspaces)) {
       const wsRef = reference(ws, 'workspace');
-      if (!wsRef) continue;
       for (const [d, dep] of list(ws?.deployments)) {
-        const depRef = reference(dep, 'deployment');
-        if (!depRef || !dep) continue;
+        if (!dep) continue;
         const path: PathSegment[] = ['workspaces', w, 'deployments', d];
-        const at = locator.value([...path, depRef.key]);
-        const key = depRef.key === 'deploymentId' ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
-        const first = deployments.get(key);
-        if (first) {
-          const what = depRef.key === 'deploymentId'
-            ? `deployment ${depRef.value}`
-            : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === 'workspaceId' ? wsRef.value : quote(wsRef.value)}`;
-          report(errors, at, `${what} is already declared at ${where(first)}`);
-        } else {
-          deployments.set(key, at);
+        const depRef = reference(dep, 'deployment');
+        if (wsRef && depRef) {
+          const at = locator.value([...path, depRef.key]);
+          const key = depRef.key === 'deploymentId' ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
+          const first = deployments.get(key);
+          if (first) {
+            const what = depRef.key === 'deploymentId'
+              ? `deployment ${depRef.value}`
+              : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === 'workspaceId' ? wsRef.value : quote(wsRef.value)}`;
+            report(errors, at, `${what} is already declared at ${where(first)}`);
+          } else {
+            deployments.set(key, at);
+          }
+          if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
+            report(warnings, locator.entry(path),
+              'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed');
+          }
         }
-        if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
-          report(warnings, locator.entry(path),
-            'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed');
-        }
+        // Bindings are checked even where the deployment's or workspace's own reference is wrong: every error in one run.
         for (const { kind, listKey, nameKey, idKey } of BINDING_KINDS) {
           const seen = new Map<string, { at: SourceLocation; name: string }>();
           for (const [t, entry] of list(dep[listKey])) {

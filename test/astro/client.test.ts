@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SLOWDOWN } from '../../src/astro/pacer.ts';
 import { readOnly } from '../../src/astro/client.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid, emulatorClient, failure } from './emulator-fixtures.ts';
+import { VirtualClock } from '../support/virtual-clock.ts';
+import { emulatorClient, failure } from './emulator-fixtures.ts';
+import { bigState, cuid, DEP_A1, ORG, WS_A } from '../support/emulator-states.ts';
 
 // The client against the project's emulator, over real HTTP on 127.0.0.1.
 
@@ -59,7 +61,7 @@ describe('pagination', () => {
   it('passes filters and reads deployments, workspaces and custom deployment roles', async () => {
     const { emu, c } = await setup();
     expect((await c.listTokens({ workspaceId: WS_A })).map((t) => t.name)).toEqual(['token-2', 'token-4', 'token-6', 'token-8']);
-    expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A]);
+    expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A1]);
     expect(await c.listWorkspaces()).toHaveLength(2);
     const roles = await c.listDeploymentRoles();
     expect(roles.roles.map((r) => r.name)).toEqual(['DAG_VIEWER']);
@@ -88,11 +90,13 @@ describe('deployment roles', () => {
 describe('retries', () => {
   it('recovers from 429 with Retry-After in seconds, and waits what the server asked', async () => {
     const lines: string[] = [];
-    const { emu, c } = await setup({}, { debug: (l) => lines.push(l) });
+    const clock = new VirtualClock(); // the second is waited on it, not slept
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l), clock });
     emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: '1' });
     expect(await c.listWorkspaces()).toHaveLength(2);
     expect(emu.log.map((e) => e.status)).toEqual([429, 200]);
     expect(lines.some((l) => l.includes('in 1000 ms (attempt 2/6) after 429'))).toBe(true);
+    expect(clock.waits).toEqual([1000]);
     expect(c.stats()).toMatchObject({ retries: 1, rateLimited: 1 });
   });
 
@@ -151,10 +155,10 @@ describe('retries', () => {
     emu.fault({ kind: 'status', status: 502, times: 1, method: 'POST' });
     const roles = [
       { entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-      { entityType: 'DEPLOYMENT' as const, entityId: DEP_A, role: 'DAG_VIEWER' },
+      { entityType: 'DEPLOYMENT' as const, entityId: DEP_A1, role: 'DAG_VIEWER' },
     ];
     const { result } = await c.replaceTokenRoles(cuid('t', 2), roles);
-    expect(result.deploymentRoles).toEqual([{ deploymentId: DEP_A, role: 'DAG_VIEWER' }]);
+    expect(result.deploymentRoles).toEqual([{ deploymentId: DEP_A1, role: 'DAG_VIEWER' }]);
     expect(emu.log.map((e) => [e.method, e.status])).toEqual([
       ['POST', 502],
       ['POST', 200],
@@ -189,7 +193,7 @@ describe('errors', () => {
     const err = await failure(
       c.replaceTokenRoles(cuid('t', 2), [
         { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-        { entityType: 'DEPLOYMENT', entityId: DEP_A, role: 'NO_SUCH_ROLE' },
+        { entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'NO_SUCH_ROLE' },
       ]),
     );
     expect(err.status).toBe(400);
@@ -226,10 +230,13 @@ describe('errors', () => {
 });
 
 describe('pacing', () => {
+  // The client's pacing and the server's budget on one virtual clock: the documented rates without the
+  // ~4.5 s of real spacing, and the same spacing on a loaded machine (pacer.test.ts tests the pacer alone).
   it('keeps a burst of 100 concurrent GETs and 20 POSTs under the documented limits (no 429)', async () => {
+    const clock = new VirtualClock();
     const { emu, c } = await setup(
-      { rateLimits: { get: 25, post: 10 } },
-      { rateLimits: { get: 25, post: 10 }, maxAttempts: 1 },
+      { rateLimits: { get: 25, post: 10 }, now: () => clock.now() },
+      { rateLimits: { get: 25, post: 10 }, maxAttempts: 1, clock },
     );
     const roles = [{ entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' }];
     await Promise.all([
@@ -245,9 +252,10 @@ describe('pacing', () => {
   });
 
   it('without pacing a burst does meet the limit (the check above can fail)', async () => {
-    // A GET limit of 5/s: 100 unpaced requests trip it even on a loaded machine that takes seconds to
-    // send them all (at 25/s a slow machine spaced them out by itself, and the control proved nothing).
-    const { emu, c } = await setup({ rateLimits: { get: 5, post: 10 } }, { rateLimits: false, maxAttempts: 1 });
+    // The same server and clock: unpaced, no time passes between the 100 requests, however slowly a
+    // loaded machine sends them.
+    const clock = new VirtualClock();
+    const { emu, c } = await setup({ rateLimits: { get: 25, post: 10 }, now: () => clock.now() }, { rateLimits: false, maxAttempts: 1, clock });
     await Promise.allSettled(Array.from({ length: 100 }, () => c.listWorkspaces()));
     expect(emu.log.some((e) => e.status === 429)).toBe(true);
   });
@@ -258,11 +266,17 @@ describe('readOnly', () => {
     const { c } = await setup();
     const reader = readOnly(c);
     expect('replaceTokenRoles' in reader).toBe(false);
+    expect('updateUserRoles' in reader).toBe(false);
+    expect('updateTeamRoles' in reader).toBe(false);
     expect(Object.keys(reader).sort()).toEqual([
+      'getTeam',
       'getToken',
+      'getUser',
       'listDeploymentRoles',
       'listDeployments',
+      'listTeams',
       'listTokens',
+      'listUsers',
       'listWorkspaces',
       'organizationId',
     ]);
