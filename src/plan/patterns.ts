@@ -11,6 +11,8 @@ export interface SubjectMatcher {
 }
 
 export function subjectMatcher(patterns: readonly string[]): SubjectMatcher {
+  // No patterns (the common case): nothing to match, and no key to build per binding.
+  if (patterns.length === 0) return { match: () => null };
   const lowered = patterns.map((p) => p.toLowerCase());
   // Cached per subject (checking the name too): the planner asks twice for every binding.
   const cache = new Map<string, { name: string; result: string | null }>();

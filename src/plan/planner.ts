@@ -12,7 +12,7 @@ import { BINDING_KINDS, bindingKind } from '../manifest/raw.ts';
 import { resolveNames, sourceOf } from './resolve-names.ts';
 import type { ResolvedDeployment } from './resolve-names.ts';
 import { subjectStateWatch } from './subject-state.ts';
-import { subjectFingerprint, subjectKey } from './subjects.ts';
+import { subjectFingerprint } from './subjects.ts';
 import type { Subject } from './subjects.ts';
 import type { Plan, PlanAction, PlanBinding, PlanDeployment, PlanDeploymentRef, PlanExpiration } from './types.ts';
 
@@ -59,8 +59,8 @@ interface PlanParts {
   /** Warnings about subjects as a whole (not one binding), already in order. */
   subjectWarnings: string[];
   deployments: PlanDeployment[];
-  /** By subjectKey. */
-  affected: Map<string, Subject>;
+  /** The index makes one object per subject, so a set of them holds each subject once. */
+  affected: Set<Subject>;
   protectedSubjects: string[];
   unchanged: number;
 }
@@ -71,9 +71,9 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
   const ctx: DiffContext = { ignore: subjectMatcher(desired.ignore) };
   const parts: PlanParts = {
     actions: [], unmanaged: [], ignored: [], warnings: [], expirations: [], subjectWarnings: [], deployments: [],
-    affected: new Map(), protectedSubjects: [], unchanged: 0,
+    affected: new Set(), protectedSubjects: [], unchanged: 0,
   };
-  const protectCandidates = new Map<string, Subject>();
+  const protectCandidates = new Set<Subject>();
   const stateWatch = subjectStateWatch(opts.now);
   const gather = (diff: DeploymentDiff): void => {
     for (const b of diff.honoured) stateWatch.note(b.subject, b.source);
@@ -83,7 +83,7 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
     append(parts.ignored, diff.ignored);
     append(parts.warnings, diff.warnings);
     append(parts.expirations, diff.expirations);
-    for (const s of diff.affected) parts.affected.set(subjectKey(s), s);
+    for (const s of diff.affected) parts.affected.add(s);
     parts.unchanged += diff.unchanged;
   };
 
@@ -95,13 +95,13 @@ function diffAll(deployments: readonly ResolvedDeployment[], ix: ActualIndex, de
       workspaceName: rd.workspace.name,
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    if (watchProtect) for (const lb of live) protectCandidates.set(subjectKey(lb.subject), lb.subject);
+    if (watchProtect) for (const lb of live) protectCandidates.add(lb.subject);
     const managedKinds = BINDING_KINDS.map((k) => k.kind).filter((k) => rd.bindings[k] !== undefined);
     let existing = 0;
     let after = 0;
     for (const kind of managedKinds) {
       const declared = rd.bindings[kind] ?? [];
-      if (watchProtect) for (const b of declared) protectCandidates.set(subjectKey(b.subject), b.subject);
+      if (watchProtect) for (const b of declared) protectCandidates.add(b.subject);
       const diff = diffDeployment({ deployment: dep, kind, declared, live, prune: rd.desired.prune, now: opts.now }, ctx);
       gather(diff);
       existing += diff.existing;

@@ -15,7 +15,7 @@ import { BINDING_KINDS } from '../manifest/raw.ts';
 import { sortDiagnostics } from '../manifest/sort-diagnostics.ts';
 import { ambiguous, notRead, resolveSubject, ws } from './resolve-subject.ts';
 import type { Found } from './resolve-subject.ts';
-import { describeSubject, subjectKey } from './subjects.ts';
+import { describeSubject } from './subjects.ts';
 import type { Subject } from './subjects.ts';
 
 // Manifest references (names or IDs) → live objects. Exact and case-sensitive, except user emails
@@ -149,7 +149,8 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
     }
     // Bindings are resolved even when the deployment is not, so every error is reported in one run.
     const bindings: Partial<Record<BindingKind, ResolvedBinding[]>> = {};
-    const seen = new Map<string, SourceLocation>();
+    // Subjects are one object each (made by the index): the same token, user or team is the same key.
+    const seen = new Map<Subject, SourceLocation>();
     for (const { kind, listKey } of BINDING_KINDS) {
       const list = dd[listKey];
       if (list === undefined) continue;
@@ -167,12 +168,12 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
           fail(b.subject.at, `${listKey}: ${s.error}`);
           continue;
         }
-        const prev = seen.get(subjectKey(s.ok));
+        const prev = seen.get(s.ok);
         if (prev) {
           fail(b.subject.at, `${describeSubject(s.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
-        seen.set(subjectKey(s.ok), b.at);
+        seen.set(s.ok, b.at);
         const r: ResolvedBinding = { subject: s.ok, role: b.role, source: sourceOf(b.at), at: b.at };
         if (b.expires !== undefined) r.expires = b.expires;
         out.push(r);

@@ -9,13 +9,12 @@ import { sanitizeTerminal } from '../util/sanitize.ts';
  * API token); a user who is not ACTIVE; a team whose membership the identity provider manages.
  */
 export function subjectStateWatch(now: number | undefined): { note(s: Subject, source: string): void; warnings(): string[] } {
-  const seen = new Map<string, { subject: Subject; sources: string[] }>();
+  const seen = new Map<Subject, { subject: Subject; sources: string[] }>();
   return {
     note(s, source) {
-      const key = `${s.type}:${s.id}`;
-      const entry = seen.get(key);
+      const entry = seen.get(s);
       if (entry) entry.sources.push(source);
-      else seen.set(key, { subject: s, sources: [source] });
+      else seen.set(s, { subject: s, sources: [source] });
     },
     warnings() {
       const out: string[] = [];

@@ -5,6 +5,7 @@ import { quote, sanitizeTerminal } from '../util/sanitize.ts';
 
 // What holds a deployment role, as the planner handles it: one object per live token, user or team,
 // made once by the index, carrying the plan's reference to it (shared by every action and listing).
+// Being one object each, subjects serve as their own keys in maps and sets.
 
 interface SubjectBase {
   type: SubjectType;
@@ -32,11 +33,6 @@ export function userSubject(user: ActualUser): UserSubject {
 export function teamSubject(team: ActualTeam): TeamSubject {
   const ref: PlanSubjectRef = { type: 'team', id: team.id, name: team.name };
   return { type: 'team', id: team.id, name: team.name, ref, team };
-}
-
-/** Unique across types (IDs of different types are not known to be disjoint). */
-export function subjectKey(s: Pick<Subject, 'type' | 'id'>): string {
-  return `${s.type}:${s.id}`;
 }
 
 /** `token "ci" (c…)`, `user "ana@example.com" (c…)`, `team "Data" (c…)`: quoted for terminals. */
