@@ -51392,11 +51392,11 @@ function refJson(r) {
   if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
   return `{${members.join(",")}}`;
 }
-function bindings(list2, subjectKey2) {
+function bindings(list2, subjectKey) {
   if (list2 === void 0) return void 0;
   return new CanonicalText(sortedList(list2.map((b) => {
     const expires = b.expires === void 0 ? "" : `"expires":${JSON.stringify(b.expires.text)},`;
-    return `{${expires}"role":${JSON.stringify(b.role)},"${subjectKey2}":${refJson(b.subject)}}`;
+    return `{${expires}"role":${JSON.stringify(b.role)},"${subjectKey}":${refJson(b.subject)}}`;
   })));
 }
 function sortedUnique(list2) {
@@ -51680,9 +51680,6 @@ function teamSubject(team) {
   const ref2 = { type: "team", id: team.id, name: team.name };
   return { type: "team", id: team.id, name: team.name, ref: ref2, team };
 }
-function subjectKey(s) {
-  return `${s.type}:${s.id}`;
-}
 function describeSubject(s) {
   return `${s.type} ${quote(s.name)} (${sanitizeTerminal(s.id)})`;
 }
@@ -51960,6 +51957,7 @@ function globMatch(glob, name) {
 
 // src/plan/patterns.ts
 function subjectMatcher(patterns) {
+  if (patterns.length === 0) return { match: () => null };
   const lowered = patterns.map((p) => p.toLowerCase());
   const cache = /* @__PURE__ */ new Map();
   return {
@@ -52175,12 +52173,12 @@ function resolveNames(desired, ix) {
           fail2(b.subject.at, `${listKey}: ${s.error}`);
           continue;
         }
-        const prev = seen.get(subjectKey(s.ok));
+        const prev = seen.get(s.ok);
         if (prev) {
           fail2(b.subject.at, `${describeSubject(s.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
-        seen.set(subjectKey(s.ok), b.at);
+        seen.set(s.ok, b.at);
         const r = { subject: s.ok, role: b.role, source: sourceOf(b.at), at: b.at };
         if (b.expires !== void 0) r.expires = b.expires;
         out.push(r);
@@ -52197,10 +52195,9 @@ function subjectStateWatch(now) {
   const seen = /* @__PURE__ */ new Map();
   return {
     note(s, source) {
-      const key = `${s.type}:${s.id}`;
-      const entry = seen.get(key);
+      const entry = seen.get(s);
       if (entry) entry.sources.push(source);
-      else seen.set(key, { subject: s, sources: [source] });
+      else seen.set(s, { subject: s, sources: [source] });
     },
     warnings() {
       const out = [];
@@ -52261,11 +52258,11 @@ function diffAll(deployments, ix, desired, opts) {
     expirations: [],
     subjectWarnings: [],
     deployments: [],
-    affected: /* @__PURE__ */ new Map(),
+    affected: /* @__PURE__ */ new Set(),
     protectedSubjects: [],
     unchanged: 0
   };
-  const protectCandidates = /* @__PURE__ */ new Map();
+  const protectCandidates = /* @__PURE__ */ new Set();
   const stateWatch = subjectStateWatch(opts.now);
   const gather2 = (diff) => {
     for (const b of diff.honoured) stateWatch.note(b.subject, b.source);
@@ -52274,7 +52271,7 @@ function diffAll(deployments, ix, desired, opts) {
     append2(parts.ignored, diff.ignored);
     append2(parts.warnings, diff.warnings);
     append2(parts.expirations, diff.expirations);
-    for (const s of diff.affected) parts.affected.set(subjectKey(s), s);
+    for (const s of diff.affected) parts.affected.add(s);
     parts.unchanged += diff.unchanged;
   };
   for (const rd of deployments) {
@@ -52285,13 +52282,13 @@ function diffAll(deployments, ix, desired, opts) {
       workspaceName: rd.workspace.name
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    if (watchProtect) for (const lb of live) protectCandidates.set(subjectKey(lb.subject), lb.subject);
+    if (watchProtect) for (const lb of live) protectCandidates.add(lb.subject);
     const managedKinds = BINDING_KINDS.map((k) => k.kind).filter((k) => rd.bindings[k] !== void 0);
     let existing = 0;
     let after = 0;
     for (const kind2 of managedKinds) {
       const declared = rd.bindings[kind2] ?? [];
-      if (watchProtect) for (const b of declared) protectCandidates.set(subjectKey(b.subject), b.subject);
+      if (watchProtect) for (const b of declared) protectCandidates.add(b.subject);
       const diff = diffDeployment({ deployment: dep, kind: kind2, declared, live, prune: rd.desired.prune, now: opts.now }, ctx);
       gather2(diff);
       existing += diff.existing;
