@@ -2,7 +2,8 @@ import type { AstroReader } from '../astro/api.ts';
 import { AstroApiError, UsageError } from '../errors.ts';
 import type { ActualToken } from '../astro/actual.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect } from '../session/session.ts';
+import { type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
 import { findDeployment } from './find-deployment.ts';
 import { KINDS, kindsOf, parseKind, type SubjectKind } from './kind.ts';
 import { teamJson, teamRows, teamTable, tokenJson, tokenRows, tokenTable, userJson, userRows, userTable } from './list-rows.ts';
@@ -94,7 +95,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   }
 
   const organizationId = await organizationIdFrom(io, values['organization-id'], values.file ?? []);
-  const conn = connect(io, organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const conn = connect(sessionOf(io), organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const deployment = await findDeployment(conn.reader, {
       deployment: values.deployment,

@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.ts';
-import { loadDesired, type Io } from './context.ts';
+import { loadDesired } from '../session/session.ts';
+import { type Io, sessionOf } from './io.ts';
 import { plural } from '../util/plural.ts';
 import { BINDING_KINDS } from '../manifest/raw.ts';
 
@@ -29,7 +30,7 @@ export async function validateCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const desired = await loadDesired(io, values.file ?? []);
+  const desired = await loadDesired(sessionOf(io), values.file ?? []);
   const bindings = desired.deployments.reduce(
     (n, d) => BINDING_KINDS.reduce((m, { listKey }) => m + (d[listKey]?.length ?? 0), n),
     0,
