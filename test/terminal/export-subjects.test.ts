@@ -207,6 +207,8 @@ describe('export then plan', () => {
     expect(p.stderr).not.toMatch(/error/i);
     expect(p.code).toBe(0);
     expect(p.stdout).toContain('No changes');
+    // The plan read the users and teams the manifest manages: "no changes" covers them too.
+    expect(p.stderr).toContain(', 3 users, 3 teams, ');
     expect(emulator.current().log.filter((e) => e.method === 'POST')).toEqual([]);
   });
 });
