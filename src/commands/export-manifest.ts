@@ -21,7 +21,7 @@ export interface LikeSettings {
   ignore: string[];
   protect: string[];
   /** Effective prune per deployment the manifest lists. */
-  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune'>[];
+  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune' | 'users' | 'teams'>[];
 }
 
 export interface ExportOptions {
@@ -42,8 +42,12 @@ const filePrune = (like: LikeSettings | undefined): boolean => like?.prune ?? tr
 
 /** A deployment's own prune line when its effective prune in the --like manifest (from the deployment or its
  *  workspace) differs from the file's. */
+function likeDeployment(like: LikeSettings | undefined, ws: Workspace, d: Deployment) {
+  return like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+}
+
 function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fileWide: boolean): string[] {
-  const found = like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+  const found = likeDeployment(like, ws, d);
   return found && found.prune !== fileWide ? [`        prune: ${found.prune}`] : [];
 }
 
@@ -115,8 +119,10 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
         out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames, id, role));
         out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames, id, role));
       }
-      if (users) out.push(...userLines(d, users, userNames, id, role, problems));
-      if (teams) out.push(...teamLines(d, teams, teamNames, id, role, problems));
+      // Where the --like manifest manages users (teams) on this deployment, it still does when none hold a role.
+      const managed = likeDeployment(like, ws, d);
+      if (users) out.push(...userLines(d, users, userNames, id, role, problems, managed?.users !== undefined));
+      if (teams) out.push(...teamLines(d, teams, teamNames, id, role, problems, managed?.teams !== undefined));
     }
   }
   if (listed === 0) out[out.indexOf('workspaces:')] = 'workspaces: []';

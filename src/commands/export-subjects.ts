@@ -6,8 +6,9 @@ import { comment, countBy, nameScalar, sharedOrUnwritable, type IdCheck, type Ro
 
 // `export`'s users and teams under a deployment: `user: <email>` / `team: <name>` where that reference
 // reads back as exactly this one subject, else `userId:` / `teamId:` with the email or name in a comment.
-// A list is written only where the deployment has a binding of its kind: the manifest then manages users
-// (teams) exactly where someone holds a role, as they are now, and leaves the other deployments alone.
+// A list is written only where the deployment has a binding of its kind (or `managed`: the --like manifest
+// manages that kind there): the manifest then manages users (teams) where someone holds a role, as they
+// are now, and leaves the other deployments alone.
 
 const EMAIL = new RegExp(EMAIL_PATTERN);
 /** An everyday address, written plain (`jane.doe+ops@example.com`); any other is written as nameScalar writes it. */
@@ -54,11 +55,12 @@ export function userLines(
   id: IdCheck,
   role: RoleScalar,
   problems: string[],
+  managed = false,
 ): string[] {
   const bound = boundOn(users, d, (u) => `user ${comment(u.username)} (${comment(u.id)})`, problems).sort(
     (a, b) => emailKey(a.subject.username).localeCompare(emailKey(b.subject.username)) || a.subject.id.localeCompare(b.subject.id),
   );
-  if (bound.length === 0) return [];
+  if (bound.length === 0) return managed ? ['        users: []'] : [];
   const lines = ['        users:'];
   for (const { subject: u, role: r } of bound) {
     const count = names.get(emailKey(u.username));
@@ -85,11 +87,12 @@ export function teamLines(
   id: IdCheck,
   role: RoleScalar,
   problems: string[],
+  managed = false,
 ): string[] {
   const bound = boundOn(teams, d, (t) => `team ${comment(t.name)} (${comment(t.id)})`, problems).sort(
     (a, b) => a.subject.name.localeCompare(b.subject.name) || a.subject.id.localeCompare(b.subject.id),
   );
-  if (bound.length === 0) return [];
+  if (bound.length === 0) return managed ? ['        teams: []'] : [];
   const lines = ['        teams:'];
   for (const { subject: t, role: r } of bound) {
     const name = names.get(t.name) === 1 ? nameScalar(t.name) : undefined;

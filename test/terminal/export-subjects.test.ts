@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Actual, ActualTeam, ActualUser } from '../../src/astro/actual.ts';
@@ -190,6 +190,31 @@ describe('export --kind', () => {
     expect(asked.code).toBe(1);
     expect(asked.stdout).toBe('');
     expect(asked.stderr).toMatch(/^error: .*403/m);
+  });
+});
+
+describe('export --like', () => {
+  it('keeps users: [] and teams: [] where the manifest manages them and none hold a role now', async () => {
+    const env = await setup();
+    const like = join(tempDir(), 'like.yaml');
+    writeFileSync(
+      like,
+      [
+        `version: 1`,
+        `organizationId: ${ORG}`,
+        `workspaces:`,
+        `  - workspace: Data Platform`,
+        `    deployments:`,
+        `      - deployment: sandbox`,
+        `        users: []`,
+        `        teams: []`,
+      ].join('\n') + '\n',
+    );
+    const r = await runMain(['export', '--like', like], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/- deployment: sandbox {2}# \S+\n(?: {8,}\S.*\n)*? {8}users: \[\]\n {8}teams: \[\]\n/);
+    expect(r.stdout.match(/^ {8}users: \[\]$/gm)).toHaveLength(1);
+    expect(r.stdout.match(/^ {8}teams: \[\]$/gm)).toHaveLength(1);
   });
 });
 
