@@ -43482,7 +43482,7 @@ function renderMarkdown(plan, opts = {}) {
     doc.line(...plan.warnings.map((w) => `- ${escapeMarkdownText(w)}`));
     doc.closeDetails().line("");
   }
-  expirationTable(doc, plan.expirations);
+  if (opts.omitExpirations !== true) expirationTable(doc, plan.expirations);
   for (const g of groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] })) deploymentSection(doc, g, opts.labels);
   bindingTable(doc, "Unmanaged bindings, kept", plan.unmanaged);
   bindingTable(doc, "Ignored bindings", plan.ignored);
@@ -51766,7 +51766,7 @@ function diffDeployment(input, ctx) {
     if (want === void 0) {
       const ended = expired.get(id);
       if (input.prune) {
-        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source } : { reason: "not declared and prune is on", source: null };
+        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source, expires: ended.ending.expires.text } : { reason: "not declared and prune is on", source: null };
         out.actions.push(removal(dep, lb, why, out));
         out.affected.push(lb.subject);
       } else {
@@ -51822,6 +51822,7 @@ function removal(dep, lb, why, out) {
     reason: why.reason,
     source: why.source
   };
+  if (why.expires !== void 0) remove.expires = why.expires;
   const orphaned = subjectDagRolesOn(lb.subject, dep.id);
   if (orphaned.length > 0) {
     remove.orphanedDagRoles = orphaned;
@@ -52623,11 +52624,12 @@ async function publishPlan(io, plan) {
   io.setOutput("remove", String(plan.summary.remove));
   io.setOutput("plan-file", file);
 }
-function summaryMarkdown(plan, heading, labels) {
+function summaryMarkdown(plan, heading, labels, opts = {}) {
   return renderMarkdown(plan, {
     heading,
     maxChars: SUMMARY_MAX_CHARS,
-    ...labels === void 0 ? {} : { labels }
+    ...labels === void 0 ? {} : { labels },
+    ...opts.omitExpirations === true ? { omitExpirations: true } : {}
   });
 }
 
@@ -52897,7 +52899,7 @@ function driftIssueBody(plan, opts = {}) {
   ].join("\n");
   const budget = GITHUB_BODY_LIMIT - top.length - 1;
   const expiry2 = expirySections(plan, opts.outcome ?? { kind: "off" }, Math.floor(budget * EXPIRY_SHARE));
-  return top + "\n" + expiry2 + renderMarkdown(plan, { maxChars: budget - expiry2.length });
+  return top + "\n" + expiry2 + renderMarkdown(plan, { maxChars: budget - expiry2.length, omitExpirations: true });
 }
 function expirySections(plan, outcome, maxChars) {
   const outcomeText = expiryOutcomeMarkdown(outcome, { maxChars: Math.floor(maxChars / 2) });
@@ -52916,7 +52918,7 @@ async function runDrift(ctx, event) {
   try {
     await publishPlan(io, plan);
     const expiry2 = expirySections(plan, { kind: "off" }, SUMMARY_EXPIRY_CHARS);
-    await io.summary(summaryMarkdown(plan, "### astro-access drift check") + (expiry2 === "" ? "" : `
+    await io.summary(summaryMarkdown(plan, "### astro-access drift check", void 0, { omitExpirations: true }) + (expiry2 === "" ? "" : `
 ${expiry2}`));
     const ending = plan.expirations.filter((e) => !e.expired).length;
     if (ending > 0) io.notice(`${plural(ending, "grant")} in the manifest ${ending === 1 ? "ends" : "end"} within 7 days (listed in the job summary).`);

@@ -110,7 +110,7 @@ export function driftIssueBody(
   ].join('\n');
   const budget = GITHUB_BODY_LIMIT - top.length - 1;
   const expiry = expirySections(plan, opts.outcome ?? { kind: 'off' }, Math.floor(budget * EXPIRY_SHARE));
-  return top + '\n' + expiry + renderMarkdown(plan, { maxChars: budget - expiry.length });
+  return top + '\n' + expiry + renderMarkdown(plan, { maxChars: budget - expiry.length, omitExpirations: true });
 }
 
 /** The expirations table and what apply-expirations did, each followed by a blank line; '' when neither. */

@@ -127,10 +127,11 @@ export async function publishPlan(io: ActionIo, plan: Plan): Promise<void> {
   io.setOutput('plan-file', file);
 }
 
-export function summaryMarkdown(plan: Plan, heading: string, labels?: Map<string, ActionLabel>): string {
+export function summaryMarkdown(plan: Plan, heading: string, labels?: Map<string, ActionLabel>, opts: { omitExpirations?: boolean } = {}): string {
   return renderMarkdown(plan, {
     heading,
     maxChars: SUMMARY_MAX_CHARS,
     ...(labels === undefined ? {} : { labels }),
+    ...(opts.omitExpirations === true ? { omitExpirations: true } : {}),
   });
 }

@@ -21,7 +21,8 @@ export async function runDrift(ctx: ActionContext, event: GitHubEvent): Promise<
   try {
     await publishPlan(io, plan);
     const expiry = expirySections(plan, { kind: 'off' }, SUMMARY_EXPIRY_CHARS);
-    await io.summary(summaryMarkdown(plan, '### astro-access drift check') + (expiry === '' ? '' : `\n${expiry}`));
+    // The drift check lists expirations itself (expiry-report.ts), saying which are still held.
+    await io.summary(summaryMarkdown(plan, '### astro-access drift check', undefined, { omitExpirations: true }) + (expiry === '' ? '' : `\n${expiry}`));
     const ending = plan.expirations.filter((e) => !e.expired).length;
     if (ending > 0) io.notice(`${plural(ending, 'grant')} in the manifest ${ending === 1 ? 'ends' : 'end'} within 7 days (listed in the job summary).`);
 

@@ -44,7 +44,10 @@ export interface PlanAction {
    * removal of an expired grant names its entry (its reason says `expired on …`).
    */
   source: string | null;
-  /** On an add or update of a grant the manifest gives an end: `expires` as written. */
+  /**
+   * On an add or update of a grant the manifest gives an end, and on the removal of a grant whose end has
+   * passed (an expiry removal, isExpiryRemoval): `expires` as written.
+   */
   expires?: string;
   /** On a remove only: the subject's DAG and DAG_TAG entries on this deployment the removal would orphan (a guard refuses it). */
   orphanedDagRoles?: PlanDagRole[];

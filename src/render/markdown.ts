@@ -21,6 +21,8 @@ export interface MarkdownOptions {
   footer?: string;
   /** Where the reader finds what a cut document leaves out. */
   fullPlanHint?: string;
+  /** Leave out the expirations table: the caller lists them itself (the drift check, saying which are still held). */
+  omitExpirations?: boolean;
 }
 
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -117,7 +119,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     doc.line(...plan.warnings.map((w) => `- ${esc(w)}`));
     doc.closeDetails().line('');
   }
-  expirationTable(doc, plan.expirations);
+  if (opts.omitExpirations !== true) expirationTable(doc, plan.expirations);
   for (const g of groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] })) deploymentSection(doc, g, opts.labels);
   bindingTable(doc, 'Unmanaged bindings, kept', plan.unmanaged);
   bindingTable(doc, 'Ignored bindings', plan.ignored);

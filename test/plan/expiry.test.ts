@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { planChecksum } from '../../src/plan/checksum.ts';
 import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
+import { isExpiryRemoval } from '../../src/plan/expiry-actions.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -52,8 +53,10 @@ describe('expired grants', () => {
       action: 'remove',
       deployment: expect.objectContaining({ id: prod.id }),
       subject: { type: 'user', id: u.id, name: 'temp@example.com' },
-      before: 'DAG_VIEWER', after: null, reason: 'expired on 2026-12-31', source: src(b),
+      before: 'DAG_VIEWER', after: null, reason: 'expired on 2026-12-31', source: src(b), expires: '2026-12-31',
     }]);
+    // The removal carries its end as written: it is an expiry removal (CONTRACT16 Addendum).
+    expect(isExpiryRemoval(atEnd.actions[0]!)).toBe(true);
     expect(atEnd.expirations).toEqual([expect.objectContaining({ expired: true, endsAt: '2027-01-01T00:00:00.000Z' })]);
     expect(atEnd.deployments[0]).toMatchObject({ existing: 1, desired: 0 });
     expect(atEnd.users).toHaveProperty(u.id);
@@ -223,7 +226,7 @@ describe('a plan with users, teams and expirations, saved', () => {
     const p = plan(m, o.actual, at('2026-06-01T00:00:00Z'));
     // gone@ sorts before soon@.
     expect(p.actions.map((a) => [a.action, a.subject.type, a.expires])).toEqual([
-      ['add', 'token', '2026-06-04T00:00:00Z'], ['remove', 'user', undefined], ['update', 'user', '2026-06-03'], ['add', 'team', undefined],
+      ['add', 'token', '2026-06-04T00:00:00Z'], ['remove', 'user', '2026-05-01'], ['update', 'user', '2026-06-03'], ['add', 'team', undefined],
     ]);
     expect(p.expirations).toHaveLength(3);
     const saved = JSON.parse(renderJson(p)) as Plan;
@@ -247,6 +250,7 @@ describe('onlyExpiryRemovals', () => {
     const withPrune = plan(manifest([dep('Data', 'prod', { users: [bind('gone@example.com', 'DAG_VIEWER', '2026-05-01')] })]), o.actual, now);
     expect(withPrune.actions).toHaveLength(2);
     expect(onlyExpiryRemovals(withPrune)).toBe(false);
+    expect(withPrune.actions.map((a) => [a.subject.name, isExpiryRemoval(a)])).toEqual([['gone@example.com', true], ['other@example.com', false]]);
     const nothing = plan(manifest([dep('Data', 'prod', { prune: false, users: [] })]), o.actual, now);
     expect(onlyExpiryRemovals(nothing)).toBe(false);
     // An expiring (not yet expired) grant's listing does not make its removal an expiry.
