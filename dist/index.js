@@ -51712,6 +51712,11 @@ function endingWarning(deployment2, b, e) {
   const text = sanitizeTerminal(e.expires.text);
   return e.expired ? `${grant} expired on ${text}; the entry is treated as not declared (delete it from the manifest)` : `${grant} expires on ${text} (it holds until ${new Date(e.expires.endsAt).toISOString()}), within 7 days; from then on it is treated as not declared`;
 }
+function onlyExpiryRemovals(plan) {
+  const expired = new Set(plan.expirations.filter((e) => e.expired).map((e) => entryKey(e)));
+  return plan.actions.length > 0 && plan.actions.every((a) => a.action === "remove" && a.expires !== void 0 && expired.has(entryKey(a)));
+}
+var entryKey = (e) => `${e.deployment.id}/${e.subject.type}/${e.subject.id}`;
 
 // src/plan/diff-deployment.ts
 function diffDeployment(input, ctx) {
@@ -52706,9 +52711,10 @@ function isExpiryRemoval(a) {
 
 // src/github/expiry-report.ts
 function splitExpiryRemovals(plan) {
+  const ended = new Set(plan.expirations.filter((e) => e.expired).map(bindingKey));
   const removals = [];
   const blocking = [];
-  for (const a of plan.actions) (isExpiryRemoval(a) ? removals : blocking).push(a);
+  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(bindingKey(a)) ? removals : blocking).push(a);
   return { removals, blocking };
 }
 var bindingKey = (x) => `${x.deployment.id}/${x.subject.type}/${x.subject.id}`;
@@ -52816,7 +52822,7 @@ async function applyExpirations(ctx, plan, conn, event) {
     return { kind: "not-here", why };
   }
   const { removals, blocking } = splitExpiryRemovals(plan);
-  if (blocking.length > 0) {
+  if (blocking.length > 0 || !onlyExpiryRemovals(plan)) {
     io.warning(
       `apply-expirations: nothing was applied: the plan has ${plural(blocking.length, "action")} besides ${plural(removals.length, "expiry removal")} (listed in the drift issue and the job summary).`
     );

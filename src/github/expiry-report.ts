@@ -24,11 +24,16 @@ export type ExpiryOutcome =
   /** The apply ran but not every subject was written (conflicts, failures): see its receipt. */
   | { kind: 'partial'; removals: PlanAction[] };
 
-/** The plan's actions split: expiry removals, and everything else (which blocks apply-expirations). */
-export function splitExpiryRemovals(plan: Pick<Plan, 'actions'>): { removals: PlanAction[]; blocking: PlanAction[] } {
+/**
+ * The plan's actions split: expiry removals, and everything else (which blocks apply-expirations). An
+ * expiry removal carries `expires` (isExpiryRemoval) and its grant is listed as expired, as
+ * onlyExpiryRemovals (plan/expiry.ts) requires: blocking is empty exactly when that holds.
+ */
+export function splitExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): { removals: PlanAction[]; blocking: PlanAction[] } {
+  const ended = new Set(plan.expirations.filter((e) => e.expired).map(bindingKey));
   const removals: PlanAction[] = [];
   const blocking: PlanAction[] = [];
-  for (const a of plan.actions) (isExpiryRemoval(a) ? removals : blocking).push(a);
+  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(bindingKey(a)) ? removals : blocking).push(a);
   return { removals, blocking };
 }
 

@@ -155,7 +155,7 @@ function removal(
   const remove: PlanAction = {
     action: 'remove', deployment: dep, subject, before: lb.role, after: null, reason: why.reason, source: why.source,
   };
-  // The removal of an expired grant carries its end as written: isExpiryRemoval (plan/expiry-actions.ts).
+  // A removal because the grant ended carries that end, as an add or update of the grant did.
   if (why.expires !== undefined) remove.expires = why.expires;
   const orphaned = subjectDagRolesOn(lb.subject, dep.id);
   if (orphaned.length > 0) {

@@ -12,9 +12,10 @@ import type { PlanAction } from '../../src/plan/types.ts';
 import { EXAMPLE_STATE, sentinelToken, tempDir } from '../support/cli.ts';
 
 // apply-expirations on a plan made by the real planner against the emulator. The planner marks a
-// removal as an expiry removal by giving it `expires` (CONTRACT16 Addendum); these tests take a plan
-// whose removal is of an undeclared binding and give it `expires` themselves, so what is tested is
-// this step alone: which plans it applies, and that it writes nothing otherwise.
+// removal as an expiry removal by giving it `expires` and listing the grant as expired (CONTRACT16
+// Addendum); these tests take a plan whose removal is of an undeclared binding and mark it so
+// themselves, so what is tested is this step alone: which plans it applies, and that it writes nothing
+// otherwise. (test/github/action-expiry.test.ts runs the whole path with the planner's own expiry.)
 
 const STAGING = 'cyy9o2uhv61h2o0tp58mnoy2b';
 const CI_DEPLOYER = 'clz9k2w1q000108mh3tq4a7vd';
@@ -87,8 +88,16 @@ async function planned(opts: { withAdd?: boolean; inputs?: Record<string, string
   const r = await loadAndPlan(ctx, 'for the test');
   if (r === null) throw new Error(`no plan: ${rec.failed.join('; ')} ${rec.lines.join('\n')}`);
   run = r;
-  // What the planner does for an expired declaration: the removal carries the `expires` as written.
-  for (const a of r.plan.actions) if (a.action === 'remove') a.expires = '2026-01-01';
+  // What the planner does for an expired declaration: the removal carries the `expires` as written, and
+  // the grant is listed among the expirations as expired.
+  for (const a of r.plan.actions) {
+    if (a.action !== 'remove') continue;
+    a.expires = '2026-01-01';
+    r.plan.expirations.push({
+      deployment: a.deployment, subject: a.subject, role: a.before ?? '', expires: '2026-01-01',
+      endsAt: '2026-01-02T00:00:00.000Z', expired: true, source: 'astro-access.yaml:7',
+    });
+  }
   em.log.length = 0;
   return { ctx, rec, run: r, em };
 }
@@ -124,11 +133,12 @@ describe('applyExpirations', () => {
     expect(rec.failed).toEqual([]);
   });
 
-  it('applies nothing when a removal has no expires: only expiry removals may go unreviewed', async () => {
+  it('applies nothing when a removal has no expires, or its grant is not listed as expired: only expiry removals may go unreviewed', async () => {
     const { ctx, run: r, em } = await planned({ inputs: { 'apply-expirations': 'true' } });
-    delete r.plan.actions[0]!.expires;
-    const outcome = await applyExpirations(ctx, r.plan, r.conn, SCHEDULE);
-    expect(outcome).toEqual({ kind: 'blocked', blocking: r.plan.actions });
+    const noExpires = { ...r.plan, actions: r.plan.actions.map(({ expires: _, ...a }) => a) };
+    expect(await applyExpirations(ctx, noExpires, r.conn, SCHEDULE)).toEqual({ kind: 'blocked', blocking: noExpires.actions });
+    const notListed = { ...r.plan, expirations: r.plan.expirations.map((e) => ({ ...e, expired: false })) };
+    expect(await applyExpirations(ctx, notListed, r.conn, SCHEDULE)).toEqual({ kind: 'blocked', blocking: notListed.actions });
     expect(posts(em)).toEqual([]);
   });
 

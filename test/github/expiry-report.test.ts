@@ -10,6 +10,7 @@ import {
 } from '../../src/github/expiry-report.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
 import { isExpiryRemoval } from '../../src/plan/expiry-actions.ts';
+import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
 import type { PlanAction } from '../../src/plan/types.ts';
 import { action, expiration, expiryRemoval, plan } from './plan-fixture.ts';
 
@@ -41,7 +42,18 @@ describe('splitExpiryRemovals', () => {
     const pruned = action('remove', 'd1', 't2', 'DAG_VIEWER', null);
     const added = action('add', 'd2', 't3', null, 'DAG_VIEWER');
     const changed = { ...action('update', 'd2', 't4', 'DAG_VIEWER', 'DEPLOYMENT_ADMIN'), expires: '2026-12-31' };
-    expect(splitExpiryRemovals(plan([ended, pruned, added, changed]))).toEqual({ removals: [ended], blocking: [pruned, added, changed] });
+    const p = plan([ended, pruned, added, changed]);
+    p.expirations = [expiration(ended)];
+    expect(splitExpiryRemovals(p)).toEqual({ removals: [ended], blocking: [pruned, added, changed] });
+    expect(onlyExpiryRemovals(p)).toBe(false);
+    // A removal with expires whose grant the plan does not list as expired is not an expiry removal.
+    const unlisted = plan([ended]);
+    expect(splitExpiryRemovals(unlisted)).toEqual({ removals: [], blocking: [ended] });
+    expect(onlyExpiryRemovals(unlisted)).toBe(false);
+    const only = plan([ended]);
+    only.expirations = [expiration(ended)];
+    expect(splitExpiryRemovals(only)).toEqual({ removals: [ended], blocking: [] });
+    expect(onlyExpiryRemovals(only)).toBe(true);
   });
 });
 
