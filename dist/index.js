@@ -51712,9 +51712,15 @@ function endingWarning(deployment2, b, e) {
   const text = sanitizeTerminal(e.expires.text);
   return e.expired ? `${grant} expired on ${text}; the entry is treated as not declared (delete it from the manifest)` : `${grant} expires on ${text} (it holds until ${new Date(e.expires.endsAt).toISOString()}), within 7 days; from then on it is treated as not declared`;
 }
-function onlyExpiryRemovals(plan) {
-  const expired = new Set(plan.expirations.filter((e) => e.expired).map((e) => entryKey(e)));
-  return plan.actions.length > 0 && plan.actions.every((a) => a.action === "remove" && a.expires !== void 0 && expired.has(entryKey(a)));
+function isExpiryRemoval(a) {
+  return a.action === "remove" && a.expires !== void 0;
+}
+function splitExpiryRemovals(plan) {
+  const ended = new Set(plan.expirations.filter((e) => e.expired).map(entryKey));
+  const removals = [];
+  const blocking = [];
+  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(entryKey(a)) ? removals : blocking).push(a);
+  return { removals, blocking };
 }
 var entryKey = (e) => `${e.deployment.id}/${e.subject.type}/${e.subject.id}`;
 
@@ -52704,42 +52710,63 @@ async function runDispatchApply(ctx, event) {
   }
 }
 
-// src/plan/expiry-actions.ts
-function isExpiryRemoval(a) {
-  return a.action === "remove" && a.expires !== void 0;
+// src/github/apply-expirations.ts
+async function applyExpirations(ctx, plan, conn, event) {
+  const { io, inputs } = ctx;
+  if (!inputs.applyExpirations || plan.actions.length === 0) return { kind: "off" };
+  const why = notCovered(event);
+  if (why !== null) {
+    io.warning(`apply-expirations: nothing was applied: ${why}.`);
+    return { kind: "not-here", why };
+  }
+  const { removals, blocking } = splitExpiryRemovals(plan);
+  if (blocking.length > 0) {
+    io.warning(
+      `apply-expirations: nothing was applied: the plan has ${plural(blocking.length, "action")} besides ${plural(removals.length, "expiry removal")} (listed in the drift issue and the job summary).`
+    );
+    return { kind: "blocked", blocking };
+  }
+  const unsafe = { ...ctx, inputs: { ...inputs, allowUnsafe: false } };
+  const guards = guardsFor(plan, unsafe.inputs);
+  if (guards.violations.length > 0) {
+    await applyStep(unsafe, plan, conn, null);
+    return { kind: "refused", violations: guards.violations };
+  }
+  io.notice(`apply-expirations: removing ${plural(removals.length, "expired grant")} (plan ${plan.checksum}).`);
+  const ok = await applyStep(unsafe, plan, conn, null);
+  return ok ? { kind: "applied", removed: removals } : { kind: "partial", removals };
+}
+function notCovered(event) {
+  if (event.kind === "schedule") return null;
+  if (event.kind === "workflow_dispatch") {
+    return event.isDefaultBranch ? null : `a run by hand applies the default branch only, not ${logText(event.ref)}`;
+  }
+  return `it applies on schedule and workflow_dispatch runs only, not on ${event.kind === "unsupported" ? logText(event.name || "this event") : event.kind}`;
 }
 
 // src/github/expiry-report.ts
-function splitExpiryRemovals(plan) {
-  const ended = new Set(plan.expirations.filter((e) => e.expired).map(bindingKey));
-  const removals = [];
-  const blocking = [];
-  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(bindingKey(a)) ? removals : blocking).push(a);
-  return { removals, blocking };
-}
-var bindingKey = (x) => `${x.deployment.id}/${x.subject.type}/${x.subject.id}`;
 function heldAfterExpiry(plan) {
-  const live = new Set([...plan.actions.filter((a) => a.action === "remove"), ...plan.unmanaged].map(bindingKey));
-  return plan.expirations.filter((e) => e.expired && live.has(bindingKey(e)));
+  const live = new Set([...plan.actions.filter((a) => a.action === "remove"), ...plan.unmanaged].map(entryKey));
+  return plan.expirations.filter((e) => e.expired && live.has(entryKey(e)));
 }
 function driftRemains(plan, outcome) {
   const removed = removedBy(outcome);
-  return plan.actions.some((a) => !removed.has(bindingKey(a))) || stillHeld(plan, outcome).length > 0;
+  return plan.actions.some((a) => !removed.has(entryKey(a))) || stillHeld(plan, outcome).length > 0;
 }
 function stillHeld(plan, outcome) {
   const removed = removedBy(outcome);
-  return heldAfterExpiry(plan).filter((e) => !removed.has(bindingKey(e)));
+  return heldAfterExpiry(plan).filter((e) => !removed.has(entryKey(e)));
 }
-var removedBy = (outcome) => new Set(outcome.kind === "applied" ? outcome.removed.map(bindingKey) : []);
+var removedBy = (outcome) => new Set(outcome.kind === "applied" ? outcome.removed.map(entryKey) : []);
 function status(e, held, removed) {
   if (!e.expired) return "ends within 7 days";
-  if (removed.has(bindingKey(e))) return "**expired: removed by this run**";
-  if (held.has(bindingKey(e))) return "**expired, still held**";
+  if (removed.has(entryKey(e))) return "**expired: removed by this run**";
+  if (held.has(entryKey(e))) return "**expired, still held**";
   return "expired, no longer held (delete the entry)";
 }
 function expirationsMarkdown(plan, outcome, opts) {
   if (plan.expirations.length === 0) return "";
-  const held = new Set(heldAfterExpiry(plan).map(bindingKey));
+  const held = new Set(heldAfterExpiry(plan).map(entryKey));
   const removed = removedBy(outcome);
   const ended = plan.expirations.filter((e) => e.expired).length;
   const doc = new MarkdownDoc();
@@ -52810,40 +52837,6 @@ function expiryOutcomeMarkdown(outcome, opts) {
       break;
   }
   return doc.render({ maxChars: opts.maxChars, note: (n) => `_… ${n} more lines not shown: see the plan file._` });
-}
-
-// src/github/apply-expirations.ts
-async function applyExpirations(ctx, plan, conn, event) {
-  const { io, inputs } = ctx;
-  if (!inputs.applyExpirations || plan.actions.length === 0) return { kind: "off" };
-  const why = notCovered(event);
-  if (why !== null) {
-    io.warning(`apply-expirations: nothing was applied: ${why}.`);
-    return { kind: "not-here", why };
-  }
-  const { removals, blocking } = splitExpiryRemovals(plan);
-  if (blocking.length > 0 || !onlyExpiryRemovals(plan)) {
-    io.warning(
-      `apply-expirations: nothing was applied: the plan has ${plural(blocking.length, "action")} besides ${plural(removals.length, "expiry removal")} (listed in the drift issue and the job summary).`
-    );
-    return { kind: "blocked", blocking };
-  }
-  const unsafe = { ...ctx, inputs: { ...inputs, allowUnsafe: false } };
-  const guards = guardsFor(plan, unsafe.inputs);
-  if (guards.violations.length > 0) {
-    await applyStep(unsafe, plan, conn, null);
-    return { kind: "refused", violations: guards.violations };
-  }
-  io.notice(`apply-expirations: removing ${plural(removals.length, "expired grant")} (plan ${plan.checksum}).`);
-  const ok = await applyStep(unsafe, plan, conn, null);
-  return ok ? { kind: "applied", removed: removals } : { kind: "partial", removals };
-}
-function notCovered(event) {
-  if (event.kind === "schedule") return null;
-  if (event.kind === "workflow_dispatch") {
-    return event.isDefaultBranch ? null : `a run by hand applies the default branch only, not ${logText(event.ref)}`;
-  }
-  return `it applies on schedule and workflow_dispatch runs only, not on ${event.kind === "unsupported" ? logText(event.name || "this event") : event.kind}`;
 }
 
 // src/github/drift-issue.ts

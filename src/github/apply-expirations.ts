@@ -3,8 +3,8 @@ import type { Connection } from '../session/session.ts';
 import type { ActionContext } from './action-context.ts';
 import { applyStep } from './apply-step.ts';
 import type { GitHubEvent } from './event.ts';
-import { splitExpiryRemovals, type ExpiryOutcome } from './expiry-report.ts';
-import { onlyExpiryRemovals } from '../plan/expiry.ts';
+import type { ExpiryOutcome } from './expiry-report.ts';
+import { splitExpiryRemovals } from '../plan/expiry.ts';
 import { logText } from './log-text.ts';
 import { guardsFor } from './plan-step.ts';
 import { plural } from '../util/plural.ts';
@@ -26,7 +26,7 @@ export async function applyExpirations(ctx: ActionContext, plan: Plan, conn: Con
     return { kind: 'not-here', why };
   }
   const { removals, blocking } = splitExpiryRemovals(plan);
-  if (blocking.length > 0 || !onlyExpiryRemovals(plan)) {
+  if (blocking.length > 0) {
     io.warning(
       `apply-expirations: nothing was applied: the plan has ${plural(blocking.length, 'action')} besides ` +
         `${plural(removals.length, 'expiry removal')} (listed in the drift issue and the job summary).`,

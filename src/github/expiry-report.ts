@@ -1,4 +1,4 @@
-import { isExpiryRemoval } from '../plan/expiry-actions.ts';
+import { entryKey as bindingKey } from '../plan/expiry.ts';
 import type { Plan, PlanAction, PlanExpiration } from '../plan/types.ts';
 import { MarkdownDoc } from '../render/markdown-doc.ts';
 import { code, escapeMarkdownText as esc } from '../render/markdown-escape.ts';
@@ -23,21 +23,6 @@ export type ExpiryOutcome =
   | { kind: 'applied'; removed: PlanAction[] }
   /** The apply ran but not every subject was written (conflicts, failures): see its receipt. */
   | { kind: 'partial'; removals: PlanAction[] };
-
-/**
- * The plan's actions split: expiry removals, and everything else (which blocks apply-expirations). An
- * expiry removal carries `expires` (isExpiryRemoval) and its grant is listed as expired, as
- * onlyExpiryRemovals (plan/expiry.ts) requires: blocking is empty exactly when that holds.
- */
-export function splitExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): { removals: PlanAction[]; blocking: PlanAction[] } {
-  const ended = new Set(plan.expirations.filter((e) => e.expired).map(bindingKey));
-  const removals: PlanAction[] = [];
-  const blocking: PlanAction[] = [];
-  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(bindingKey(a)) ? removals : blocking).push(a);
-  return { removals, blocking };
-}
-
-const bindingKey = (x: Pick<PlanAction, 'deployment' | 'subject'>): string => `${x.deployment.id}/${x.subject.type}/${x.subject.id}`;
 
 /**
  * Ended grants whose live binding still holds: the plan removes it (prune on) or keeps it as unmanaged

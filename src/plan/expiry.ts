@@ -1,5 +1,5 @@
 import type { DesiredExpiry } from '../manifest/types.ts';
-import type { Plan, PlanDeploymentRef, PlanExpiration } from './types.ts';
+import type { Plan, PlanAction, PlanDeploymentRef, PlanExpiration } from './types.ts';
 import type { ResolvedBinding } from './resolve-names.ts';
 import { describeSubject } from './subjects.ts';
 import { quote as q, sanitizeTerminal } from '../util/sanitize.ts';
@@ -48,15 +48,29 @@ export function endingWarning(deployment: PlanDeploymentRef, b: ResolvedBinding,
     : `${grant} expires on ${text} (it holds until ${new Date(e.expires.endsAt).toISOString()}), within 7 days; from then on it is treated as not declared`;
 }
 
-/**
- * True when every action of the plan is the removal of an expired grant (one listed in `expirations` as
- * expired, for the same deployment and subject) and there is at least one: the plan the scheduled run may
- * apply on its own (`apply-expirations`). Read from the saved plan alone.
- */
-export function onlyExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): boolean {
-  const expired = new Set(plan.expirations.filter((e) => e.expired).map((e) => entryKey(e)));
-  return plan.actions.length > 0 && plan.actions.every((a) => a.action === 'remove' && a.expires !== undefined && expired.has(entryKey(a)));
+/** The removal of a live binding whose declared grant has ended: only such a removal carries `expires`. */
+export function isExpiryRemoval(a: Pick<PlanAction, 'action' | 'expires'>): boolean {
+  return a.action === 'remove' && a.expires !== undefined;
 }
 
-const entryKey = (e: { deployment: { id: string }; subject: { type: string; id: string } }): string =>
+/**
+ * The plan's actions split in two: expiry removals (carrying `expires`, with their grant listed in
+ * `expirations` as expired, for the same deployment and subject) and everything else (which blocks apply-expirations). Read from the saved
+ * plan alone; `apply-expirations` applies a plan only when the second list is empty.
+ */
+export function splitExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): { removals: PlanAction[]; blocking: PlanAction[] } {
+  const ended = new Set(plan.expirations.filter((e) => e.expired).map(entryKey));
+  const removals: PlanAction[] = [];
+  const blocking: PlanAction[] = [];
+  for (const a of plan.actions) (isExpiryRemoval(a) && ended.has(entryKey(a)) ? removals : blocking).push(a);
+  return { removals, blocking };
+}
+
+/** At least one action, and every one an expiry removal: the plan the scheduled run may apply on its own. */
+export function onlyExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): boolean {
+  const { removals, blocking } = splitExpiryRemovals(plan);
+  return removals.length > 0 && blocking.length === 0;
+}
+
+export const entryKey = (e: { deployment: { id: string }; subject: { type: string; id: string } }): string =>
   `${e.deployment.id}/${e.subject.type}/${e.subject.id}`;

@@ -5,12 +5,10 @@ import {
   expirationsMarkdown,
   expiryOutcomeMarkdown,
   heldAfterExpiry,
-  splitExpiryRemovals,
   stillHeld,
 } from '../../src/github/expiry-report.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
-import { isExpiryRemoval } from '../../src/plan/expiry-actions.ts';
-import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
+import { isExpiryRemoval, onlyExpiryRemovals, splitExpiryRemovals } from '../../src/plan/expiry.ts';
 import type { PlanAction } from '../../src/plan/types.ts';
 import { action, expiration, expiryRemoval, plan } from './plan-fixture.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { planChecksum } from '../../src/plan/checksum.ts';
 import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
-import { isExpiryRemoval } from '../../src/plan/expiry-actions.ts';
+import { isExpiryRemoval } from '../../src/plan/expiry.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
