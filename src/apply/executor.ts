@@ -8,6 +8,12 @@ import { sanitizeTerminal } from '../util/sanitize.ts';
 import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from './merge-roles.ts';
 import { receiptStatus, type Receipt, type TokenReceipt } from './receipt.ts';
 
+/**
+ * What the executor needs of the Astro API client: the token read and write, nothing else. The
+ * command hands it the whole AstroWriter; tests hand it an in-memory fake of the API edge.
+ */
+export type ApplyClient = Pick<AstroWriter, 'getToken' | 'replaceTokenRoles'>;
+
 /** One token finished: what the progress line shows. */
 export interface ProgressEvent {
   done: number;
@@ -48,12 +54,12 @@ export function actionsByToken(plan: Plan): Map<string, PlanAction[]> {
  * API has no ETag), merge, one POST with the whole list, verify. A failure on one token does not stop
  * the others; the receipt says what happened to each.
  */
-export function applyPlan(plan: Plan, writer: AstroWriter, opts: ApplyOptions = {}): Promise<Receipt> {
+export function applyPlan(plan: Plan, writer: ApplyClient, opts: ApplyOptions = {}): Promise<Receipt> {
   return startApply(plan, writer, opts).done;
 }
 
 /** applyPlan, with the receipt readable while it runs (an interrupted apply still writes one). */
-export function startApply(plan: Plan, writer: AstroWriter, opts: ApplyOptions = {}): ApplyRun {
+export function startApply(plan: Plan, writer: ApplyClient, opts: ApplyOptions = {}): ApplyRun {
   const groups = [...actionsByToken(plan)];
   // Every token starts as not started; a worker replaces the entry with the live one it fills in.
   const receipts: TokenReceipt[] = groups.map(([tokenId, actions]) => ({
@@ -120,7 +126,7 @@ class RetryStopped extends Error {
 }
 
 /** Carries out one token's actions, filling in its receipt as it goes (so a snapshot shows the progress). */
-async function applyToken(plan: Plan, writer: AstroWriter, receipt: TokenReceipt, stop: AbortSignal | undefined): Promise<void> {
+async function applyToken(plan: Plan, writer: ApplyClient, receipt: TokenReceipt, stop: AbortSignal | undefined): Promise<void> {
   const { tokenId, actions } = receipt;
   receipt.status = 'interrupted'; // until it ends one way or another
   const read = async (): Promise<ActualToken> => {
