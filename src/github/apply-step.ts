@@ -39,7 +39,11 @@ export async function applyStep(ctx: ActionContext, plan: Plan, conn: Connection
 function forLog(r: Receipt): Receipt {
   return {
     ...r,
-    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...(t.error === undefined ? {} : { error: logText(t.error) }) })),
+    subjects: r.subjects.map((t) => ({
+      ...t,
+      subject: { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) },
+      ...(t.error === undefined ? {} : { error: logText(t.error) }),
+    })) as Receipt['subjects'],
     overriddenGuards: r.overriddenGuards.map(logText),
   };
 }

@@ -45,7 +45,7 @@ function withFingerprints(api: FakeAstro, actions: PlanAction[]): Plan {
   return p;
 }
 
-const of = (receipt: Receipt, id: string) => receipt.tokens.find((t) => t.tokenId === id)!;
+const of = (receipt: Receipt, id: string) => receipt.subjects.find((t) => t.subject.id === id)!;
 const rolesOf = (api: FakeAstro, id: string) => api.tokens.get(id)!.roles;
 const postsTo = (api: FakeAstro, id: string) => api.calls.filter((c) => c === `POST ${id}`).length;
 
@@ -195,7 +195,7 @@ describe('interrupt', () => {
     const { api, plan, ids } = setup([WS], [WS], [WS]);
     const stop = new AbortController();
     const receipt = await applyPlan(plan, api, { concurrency: 1, stop: stop.signal, onProgress: () => stop.abort() });
-    expect(receipt.tokens.map((t) => t.status)).toEqual(['applied', 'not-started', 'not-started']);
+    expect(receipt.subjects.map((t) => t.status)).toEqual(['applied', 'not-started', 'not-started']);
     expect(receipt.status).toBe('interrupted');
     expect(receipt.summary).toMatchObject({ applied: 1, notStarted: 2 });
     expect(api.calls.filter((c) => !c.endsWith(ids[0]!))).toEqual([]);
@@ -223,7 +223,7 @@ describe('per-token isolation', () => {
       if (tokenId === refused) api.fates = ['refused'];
     };
     const receipt = await applyPlan(plan, api, { concurrency: 1 });
-    expect(receipt.tokens.map((t) => [t.tokenId, t.status])).toEqual([
+    expect(receipt.subjects.map((t) => [t.subject.id, t.status])).toEqual([
       [gone, 'failed'],
       [refused, 'failed'],
       [changed, 'conflict'],
@@ -231,14 +231,14 @@ describe('per-token isolation', () => {
     ]);
     expect(of(receipt, gone).error).toMatch(/token not found/);
     expect(rolesOf(api, fine)).toEqual([WS, onProd('DEPLOYMENT_ADMIN')]);
-    expect(receipt.summary).toMatchObject({ tokens: 4, applied: 1, failed: 2, conflicts: 1 });
+    expect(receipt.summary).toMatchObject({ subjects: 4, applied: 1, failed: 2, conflicts: 1 });
   });
 
   it('a failed read is that token’s failure only, even with all tokens in flight at once', async () => {
     const { api, plan, ids } = setup([WS], [WS], [WS]);
     api.failGet.set(ids[1]!, new AstroApiError({ message: 'connection reset', method: 'GET', path: '/tokens', attempts: 5 }));
     const receipt = await applyPlan(plan, api, { concurrency: 3 });
-    expect(receipt.tokens.map((t) => t.status)).toEqual(['applied', 'failed', 'applied']);
+    expect(receipt.subjects.map((t) => t.status)).toEqual(['applied', 'failed', 'applied']);
     expect(of(receipt, ids[1]!).error).toBe('connection reset');
   });
 });

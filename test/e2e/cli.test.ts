@@ -157,7 +157,7 @@ describe('apply', () => {
     const noop = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--receipt', receiptFile], { env });
     expect(noop.code).toBe(0);
     expect(noop.stdout).toContain('Apply complete: nothing to do.');
-    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ status: 'nothing-to-do', tokens: [] });
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ status: 'nothing-to-do', subjects: [] });
     expect(posts(emulator)).toHaveLength(6);
   });
 
@@ -201,7 +201,7 @@ describe('apply', () => {
     expect(r.code).toBe(1);
     const receipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
     expect(receipt.status).toBe('partial');
-    const byId = new Map(receipt.tokens.map((t: { tokenId: string; status: string }) => [t.tokenId, t.status]));
+    const byId = new Map(receipt.subjects.map((t: { subject: { id: string }; status: string }) => [t.subject.id, t.status]));
     expect(byId.get(IDS.legacyBot)).toBe('conflict');
     expect([...byId.values()].filter((s) => s === 'applied')).toHaveLength(5);
     expect(rolesOf(emulator, IDS.legacyBot)).toEqual(foreignWrite);
@@ -216,8 +216,8 @@ describe('apply', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Apply PARTIAL');
     const receipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
-    const failed = receipt.tokens.filter((t: { status: string }) => t.status === 'failed');
-    expect(failed.map((t: { tokenId: string }) => t.tokenId)).toEqual([IDS.sharedBot]);
+    const failed = receipt.subjects.filter((t: { status: string }) => t.status === 'failed');
+    expect(failed.map((t: { subject: { id: string } }) => t.subject.id)).toEqual([IDS.sharedBot]);
     expect(failed[0].requestIds.length).toBeGreaterThan(0);
     expect(receipt.summary.applied).toBe(5);
   });
