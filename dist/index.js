@@ -3018,9 +3018,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -3058,9 +3058,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve(data);
+              return err2 ? reject(err2) : resolve2(data);
             });
           });
         }
@@ -6566,8 +6566,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7993,12 +7993,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8882,12 +8882,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -9204,16 +9204,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -9226,7 +9226,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9633,8 +9633,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          return new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -10756,7 +10756,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -10766,7 +10766,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -10776,14 +10776,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve2, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve2();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10792,14 +10792,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve();
+            resolve2();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve2, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -10807,7 +10807,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve2();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10850,8 +10850,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve, reject) => {
-                      finalSocket.once("secureConnect", resolve);
+                    await new Promise((resolve2, reject) => {
+                      finalSocket.once("secureConnect", resolve2);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -11984,7 +11984,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -11998,11 +11998,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve(null);
+                resolve2(null);
               }
             });
           } else {
-            this.on("close", resolve);
+            this.on("close", resolve2);
           }
           this.on("error", noop3).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -12030,7 +12030,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -12045,7 +12045,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length, encoding));
+          resolve2(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve2(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12320,9 +12320,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12534,9 +12534,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12824,9 +12824,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -12919,9 +12919,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14195,7 +14195,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile3, readFile: readFile2, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname, resolve } = __require("node:path");
+    var { dirname, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -14396,7 +14396,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile2(resolve(path), "utf8");
+          const data = await readFile2(resolve2(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14425,7 +14425,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path);
+        const resolvedPath = resolve2(path);
         await mkdir2(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -17552,7 +17552,7 @@ var require_cache_handler = __commonJS({
 var require_memory_cache_store = __commonJS({
   "node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var { EventEmitter } = __require("node:events");
     var { assertCacheKey, assertCacheValue } = require_cache();
     var MemoryCacheStore = class extends EventEmitter {
@@ -17642,7 +17642,7 @@ var require_memory_cache_store = __commonJS({
         const topLevelKey = `${key.origin}:${key.path}`;
         const store = this;
         const entry = { ...key, ...val, body: [], size: 0 };
-        return new Writable3({
+        return new Writable({
           write(chunk, encoding, callback) {
             if (typeof chunk === "string") {
               chunk = Buffer.from(chunk, encoding);
@@ -19310,7 +19310,7 @@ var require_deduplicate = __commonJS({
 var require_sqlite_cache_store = __commonJS({
   "node_modules/undici/lib/cache/sqlite-cache-store.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var { assertCacheKey, assertCacheValue } = require_cache();
     var DatabaseSync;
     var VERSION10 = 4;
@@ -19554,7 +19554,7 @@ var require_sqlite_cache_store = __commonJS({
         let size = 0;
         const body = [];
         const store = this;
-        return new Writable3({
+        return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
@@ -22405,7 +22405,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -22493,7 +22493,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -22546,7 +22546,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -22570,7 +22570,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -24631,7 +24631,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable: Writable3 } = __require("node:stream");
+    var { Writable } = __require("node:stream");
     var assert = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var {
@@ -24647,7 +24647,7 @@ var require_receiver = __commonJS({
     var { WebsocketFrameSend } = require_frame();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    var ByteParser = class extends Writable3 {
+    var ByteParser = class extends Writable {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -29856,7 +29856,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve.call(this, root, ref2);
+      let _sch = resolve2.call(this, root, ref2);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
@@ -29883,7 +29883,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve(root, ref2) {
+    function resolve2(root, ref2) {
       let sch;
       while (typeof (sch = this.refs[ref2]) == "string")
         ref2 = sch;
@@ -30747,7 +30747,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve(baseURI, relativeURI, options) {
+    function resolve2(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -31138,7 +31138,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve,
+      resolve: resolve2,
       resolveComponent,
       equal,
       serialize,
@@ -42443,11 +42443,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42463,7 +42463,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42747,16 +42747,6 @@ var ExitCode;
 })(ExitCode || (ExitCode = {}));
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
-}
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
-  }
-  if (options && options.trimWhitespace === false) {
-    return val;
-  }
-  return val.trim();
 }
 function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
@@ -43202,6 +43192,9 @@ function code(s) {
   return `<code>${escapeMarkdownText(s)}</code>`;
 }
 
+// src/github/pr-comment.ts
+import { createHash as createHash2 } from "node:crypto";
+
 // src/render/markdown-doc.ts
 var MarkdownDoc = class {
   entries = [];
@@ -43224,6 +43217,16 @@ var MarkdownDoc = class {
   }
   closeDetails() {
     this.entries.push({ text: "" }, { text: "</details>", closes: true });
+    return this;
+  }
+  /** A line of text that opens a `<details>` (closed by a blank line and `</details>` when cut). */
+  openDetailsLine(text) {
+    this.entries.push({ text, opens: ["", "</details>"] });
+    return this;
+  }
+  /** A line of text that closes the innermost `<details>`. */
+  closeDetailsLine(text) {
+    this.entries.push({ text, closes: true });
     return this;
   }
   /**
@@ -43262,6 +43265,37 @@ var MarkdownDoc = class {
     return result.slice(0, cut + 1);
   }
 };
+function detailsDepth(line) {
+  const net = (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+  return Math.sign(net);
+}
+function markdownDocFromText(text) {
+  const doc = new MarkdownDoc();
+  let fence;
+  for (const line of text.split("\n")) {
+    const m = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(line);
+    const run = m?.[2];
+    if (fence !== void 0) {
+      if (run !== void 0 && run[0] === fence[0] && run.length >= fence.length && line.trim() === run) {
+        doc.closeFence(line);
+        fence = void 0;
+      } else doc.line(line);
+    } else if (m !== null && run !== void 0) {
+      doc.openFence(`${m[1] ?? ""}${run}`, m[3] ?? "");
+      fence = run;
+    } else {
+      const depth = detailsDepth(line);
+      if (depth > 0) doc.openDetailsLine(line);
+      else if (depth < 0) doc.closeDetailsLine(line);
+      else doc.line(line);
+    }
+  }
+  return doc;
+}
+function capMarkdown(text, maxChars, note) {
+  if (text.length <= maxChars) return text;
+  return markdownDocFromText(text).render({ maxChars, note: () => note });
+}
 
 // src/render/width.ts
 var ZERO = /^[\p{Mn}\p{Me}\u200d\ufe00-\ufe0f]$/u;
@@ -43307,6 +43341,7 @@ function roleChange(a) {
   if (a.action === "add") return a.after ?? NONE;
   return `${a.before ?? NONE} → ${a.after ?? NONE}`;
 }
+var MARKER = { add: "+", update: "~", remove: "-" };
 function origin(a) {
   return a.source ?? a.reason;
 }
@@ -43334,7 +43369,6 @@ function countKinds(actions) {
 // src/render/markdown.ts
 var DEFAULT_MAX_CHARS = 65e3;
 var FOLD_AFTER_LINES = 15;
-var DIFF_MARKER = { add: "+", update: "!", remove: "-" };
 function labelKey(a) {
   return `${a.deployment.id}/${a.subject.type}/${a.subject.id}`;
 }
@@ -43357,7 +43391,8 @@ function diffLines(actions, labels) {
   const rows = actions.map((a) => {
     const label = labels?.get(labelKey(a));
     return [
-      DIFF_MARKER[a.action],
+      MARKER[a.action],
+      // the text output's markers: `!` means ignored there, never update
       escapeCodeLine(a.subject.name),
       `(${escapeCodeLine(a.subject.id)})`,
       escapeCodeLine(subjectLabel(a.subject)),
@@ -43415,3955 +43450,26 @@ function renderMarkdown(plan, opts = {}) {
   });
 }
 
+// src/github/identity.ts
+async function viewerLogin(octokit) {
+  const data = await octokit.graphql("query { viewer { login } }");
+  const login = data.viewer?.login;
+  if (typeof login !== "string" || login === "") throw new GitHubAnswerError("GitHub did not say which login the github-token authenticates as");
+  return login;
+}
+function isViewer(viewer, author) {
+  if (author === null || author === void 0) return false;
+  const v = viewer.toLowerCase();
+  const a = author.login.toLowerCase();
+  if (a === v) return true;
+  return author.type === "Bot" && (a === `${v}[bot]` || `${a}[bot]` === v);
+}
+
 // src/github/limit.ts
 var GITHUB_BODY_LIMIT = 65536;
-var TRUNCATION_NOTE = "\n\n> [!NOTE]\n> Truncated to fit GitHub’s 65,536-character limit: the full plan is in the job summary.\n";
+var TRUNCATION_NOTE = "> [!NOTE]\n> Truncated to fit GitHub’s 65,536-character limit: the full plan is in the job summary.";
 function capBody(body, limit = GITHUB_BODY_LIMIT) {
-  if (body.length <= limit) return body;
-  const room = limit - TRUNCATION_NOTE.length - 64;
-  let cut = body.slice(0, Math.max(0, room));
-  const nl = cut.lastIndexOf("\n");
-  if (nl > room / 2) cut = cut.slice(0, nl);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  let closers = "";
-  if ((cut.match(/^\s*```/gm) ?? []).length % 2 === 1) closers += "\n```";
-  const open3 = (cut.match(/<details\b/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
-  closers += "\n</details>".repeat(Math.max(0, Math.min(open3, 4)));
-  return cut + closers + TRUNCATION_NOTE;
-}
-
-// src/github/comment-body.ts
-var STATUS_TEXT = {
-  planned: "⏳ Planned",
-  refused: "❌ Apply would refuse this plan",
-  "plan-failed": "❌ Plan failed",
-  applied: "✅ Applied",
-  "apply-failed": "❌ Apply failed",
-  "plan-changed": "⚠️ Plan changed since this comment",
-  "validate-only": "🔎 Validate only (fork or no Astro secret)",
-  invalid: "❌ Manifest invalid"
-};
-var STATUS_TAG = "<!-- astro-access:status -->";
-var STATUS_RESERVE = 600;
-var MAX_DIAGNOSTICS = 200;
-var LARGE_PLAN_ACTIONS = 30;
-var MAX_TABLE_ROWS = 100;
-var SAFE_URL = /^https?:\/\/[^\s()<>[\]]+$/;
-function statusLine(status, runUrl2) {
-  const link = runUrl2 !== void 0 && SAFE_URL.test(runUrl2) ? ` · [workflow run](${runUrl2})` : "";
-  return `**${STATUS_TEXT[status]}**${link} ${STATUS_TAG}`;
-}
-function shortSha(sha) {
-  return sha.replace(/[^0-9a-f]/gi, "").slice(0, 7);
-}
-function deploymentTable(plan) {
-  if (plan.actions.length <= LARGE_PLAN_ACTIONS) return [];
-  const groups = groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] });
-  const rows = groups.slice(0, MAX_TABLE_ROWS).map((g) => {
-    const n = countKinds(g.actions);
-    return `| ${escapeMarkdownText(g.deployment.name)} ${code(g.deployment.id)} | ${escapeMarkdownText(g.deployment.workspaceName)} | ${n.add} | ${n.update} | ${n.remove} |`;
-  });
-  const more = groups.length - rows.length;
-  return [
-    "| Deployment | Workspace | + add | ~ change | − remove |",
-    "|---|---|--:|--:|--:|",
-    ...rows,
-    ...more > 0 ? [`| _… and ${more} more deployments_ | | | | |`] : [],
-    ""
-  ];
-}
-function diagnosticsSection(diags) {
-  if (diags.length === 0) return [];
-  const shown = diags.slice(0, MAX_DIAGNOSTICS).map((d) => escapeCodeLine(formatDiagnostic(d)));
-  const fence = fenceFor(shown);
-  const more = diags.length - shown.length;
-  return [
-    `**${diags.length} manifest ${diags.length === 1 ? "error" : "errors"}** (also annotated on the manifest lines):`,
-    "",
-    fence + "text",
-    ...shown,
-    fence,
-    ...more > 0 ? ["", `_… and ${more} more; see the annotations of this run._`] : [],
-    ""
-  ];
-}
-function buildCommentBody(input) {
-  const plan = input.plan ?? null;
-  const head = shortSha(input.headSha);
-  const headText = input.headUrl !== void 0 && SAFE_URL.test(input.headUrl) ? `[\`${head}\`](${input.headUrl})` : `\`${head}\``;
-  const files = input.files.map((f) => code(f)).join(", ");
-  const meta = plan ? `Checksum: \`${plan.checksum.replace(/`/g, "")}\` · Head: ${headText}` : `Head: ${headText}`;
-  const top = [
-    input.marker,
-    `### astro-access${files === "" ? "" : ` · ${files}`}`,
-    "",
-    statusLine(input.status, input.runUrl),
-    "",
-    meta,
-    "",
-    ...input.notice === void 0 ? [] : [input.notice, ""],
-    ...diagnosticsSection(input.diagnostics ?? []),
-    ...plan === null ? [] : deploymentTable(plan)
-  ].join("\n");
-  if (plan === null) return capBody(top, GITHUB_BODY_LIMIT - STATUS_RESERVE);
-  const maxChars = GITHUB_BODY_LIMIT - STATUS_RESERVE - top.length - 1;
-  const md = renderMarkdown(plan, {
-    maxChars: Math.max(1e3, maxChars),
-    ...input.labels === void 0 ? {} : { labels: input.labels },
-    fullPlanHint: "the full plan is in the job summary of the workflow run"
-  });
-  return capBody(`${top}
-${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
-}
-function parseChecksum(body) {
-  const meta = /^(?:Checksum|Head): .*$/m.exec(body)?.[0] ?? "";
-  return /^Checksum: `(sha256:[0-9a-f]{64})` · Head: /.exec(meta)?.[1] ?? null;
-}
-function setStatusLine(body, status, runUrl2) {
-  const line = statusLine(status, runUrl2);
-  const lines = body.split("\n");
-  const at = lines.findIndex((l) => l.endsWith(STATUS_TAG));
-  if (at >= 0) lines[at] = line;
-  else {
-    const marker = lines.findIndex((l) => l.includes("<!-- astro-access:plan "));
-    lines.splice(marker + 1, 0, line);
-  }
-  return capBody(lines.join("\n"));
-}
-
-// src/github/log-text.ts
-import { Writable } from "node:stream";
-function commandSafe(text) {
-  return text.replace(/^([ \t]*):(?=:)/gm, "$1\\x3a").replace(/##\[/g, "#\\x23[");
-}
-function logText(s) {
-  return commandSafe(sanitizeTerminal(s));
-}
-function commandSafeStream(target) {
-  let carry = "";
-  return new Writable({
-    write(chunk, _enc, done) {
-      const text = carry + String(chunk);
-      const tail = text.slice(text.lastIndexOf("\n") + 1);
-      carry = /^[ \t]*:?$/.test(tail) ? tail : "";
-      const out = text.slice(0, text.length - carry.length);
-      if (out !== "") target.write(commandSafe(out));
-      done();
-    },
-    final(done) {
-      if (carry !== "") target.write(carry);
-      done();
-    }
-  });
-}
-
-// src/github/plan-step.ts
-import { join as join2 } from "node:path";
-import { tmpdir } from "node:os";
-
-// src/astro/config.ts
-var DEFAULT_API_URL = "https://api.astronomer.io/v1";
-var DOCUMENTED_LIMITS = { get: 25, post: 10 };
-function parseRateLimit(text, source) {
-  const limits = { ...DOCUMENTED_LIMITS };
-  const seen = /* @__PURE__ */ new Set();
-  const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
-  const parts = text.split(",").map((p) => p.trim());
-  if (text.trim() === "") throw new ConfigError(`${usage}, got an empty value`);
-  for (const part of parts) {
-    const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
-    if (m === null) throw new ConfigError(`${usage}, got ${JSON.stringify(part)}`);
-    const key = (m[1] ?? "").toLowerCase();
-    const value = m[2] ?? "";
-    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
-    if (seen.has(key)) throw new ConfigError(`${source}: ${key} is given twice`);
-    seen.add(key);
-    limits[key] = n;
-  }
-  return limits;
-}
-function astroConfigFromEnv(env, overrides = {}) {
-  const token = (overrides.token ?? env["ASTRO_API_TOKEN"] ?? "").trim();
-  if (token === "") {
-    throw new ConfigError(
-      "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
-    );
-  }
-  if (/^bearer\s/i.test(token)) {
-    throw new ConfigError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
-  }
-  if (/^["']|["']$/.test(token)) {
-    throw new ConfigError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
-  }
-  const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL);
-  const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
-  const rateLimits = overrides.rateLimits ?? (rateEnv !== void 0 && rateEnv.trim() !== "" ? parseRateLimit(rateEnv, "ASTRO_ACCESS_RATE_LIMIT") : void 0);
-  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl), ...rateLimits !== void 0 ? { rateLimits } : {} };
-}
-function validateBaseUrl(raw) {
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new ConfigError("ASTRO_API_URL must not contain credentials");
-  }
-  if (url.search !== "" || url.hash !== "") {
-    throw new ConfigError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
-  }
-  if (url.protocol === "http:") {
-    if (!isLoopback(url.hostname)) {
-      throw new ConfigError(
-        `ASTRO_API_URL ${url.origin} uses plain http to a host that is not loopback; use https (plain http is allowed only for 127.0.0.0/8, ::1 and localhost)`
-      );
-    }
-  } else if (url.protocol !== "https:") {
-    throw new ConfigError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-}
-function isLoopback(hostname) {
-  const host = hostname.toLowerCase();
-  if (host === "localhost" || host === "[::1]") return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-// src/astro/http.ts
-var import_undici2 = __toESM(require_undici(), 1);
-
-// src/astro/api-error.ts
-import { STATUS_CODES } from "node:http";
-
-// src/astro/redact.ts
-var MASK = "***";
-var MIN_SECRET_LENGTH = 8;
-var BEARER = /\b(Bearer)\s+(?!\[REDACTED\]|\*\*\*)[^\s"',;<>]+/gi;
-function redact(text, ...secrets) {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret !== void 0 && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(MASK);
-  }
-  return out.replace(BEARER, (_m, word) => `${word} ${MASK}`);
-}
-
-// src/util/is-record.ts
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-// src/astro/api-error.ts
-function parseErrorAnswer(status, bodyText, headerRequestId) {
-  let parsed;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    parsed = void 0;
-  }
-  if (isRecord(parsed)) {
-    const message = typeof parsed["message"] === "string" ? parsed["message"] : "";
-    const requestId = typeof parsed["requestId"] === "string" && parsed["requestId"] !== "" ? parsed["requestId"] : headerRequestId || void 0;
-    const fieldErrors = Array.isArray(parsed["fieldErrors"]) ? parsed["fieldErrors"].filter(isFieldError).map((f) => ({ field: f.field, code: f.code ?? "", message: f.message })) : [];
-    return { status, message, requestId, fieldErrors };
-  }
-  return { status, message: excerpt(bodyText), requestId: headerRequestId || void 0, fieldErrors: [] };
-}
-function astroApiError(opts) {
-  const { method, path, attempts, answer } = opts;
-  let what;
-  if (answer !== void 0) {
-    what = `${answer.status} ${STATUS_CODES[answer.status] ?? "Unknown Status"}`;
-    if (answer.message !== "") what += `: ${sanitizeTerminal(answer.message)}`;
-    for (const f of answer.fieldErrors) what += `; ${sanitizeTerminal(f.field)}: ${sanitizeTerminal(f.message)}`;
-  } else {
-    what = opts.failure ?? "no answer";
-  }
-  const requestId = answer?.requestId ?? opts.requestId;
-  const notes = [
-    ...requestId !== void 0 ? [`request ID ${sanitizeTerminal(requestId)}`] : [],
-    plural(attempts, "attempt")
-  ];
-  const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join("; ")})`, opts.token);
-  return new AstroApiError({
-    message,
-    method,
-    path,
-    attempts,
-    ...answer !== void 0 ? { status: answer.status } : {},
-    ...requestId !== void 0 ? { requestId } : {},
-    ...answer !== void 0 ? {
-      fieldErrors: answer.fieldErrors.map((f) => ({
-        field: redact(f.field, opts.token),
-        code: f.code,
-        message: redact(f.message, opts.token)
-      }))
-    } : {},
-    ...opts.hint !== void 0 ? { hint: opts.hint } : {},
-    ...opts.cause !== void 0 ? { cause: opts.cause } : {}
-  });
-}
-function excerpt(text) {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-  if (plain === "") return "empty or unreadable response body";
-  return `non-JSON response: ${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain}`;
-}
-function isFieldError(v) {
-  return isRecord(v) && typeof v["field"] === "string" && typeof v["message"] === "string" && (v["code"] === void 0 || typeof v["code"] === "string");
-}
-
-// src/astro/answers.ts
-var import__ = __toESM(require__(), 1);
-
-// schemas/astro-api.schema.json
-var astro_api_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "astro-api.schema.json",
-  title: "Astro API v1 objects, as astro-access reads them",
-  description: "Written for astro-access from the Astro API v1's published types (/organizations/{org}/tokens, deployments, workspaces, roles). The first $defs are the API's objects with their required fields (the emulator is tested against them); the *Answer $defs are what the client checks every answer against before using it: only the fields it reads. Arrays and optional fields may be null where the API's Go encoding sends null for an empty slice. Extra properties are always allowed.",
-  $defs: {
-    BasicSubjectProfile: {
-      type: "object",
-      required: [
-        "id"
-      ],
-      properties: {
-        id: {
-          type: "string"
-        },
-        subjectType: {
-          enum: [
-            "USER",
-            "SERVICEKEY"
-          ]
-        },
-        fullName: {
-          type: "string"
-        },
-        username: {
-          type: "string"
-        },
-        avatarUrl: {
-          type: "string"
-        },
-        apiTokenName: {
-          type: "string"
-        }
-      }
-    },
-    ApiTokenRole: {
-      type: "object",
-      required: [
-        "entityType",
-        "entityId",
-        "role"
-      ],
-      properties: {
-        entityType: {
-          enum: [
-            "ORGANIZATION",
-            "WORKSPACE",
-            "DEPLOYMENT",
-            "DAG",
-            "DAG_TAG"
-          ]
-        },
-        entityId: {
-          type: "string"
-        },
-        role: {
-          type: "string"
-        },
-        deploymentId: {
-          type: "string"
-        }
-      }
-    },
-    ApiToken: {
-      type: "object",
-      required: [
-        "id",
-        "name",
-        "description",
-        "shortToken",
-        "scope",
-        "kind",
-        "startAt",
-        "createdAt",
-        "updatedAt"
-      ],
-      properties: {
-        id: {
-          type: "string"
-        },
-        name: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        shortToken: {
-          type: "string"
-        },
-        scope: {
-          enum: [
-            "ORGANIZATION",
-            "WORKSPACE",
-            "DEPLOYMENT"
-          ]
-        },
-        kind: {
-          enum: [
-            "STANDARD",
-            "DIRECT_ACCESS"
-          ]
-        },
-        roles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/ApiTokenRole"
-          }
-        },
-        startAt: {
-          type: "string",
-          format: "date-time"
-        },
-        endAt: {
-          type: "string",
-          format: "date-time"
-        },
-        expiryPeriodInDays: {
-          type: "integer"
-        },
-        lastUsedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        lastRotatedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        createdAt: {
-          type: "string",
-          format: "date-time"
-        },
-        updatedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        createdBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        updatedBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        token: {
-          type: "string"
-        }
-      }
-    },
-    ApiTokensPaginated: {
-      type: "object",
-      required: [
-        "tokens",
-        "totalCount",
-        "offset",
-        "limit"
-      ],
-      properties: {
-        tokens: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/ApiToken"
-          }
-        },
-        totalCount: {
-          type: "integer"
-        },
-        offset: {
-          type: "integer"
-        },
-        limit: {
-          type: "integer"
-        }
-      }
-    },
-    UpdateApiTokenRolesRequest: {
-      type: "object",
-      required: [
-        "roles"
-      ],
-      properties: {
-        roles: {
-          type: "array",
-          items: {
-            $ref: "#/$defs/ApiTokenRole"
-          },
-          minItems: 1
-        }
-      }
-    },
-    SubjectRoles: {
-      type: "object",
-      required: [],
-      properties: {
-        organizationRole: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        workspaceRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "workspaceId",
-              "role"
-            ],
-            properties: {
-              workspaceId: {
-                type: "string"
-              },
-              role: {
-                type: "string"
-              }
-            }
-          }
-        },
-        deploymentRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "deploymentId",
-              "role"
-            ],
-            properties: {
-              deploymentId: {
-                type: "string"
-              },
-              role: {
-                type: "string"
-              }
-            }
-          }
-        },
-        dagRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "deploymentId",
-              "role"
-            ],
-            properties: {
-              deploymentId: {
-                type: "string"
-              },
-              role: {
-                type: "string"
-              },
-              dagId: {
-                type: "string"
-              },
-              dagTag: {
-                type: "string"
-              }
-            }
-          }
-        }
-      }
-    },
-    Error: {
-      type: "object",
-      required: [
-        "message",
-        "requestId",
-        "statusCode"
-      ],
-      properties: {
-        message: {
-          type: "string"
-        },
-        requestId: {
-          type: "string"
-        },
-        statusCode: {
-          type: "integer"
-        },
-        fieldErrors: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "field",
-              "code",
-              "message"
-            ],
-            properties: {
-              field: {
-                type: "string"
-              },
-              code: {
-                type: "string"
-              },
-              message: {
-                type: "string"
-              }
-            }
-          }
-        }
-      }
-    },
-    Deployment: {
-      type: "object",
-      required: [
-        "id",
-        "name",
-        "workspaceId",
-        "organizationId",
-        "status",
-        "createdAt",
-        "updatedAt",
-        "createdBy",
-        "updatedBy",
-        "airflowVersion",
-        "runtimeVersion",
-        "astroRuntimeVersion",
-        "apiUrl",
-        "uiUrl",
-        "webServerUrl",
-        "webServerAirflowApiUrl",
-        "webServerIngressHostname",
-        "webServerCpu",
-        "webServerMemory",
-        "schedulerCpu",
-        "schedulerMemory",
-        "schedulerReplicas",
-        "imageRepository",
-        "imageTag",
-        "namespace",
-        "isCicdEnforced",
-        "isDagDeployEnabled"
-      ],
-      properties: {
-        id: {
-          type: "string"
-        },
-        name: {
-          type: "string"
-        },
-        workspaceId: {
-          type: "string"
-        },
-        workspaceName: {
-          type: "string"
-        },
-        organizationId: {
-          type: "string"
-        },
-        status: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        createdAt: {
-          type: "string",
-          format: "date-time"
-        },
-        updatedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        createdBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        updatedBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        airflowVersion: {
-          type: "string"
-        },
-        runtimeVersion: {
-          type: "string"
-        },
-        astroRuntimeVersion: {
-          type: "string"
-        },
-        apiUrl: {
-          type: "string"
-        },
-        uiUrl: {
-          type: "string"
-        },
-        webServerUrl: {
-          type: "string"
-        },
-        webServerAirflowApiUrl: {
-          type: "string"
-        },
-        webServerIngressHostname: {
-          type: "string"
-        },
-        webServerCpu: {
-          type: "string"
-        },
-        webServerMemory: {
-          type: "string"
-        },
-        schedulerCpu: {
-          type: "string"
-        },
-        schedulerMemory: {
-          type: "string"
-        },
-        schedulerReplicas: {
-          type: "integer"
-        },
-        imageRepository: {
-          type: "string"
-        },
-        imageTag: {
-          type: "string"
-        },
-        namespace: {
-          type: "string"
-        },
-        isCicdEnforced: {
-          type: "boolean"
-        },
-        isDagDeployEnabled: {
-          type: "boolean"
-        }
-      }
-    },
-    DeploymentsPaginated: {
-      type: "object",
-      required: [
-        "deployments",
-        "totalCount",
-        "offset",
-        "limit"
-      ],
-      properties: {
-        deployments: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/Deployment"
-          }
-        },
-        totalCount: {
-          type: "integer"
-        },
-        offset: {
-          type: "integer"
-        },
-        limit: {
-          type: "integer"
-        }
-      }
-    },
-    Workspace: {
-      type: "object",
-      required: [
-        "id",
-        "name",
-        "organizationId",
-        "cicdEnforcedDefault",
-        "createdAt",
-        "updatedAt"
-      ],
-      properties: {
-        id: {
-          type: "string"
-        },
-        name: {
-          type: "string"
-        },
-        organizationId: {
-          type: "string"
-        },
-        organizationName: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        cicdEnforcedDefault: {
-          type: "boolean"
-        },
-        createdAt: {
-          type: "string",
-          format: "date-time"
-        },
-        updatedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        createdBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        updatedBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        }
-      }
-    },
-    WorkspacesPaginated: {
-      type: "object",
-      required: [
-        "workspaces",
-        "totalCount",
-        "offset",
-        "limit"
-      ],
-      properties: {
-        workspaces: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/Workspace"
-          }
-        },
-        totalCount: {
-          type: "integer"
-        },
-        offset: {
-          type: "integer"
-        },
-        limit: {
-          type: "integer"
-        }
-      }
-    },
-    Role: {
-      type: "object",
-      required: [
-        "id",
-        "name",
-        "scopeType",
-        "restrictedWorkspaceIds",
-        "createdAt",
-        "updatedAt",
-        "createdBy",
-        "updatedBy"
-      ],
-      properties: {
-        id: {
-          type: "string"
-        },
-        name: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        scopeType: {
-          enum: [
-            "DEPLOYMENT",
-            "WORKSPACE",
-            "ORGANIZATION"
-          ]
-        },
-        restrictedWorkspaceIds: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "string"
-          }
-        },
-        createdAt: {
-          type: "string",
-          format: "date-time"
-        },
-        updatedAt: {
-          type: "string",
-          format: "date-time"
-        },
-        createdBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        },
-        updatedBy: {
-          $ref: "#/$defs/BasicSubjectProfile"
-        }
-      }
-    },
-    DefaultRole: {
-      type: "object",
-      required: [
-        "name",
-        "scopeType",
-        "permissions"
-      ],
-      properties: {
-        name: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        scopeType: {
-          enum: [
-            "DAG",
-            "DEPLOYMENT",
-            "ORGANIZATION",
-            "SYSTEM",
-            "WORKSPACE"
-          ]
-        },
-        permissions: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "string"
-          }
-        }
-      }
-    },
-    RolesPaginated: {
-      type: "object",
-      required: [
-        "roles",
-        "totalCount",
-        "offset",
-        "limit"
-      ],
-      properties: {
-        roles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/Role"
-          }
-        },
-        defaultRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/DefaultRole"
-          }
-        },
-        totalCount: {
-          type: "integer"
-        },
-        offset: {
-          type: "integer"
-        },
-        limit: {
-          type: "integer"
-        }
-      }
-    },
-    TokenAnswer: {
-      type: "object",
-      required: [
-        "id",
-        "name",
-        "scope"
-      ],
-      properties: {
-        id: {
-          type: "string",
-          minLength: 1,
-          pattern: "^[A-Za-z0-9_-]{1,128}$"
-        },
-        name: {
-          type: "string"
-        },
-        description: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        scope: {
-          type: "string",
-          minLength: 1
-        },
-        kind: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        roles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/TokenRoleAnswer"
-          }
-        },
-        endAt: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        createdAt: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        createdBy: {
-          type: [
-            "object",
-            "null"
-          ],
-          required: [],
-          properties: {
-            id: {
-              type: [
-                "string",
-                "null"
-              ]
-            },
-            fullName: {
-              type: [
-                "string",
-                "null"
-              ]
-            },
-            apiTokenName: {
-              type: [
-                "string",
-                "null"
-              ]
-            },
-            username: {
-              type: [
-                "string",
-                "null"
-              ]
-            }
-          }
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    TokenRoleAnswer: {
-      type: "object",
-      required: [
-        "entityType",
-        "entityId",
-        "role"
-      ],
-      properties: {
-        entityType: {
-          type: "string",
-          minLength: 1
-        },
-        entityId: {
-          type: "string",
-          minLength: 1
-        },
-        role: {
-          type: "string",
-          minLength: 1
-        },
-        deploymentId: {
-          type: [
-            "string",
-            "null"
-          ],
-          pattern: "^[A-Za-z0-9_-]{1,128}$"
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    TokensAnswer: {
-      type: "object",
-      required: [
-        "tokens"
-      ],
-      properties: {
-        tokens: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            $ref: "#/$defs/TokenAnswer"
-          }
-        },
-        totalCount: {
-          type: [
-            "integer",
-            "null"
-          ]
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    DeploymentsAnswer: {
-      type: "object",
-      required: [
-        "deployments"
-      ],
-      properties: {
-        deployments: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "id",
-              "name",
-              "workspaceId"
-            ],
-            properties: {
-              id: {
-                type: "string",
-                minLength: 1,
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              name: {
-                type: "string"
-              },
-              workspaceId: {
-                type: "string",
-                minLength: 1,
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              workspaceName: {
-                type: [
-                  "string",
-                  "null"
-                ]
-              }
-            }
-          }
-        },
-        totalCount: {
-          type: [
-            "integer",
-            "null"
-          ]
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    WorkspacesAnswer: {
-      type: "object",
-      required: [
-        "workspaces"
-      ],
-      properties: {
-        workspaces: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "id",
-              "name"
-            ],
-            properties: {
-              id: {
-                type: "string",
-                minLength: 1,
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              name: {
-                type: "string"
-              }
-            }
-          }
-        },
-        totalCount: {
-          type: [
-            "integer",
-            "null"
-          ]
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    RolesAnswer: {
-      type: "object",
-      required: [
-        "roles"
-      ],
-      properties: {
-        roles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "id",
-              "name",
-              "scopeType"
-            ],
-            properties: {
-              id: {
-                type: "string",
-                minLength: 1,
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              name: {
-                type: "string",
-                minLength: 1
-              },
-              scopeType: {
-                type: "string"
-              },
-              restrictedWorkspaceIds: {
-                type: [
-                  "array",
-                  "null"
-                ],
-                items: {
-                  type: "string",
-                  minLength: 1
-                }
-              }
-            }
-          }
-        },
-        defaultRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "name",
-              "scopeType"
-            ],
-            properties: {
-              name: {
-                type: "string",
-                minLength: 1
-              },
-              scopeType: {
-                type: "string"
-              }
-            }
-          }
-        },
-        totalCount: {
-          type: [
-            "integer",
-            "null"
-          ]
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    },
-    RolesPostAnswer: {
-      type: [
-        "object",
-        "null"
-      ],
-      required: [],
-      properties: {
-        organizationRole: {
-          type: [
-            "string",
-            "null"
-          ]
-        },
-        workspaceRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "workspaceId",
-              "role"
-            ],
-            properties: {
-              workspaceId: {
-                type: "string",
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              role: {
-                type: "string"
-              }
-            }
-          }
-        },
-        deploymentRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object",
-            required: [
-              "deploymentId",
-              "role"
-            ],
-            properties: {
-              deploymentId: {
-                type: "string",
-                pattern: "^[A-Za-z0-9_-]{1,128}$"
-              },
-              role: {
-                type: "string"
-              }
-            }
-          }
-        },
-        dagRoles: {
-          type: [
-            "array",
-            "null"
-          ],
-          items: {
-            type: "object"
-          }
-        }
-      },
-      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
-    }
-  }
-};
-
-// src/astro/answers.ts
-var ROUTES = [
-  { method: "GET", path: /^\/organizations\/[^/]+\/tokens$/, def: "TokensAnswer" },
-  { method: "GET", path: /^\/organizations\/[^/]+\/tokens\/[^/]+$/, def: "TokenAnswer" },
-  { method: "POST", path: /^\/organizations\/[^/]+\/tokens\/[^/]+\/roles$/, def: "RolesPostAnswer" },
-  { method: "GET", path: /^\/organizations\/[^/]+\/deployments$/, def: "DeploymentsAnswer" },
-  { method: "GET", path: /^\/organizations\/[^/]+\/workspaces$/, def: "WorkspacesAnswer" },
-  { method: "GET", path: /^\/organizations\/[^/]+\/roles$/, def: "RolesAnswer" }
-];
-var ajv;
-var compiled = /* @__PURE__ */ new Map();
-function validator(def) {
-  let v = compiled.get(def);
-  if (v === void 0) {
-    ajv ??= new import__.Ajv2020({ strict: true, validateFormats: false, validateSchema: false }).addSchema(astro_api_schema_default);
-    v = ajv.getSchema(`astro-api.schema.json#/$defs/${def}`);
-    if (v === void 0) throw new Error(`no $def ${def} in schemas/astro-api.schema.json`);
-    compiled.set(def, v);
-  }
-  return v;
-}
-function checkAnswer(method, path, data) {
-  const route = ROUTES.find((r) => r.method === method && r.path.test(path));
-  if (route === void 0) {
-    return isRecord(data) ? { ok: true, data: withoutNulls(data) } : { ok: false, problem: `the answer is ${kind(data)}, not an object` };
-  }
-  const validate = validator(route.def);
-  if (!validate(data)) return { ok: false, problem: describe(data, validate.errors ?? []) };
-  if (data === null) return { ok: true, data: {} };
-  const clean = withoutNulls(data);
-  if (route.def === "RolesAnswer" && isRecord(clean) && Array.isArray(clean["roles"])) {
-    for (const role of clean["roles"]) if (isRecord(role)) role["restrictedWorkspaceIds"] ??= [];
-  }
-  return { ok: true, data: clean };
-}
-function kind(v) {
-  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
-}
-function describe(data, errors) {
-  const e = errors[0];
-  if (e === void 0 || e.instancePath === "") {
-    if (!isRecord(data)) return `the answer is ${kind(data)}, not an object`;
-  }
-  if (e === void 0) return "the answer does not have the documented shape";
-  const where2 = e.instancePath === "" ? "the answer" : `the answer's ${e.instancePath}`;
-  return `${where2} ${e.message ?? "is not valid"}`;
-}
-function withoutNulls(v) {
-  if (Array.isArray(v)) return v.map(withoutNulls);
-  if (!isRecord(v)) return v;
-  const out = {};
-  for (const [k, value] of Object.entries(v)) if (value !== null && k !== "__proto__") out[k] = withoutNulls(value);
-  return out;
-}
-
-// src/astro/error-hints.ts
-function hostAndPort(baseUrl) {
-  const url = new URL(baseUrl);
-  return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
-}
-function errorHint({ method, baseUrl, status, code: code2 }) {
-  switch (code2) {
-    case "ECONNREFUSED":
-      return `nothing accepts connections at ${hostAndPort(baseUrl)}: check ASTRO_API_URL (now ${baseUrl})`;
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `the host of ${hostAndPort(baseUrl)} could not be found (DNS): check ASTRO_API_URL (now ${baseUrl}) and the network`;
-  }
-  if (status === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
-    return `ASTRO_API_URL (${baseUrl}) does not end in /v1: the API's base URL does, e.g. ${DEFAULT_API_URL}`;
-  }
-  if (status === 401) {
-    return "the API does not accept the token in ASTRO_API_TOKEN (expired, revoked or mistyped): create a new API token in Astro and export it";
-  }
-  if (status === 403) {
-    return method === "GET" ? "the token in ASTRO_API_TOKEN may not read this: plan, list and export need an Organization API token (Organization Member or more), or a Workspace API token for its own workspace" : "the token in ASTRO_API_TOKEN may not change token roles: apply needs an Organization API token with Organization Owner (a Workspace API token with Workspace Owner can change its own workspace's tokens)";
-  }
-  return void 0;
-}
-
-// src/astro/pacer.ts
-var HEADROOM = 0.9;
-var SLOWDOWN = 0.7;
-var MIN_SHARE = 1 / 16;
-var realClock = {
-  now: () => performance.now(),
-  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
-var Pacer = class {
-  constructor(ratePerSecond, clock = realClock) {
-    this.clock = clock;
-    if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
-    this.intervalMs = 1e3 / (ratePerSecond * HEADROOM);
-    this.maxIntervalMs = this.intervalMs / MIN_SHARE;
-  }
-  clock;
-  intervalMs;
-  maxIntervalMs;
-  last = Number.NEGATIVE_INFINITY;
-  tail = Promise.resolve();
-  /** Bumped on each slowdown: a 429 for a request released before it is old news. */
-  generation = 0;
-  /** The rate aimed at now, requests per second (headroom included). */
-  get rate() {
-    return 1e3 / this.intervalMs;
-  }
-  /** Resolves, with a ticket for rateLimited, when the caller may send its request. */
-  take() {
-    const turn = this.tail.then(async () => {
-      const due = this.last + this.intervalMs - this.clock.now();
-      if (due > 0) await this.clock.wait(due);
-      this.last = this.clock.now();
-      return this.generation;
-    });
-    this.tail = turn.then(() => void 0);
-    return turn;
-  }
-  /**
-   * A request released with `ticket` met a 429. Requests already on the wire were paced at the old rate
-   * and may meet 429s too: only the first 429 of a generation slows down, so one burst of answers counts
-   * once and the rate falls by SLOWDOWN per round trip at most, not per answer.
-   */
-  rateLimited(ticket) {
-    if (ticket !== this.generation) return;
-    this.generation++;
-    this.intervalMs = Math.min(this.maxIntervalMs, this.intervalMs / SLOWDOWN);
-  }
-};
-var MethodPacers = class {
-  get;
-  post;
-  constructor(limits, clock = realClock) {
-    this.get = limits === false ? void 0 : new Pacer(limits.get, clock);
-    this.post = limits === false ? void 0 : new Pacer(limits.post, clock);
-  }
-  of(method) {
-    return method === "GET" ? this.get : this.post;
-  }
-  /** Waits for the method's turn; the ticket goes back to rateLimited on a 429. */
-  async take(method) {
-    return await this.of(method)?.take() ?? 0;
-  }
-  rateLimited(method, ticket) {
-    this.of(method)?.rateLimited(ticket);
-  }
-  /** The rates aimed at now (lower than configured after 429s); null when pacing is off. */
-  rates() {
-    return this.get && this.post ? { get: this.get.rate, post: this.post.rate } : null;
-  }
-};
-
-// src/astro/retry.ts
-function backoffDelay(retry, opts, random = Math.random) {
-  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
-}
-function parseRetryAfter(value, nowMs, capMs) {
-  if (value === void 0) return void 0;
-  const text = value.trim();
-  if (text === "") return void 0;
-  let ms;
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    ms = Number(text) * 1e3;
-  } else if (/[a-z]/i.test(text)) {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return void 0;
-    ms = at - nowMs;
-  } else {
-    return void 0;
-  }
-  return Math.min(capMs, Math.max(0, Math.ceil(ms)));
-}
-function isRetryableStatus(status) {
-  return status === 429 || status >= 500;
-}
-var RETRYABLE_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT"
-]);
-function errorCode(err) {
-  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") return err.code;
-  return void 0;
-}
-function isRetryableError(err) {
-  const code2 = errorCode(err);
-  return code2 !== void 0 && RETRYABLE_CODES.has(code2);
-}
-
-// src/astro/http.ts
-var Transport = class {
-  constructor(opts) {
-    this.opts = opts;
-    const url = new URL(opts.baseUrl);
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, "");
-    this.pool = new import_undici2.Pool(url.origin, {
-      connect: { timeout: opts.timeouts.connectMs },
-      headersTimeout: opts.timeouts.headersMs,
-      bodyTimeout: opts.timeouts.bodyMs
-    });
-    this.clock = opts.clock ?? realClock;
-    this.pacers = new MethodPacers(opts.rateLimits, this.clock);
-  }
-  opts;
-  pool;
-  basePath;
-  origin;
-  pacers;
-  counters = { requests: { GET: 0, POST: 0 }, retries: 0, rateLimited: 0 };
-  clock;
-  stats() {
-    return { ...this.counters, requests: { ...this.counters.requests }, rates: this.pacers.rates() };
-  }
-  async close() {
-    await this.pool.close();
-  }
-  /**
-   * Sends the request, retrying transient failures; resolves with the parsed JSON body. `beforeRetry`
-   * runs after the backoff, right before each attempt after the first: it returns the body to send
-   * next, or throws to stop retrying (the executor re-reads a token there, so a retried write never
-   * sends a list older than that read).
-   */
-  async request(method, path, options = {}) {
-    const { maxAttempts, backoff } = this.opts;
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
-      const ticket = await this.pacers.take(method);
-      const outcome = await this.attempt(method, path, options, attempt);
-      if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };
-      if (outcome.answer?.status === 429) {
-        this.pacers.rateLimited(method, ticket);
-        const rates = this.pacers.rates();
-        if (rates) this.log(`astro-access: 429 on ${method}: pacing now at ${rates.get.toFixed(2)} GET/s, ${rates.post.toFixed(2)} POST/s`);
-      }
-      if (!outcome.retry || attempt >= maxAttempts) throw this.fail(method, path, attempt, outcome);
-      const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
-      this.counters.retries++;
-      this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe2(outcome)}`);
-      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe2(outcome), this.opts.token) });
-      await this.clock.wait(delay);
-    }
-  }
-  async attempt(method, path, options, n) {
-    const target = this.basePath + path + queryString(options.query);
-    const headers = {
-      authorization: `Bearer ${this.opts.token}`,
-      "user-agent": this.opts.userAgent,
-      accept: "application/json",
-      // Pins the API's minor version, so a new default cannot change answers under a saved plan.
-      "x-api-version": "1.0"
-    };
-    const body = options.body === void 0 ? void 0 : JSON.stringify(options.body);
-    if (body !== void 0) headers["content-type"] = "application/json";
-    this.counters.requests[method]++;
-    this.log(`astro-access: -> ${method} ${this.origin}${target} (attempt ${n}/${this.opts.maxAttempts}) authorization: Bearer [REDACTED], user-agent: ${this.opts.userAgent}`);
-    const started = performance.now();
-    let status;
-    let text;
-    let requestId;
-    let retryAfter;
-    try {
-      const res = await this.pool.request({ method, path: target, headers, ...body !== void 0 ? { body } : {} });
-      status = res.statusCode;
-      const id = header(res.headers["x-request-id"]);
-      requestId = id === void 0 ? void 0 : redact(id, this.opts.token);
-      retryAfter = header(res.headers["retry-after"]);
-      text = redact(await res.body.text(), this.opts.token);
-    } catch (err) {
-      const failure = transportFailure(err, this.opts.timeouts);
-      this.log(`astro-access: <- ${method} ${path} failed after ${Math.round(performance.now() - started)} ms: ${failure}`);
-      return { ok: false, retry: isRetryableError(err), failure, cause: err };
-    }
-    this.log(`astro-access: <- ${status} ${method} ${path} (${Math.round(performance.now() - started)} ms${requestId !== void 0 ? `, request ID ${requestId}` : ""})`);
-    if (status >= 200 && status < 300) {
-      const id = requestId !== void 0 && requestId !== "" ? { requestId } : {};
-      let parsed;
-      try {
-        parsed = JSON.parse(text);
-      } catch (err) {
-        return { ok: false, retry: true, failure: `${status} answer with a body that is not valid JSON`, ...id, cause: err };
-      }
-      const checked = checkAnswer(method, path, parsed);
-      if (!checked.ok) return { ok: false, retry: false, failure: `${status} answer that does not match the Astro API's documented shape: ${checked.problem}`, ...id };
-      return { ok: true, data: checked.data, requestId };
-    }
-    if (status === 429) this.counters.rateLimited++;
-    const answer = parseErrorAnswer(status, text, requestId);
-    const retryable = isRetryableStatus(status);
-    const retryAfterMs = retryable ? parseRetryAfter(retryAfter, Date.now(), this.opts.backoff.retryAfterMaxMs) : void 0;
-    return { ok: false, retry: retryable, answer, ...retryAfterMs !== void 0 ? { retryAfterMs } : {} };
-  }
-  fail(method, path, attempts, outcome) {
-    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
-    return astroApiError({
-      method,
-      path,
-      attempts,
-      token: this.opts.token,
-      ...outcome.answer !== void 0 ? { answer: outcome.answer } : {},
-      ...outcome.failure !== void 0 ? { failure: outcome.failure } : {},
-      ...hint !== void 0 ? { hint } : {},
-      ...outcome.requestId !== void 0 ? { requestId: outcome.requestId } : {},
-      ...outcome.cause !== void 0 ? { cause: outcome.cause } : {}
-    });
-  }
-  log(line) {
-    this.opts.debug?.(redact(line, this.opts.token));
-  }
-};
-function describe2(outcome) {
-  return outcome.answer !== void 0 ? `${outcome.answer.status}` : outcome.failure ?? "a failure";
-}
-function header(v) {
-  return Array.isArray(v) ? v[0] : v;
-}
-function queryString(query) {
-  if (query === void 0) return "";
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === void 0) continue;
-    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
-  }
-  const s = params.toString();
-  return s === "" ? "" : `?${s}`;
-}
-function transportFailure(err, t) {
-  const code2 = errorCode(err);
-  switch (code2) {
-    case "UND_ERR_CONNECT_TIMEOUT":
-      return `could not connect within ${t.connectMs} ms (connect timeout)`;
-    case "UND_ERR_HEADERS_TIMEOUT":
-      return `no response within ${t.headersMs} ms (headers timeout)`;
-    case "UND_ERR_BODY_TIMEOUT":
-      return `response body stalled for ${t.bodyMs} ms (body timeout)`;
-    case "UND_ERR_SOCKET":
-    case "ECONNRESET":
-    case "EPIPE":
-      return `connection reset by the server (${code2})`;
-    case "ECONNREFUSED":
-      return "connection refused (ECONNREFUSED)";
-    default: {
-      const message = err instanceof Error ? err.message : String(err);
-      return code2 !== void 0 ? `${message} (${code2})` : message;
-    }
-  }
-}
-
-// src/astro/paginate.ts
-var MAX_RESTARTS = 3;
-var MAX_LIST_ITEMS = 2e5;
-var SPARE_PAGES = 2;
-var MAX_PAGES = MAX_LIST_ITEMS / 100;
-async function readAllPages(transport, path, key, pageSize, query = {}) {
-  return (await readAllPagesWith(transport, path, key, void 0, pageSize, query)).items;
-}
-async function readAllPagesWith(transport, path, key, alsoKey, pageSize, query = {}) {
-  let last;
-  for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const read = await readOnce(transport, path, key, alsoKey, pageSize, query);
-    if ("items" in read) return read;
-    last = read;
-  }
-  const why = last?.distinct !== void 0 ? `read ${last.distinct} distinct items, but totalCount is ${last.total} (${MAX_RESTARTS + 1} attempts): the server's pages are incomplete or repeat items` : `the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`;
-  throw listError(path, why, MAX_RESTARTS + 1);
-}
-async function readOnce(transport, path, key, alsoKey, pageSize, query) {
-  const items = /* @__PURE__ */ new Map();
-  const also = [];
-  let offset = 0;
-  let firstTotal;
-  let bound = MAX_PAGES;
-  for (let pages = 1; ; pages++) {
-    const { data } = await transport.request("GET", path, {
-      query: { ...query, offset, limit: pageSize }
-    });
-    const page = Array.isArray(data[key]) ? data[key] : [];
-    const total = typeof data["totalCount"] === "number" ? data["totalCount"] : void 0;
-    if (pages === 1) {
-      firstTotal = total;
-      if (total !== void 0 && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
-        throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
-      }
-      if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
-    } else if (total !== firstTotal) return { total };
-    const known = items.size;
-    for (const item of page) items.set(itemKey(item), item);
-    if (page.length > 0 && items.size === known) {
-      if (firstTotal === void 0) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
-      return { total: firstTotal, distinct: items.size };
-    }
-    if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
-    offset += page.length;
-    if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
-    if (page.length === 0 || firstTotal !== void 0 && offset >= firstTotal) break;
-    if (pages >= bound) {
-      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal ?? "unknown"} without reaching it`, pages);
-    }
-  }
-  if (firstTotal !== void 0 && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
-  return { items: [...items.values()], also };
-}
-function maxPages(total, pageSize, servedLimit, firstPage) {
-  let size = pageSize;
-  if (typeof servedLimit === "number" && servedLimit > 0) size = Math.min(size, servedLimit);
-  if (firstPage > 0) size = Math.min(size, firstPage);
-  return Math.min(Math.ceil(total / size) + SPARE_PAGES, MAX_PAGES);
-}
-function itemKey(item) {
-  const id = typeof item === "object" && item !== null ? item.id : void 0;
-  return typeof id === "string" ? `id:${id}` : `json:${JSON.stringify(item)}`;
-}
-function listError(path, why, attempts) {
-  return new AstroApiError({ message: `Astro API GET ${path}: ${why}`, method: "GET", path, attempts });
-}
-
-// package.json
-var package_default = { version: "0.1.0" };
-
-// src/version.ts
-var VERSION = package_default.version;
-var USER_AGENT = `astro-access/${VERSION}`;
-
-// src/astro/client.ts
-var API_MAX_PAGE = 1e3;
-function createAstroClient(config) {
-  const transport = new Transport({
-    baseUrl: validateBaseUrl(config.baseUrl),
-    token: config.token,
-    userAgent: config.userAgent ?? USER_AGENT,
-    rateLimits: config.rateLimits ?? DOCUMENTED_LIMITS,
-    maxAttempts: Math.max(1, config.maxAttempts ?? 6),
-    backoff: {
-      baseMs: config.backoff?.baseMs ?? 250,
-      maxMs: config.backoff?.maxMs ?? 8e3,
-      retryAfterMaxMs: config.backoff?.retryAfterMaxMs ?? 6e4
-    },
-    timeouts: config.timeouts ?? { connectMs: 1e4, headersMs: 3e4, bodyMs: 3e4 },
-    debug: config.debug,
-    ...config.clock !== void 0 ? { clock: config.clock } : {},
-    onRetry: config.onRetry
-  });
-  const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
-  const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
-  return {
-    organizationId: config.organizationId,
-    async listTokens(filter = {}) {
-      const tokens = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
-        workspaceId: filter.workspaceId,
-        deploymentId: filter.deploymentId,
-        includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
-      });
-      return tokens.map(normalizeToken);
-    },
-    async getToken(tokenId) {
-      const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
-      return { token: normalizeToken(data), requestId };
-    },
-    async listDeployments(filter = {}) {
-      const deployments = await readAllPages(transport, `${org}/deployments`, "deployments", pageSize, {
-        workspaceIds: filter.workspaceIds,
-        deploymentIds: filter.deploymentIds,
-        names: filter.names
-      });
-      return deployments;
-    },
-    async listWorkspaces() {
-      return readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize);
-    },
-    async listDeploymentRoles() {
-      const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
-        scopeTypes: "DEPLOYMENT",
-        includeDefaultRoles: true
-      });
-      const seen = /* @__PURE__ */ new Set();
-      const defaultRoles = also.filter(
-        (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
-      );
-      return { roles: items.filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
-    },
-    async replaceTokenRoles(tokenId, roles, opts = {}) {
-      const { beforeRetry } = opts;
-      const { data, requestId } = await transport.request(
-        "POST",
-        `${org}/tokens/${encodeURIComponent(tokenId)}/roles`,
-        { body: { roles }, ...beforeRetry ? { beforeRetry: async () => ({ roles: await beforeRetry() }) } : {} }
-      );
-      return { result: data, requestId };
-    },
-    close: () => transport.close(),
-    stats: () => transport.stats()
-  };
-}
-function readOnly(client) {
-  return Object.freeze({
-    organizationId: client.organizationId,
-    listTokens: (filter) => client.listTokens(filter),
-    getToken: (tokenId) => client.getToken(tokenId),
-    listDeployments: (filter) => client.listDeployments(filter),
-    listWorkspaces: () => client.listWorkspaces(),
-    listDeploymentRoles: () => client.listDeploymentRoles()
-  });
-}
-function normalizeToken(token) {
-  return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
-}
-
-// src/astro/read-actual.ts
-async function readActual(reader, opts) {
-  const warnings = [];
-  const workspacesRead = reader.listWorkspaces();
-  const [workspaces, deployments, tokens, roles] = await Promise.all([
-    workspacesRead,
-    reader.listDeployments(),
-    readTokens(reader, opts, workspacesRead, warnings),
-    reader.listDeploymentRoles()
-  ]);
-  if (roles.defaultRoles.length === 0) {
-    warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
-  }
-  return {
-    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
-    warnings
-  };
-}
-async function readTokens(reader, managed, workspacesRead, warnings) {
-  try {
-    return await reader.listTokens();
-  } catch (err) {
-    if (!isForbidden(err)) throw err;
-  }
-  const listed = await workspacesRead;
-  const named = managed.workspaceIds !== void 0 || managed.workspaceNames !== void 0;
-  const names = new Set(managed.workspaceNames ?? []);
-  const ids = [
-    .../* @__PURE__ */ new Set([
-      ...managed.workspaceIds ?? [],
-      ...listed.filter((w) => !named || names.has(w.name)).map((w) => w.id)
-    ])
-  ].sort();
-  const [perWorkspace, orgTokens] = await Promise.all([
-    Promise.all(ids.map((workspaceId) => reader.listTokens({ workspaceId }))),
-    reader.listTokens({ includeOnlyOrganizationTokens: true }).catch((err) => {
-      if (!isForbidden(err)) throw err;
-      return void 0;
-    })
-  ]);
-  warnings.push(
-    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${plural(ids.length, "workspace")})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
-  );
-  const byId = /* @__PURE__ */ new Map();
-  for (const token of [...perWorkspace.flat(), ...orgTokens ?? []]) {
-    if (!byId.has(token.id)) byId.set(token.id, token);
-  }
-  return [...byId.values()];
-}
-function isForbidden(err) {
-  return err instanceof AstroApiError && err.status === 403;
-}
-
-// src/manifest/limits.ts
-var MAX_FILE_BYTES = 5 * 1024 * 1024;
-var MAX_DEPTH = 64;
-var MAX_ALIAS_COUNT = 100;
-var MAX_CONTROL_CHAR_REPORTS = 10;
-var MAX_DIAGNOSTICS_PER_FILE = 50;
-
-// src/manifest/line-col.ts
-function lineColAt(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
-}
-
-// src/manifest/decode.ts
-function decodeSource(file, input) {
-  const bytes = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
-  if (bytes > MAX_FILE_BYTES) {
-    return fail(file, 1, 1, `file is too large (${bytes} bytes; the limit is ${MAX_FILE_BYTES} bytes)`);
-  }
-  let text;
-  if (typeof input === "string") {
-    text = input.startsWith("\uFEFF") ? input.slice(1) : input;
-  } else {
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(input);
-    } catch {
-      const at = firstInvalidByte(input);
-      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, at));
-      const { line, col } = lineColAt(prefix, prefix.length);
-      const byte = input[at] ?? 0;
-      return fail(file, line, col, `file is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")}); save it as UTF-8`);
-    }
-  }
-  const errors = controlCharacters(file, text);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, text };
-}
-function firstInvalidByte(bytes) {
-  const validPrefix = (n) => {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  let lo = 0;
-  let hi = bytes.length;
-  if (validPrefix(hi)) return sequenceStart(bytes, hi);
-  while (hi - lo > 1) {
-    const mid = lo + hi >>> 1;
-    if (validPrefix(mid)) lo = mid;
-    else hi = mid;
-  }
-  return sequenceStart(bytes, lo);
-}
-function sequenceStart(bytes, at) {
-  let lead = at;
-  while (lead > 0 && at - lead < 3 && ((bytes[lead - 1] ?? 0) & 192) === 128) lead--;
-  const first = bytes[lead - 1] ?? 0;
-  const length = first >= 240 ? 4 : first >= 224 ? 3 : first >= 192 ? 2 : 1;
-  return lead > 0 && length > 1 && lead - 1 + length > at ? lead - 1 : Math.min(at, bytes.length - 1);
-}
-var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/g;
-function controlCharacters(file, text) {
-  const out = [];
-  let count = 0;
-  for (const m of text.matchAll(CONTROL)) {
-    count++;
-    if (out.length >= MAX_CONTROL_CHAR_REPORTS) continue;
-    const { line, col } = lineColAt(text, m.index);
-    const code2 = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
-    out.push({ file, line, col, message: `control character U+${code2} is not allowed` });
-  }
-  const last = out[out.length - 1];
-  if (last !== void 0 && count > out.length) {
-    last.message += ` (and ${count - out.length} more control characters)`;
-  }
-  return out;
-}
-function fail(file, line, col, message) {
-  return { ok: false, errors: [{ file, line, col, message }] };
-}
-
-// src/manifest/parse-yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-
-// src/manifest/append.ts
-function append(target, items) {
-  for (const item of items) target.push(item);
-}
-
-// src/manifest/locate.ts
-var import_yaml = __toESM(require_dist(), 1);
-var Locator = class {
-  file;
-  doc;
-  lineCounter;
-  text;
-  aliases;
-  /** Each mapping's pairs by key, built on first use: a lookup per error must not scan a wide mapping. */
-  keyIndex = /* @__PURE__ */ new WeakMap();
-  /** `aliases`: each alias's target, resolved once (see resolveAliases); without it aliases resolve one by one. */
-  constructor(file, doc, lineCounter, text, aliases) {
-    this.file = file;
-    this.doc = doc;
-    this.lineCounter = lineCounter;
-    this.text = text;
-    this.aliases = aliases;
-  }
-  at(offset) {
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, col };
-  }
-  /** Where a value stands; an empty value points at its key, or at the `-` of its list item. */
-  value(path) {
-    const found2 = this.find(path);
-    const node = found2.node;
-    if (node === null || isEmpty(node)) {
-      const keyNode = found2.pair?.key;
-      if (isNodeWithRange(keyNode)) return this.at(keyNode.range[0]);
-      if (node?.range) return this.at(this.dashBefore(node.range[0]));
-    }
-    return this.start(node);
-  }
-  /** Where a mapping key stands (for unknown keys and `use either ... not both`). */
-  key(path) {
-    const found2 = this.find(path);
-    const keyNode = found2.pair?.key;
-    if (isNodeWithRange(keyNode)) return this.at(keyNode.range[0]);
-    return this.value(path);
-  }
-  /** A mapping's first key (for a missing required key), or the list item itself. */
-  entry(path) {
-    const { node } = this.find(path);
-    if ((0, import_yaml.isMap)(node)) {
-      const first = node.items[0]?.key;
-      if (isNodeWithRange(first)) return this.at(first.range[0]);
-    }
-    return this.value(path);
-  }
-  /** Follows a path through mappings, lists and aliases; stops at the deepest node that exists. */
-  find(path) {
-    let found2 = { node: this.doc.contents };
-    for (const segment of path) {
-      const node = this.resolve(found2.node);
-      let next;
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = this.pairs(node).get(String(segment));
-        if (pair) next = { node: isNodeWithRange(pair.value) ? pair.value : null, pair };
-      } else if ((0, import_yaml.isSeq)(node) && typeof segment === "number") {
-        const item = node.items[segment];
-        if (isNodeWithRange(item)) next = { node: item };
-      }
-      if (!next) return found2;
-      found2 = next;
-    }
-    return found2;
-  }
-  resolve(node) {
-    if (!(0, import_yaml.isAlias)(node)) return node;
-    if (this.aliases?.has(node)) return this.aliases.get(node) ?? null;
-    return node.resolve(this.doc) ?? null;
-  }
-  /** The first pair for each key, as a scan from the start would find it. */
-  pairs(map) {
-    let index = this.keyIndex.get(map);
-    if (index === void 0) {
-      index = /* @__PURE__ */ new Map();
-      for (const pair of map.items) {
-        const key = keyText(pair.key);
-        if (key !== void 0 && !index.has(key)) index.set(key, pair);
-      }
-      this.keyIndex.set(map, index);
-    }
-    return index;
-  }
-  start(node) {
-    return this.at(node?.range?.[0] ?? 0);
-  }
-  /** The `-` of a list item whose value is empty (same line only). */
-  dashBefore(offset) {
-    for (let i = offset - 1; i >= 0; i--) {
-      const ch = this.text[i];
-      if (ch === "-") return i;
-      if (ch === "\n") break;
-    }
-    return offset;
-  }
-};
-function keyText(key) {
-  if ((0, import_yaml.isScalar)(key)) return String(key.value);
-  return void 0;
-}
-function isNodeWithRange(x) {
-  return typeof x === "object" && x !== null && !(0, import_yaml.isPair)(x) && "range" in x && Array.isArray(x.range);
-}
-function isEmpty(node) {
-  return (0, import_yaml.isScalar)(node) && node.value === null && (node.source === "" || node.source === void 0);
-}
-
-// src/manifest/read-documents.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function readDocuments(text, lineCounter) {
-  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error" });
-  const parser = new import_yaml2.Parser(lineCounter.addNewLine);
-  lineCounter.addNewLine(0);
-  const docs = [];
-  const nonEmpty = [];
-  const starts = [];
-  const take = (composed) => {
-    for (const doc of composed) {
-      docs.push(doc);
-      if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
-      if (nonEmpty.length === 2) return true;
-    }
-    return false;
-  };
-  const compose = (tokens, end) => {
-    for (const token of tokens) {
-      if (token.type === "document") {
-        const deep = cstDepthExceeded(token);
-        if (deep !== void 0) return deep;
-        starts.push(token.offset);
-      }
-      if (take(composer.next(token))) return true;
-      if (starts.length === 2) return take(composer.end()) || nonEmpty.length === 2;
-    }
-    return end && take(composer.end());
-  };
-  let depth = 0;
-  let offset = 0;
-  for (const lexeme of new import_yaml2.Lexer().lex(text)) {
-    const type = import_yaml2.CST.tokenType(lexeme);
-    if (type === "flow-map-start" || type === "flow-seq-start") {
-      if (++depth > MAX_DEPTH) return { tooDeepAt: offset };
-    } else if (type === "flow-map-end" || type === "flow-seq-end") {
-      depth = Math.max(0, depth - 1);
-    }
-    if (lexeme !== import_yaml2.CST.DOCUMENT && lexeme !== import_yaml2.CST.SCALAR && lexeme !== import_yaml2.CST.FLOW_END) offset += lexeme.length;
-    const done2 = compose(parser.next(lexeme), false);
-    if (typeof done2 === "number") return { tooDeepAt: done2 };
-    if (done2) return { docs, nonEmpty, starts };
-  }
-  const done = compose(parser.end(), true);
-  if (typeof done === "number") return { tooDeepAt: done };
-  return { docs, nonEmpty, starts };
-}
-function cstDepthExceeded(document) {
-  const stack = document.value ? [[document.value, 1]] : [];
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop();
-    if (!import_yaml2.CST.isCollection(token)) continue;
-    if (depth > MAX_DEPTH) return token.offset;
-    for (const item of token.items) {
-      if (item.key) stack.push([item.key, depth + 1]);
-      if (item.value) stack.push([item.value, depth + 1]);
-    }
-  }
-  return void 0;
-}
-
-// src/manifest/parse-yaml.ts
-function parseYaml(file, text) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const diag = (offset, message) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col, message };
-  };
-  const tooDeep = (offset) => ({
-    errors: [{ file, ...lineColAt(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
-    warnings: []
-  });
-  const read = readDocuments(text, lineCounter);
-  if ("tooDeepAt" in read) return tooDeep(read.tooDeepAt);
-  const { docs, nonEmpty, starts } = read;
-  const first = nonEmpty[0];
-  if (first === void 0) {
-    return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
-  }
-  const errors = [];
-  const warnings = [];
-  const second = nonEmpty[1];
-  if (second !== void 0) {
-    errors.push(diag(
-      starts[docs.indexOf(second)] ?? second.range[0],
-      "only one YAML document per file: move this one to a file of its own"
-    ));
-  }
-  const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
-  for (const e of tabs.length > 0 ? tabs : first.errors) {
-    const d = diag(e.pos[0], yamlMessage(e));
-    errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
-  }
-  for (const w of first.warnings) {
-    const message = w.message.split("\n")[0] ?? w.message;
-    if (w.code === "TAG_RESOLVE_FAILED") errors.push(diag(w.pos[0], `${message}: a manifest uses plain YAML, without tags`));
-    else if (w.code === "BAD_DIRECTIVE") errors.push(diag(w.pos[0], `${message}: only %YAML and %TAG directives exist`));
-    else warnings.push(diag(w.pos[0], message));
-  }
-  if (errors.length > 0) return { errors, warnings };
-  const keys = keyProblems(first, diag, lineCounter);
-  if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
-  append(errors, keys.duplicates);
-  const root = first.contents;
-  if (!(0, import_yaml3.isMap)(root)) {
-    const found2 = (0, import_yaml3.isSeq)(root) ? "a list" : "a single value";
-    errors.push(diag(
-      root?.range[0] ?? 0,
-      `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found2}`
-    ));
-    return { errors, warnings };
-  }
-  const aliases = resolveAliases(first);
-  const aliasErrors = unresolvedAliases(aliases, diag);
-  if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
-  const firstAliasAt = aliases.keys().next().value?.range?.[0] ?? 0;
-  if (aliases.size > MAX_ALIAS_COUNT) {
-    errors.push(diag(firstAliasAt, tooManyAliases));
-    return { errors, warnings };
-  }
-  let data;
-  try {
-    data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    const at = firstAliasAt;
-    const why = e instanceof Error && /alias/i.test(e.message) ? tooManyAliases : "this YAML cannot be converted to data";
-    errors.push(diag(at, why));
-    return { errors, warnings };
-  }
-  return {
-    parsed: { data, locator: new Locator(file, first, lineCounter, text, aliases) },
-    errors,
-    warnings
-  };
-}
-function sourceLine(text, lineCounter, line) {
-  const start2 = lineCounter.lineStarts[line - 1] ?? text.length;
-  const end = lineCounter.lineStarts[line] ?? text.length;
-  return text.slice(start2, end).replace(/\r?\n$/, "");
-}
-function excerptAt(text, lineCounter, line, col) {
-  let at = line;
-  let source = sourceLine(text, lineCounter, at);
-  if (source.trim() !== "") return { line, col, text: source };
-  while (at > 1 && source.trim() === "") source = sourceLine(text, lineCounter, --at);
-  return at === line ? { line, col, text: source } : { line: at, col: source.length + 1, text: source };
-}
-var tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
-function yamlMessage(e) {
-  if (e.code === "TAB_AS_INDENT") return "tab used for indentation: indent with spaces";
-  const first = e.message.split("\n")[0] ?? e.message;
-  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
-}
-function keyProblems(doc, diag, lineCounter) {
-  const duplicates = [];
-  const invalid = [];
-  (0, import_yaml3.visit)(doc, {
-    Map(_, map) {
-      const seen = /* @__PURE__ */ new Map();
-      for (const pair of map.items) {
-        const key = pair.key;
-        if (!(0, import_yaml3.isScalar)(key) || key.value === null || key.value === void 0) {
-          const at = key?.range?.[0] ?? pair.value?.range?.[0] ?? map.range?.[0] ?? 0;
-          invalid.push(diag(at, "a key must be a plain name, not a list, a mapping or nothing"));
-          continue;
-        }
-        if (!key.range) continue;
-        const name = String(key.value);
-        const firstAt = seen.get(name);
-        if (firstAt === void 0) {
-          seen.set(name, key.range[0]);
-        } else {
-          const line = lineCounter.linePos(firstAt).line;
-          duplicates.push(diag(key.range[0], `duplicate key ${quote(name)} (first at line ${line})`));
-        }
-      }
-    }
-  });
-  return { duplicates, invalid };
-}
-function resolveAliases(doc) {
-  const anchors = /* @__PURE__ */ new Map();
-  const out = /* @__PURE__ */ new Map();
-  (0, import_yaml3.visit)(doc, {
-    Node(_, node) {
-      if ((0, import_yaml3.isAlias)(node)) out.set(node, anchors.get(node.source));
-      else if (node.anchor) anchors.set(node.anchor, node);
-    }
-  });
-  return out;
-}
-function unresolvedAliases(aliases, diag) {
-  const out = [];
-  for (const [alias, target] of aliases) {
-    if (target === void 0) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
-  }
-  return out;
-}
-
-// src/manifest/simple-yaml.ts
-var KEYS = /* @__PURE__ */ new Set([
-  "version",
-  "organizationId",
-  "prune",
-  "ignore",
-  "protect",
-  "workspaces",
-  "workspace",
-  "workspaceId",
-  "deployments",
-  "deployment",
-  "deploymentId",
-  "workspaceTokens",
-  "organizationTokens",
-  "token",
-  "tokenId",
-  "role"
-]);
-var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
-var NOT_STRINGS = /* @__PURE__ */ new Set(["True", "TRUE", "False", "FALSE", "null", "Null", "NULL"]);
-var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
-var MAX_NESTING = 16;
-var SeqNode = class {
-  constructor(at, items) {
-    this.at = at;
-    this.items = items;
-  }
-  at;
-  items;
-};
-var GiveUp = class extends Error {
-};
-var giveUp = () => {
-  throw new GiveUp();
-};
-function readSimpleYaml(file, text) {
-  if (text.includes("	") || text.includes("\r")) return void 0;
-  try {
-    const reader = new Reader(text);
-    if (reader.done) return void 0;
-    const { data, node } = reader.map(0, 0);
-    return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
-  } catch (e) {
-    if (e instanceof GiveUp) return void 0;
-    throw e;
-  }
-}
-var KEY_AT = /([A-Za-z]+):(?=[ \n]|$)/y;
-var Reader = class {
-  constructor(text) {
-    this.text = text;
-    this.advance();
-  }
-  text;
-  /** The offset where each line starts, as the yaml package's LineCounter has them. */
-  lineStarts = [];
-  /** The current line with content: its indentation, where its content starts and ends; or done. */
-  indent = 0;
-  offset = 0;
-  end = 0;
-  done = false;
-  nextStart = 0;
-  /** To the next line with content (comment lines, at any indentation, have none). */
-  advance() {
-    const text = this.text;
-    while (this.nextStart <= text.length) {
-      const start2 = this.nextStart;
-      const nl = text.indexOf("\n", start2);
-      const end = nl === -1 ? text.length : nl;
-      this.lineStarts.push(start2);
-      this.nextStart = end + 1;
-      let i = start2;
-      while (i < end && text.charCodeAt(i) === 32) i++;
-      if (i === end || text.charCodeAt(i) === 35) continue;
-      this.indent = i - start2;
-      this.offset = i;
-      this.end = end;
-      return;
-    }
-    this.done = true;
-  }
-  /** The key at `offset` and the length of `key:`, or undefined. */
-  keyAt(offset) {
-    KEY_AT.lastIndex = offset;
-    const m = KEY_AT.exec(this.text);
-    return m?.[1] !== void 0 ? [m[1], m[0].length] : void 0;
-  }
-  /** The first offset at or after `offset` on the current line that is not a space (YAML's only separator here). */
-  skipSpaces(offset) {
-    while (offset < this.end && this.text.charCodeAt(offset) === 32) offset++;
-    return offset;
-  }
-  isDash() {
-    const next = this.offset + 1;
-    return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
-  }
-  /** The block mapping whose keys stand at `indent`, from the current line on. */
-  map(indent, depth) {
-    if (depth > MAX_NESTING) giveUp();
-    const data = {};
-    const node = [];
-    while (!this.done && this.indent === indent) {
-      const found2 = this.keyAt(this.offset) ?? giveUp();
-      const [key, length] = found2;
-      if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
-      const keyOffset = this.offset;
-      const valueAt = this.skipSpaces(keyOffset + length);
-      const scalar = plainScalar(this.text.slice(valueAt, this.end));
-      this.advance();
-      if (scalar !== void 0) {
-        data[key] = scalar;
-        node.push(key, keyOffset, valueAt);
-        continue;
-      }
-      if (this.done || this.indent <= indent) giveUp();
-      const nested2 = this.isDash() ? this.seq(this.indent, depth + 1) : this.map(this.indent, depth + 1);
-      data[key] = nested2.data;
-      node.push(key, keyOffset, nested2.node);
-    }
-    this.expectOutdent(indent);
-    return { data, node };
-  }
-  /** The block list whose `-` stand at `indent`. */
-  seq(indent, depth) {
-    if (depth > MAX_NESTING) giveUp();
-    const data = [];
-    const node = new SeqNode(this.offset, []);
-    while (!this.done && this.indent === indent) {
-      if (!this.isDash()) giveUp();
-      const content = this.skipSpaces(this.offset + 1);
-      if (this.keyAt(content) === void 0) {
-        const scalar = plainScalar(this.text.slice(content, this.end)) ?? giveUp();
-        data.push(scalar);
-        node.items.push(content);
-        this.advance();
-        continue;
-      }
-      this.indent += content - this.offset;
-      this.offset = content;
-      const item = this.map(this.indent, depth + 1);
-      data.push(item.data);
-      node.items.push(item.node);
-    }
-    this.expectOutdent(indent);
-    return { data, node };
-  }
-  /** After a block ends, the next line must stand further left (or there is none). */
-  expectOutdent(indent) {
-    if (!this.done && this.indent >= indent) giveUp();
-  }
-};
-function plainScalar(rest) {
-  if (rest === "" || rest.startsWith("#")) return void 0;
-  let end = rest.indexOf(" #");
-  if (end === -1) end = rest.length;
-  while (rest.charCodeAt(end - 1) === 32) end--;
-  const value = rest.slice(0, end);
-  if (value === "true") return true;
-  if (value === "false") return false;
-  if (INTEGER.test(value)) return Number(value);
-  if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
-  return value;
-}
-var SimplePositions = class {
-  constructor(file, root, lineStarts) {
-    this.file = file;
-    this.root = root;
-    this.lineStarts = lineStarts;
-  }
-  file;
-  root;
-  lineStarts;
-  // No value in this subset is empty, so a value always stands at its own first character.
-  value(path) {
-    return this.at(start(this.find(path).node));
-  }
-  key(path) {
-    const { keyAt } = this.find(path);
-    return keyAt !== void 0 ? this.at(keyAt) : this.value(path);
-  }
-  entry(path) {
-    return this.value(path);
-  }
-  /** Follows a path through mappings and lists; stops at the deepest node that exists. */
-  find(path) {
-    let found2 = { node: this.root };
-    for (const segment of path) {
-      const node = found2.node;
-      let next;
-      if (Array.isArray(node)) {
-        for (let i = 0; i < node.length; i += 3) {
-          if (node[i] === String(segment)) {
-            next = { node: node[i + 2], keyAt: node[i + 1] };
-            break;
-          }
-        }
-      } else if (node instanceof SeqNode && typeof segment === "number") {
-        const item = node.items[segment];
-        if (item !== void 0) next = { node: item };
-      }
-      if (next === void 0) return found2;
-      found2 = next;
-    }
-    return found2;
-  }
-  at(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >>> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: this.file, line: lo + 1, col: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-};
-function start(node) {
-  if (typeof node === "number") return node;
-  return Array.isArray(node) ? node[1] ?? 0 : node.at;
-}
-
-// src/manifest/schema-validate.ts
-var import__2 = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
-
-// schemas/manifest.schema.json
-var manifest_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://github.com/astro-access/astro-access/schemas/manifest.schema.json",
-  title: "astro-access manifest (version 1)",
-  description: "Which Astro API tokens hold which role on each deployment. Several files may be given; their workspaces merge.",
-  type: "object",
-  additionalProperties: false,
-  required: ["version", "organizationId", "workspaces"],
-  properties: {
-    version: {
-      description: "Manifest format version. Always 1.",
-      const: 1
-    },
-    organizationId: {
-      description: "The Astro organization ID (a cuid). Every file given together must name the same organization.",
-      $ref: "#/$defs/cuid"
-    },
-    prune: {
-      description: "Default for every deployment in this file: when true (the default), bindings not declared on a managed deployment are removed; when false, they are kept and reported as unmanaged.",
-      type: "boolean"
-    },
-    ignore: {
-      description: 'Tokens whose bindings are never changed or removed: globs on token names (e.g. "break-glass-*") or token IDs.',
-      $ref: "#/$defs/tokenPatterns"
-    },
-    protect: {
-      description: "Tokens that may never lose a binding: globs on token names or token IDs.",
-      $ref: "#/$defs/tokenPatterns"
-    },
-    workspaces: {
-      description: "The workspaces whose deployments this file manages. A workspace may appear in several files; its deployments merge.",
-      type: "array",
-      minItems: 1,
-      items: { $ref: "#/$defs/workspace" }
-    }
-  },
-  $defs: {
-    cuid: {
-      description: 'An Astro ID: a cuid, "c" followed by 24 lowercase letters or digits.',
-      type: "string",
-      pattern: "^c[0-9a-z]{24}$"
-    },
-    name: {
-      description: "An exact, case-sensitive name.",
-      type: "string",
-      minLength: 1
-    },
-    prune: {
-      description: "When true, bindings not declared here are removed; when false, they are kept and reported as unmanaged. Inherited: deployment, else workspace, else file, else true.",
-      type: "boolean"
-    },
-    tokenPatterns: {
-      description: "Globs on token names, or token IDs.",
-      type: "array",
-      items: {
-        description: "A glob on token names (* and ? wildcards) or a token ID.",
-        type: "string",
-        minLength: 1
-      }
-    },
-    workspace: {
-      description: "A workspace, by name (workspace) or by ID (workspaceId): exactly one of the two.",
-      type: "object",
-      additionalProperties: false,
-      required: ["deployments"],
-      oneOf: [
-        { required: ["workspace"], properties: { workspace: true } },
-        { required: ["workspaceId"], properties: { workspaceId: true } }
-      ],
-      properties: {
-        workspace: {
-          description: "The workspace's exact name.",
-          $ref: "#/$defs/name"
-        },
-        workspaceId: {
-          description: "The workspace's ID (a cuid).",
-          $ref: "#/$defs/cuid"
-        },
-        prune: {
-          description: "Default prune for the deployments of this workspace entry.",
-          $ref: "#/$defs/prune"
-        },
-        deployments: {
-          description: "The managed deployments of this workspace.",
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#/$defs/deployment" }
-        }
-      }
-    },
-    deployment: {
-      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two.",
-      type: "object",
-      additionalProperties: false,
-      oneOf: [
-        { required: ["deployment"], properties: { deployment: true } },
-        { required: ["deploymentId"], properties: { deploymentId: true } }
-      ],
-      properties: {
-        deployment: {
-          description: "The deployment's exact name within the workspace.",
-          $ref: "#/$defs/name"
-        },
-        deploymentId: {
-          description: "The deployment's ID (a cuid).",
-          $ref: "#/$defs/cuid"
-        },
-        prune: {
-          description: "Prune for this deployment; overrides the workspace's and the file's.",
-          $ref: "#/$defs/prune"
-        },
-        workspaceTokens: {
-          description: "Workspace API tokens and their role on this deployment. Present: authoritative for workspace tokens here (an empty list means none). Absent: workspace tokens are not managed here.",
-          $ref: "#/$defs/bindings"
-        },
-        organizationTokens: {
-          description: "Organization API tokens and their role on this deployment. Present: authoritative for organization tokens here (an empty list means none). Absent: organization tokens are not managed here.",
-          $ref: "#/$defs/bindings"
-        }
-      }
-    },
-    bindings: {
-      description: "Token bindings: each token at most once.",
-      type: "array",
-      items: { $ref: "#/$defs/binding" }
-    },
-    binding: {
-      description: "One token's role on the deployment. The token by exact name (token) or by ID (tokenId): exactly one of the two.",
-      type: "object",
-      additionalProperties: false,
-      required: ["role"],
-      oneOf: [
-        { required: ["token"], properties: { token: true } },
-        { required: ["tokenId"], properties: { tokenId: true } }
-      ],
-      properties: {
-        token: {
-          description: "The token's exact name (names are not unique: use tokenId when several tokens share it).",
-          $ref: "#/$defs/name"
-        },
-        tokenId: {
-          description: "The token's ID (a cuid).",
-          $ref: "#/$defs/cuid"
-        },
-        role: {
-          description: "A default deployment role the API lists (e.g. DEPLOYMENT_ADMIN, DEPLOYMENT_ACCESSOR), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
-          type: "string",
-          minLength: 1
-        }
-      }
-    }
-  }
-};
-
-// src/util/closest.ts
-function editDistance(a, b) {
-  let before = new Array(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
-      cur[j] = d;
-    }
-    [before, prev, cur] = [prev, cur, before];
-  }
-  return prev[b.length];
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
-  return bestDistance <= allowed ? best : void 0;
-}
-function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
-  const scored = [];
-  for (const name of new Set(candidates)) {
-    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
-    const d = editDistance(wanted, name);
-    if (d <= maxDistance) scored.push({ name, d });
-  }
-  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  return scored.slice(0, limit).map((s) => s.name);
-}
-function didYouMean(wanted, candidates) {
-  const near = closestNames(wanted, candidates);
-  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
-}
-
-// src/util/cuid.ts
-var CUID_PATTERN = "^c[0-9a-z]{24}$";
-var CUID = new RegExp(CUID_PATTERN);
-
-// src/manifest/schema-validate.ts
-var addFormats = import_ajv_formats.default.default;
-var compiled2;
-function manifestValidator() {
-  if (compiled2 === void 0) {
-    const ajv2 = new import__2.Ajv2020({ allErrors: true, strict: true, verbose: true, validateSchema: false });
-    addFormats(ajv2);
-    compiled2 = ajv2.compile(manifest_schema_default);
-  }
-  return compiled2;
-}
-function validateSchema(data, locator) {
-  const validate = manifestValidator();
-  if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  const pairs = new Set(errors.filter((e) => e.keyword === "oneOf" && alternatives(e) !== void 0));
-  const pairsAt = /* @__PURE__ */ new Map();
-  for (const p of pairs) pairsAt.set(p.instancePath, [...pairsAt.get(p.instancePath) ?? [], p]);
-  const isVacuous = (e) => pairs.has(e) && !isRecord(e.data);
-  const isBranchOfPair = (e) => (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
-  const out = [];
-  for (const e of errors) {
-    if (isBranchOfPair(e) || isVacuous(e)) continue;
-    const path = segments(e.instancePath);
-    const { at, message } = describe3(e, path, locator);
-    out.push(new DeferredDiagnostic(at, message));
-  }
-  return out;
-}
-var DeferredDiagnostic = class {
-  file;
-  line;
-  col;
-  #describe;
-  #message = "";
-  constructor(at, describe4) {
-    this.file = at.file;
-    this.line = at.line;
-    this.col = at.col;
-    this.#describe = describe4;
-  }
-  get message() {
-    if (this.#describe !== void 0) {
-      this.#message = this.#describe();
-      this.#describe = void 0;
-    }
-    return this.#message;
-  }
-};
-function describe3(e, path, loc) {
-  const { at, message } = describeNow(e, path, loc);
-  return { at, message: typeof message === "string" ? () => message : message };
-}
-function describeNow(e, path, loc) {
-  const name = subject(path);
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const key = String(e.params.additionalProperty);
-      const allowed = Object.keys(e.parentSchema?.properties ?? {});
-      return { at: loc.key([...path, key]), message: () => unknownKey(key, allowed) };
-    }
-    case "required":
-      return { at: loc.entry(path), message: `"${String(e.params.missingProperty)}" is required` };
-    case "oneOf": {
-      const names = alternatives(e);
-      if (names === void 0) break;
-      const quoted = names.map((n) => `"${n}"`).join(" or ");
-      if (Array.isArray(e.params.passingSchemas)) {
-        const keys = names.map((n) => loc.key([...path, n]));
-        const later = keys.reduce((a, b) => b.line > a.line || b.line === a.line && b.col > a.col ? b : a);
-        return { at: later, message: `use either ${quoted}, not both` };
-      }
-      return { at: loc.entry(path), message: `${quoted} is required` };
-    }
-    case "type":
-      return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
-    case "pattern":
-      if (e.params.pattern === CUID_PATTERN) {
-        return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
-      }
-      break;
-    case "minLength":
-      return { at: loc.value(path), message: `${name} must not be empty` };
-    case "minItems":
-      return { at: loc.value(path), message: `${name} must list at least one ${itemNoun(path)}` };
-    case "const":
-      return { at: loc.value(path), message: `${name} must be ${JSON.stringify(e.params.allowedValue)} (found ${typeof e.data === "string" ? quote(e.data) : JSON.stringify(e.data)})` };
-  }
-  return { at: loc.value(path), message: `${name} ${e.message ?? "is invalid"}` };
-}
-function unknownKey(key, allowed) {
-  const length = key.toLowerCase().length;
-  const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
-  const hint = guess !== void 0 ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(", ")}`;
-  return `unknown key ${quote(key)}${hint}`;
-}
-function alternatives(e) {
-  if (!Array.isArray(e.schema)) return void 0;
-  const names = [];
-  for (const branch of e.schema) {
-    const required = branch?.required;
-    if (!Array.isArray(required) || required.length !== 1 || typeof required[0] !== "string") return void 0;
-    names.push(required[0]);
-  }
-  return names;
-}
-function segments(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => {
-    const raw = s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s;
-    return /^\d+$/.test(raw) ? Number(raw) : raw;
-  });
-}
-function subject(path) {
-  const last = path[path.length - 1];
-  if (last === void 0) return "the manifest";
-  if (typeof last === "string") return `"${last}"`;
-  const parent = path[path.length - 2];
-  return `entry ${last + 1} of ${typeof parent === "string" ? `"${parent}"` : "the list"}`;
-}
-function itemNoun(path) {
-  const last = path[path.length - 1];
-  if (last === "workspaces") return "workspace";
-  if (last === "deployments") return "deployment";
-  return "entry";
-}
-function typeName(type) {
-  switch (type) {
-    case "object":
-      return "a mapping (key: value)";
-    case "array":
-      return "a list";
-    case "string":
-      return "a string";
-    case "boolean":
-      return "true or false";
-    case "integer":
-    case "number":
-      return "a number";
-    default:
-      return type;
-  }
-}
-function found(data, expected) {
-  if (data === null || data === void 0) return "found nothing";
-  if (Array.isArray(data)) return "found a list";
-  switch (typeof data) {
-    case "object":
-      return "found a mapping";
-    case "string":
-      return expected === "boolean" ? `found the string ${quote(data)}` : "found a string";
-    case "number":
-    case "boolean":
-      return expected === "string" ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;
-    default:
-      return `found ${typeof data}`;
-  }
-}
-
-// src/manifest/raw.ts
-var TOKEN_LISTS = [
-  ["workspaceTokens", "workspace"],
-  ["organizationTokens", "organization"]
-];
-var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
-var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
-function tokenListKey(kind2) {
-  return KEY_OF[kind2];
-}
-
-// src/manifest/semantic-checks.ts
-var SemanticChecks = class {
-  #organization;
-  /** Each deployment declared so far (in earlier files too) → where it first is. */
-  #deployments = /* @__PURE__ */ new Map();
-  /** The problems in one file, against itself and the files checked before it. */
-  check(data, locator) {
-    const errors = [];
-    const warnings = [];
-    const report = (list2, at, message) => list2.push({ ...at, message });
-    const deployments = this.#deployments;
-    const root = record(data);
-    if (!root) return { errors, warnings };
-    const orgId = root.organizationId;
-    if (typeof orgId === "string" && CUID.test(orgId)) {
-      const at = locator.value(["organizationId"]);
-      const organization = this.#organization;
-      if (!organization) this.#organization = { id: orgId, at };
-      else if (organization.id !== orgId) {
-        report(errors, at, `"organizationId" ${orgId} differs from ${organization.id} at ${where(organization.at)}; all files must name the same organization`);
-      }
-    }
-    for (const [w, ws2] of list(root.workspaces)) {
-      const wsRef = reference(ws2, "workspace");
-      if (!wsRef) continue;
-      for (const [d, dep] of list(ws2?.deployments)) {
-        const depRef = reference(dep, "deployment");
-        if (!depRef || !dep) continue;
-        const path = ["workspaces", w, "deployments", d];
-        const at = locator.value([...path, depRef.key]);
-        const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
-        const first = deployments.get(key);
-        if (first) {
-          const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
-          report(errors, at, `${what} is already declared at ${where(first)}`);
-        } else {
-          deployments.set(key, at);
-        }
-        if (!("workspaceTokens" in dep) && !("organizationTokens" in dep)) {
-          report(
-            warnings,
-            locator.entry(path),
-            'this deployment lists neither "workspaceTokens" nor "organizationTokens": nothing on it is managed'
-          );
-        }
-        for (const [listKey, kind2] of TOKEN_LISTS) {
-          const tokens = /* @__PURE__ */ new Map();
-          for (const [t, entry] of list(dep[listKey])) {
-            const tokenRef = reference(entry, "token");
-            if (!tokenRef) continue;
-            const tokenAt = locator.value([...path, listKey, t, tokenRef.key]);
-            const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
-            const firstToken = tokens.get(tokenKey);
-            if (firstToken) {
-              const what = tokenRef.key === "tokenId" ? tokenRef.value : quote(tokenRef.value);
-              report(errors, tokenAt, `${kind2} token ${what} is already declared on this deployment at ${where(firstToken)}`);
-            } else {
-              tokens.set(tokenKey, tokenAt);
-            }
-          }
-        }
-      }
-    }
-    return { errors, warnings };
-  }
-};
-function where(at) {
-  return `${at.file}:${at.line}`;
-}
-function record(x) {
-  return isRecord(x) ? x : void 0;
-}
-function list(x) {
-  return Array.isArray(x) ? x.map((item, i) => [i, record(item)]) : [];
-}
-function reference(entry, name) {
-  if (!entry) return void 0;
-  const byName = entry[name];
-  const byId = entry[`${name}Id`];
-  if (byName !== void 0 && byId !== void 0) return void 0;
-  if (typeof byName === "string" && byName !== "") return { key: name, value: byName };
-  if (typeof byId === "string" && CUID.test(byId)) return { key: `${name}Id`, value: byId };
-  return void 0;
-}
-
-// src/manifest/digest.ts
-import { createHash as createHash2 } from "node:crypto";
-function manifestDigest(input) {
-  const deployments = input.deployments.map((d) => canonicalJson({
-    workspace: ref(d.workspace),
-    deployment: ref(d.deployment),
-    prune: d.prune,
-    workspaceTokens: bindings(d.workspaceTokens),
-    organizationTokens: bindings(d.organizationTokens)
-  })).sort();
-  const hash = createHash2("sha256");
-  hash.update('{"deployments":[');
-  deployments.forEach((d, i) => hash.update(i === 0 ? d : `,${d}`));
-  hash.update(`],"digestVersion":1,"ignore":${canonicalJson(sortedUnique(input.ignore))}`);
-  hash.update(`,"organizationId":${JSON.stringify(input.organizationId)}`);
-  hash.update(`,"protect":${canonicalJson(sortedUnique(input.protect))}}`);
-  return hash.digest("hex");
-}
-var CanonicalText = class {
-  constructor(json) {
-    this.json = json;
-  }
-  json;
-};
-function canonicalJson(value) {
-  if (value instanceof CanonicalText) return value.json;
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-function ref(r) {
-  return { name: r.name, id: r.id };
-}
-function refJson(r) {
-  const members = [];
-  if (r.id !== void 0) members.push(`"id":${JSON.stringify(r.id)}`);
-  if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
-  return `{${members.join(",")}}`;
-}
-function bindings(list2) {
-  if (list2 === void 0) return void 0;
-  return new CanonicalText(sortedList(list2.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
-}
-function sortedUnique(list2) {
-  return [...new Set(list2)].sort();
-}
-function sortedList(items) {
-  return `[${items.sort().join(",")}]`;
-}
-
-// src/manifest/normalize.ts
-function normalizeFile({ file, data, locator }) {
-  const deployments = [];
-  data.workspaces.forEach((ws2, w) => {
-    const wsPath = ["workspaces", w];
-    const workspace = reference2(ws2, "workspace", wsPath, locator);
-    ws2.deployments.forEach((dep, d) => {
-      const path = [...wsPath, "deployments", d];
-      const desired = {
-        workspace,
-        deployment: reference2(dep, "deployment", path, locator),
-        prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
-        at: locator.entry(path)
-      };
-      for (const [key] of TOKEN_LISTS) {
-        const list2 = dep[key];
-        if (list2 === void 0) continue;
-        const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-        desired[key] = bindings2;
-      }
-      deployments.push(desired);
-    });
-  });
-  return { file, organizationId: data.organizationId, ignore: data.ignore ?? [], protect: data.protect ?? [], deployments };
-}
-function combine(files) {
-  const first = files[0];
-  if (first === void 0) throw new Error("combine needs at least one manifest file");
-  const ignore = [];
-  const protect = [];
-  const deployments = [];
-  for (const f of files) {
-    append(ignore, f.ignore);
-    append(protect, f.protect);
-    append(deployments, f.deployments);
-  }
-  const content = {
-    organizationId: first.organizationId,
-    ignore: [...new Set(ignore)],
-    protect: [...new Set(protect)],
-    deployments
-  };
-  return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
-}
-function binding(raw, path, locator) {
-  return {
-    token: reference2(raw, "token", path, locator),
-    role: raw.role,
-    roleAt: locator.value([...path, "role"]),
-    at: locator.entry(path)
-  };
-}
-function reference2(entry, name, path, locator) {
-  const fields = entry;
-  const byName = fields[name];
-  if (typeof byName === "string") return { name: byName, at: locator.value([...path, name]) };
-  return { id: String(fields[`${name}Id`]), at: locator.value([...path, `${name}Id`]) };
-}
-
-// src/manifest/sort-diagnostics.ts
-function sortDiagnostics(list2, order = /* @__PURE__ */ new Map()) {
-  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-}
-
-// src/util/read-capped.ts
-import { open as open2 } from "node:fs/promises";
-var FileTooLargeError = class extends Error {
-  constructor(path, maxBytes) {
-    super(`${path}: file is larger than the limit of ${maxBytes} bytes`);
-    this.path = path;
-    this.maxBytes = maxBytes;
-    this.name = "FileTooLargeError";
-  }
-  path;
-  maxBytes;
-  code = "EFBIG";
-};
-var CHUNK = 64 * 1024;
-async function readCapped(path, maxBytes) {
-  const fh = await open2(path, "r");
-  try {
-    if ((await fh.stat()).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR", path });
-    const chunks = [];
-    let total = 0;
-    for (; ; ) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) throw new FileTooLargeError(path, maxBytes);
-    }
-    return new Uint8Array(Buffer.concat(chunks, total));
-  } finally {
-    await fh.close();
-  }
-}
-
-// src/manifest/load.ts
-function loadManifestSources(sources) {
-  const errors = [];
-  const warnings = [];
-  if (sources.length === 0) {
-    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings, errorCount: 1 };
-  }
-  const semantics = new SemanticChecks();
-  const normalized = [];
-  for (const { file, text } of sources) {
-    const decoded = decodeSource(file, text);
-    if (!decoded.ok) {
-      append(errors, decoded.errors);
-      continue;
-    }
-    const read = readManifest(file, decoded.text);
-    append(errors, read.errors);
-    append(warnings, read.warnings);
-    if (!read.parsed) continue;
-    const { data, locator } = read.parsed;
-    append(errors, read.schemaErrors);
-    const semantic = semantics.check(data, locator);
-    append(errors, semantic.errors);
-    append(warnings, semantic.warnings);
-    if (errors.length === 0) normalized.push(normalizeFile({ file, data, locator }));
-  }
-  const order = new Map(sources.map((s, i) => [s.file, i]));
-  const result = {
-    errors: capPerFile(sortDiagnostics(errors, order), "problems"),
-    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings"),
-    errorCount: errors.length
-  };
-  if (errors.length === 0) result.desired = combine(normalized);
-  return result;
-}
-function readManifest(file, text) {
-  const simple = readSimpleYaml(file, text);
-  if (simple !== void 0 && validateSchema(simple.data, simple.positions).length === 0) {
-    return { parsed: { data: simple.data, locator: simple.positions }, errors: [], warnings: [], schemaErrors: [] };
-  }
-  const parsed = parseYaml(file, text);
-  return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
-}
-async function loadManifestFiles(paths) {
-  const sources = [];
-  const readErrors = [];
-  for (const file of paths) {
-    try {
-      sources.push({ file, text: await readCapped(file, MAX_FILE_BYTES) });
-    } catch (e) {
-      const message = e instanceof FileTooLargeError ? `file is too large (more than ${e.maxBytes} bytes, the limit)` : `cannot read file: ${readProblem(e)}`;
-      readErrors.push({ file, line: 1, col: 1, message });
-    }
-  }
-  if (readErrors.length === 0) return loadManifestSources(sources);
-  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
-  const order = new Map(paths.map((p, i) => [p, i]));
-  return {
-    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
-    warnings: rest.warnings,
-    errorCount: readErrors.length + rest.errorCount
-  };
-}
-function readProblem(e) {
-  const code2 = e?.code;
-  if (code2 === "ENOENT") return "no such file";
-  if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
-  if (code2 === "EISDIR") return "it is a directory";
-  return typeof code2 === "string" ? code2 : "unknown error";
-}
-function capPerFile(sorted, noun) {
-  const out = [];
-  const flush = (hidden2) => {
-    const at = hidden2[0];
-    if (at !== void 0) {
-      out.push({ file: at.file, line: at.line, col: at.col, message: `… ${hidden2.length} more ${noun} in this file not shown` });
-    }
-  };
-  let file;
-  let shown = 0;
-  let hidden = [];
-  for (const d of sorted) {
-    if (d.file !== file) {
-      flush(hidden);
-      file = d.file;
-      shown = 0;
-      hidden = [];
-    }
-    if (shown < MAX_DIAGNOSTICS_PER_FILE) {
-      out.push({ file: d.file, line: d.line, col: d.col, message: d.message, ...d.excerpt !== void 0 ? { excerpt: d.excerpt } : {} });
-      shown++;
-    } else {
-      hidden.push(d);
-    }
-  }
-  flush(hidden);
-  return out;
-}
-
-// src/render/color.ts
-var CODES = {
-  green: [32, 39],
-  yellow: [33, 39],
-  red: [31, 39],
-  dim: [2, 22],
-  bold: [1, 22]
-};
-function painter(color) {
-  if (!color) return (_style, s) => s;
-  return (style, s) => {
-    if (s === "") return s;
-    const [on, off] = CODES[style];
-    return `\x1B[${on}m${s}\x1B[${off}m`;
-  };
-}
-function shouldUseColor(stream, env) {
-  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
-  if (env["TERM"] === "dumb") return false;
-  const force = env["FORCE_COLOR"];
-  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
-  return stream.isTTY === true;
-}
-function paintPrefix(line, color) {
-  if (!color) return line;
-  const paint = painter(true);
-  return line.replace(/^(error|warning):/, (m, word) => paint(word === "error" ? "red" : "yellow", m));
-}
-
-// src/commands/say.ts
-function say(io, line) {
-  const colored = paintPrefix(line, shouldUseColor(io.stderr, io.env));
-  io.stderr.write(colored.endsWith("\n") ? colored : colored + "\n");
-}
-
-// src/plan/checksum.ts
-import { createHash as createHash3 } from "node:crypto";
-function planChecksum(plan) {
-  const { checksum: _ignored, ...rest } = plan;
-  return "sha256:" + createHash3("sha256").update(canonicalJson2(rest)).digest("hex");
-}
-function canonicalJson2(value) {
-  if (Array.isArray(value)) return `[${value.map((v) => v === void 0 ? "null" : canonicalJson2(v)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-// src/plan/order.ts
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareDeployments(a, b) {
-  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-var TYPE_RANK = { token: 0, user: 1, team: 2 };
-function compareSubjects(a, b) {
-  return TYPE_RANK[a.type] - TYPE_RANK[b.type] || cmp(a.name, b.name) || cmp(a.id, b.id);
-}
-function compareEntries(a, b) {
-  return compareDeployments(a.deployment, b.deployment) || compareSubjects(a.subject, b.subject);
-}
-
-// src/plan/dag-roles.ts
-var isDag = (r) => r.entityType === "DAG" || r.entityType === "DAG_TAG";
-function dagRolesOn(token, deploymentId) {
-  return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
-}
-function describeDagRoles(roles) {
-  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
-}
-function orphanedDagViolations(plan) {
-  return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
-    (a) => `remove of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
-  );
-}
-
-// src/plan/index-actual.ts
-function push(map, key, value) {
-  const list2 = map.get(key);
-  if (list2) list2.push(value);
-  else map.set(key, [value]);
-}
-function nested(map, outer, inner, value) {
-  let m = map.get(outer);
-  if (!m) map.set(outer, m = /* @__PURE__ */ new Map());
-  push(m, inner, value);
-}
-function kindOfScope(scope) {
-  return scope === "WORKSPACE" ? "workspace" : scope === "ORGANIZATION" ? "organization" : null;
-}
-function tokenWorkspaceIds(token) {
-  return token.roles.filter((r) => r.entityType === "WORKSPACE").map((r) => r.entityId);
-}
-function indexActual(actual) {
-  const ix = {
-    actual,
-    workspacesById: /* @__PURE__ */ new Map(),
-    workspacesByName: /* @__PURE__ */ new Map(),
-    deploymentsById: /* @__PURE__ */ new Map(),
-    deploymentsByWorkspace: /* @__PURE__ */ new Map(),
-    deploymentsByName: /* @__PURE__ */ new Map(),
-    tokensById: /* @__PURE__ */ new Map(),
-    tokensByName: /* @__PURE__ */ new Map(),
-    workspaceTokens: /* @__PURE__ */ new Map(),
-    workspaceTokensByName: /* @__PURE__ */ new Map(),
-    orgTokens: [],
-    orgTokensByName: /* @__PURE__ */ new Map(),
-    bindingsByDeployment: /* @__PURE__ */ new Map(),
-    rolesByName: /* @__PURE__ */ new Map(),
-    defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === "DEPLOYMENT").map((r) => r.name))
-  };
-  for (const w of actual.workspaces) {
-    ix.workspacesById.set(w.id, w);
-    push(ix.workspacesByName, w.name, w);
-  }
-  for (const d of actual.deployments) {
-    ix.deploymentsById.set(d.id, d);
-    push(ix.deploymentsByWorkspace, d.workspaceId, d);
-    nested(ix.deploymentsByName, d.workspaceId, d.name, d);
-  }
-  for (const t of actual.tokens) {
-    ix.tokensById.set(t.id, t);
-    push(ix.tokensByName, t.name, t);
-    const kind2 = kindOfScope(t.scope);
-    if (kind2 === "workspace") {
-      for (const wsId of new Set(tokenWorkspaceIds(t))) {
-        push(ix.workspaceTokens, wsId, t);
-        nested(ix.workspaceTokensByName, wsId, t.name, t);
-      }
-    } else if (kind2 === "organization") {
-      ix.orgTokens.push(t);
-      push(ix.orgTokensByName, t.name, t);
-    }
-    if (kind2 === null) continue;
-    for (const r of t.roles) {
-      if (r.entityType === "DEPLOYMENT") push(ix.bindingsByDeployment, r.entityId, { token: t, kind: kind2, role: r.role });
-    }
-  }
-  for (const r of actual.roles) {
-    if (r.scopeType === "DEPLOYMENT") push(ix.rolesByName, r.name, r);
-  }
-  return ix;
-}
-
-// src/plan/glob.ts
-function globMatch(glob, name) {
-  const p = Array.from(glob);
-  const s = Array.from(name);
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (i < s.length) {
-    if (j < p.length && (p[j] === "?" || p[j] !== "*" && p[j] === s[i])) {
-      i++;
-      j++;
-    } else if (j < p.length && p[j] === "*") {
-      star = j++;
-      mark = i;
-    } else if (star >= 0) {
-      j = star + 1;
-      i = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (j < p.length && p[j] === "*") j++;
-  return j === p.length;
-}
-
-// src/plan/patterns.ts
-function tokenMatcher(patterns) {
-  const cache = /* @__PURE__ */ new Map();
-  return {
-    match(token) {
-      const hit = cache.get(token.id);
-      if (hit !== void 0 && hit.name === token.name) return hit.result;
-      const found2 = patterns.find((p) => p === token.id || globMatch(p, token.name));
-      const result = found2 ?? null;
-      cache.set(token.id, { name: token.name, result });
-      return result;
-    }
-  };
-}
-
-// src/plan/resolve-names.ts
-var q = quote;
-var ws = (w) => `workspace ${q(w.name)} (${w.id})`;
-var tok = (t) => `token ${q(t.name)} (${t.id})`;
-var sourceOf = (at) => `${at.file}:${at.line}`;
-var DEPLOYMENT_SCOPED = "deployment-scoped tokens belong to their deployment and are not managed by astro-access";
-function ambiguous(what, name, ids, key) {
-  return `${ids.length} ${what} are named ${q(name)}: ${ids.sort().join(", ")}; write \`${key}:\` to pick one`;
-}
-function resolveWorkspace(ref2, ix) {
-  if (ref2.id !== void 0) {
-    const w = ix.workspacesById.get(ref2.id);
-    return w ? { ok: w } : { error: `workspace ID ${ref2.id} not found in the organization` };
-  }
-  const name = ref2.name ?? "";
-  const found2 = ix.workspacesByName.get(name) ?? [];
-  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
-  if (found2.length > 1) return { error: ambiguous("workspaces", name, found2.map((w) => w.id), "workspaceId") };
-  return {
-    error: `workspace ${q(name)} not found${didYouMean(name, ix.actual.workspaces.map((w) => w.name))}`
-  };
-}
-function resolveDeployment(ref2, w, ix) {
-  if (ref2.id !== void 0) {
-    const d = ix.deploymentsById.get(ref2.id);
-    if (!d) return { error: `deployment ID ${ref2.id} not found in the organization` };
-    if (d.workspaceId !== w.id) {
-      const owner = ix.workspacesById.get(d.workspaceId);
-      const where2 = owner ? ws(owner) : `workspace ${d.workspaceId}`;
-      return { error: `deployment ${q(d.name)} (${d.id}) belongs to ${where2}, not to ${ws(w)}` };
-    }
-    return { ok: d };
-  }
-  const name = ref2.name ?? "";
-  const found2 = ix.deploymentsByName.get(w.id)?.get(name) ?? [];
-  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
-  if (found2.length > 1) {
-    return { error: ambiguous(`deployments in ${ws(w)}`, name, found2.map((d) => d.id), "deploymentId") };
-  }
-  const elsewhere = ix.actual.deployments.filter((d) => d.name === name).map((d) => d.workspaceId);
-  const hint = elsewhere.length > 0 ? `; a deployment of that name exists in ${[...new Set(elsewhere)].map((id) => {
-    const o = ix.workspacesById.get(id);
-    return o ? ws(o) : id;
-  }).sort().join(", ")}` : didYouMean(name, (ix.deploymentsByWorkspace.get(w.id) ?? []).map((d) => d.name));
-  return { error: `deployment ${q(name)} not found in ${ws(w)}${hint}` };
-}
-function misplaced(t, kind2, w, ix) {
-  if (t.scope === "DEPLOYMENT") return `${tok(t)} is deployment-scoped: ${DEPLOYMENT_SCOPED}`;
-  if (kind2 === "workspace" && t.scope === "ORGANIZATION") {
-    return `${tok(t)} is an organization token: list it under organizationTokens`;
-  }
-  if (kind2 === "organization" && t.scope === "WORKSPACE") {
-    return `${tok(t)} is a workspace token: list it under workspaceTokens`;
-  }
-  if (kind2 === "workspace" && !tokenWorkspaceIds(t).includes(w.id)) {
-    const owners = tokenWorkspaceIds(t).map((id) => {
-      const o = ix.workspacesById.get(id);
-      return o ? ws(o) : id;
-    });
-    return `workspace ${tok(t)} belongs to ${owners.join(", ") || "no workspace"}, not to ${ws(w)}: a workspace token can only hold roles on deployments of its own workspace`;
-  }
-  return null;
-}
-function resolveToken(ref2, kind2, w, ix) {
-  if (ref2.id !== void 0) {
-    const t = ix.tokensById.get(ref2.id);
-    if (!t) return { error: `token ID ${ref2.id} not found in the organization` };
-    const why = misplaced(t, kind2, w, ix);
-    return why ? { error: why } : { ok: t };
-  }
-  const name = ref2.name ?? "";
-  const found2 = (kind2 === "workspace" ? ix.workspaceTokensByName.get(w.id)?.get(name) : ix.orgTokensByName.get(name)) ?? [];
-  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
-  const what = kind2 === "workspace" ? `workspace tokens in ${ws(w)}` : "organization tokens";
-  if (found2.length > 1) return { error: ambiguous(what, name, found2.map((t) => t.id), "tokenId") };
-  const other = (ix.tokensByName.get(name) ?? []).map((t) => misplaced(t, kind2, w, ix)).filter((m) => m !== null);
-  if (other.length > 0) return { error: [...new Set(other)].sort().join("; ") };
-  const pool = kind2 === "workspace" ? ix.workspaceTokens.get(w.id) ?? [] : ix.orgTokens;
-  const scope = kind2 === "workspace" ? `workspace token ${q(name)} not found in ${ws(w)}` : `organization token ${q(name)} not found`;
-  return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
-}
-function roleChecker(ix) {
-  const valid = /* @__PURE__ */ new Map();
-  const customIn = (w) => {
-    let s = valid.get(w.id);
-    if (!s) {
-      s = /* @__PURE__ */ new Set();
-      for (const [name, roles] of ix.rolesByName) {
-        if (roles.some((r) => r.restrictedWorkspaceIds.length === 0 || r.restrictedWorkspaceIds.includes(w.id))) s.add(name);
-      }
-      valid.set(w.id, s);
-    }
-    return s;
-  };
-  return (role, w) => {
-    const custom = customIn(w);
-    if (ix.defaultRoleNames.has(role) || custom.has(role)) return null;
-    const list2 = (names) => [...names].sort().join(", ") || "none";
-    const offered = `valid roles in ${ws(w)}: default (as the API lists them) ${list2(ix.defaultRoleNames)}; custom ${list2(custom)}`;
-    const restricted = ix.rolesByName.get(role);
-    if (restricted) {
-      const allowed = [...new Set(restricted.flatMap((r) => r.restrictedWorkspaceIds))].map((id) => {
-        const o = ix.workspacesById.get(id);
-        return o ? ws(o) : id;
-      }).sort();
-      return `custom role ${q(role)} is restricted to ${allowed.join(", ")} and cannot be used in ${ws(w)}; ${offered}`;
-    }
-    const near = didYouMean(role, [...ix.defaultRoleNames, ...custom]).replace(/^; /, " (").replace(/\?$/, "?)");
-    return `unknown deployment role ${q(role)}${near}; ${offered}`;
-  };
-}
-function resolveNames(desired, ix) {
-  const errors = [];
-  const seenErrors = /* @__PURE__ */ new Set();
-  const fail2 = (at, message) => {
-    const key = `${at.file}\0${at.line}\0${at.col}\0${message}`;
-    if (seenErrors.has(key)) return;
-    seenErrors.add(key);
-    errors.push({ file: at.file, line: at.line, col: at.col, message });
-  };
-  const checkRole = roleChecker(ix);
-  const deployments = [];
-  const seenDeployments = /* @__PURE__ */ new Map();
-  for (const dd of desired.deployments) {
-    const w = resolveWorkspace(dd.workspace, ix);
-    if ("error" in w) {
-      fail2(dd.workspace.at, w.error);
-      continue;
-    }
-    const d = resolveDeployment(dd.deployment, w.ok, ix);
-    if ("error" in d) fail2(dd.deployment.at, d.error);
-    else {
-      const prev = seenDeployments.get(d.ok.id);
-      if (prev) fail2(dd.deployment.at, `deployment ${q(d.ok.name)} (${d.ok.id}) is declared twice (also at ${sourceOf(prev)})`);
-      else seenDeployments.set(d.ok.id, dd.deployment.at);
-    }
-    const bindings2 = {};
-    const seenTokens = /* @__PURE__ */ new Map();
-    for (const kind2 of TOKEN_KINDS) {
-      const list2 = kind2 === "workspace" ? dd.workspaceTokens : dd.organizationTokens;
-      if (list2 === void 0) continue;
-      const out = [];
-      for (const b of list2) {
-        const t = resolveToken(b.token, kind2, w.ok, ix);
-        const roleError = checkRole(b.role, w.ok);
-        if (roleError) fail2(b.roleAt, roleError);
-        if ("error" in t) {
-          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
-          continue;
-        }
-        const prev = seenTokens.get(t.ok.id);
-        if (prev) {
-          fail2(b.token.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
-          continue;
-        }
-        seenTokens.set(t.ok.id, b.at);
-        out.push({ token: t.ok, role: b.role, source: sourceOf(b.at), at: b.at });
-      }
-      bindings2[kind2] = out;
-    }
-    if ("ok" in d) deployments.push({ desired: dd, workspace: w.ok, deployment: d.ok, bindings: bindings2 });
-  }
-  return { deployments, errors: sortDiagnostics(errors) };
-}
-
-// src/plan/planner.ts
-var q2 = quote;
-function makePlan(desired, actual, opts = {}) {
-  const ix = indexActual(actual);
-  const { deployments, errors } = resolveNames(desired, ix);
-  if (desired.organizationId !== actual.organizationId) {
-    const at = desired.deployments[0]?.at ?? { file: desired.files[0] ?? "manifest", line: 1, col: 1 };
-    errors.unshift({
-      ...at,
-      message: `the manifest is for organization ${desired.organizationId}, but the live state read is of organization ${actual.organizationId}`
-    });
-  }
-  if (errors.length > 0) return { errors };
-  const ignore = tokenMatcher(desired.ignore);
-  const protect = tokenMatcher(desired.protect);
-  const watchProtect = desired.protect.length > 0;
-  const tokenRefs = /* @__PURE__ */ new Map();
-  const tokenRef = (t) => {
-    let r = tokenRefs.get(t.id);
-    if (!r) tokenRefs.set(t.id, r = { type: "token", id: t.id, name: t.name, scope: t.scope });
-    return r;
-  };
-  const actions = [];
-  const unmanaged = [];
-  const ignored = [];
-  const warnings = [];
-  const planDeployments = [];
-  const affected = /* @__PURE__ */ new Map();
-  const protectCandidates = /* @__PURE__ */ new Map();
-  let unchanged = 0;
-  const stateWatch = tokenStateWatch(opts.now);
-  for (const rd of deployments) {
-    const dep = {
-      id: rd.deployment.id,
-      name: rd.deployment.name,
-      workspaceId: rd.workspace.id,
-      workspaceName: rd.workspace.name
-    };
-    const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== void 0);
-    let existing = 0;
-    let after = 0;
-    for (const kind2 of managedKinds) {
-      const declared = /* @__PURE__ */ new Map();
-      for (const b of rd.bindings[kind2] ?? []) {
-        if (watchProtect) protectCandidates.set(b.token.id, b.token);
-        const pattern = ignore.match(b.token);
-        if (pattern === null) {
-          declared.set(b.token.id, b);
-          stateWatch.note(b.token, b.source);
-        } else {
-          warnings.push({
-            deployment: dep,
-            subject: tokenRef(b.token),
-            text: `${b.source}: token ${q2(b.token.name)} (${b.token.id}) is declared on deployment ${q2(dep.name)} (${dep.id}) but matches ignore pattern ${q2(pattern)}; the declaration is skipped and its binding left as it is`
-          });
-        }
-      }
-      const liveOfKind = /* @__PURE__ */ new Map();
-      for (const lb of live) if (lb.kind === kind2 && !liveOfKind.has(lb.token.id)) liveOfKind.set(lb.token.id, lb);
-      for (const [id, lb] of liveOfKind) {
-        const pattern = ignore.match(lb.token);
-        if (pattern !== null) {
-          ignored.push(binding2(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
-          continue;
-        }
-        existing++;
-        const want = declared.get(id);
-        if (want === void 0) {
-          if (rd.desired.prune) {
-            const remove = action("remove", dep, tokenRef(lb.token), lb.role, null, "not declared and prune is on", null);
-            const orphaned = dagRolesOn(lb.token, dep.id);
-            if (orphaned.length > 0) {
-              remove.orphanedDagRoles = orphaned;
-              remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
-              warnings.push({
-                deployment: dep,
-                subject: tokenRef(lb.token),
-                text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
-              });
-            }
-            actions.push(remove);
-            affected.set(id, lb.token);
-          } else {
-            unmanaged.push(binding2(dep, tokenRef(lb.token), lb.role, "not declared and prune is off for this deployment"));
-            after++;
-          }
-          continue;
-        }
-        after++;
-        if (want.role === lb.role) unchanged++;
-        else {
-          const reason = `role differs: ${lb.role} → ${want.role}`;
-          actions.push(action("update", dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
-          affected.set(id, lb.token);
-        }
-      }
-      for (const [id, want] of declared) {
-        if (liveOfKind.has(id)) continue;
-        after++;
-        actions.push(action("add", dep, tokenRef(want.token), null, want.role, "declared in manifest", want.source));
-        affected.set(id, want.token);
-      }
-    }
-    planDeployments.push(planDeployment(dep, rd, managedKinds, existing, after));
-  }
-  actions.sort(compareEntries);
-  unmanaged.sort(compareEntries);
-  ignored.sort(compareEntries);
-  warnings.sort(compareEntries);
-  planDeployments.sort(compareDeployments);
-  const tokens = {};
-  for (const id of [...affected.keys()].sort(cmp)) {
-    const t = affected.get(id);
-    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
-  }
-  const protectedSubjects = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
-  const count = (k) => actions.filter((a) => a.action === k).length;
-  const plan = {
-    formatVersion: 2,
-    organizationId: actual.organizationId,
-    manifestDigest: desired.digest,
-    checksum: "",
-    summary: {
-      add: count("add"),
-      update: count("update"),
-      remove: count("remove"),
-      unchanged,
-      unmanaged: unmanaged.length,
-      ignored: ignored.length
-    },
-    actions,
-    unmanaged,
-    ignored,
-    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
-    expirations: [],
-    deployments: planDeployments,
-    protectedSubjects,
-    tokens,
-    users: {},
-    teams: {}
-  };
-  plan.checksum = planChecksum(plan);
-  return { errors: [], plan };
-}
-function tokenStateWatch(now) {
-  const seen = /* @__PURE__ */ new Map();
-  return {
-    note(t, source) {
-      const entry = seen.get(t.id);
-      if (entry) entry.sources.push(source);
-      else seen.set(t.id, { token: t, sources: [source] });
-    },
-    warnings() {
-      const out = [];
-      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
-      for (const { token: t, sources } of tokens) {
-        const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
-        const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
-        if (now !== void 0 && !Number.isNaN(end) && end <= now) {
-          out.push(`${where2}: expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
-        }
-        if (t.kind === "DIRECT_ACCESS") {
-          out.push(`${where2}: is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles`);
-        }
-      }
-      return out;
-    }
-  };
-}
-function action(kind2, deployment2, subject2, before, after, reason, source) {
-  return { action: kind2, deployment: deployment2, subject: subject2, before, after, reason, source };
-}
-function binding2(deployment2, subject2, role, reason) {
-  return { deployment: deployment2, subject: subject2, role, reason };
-}
-function planDeployment(dep, rd, managedKinds, existing, desired) {
-  const raw = (k) => rd.desired[tokenListKey(k)];
-  const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
-  return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
-}
-
-// src/commands/context.ts
-var DEFAULT_MANIFEST = "astro-access.yaml";
-function connect(io, organizationId, opts = {}) {
-  const flag = opts.rateLimit !== void 0 ? parseRateLimit(opts.rateLimit, "--rate-limit") : void 0;
-  const { rateLimits: defaultRates, ...clientSettings } = io.client ?? {};
-  const fromEnv = (io.env["ASTRO_ACCESS_RATE_LIMIT"] ?? "").trim() !== "";
-  const rateLimits = flag ?? (fromEnv ? void 0 : defaultRates);
-  const config = astroConfigFromEnv(io.env, { ...clientSettings, ...rateLimits !== void 0 ? { rateLimits } : {} });
-  const client = createAstroClient({
-    ...config,
-    organizationId,
-    onRetry: (n) => say(io, retryLine(n)),
-    ...opts.debug ? { debug: (line) => say(io, `debug: ${line}`) } : {}
-  });
-  const close = async () => {
-    const { rateLimited, rates } = client.stats();
-    if (rateLimited > 0 && rates !== null) {
-      say(io, `note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
-    }
-    await client.close();
-  };
-  return { writer: client, reader: readOnly(client), token: config.token, close };
-}
-function retryLine(n) {
-  const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
-  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
-}
-function manifestWorkspaces(desired) {
-  const refs = desired.deployments.map((d) => d.workspace);
-  return {
-    workspaceIds: [...new Set(refs.flatMap((w) => w.id ? [w.id] : []))],
-    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
-  };
-}
-async function planLive(io, desired, reader) {
-  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
-  say(
-    io,
-    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
-  );
-  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
-  if (errors.length > 0 || !plan) throw new ManifestError(errors);
-  plan.warnings.push(...warnings);
-  plan.checksum = planChecksum(plan);
-  return { plan, actual };
-}
-var MAX_PLAN_BYTES = 64 * 1024 * 1024;
-
-// src/plan/guards.ts
-var MIN_BINDINGS_FOR_SHARE = 10;
-var MAX_SHARE = 0.25;
-function checkGuards(plan, opts) {
-  const found2 = [];
-  const removes = plan.actions.filter((a) => a.action === "remove");
-  const removedBy = /* @__PURE__ */ new Map();
-  for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
-  const protectedIds = new Set(plan.protectedSubjects);
-  for (const d of plan.deployments) {
-    const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
-    const removed = removedBy.get(d.id) ?? 0;
-    if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
-      const pct = Math.round(removed / d.existing * 100);
-      found2.push(`${where2}: ${removed} of its ${d.existing} managed bindings would be removed (${pct}%, more than ${MAX_SHARE * 100}%)`);
-    }
-    if (d.desired === 0 && d.existing > 0 && !d.explicitEmpty) {
-      found2.push(`${where2}: all ${d.existing} managed bindings would be removed; write an explicit empty list in the manifest to empty it`);
-    }
-  }
-  if (removes.length > opts.maxRemovals) {
-    found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
-  }
-  for (const a of plan.actions) {
-    const what = `${a.action} of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
-    if (opts.selfTokenId !== null && a.subject.type === "token" && a.subject.id === opts.selfTokenId) {
-      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
-    }
-    if (a.action === "remove" && protectedIds.has(a.subject.id)) {
-      found2.push(`${what}: the ${a.subject.type} is protected by the manifest's \`protect\` list and may not lose a binding`);
-    }
-  }
-  found2.push(...orphanedDagViolations(plan));
-  return opts.allowUnsafe ? { violations: [], overridden: found2 } : { violations: found2, overridden: [] };
-}
-
-// src/astro/jwt.ts
-var SKIPPED = "the guard that keeps the running token from changing its own roles is skipped";
-function tokenIdFromJwt(token) {
-  const parts = token.trim().split(".");
-  if (parts.length !== 3 || !parts[1]) {
-    return { id: null, warning: `ASTRO_API_TOKEN is not a JWT, so its token ID is unknown; ${SKIPPED}` };
-  }
-  let payload;
-  try {
-    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-  } catch {
-    return { id: null, warning: `ASTRO_API_TOKEN has no readable JWT payload; ${SKIPPED}` };
-  }
-  const id = payload !== null && typeof payload === "object" ? payload["apiTokenId"] : void 0;
-  if (typeof id !== "string" || id === "") {
-    return { id: null, warning: `ASTRO_API_TOKEN has no apiTokenId claim; ${SKIPPED}` };
-  }
-  return { id };
-}
-
-// src/render/json.ts
-function ordered(value, keys, nested2 = {}) {
-  const src = value;
-  const out = {};
-  for (const k of keys) {
-    if (!(k in src)) continue;
-    const fix = nested2[k];
-    out[k] = fix && src[k] !== null && src[k] !== void 0 ? fix(src[k]) : src[k];
-  }
-  for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];
-  return out;
-}
-var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
-var subjectRef = (t) => ordered(t, ["type", "id", "name", "scope"]);
-var action2 = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
-  deployment: deploymentRef,
-  subject: subjectRef,
-  orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
-});
-var binding3 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
-var expiration = (e) => ordered(e, ["deployment", "subject", "role", "expires", "endsAt", "expired", "source"], { deployment: deploymentRef, subject: subjectRef });
-var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
-function fingerprints(t) {
-  const out = {};
-  for (const id of Object.keys(t).sort()) {
-    const entry = t[id];
-    out[id] = entry ? ordered(entry, ["fingerprint"]) : entry;
-  }
-  return out;
-}
-function planToOrderedObject(plan) {
-  return ordered(
-    plan,
-    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "expirations", "deployments", "protectedSubjects", "tokens", "users", "teams"],
-    {
-      summary: (s) => ordered(s, ["add", "update", "remove", "unchanged", "unmanaged", "ignored"]),
-      actions: (list2) => list2.map(action2),
-      unmanaged: (list2) => list2.map(binding3),
-      ignored: (list2) => list2.map(binding3),
-      expirations: (list2) => list2.map(expiration),
-      deployments: (list2) => list2.map(deployment),
-      tokens: fingerprints,
-      users: fingerprints,
-      teams: fingerprints
-    }
-  );
-}
-function renderJson(plan) {
-  return safeJson(planToOrderedObject(plan), 2) + "\n";
+  return capMarkdown(body, limit, TRUNCATION_NOTE);
 }
 
 // src/github/manifest-glob.ts
@@ -47463,352 +43569,6 @@ async function expandManifestPatterns(root, patterns) {
   }
   return { files: [...found2].sort(), problems };
 }
-
-// src/github/annotations.ts
-function toAnnotations(diags, title = "astro-access") {
-  return diags.map((d) => ({
-    message: d.message,
-    properties: { title, file: repoPath(d.file), startLine: d.line, startColumn: d.col }
-  }));
-}
-
-// src/render/output.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import { Writable as Writable2 } from "node:stream";
-var SECRET_VARIABLES = ["ASTRO_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ASTRO-API-TOKEN", "INPUT_GITHUB-TOKEN"];
-var OUR_COLOURS = "\\x1b\\[(?:1|2|22|31|32|33|39)m";
-var OUR_LINE_REWRITE = "\\r\\x1b\\[2K";
-function ours(policy) {
-  const kept = [...policy.colour ? [OUR_COLOURS] : [], ...policy.terminal ? [OUR_LINE_REWRITE] : []];
-  return kept.length === 0 ? void 0 : new RegExp(kept.join("|"), "g");
-}
-function outputPolicy(env, stream = {}) {
-  const secrets = SECRET_VARIABLES.map((k) => env[k]?.trim()).filter((s) => s !== void 0 && s !== "");
-  return { secrets, colour: shouldUseColor(stream, env), terminal: stream.isTTY === true && env["TERM"] !== "dumb" };
-}
-function cleanOutput(text, policy) {
-  return sanitizeLines(redact(text, ...policy.secrets), ours(policy));
-}
-function cleanJson(value, policy, indent) {
-  return redact(safeJson(value, indent), ...policy.secrets);
-}
-var SafeStream = class extends Writable2 {
-  constructor(target, policy) {
-    super({ decodeStrings: false });
-    this.target = target;
-    this.policy = policy;
-    this.isTTY = target.isTTY;
-    this.columns = target.columns;
-  }
-  target;
-  policy;
-  isTTY;
-  columns;
-  _write(chunk, _encoding, done) {
-    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    this.target.write(cleanOutput(text, this.policy));
-    done();
-  }
-};
-function safeIo(io) {
-  const wrap = (s) => s instanceof SafeStream ? s : new SafeStream(s, outputPolicy(io.env, s));
-  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
-}
-async function writeOutputFile(env, path, content, opts = {}) {
-  const policy = { secrets: outputPolicy(env).secrets, colour: false };
-  const data = "text" in content ? cleanOutput(content.text, policy) : cleanJson(content.json, policy, 2) + "\n";
-  await writeFile2(path, data, opts.exclusive ? { flag: "wx" } : {});
-}
-
-// src/github/plan-step.ts
-var PLAN_FILE_NAME = "astro-access-plan.json";
-var SUMMARY_MAX_CHARS = 9e5;
-async function loadManifests(io, inputs) {
-  const { files, problems } = await expandManifestPatterns(process.cwd(), inputs.manifests);
-  const errors = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
-  if (files.length === 0) return { files, desired: null, errors };
-  const result = await loadManifestFiles(files);
-  for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
-  errors.push(...result.errors);
-  return { files, desired: errors.length === 0 ? result.desired ?? null : null, errors };
-}
-function annotateErrors(io, diags) {
-  for (const a of toAnnotations(diags)) io.annotate(a);
-}
-function cliIo(inputs, env) {
-  return safeIo({
-    stdout: commandSafeStream(process.stdout),
-    stderr: commandSafeStream(process.stdout),
-    // the runner log; stderr lines would interleave out of order
-    stdin: process.stdin,
-    env: {
-      ...env,
-      ASTRO_API_TOKEN: inputs.astroApiToken,
-      ...inputs.astroApiUrl !== "" ? { ASTRO_API_URL: inputs.astroApiUrl } : {}
-    }
-  });
-}
-async function planAgainstLive(inputs, env, desired) {
-  const io = cliIo(inputs, env);
-  const conn = connect(io, desired.organizationId);
-  try {
-    const { plan, actual } = await planLive(io, desired, conn.reader);
-    return { ok: true, plan, actual, conn };
-  } catch (err) {
-    await conn.close();
-    if (err instanceof ManifestError) return { ok: false, errors: err.diagnostics };
-    throw err;
-  }
-}
-async function loadAndPlan(ctx, purpose, consequence = "") {
-  const { io, inputs } = ctx;
-  const loaded = await loadManifests(io, inputs);
-  if (loaded.desired === null) {
-    annotateErrors(io, loaded.errors);
-    io.fail(`The manifest is invalid (${loaded.errors.length} error(s))${consequence}.`);
-    return null;
-  }
-  if (inputs.astroApiToken === "") {
-    io.fail(`astro-api-token is required ${purpose}${consequence}.`);
-    return null;
-  }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
-  if (!live.ok) {
-    annotateErrors(io, live.errors);
-    io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
-    return null;
-  }
-  return { files: loaded.files, plan: live.plan, conn: live.conn };
-}
-function guardsFor(plan, inputs) {
-  const self = tokenIdFromJwt(inputs.astroApiToken);
-  const result = checkGuards(plan, { maxRemovals: inputs.maxRemovals, selfTokenId: self.id, allowUnsafe: inputs.allowUnsafe });
-  return self.warning === void 0 ? result : { ...result, selfWarning: self.warning };
-}
-async function publishPlan(io, plan) {
-  const dir = io.env["RUNNER_TEMP"] || tmpdir();
-  const file = join2(dir, PLAN_FILE_NAME);
-  await writeOutputFile(io.env, file, { text: renderJson(plan) });
-  io.setOutput("has-changes", String(plan.actions.length > 0));
-  io.setOutput("checksum", plan.checksum);
-  io.setOutput("add", String(plan.summary.add));
-  io.setOutput("update", String(plan.summary.update));
-  io.setOutput("remove", String(plan.summary.remove));
-  io.setOutput("plan-file", file);
-}
-function summaryMarkdown(plan, heading, labels) {
-  return renderMarkdown(plan, {
-    heading,
-    maxChars: SUMMARY_MAX_CHARS,
-    ...labels === void 0 ? {} : { labels }
-  });
-}
-
-// src/github/apply-step.ts
-async function applyStep(ctx, plan, conn, comment) {
-  const { io } = ctx;
-  const guards = guardsFor(plan, ctx.inputs);
-  if (guards.selfWarning !== void 0) io.warning(logText(guards.selfWarning));
-  if (guards.violations.length > 0) {
-    io.fail(`Refused by safety guards (nothing was written): ${guards.violations.map(logText).join("; ")}`);
-    await setCommentStatus(ctx, comment, "apply-failed");
-    return false;
-  }
-  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${logText(g)}`);
-  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(logText(l)) });
-  const text = renderReceiptText(forLog(receipt));
-  io.info(text);
-  const lines = renderReceiptText(receipt).trimEnd().split("\n").map(escapeCodeLine);
-  const fence = fenceFor(lines);
-  await io.summary(["#### Apply", "", `${fence}text`, ...lines, fence, ""].join("\n"));
-  const ok = receipt.status !== "partial";
-  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
-  await setCommentStatus(ctx, comment, ok ? "applied" : "apply-failed");
-  return ok;
-}
-function forLog(r) {
-  return {
-    ...r,
-    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...t.error === void 0 ? {} : { error: logText(t.error) } })),
-    overriddenGuards: r.overriddenGuards.map(logText)
-  };
-}
-async function setCommentStatus(ctx, comment, status) {
-  if (comment === null || ctx.octokit === null) return;
-  const body = setStatusLine(comment.body, status, ctx.runUrl);
-  if (body === comment.body) return;
-  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
-}
-
-// src/github/run-dispatch-apply.ts
-async function runDispatchApply(ctx, event) {
-  const { io, inputs } = ctx;
-  if (!event.isDefaultBranch) {
-    return io.fail("command: apply by workflow_dispatch applies the default branch only: run the workflow on it; nothing was applied.");
-  }
-  if (inputs.expectedChecksum === "") {
-    return io.fail(
-      "command: apply by workflow_dispatch needs expected-checksum: run it with command: plan first, review the plan and its checksum in the job summary, then run it again with that checksum; nothing was applied."
-    );
-  }
-  const run = await loadAndPlan(ctx, "to apply", "; nothing was applied");
-  if (run === null) return;
-  const { plan, conn } = run;
-  try {
-    await publishPlan(io, plan);
-    await io.summary(summaryMarkdown(plan, "### astro-access plan · default branch (apply by hand)"));
-    if (plan.actions.length === 0) return io.info("The live roles already match the manifest: nothing to apply.");
-    if (plan.checksum !== inputs.expectedChecksum) {
-      return io.fail(
-        `plan-changed: the plan is ${plan.checksum}, not the expected ${inputs.expectedChecksum}; nothing was applied. Review the plan in the job summary of this run and run again with its checksum.`
-      );
-    }
-    io.notice(`Applying the plan ${plan.checksum}, the checksum given by hand (workflow_dispatch).`);
-    await applyStep(ctx, plan, conn, null);
-  } finally {
-    await conn.close();
-  }
-}
-
-// src/github/identity.ts
-async function viewerLogin(octokit) {
-  const data = await octokit.graphql("query { viewer { login } }");
-  const login = data.viewer?.login;
-  if (typeof login !== "string" || login === "") throw new GitHubAnswerError("GitHub did not say which login the github-token authenticates as");
-  return login;
-}
-function isViewer(viewer, author) {
-  if (author === null || author === void 0) return false;
-  const v = viewer.toLowerCase();
-  const a = author.login.toLowerCase();
-  if (a === v) return true;
-  return author.type === "Bot" && (a === `${v}[bot]` || `${a}[bot]` === v);
-}
-
-// src/github/drift-issue.ts
-var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
-var DRIFT_LABEL = "astro-access-drift";
-var DRIFT_TITLE = "astro-access: live deployment roles differ from the manifest";
-async function findDriftIssue(octokit, opts) {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
-    owner: opts.owner,
-    repo: opts.repo,
-    state: "open",
-    labels: DRIFT_LABEL,
-    per_page: 100
-  });
-  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER) && isViewer(opts.viewer, i.user)).sort((a, b) => a.number - b.number)[0];
-  return hit === void 0 ? null : { number: hit.number, body: hit.body ?? "", url: hit.html_url };
-}
-async function syncDriftIssue(octokit, opts) {
-  const { owner, repo } = opts;
-  const found2 = await findDriftIssue(octokit, opts);
-  if (opts.plan.actions.length === 0) {
-    if (found2 === null) return { action: "none" };
-    await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: found2.number,
-      body: "✅ The live deployment roles match the manifest again. Closing."
-    });
-    await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
-    return { action: "closed", number: found2.number, url: found2.url };
-  }
-  const body = capBody(opts.body.includes(DRIFT_MARKER) ? opts.body : `${DRIFT_MARKER}
-${opts.body}`);
-  if (found2 === null) {
-    const { data } = await octokit.rest.issues.create({
-      owner,
-      repo,
-      title: DRIFT_TITLE,
-      body,
-      labels: [DRIFT_LABEL]
-    });
-    return { action: "opened", number: data.number, url: data.html_url };
-  }
-  if (found2.body === body) return { action: "unchanged", number: found2.number, url: found2.url };
-  await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, body });
-  return { action: "updated", number: found2.number, url: found2.url };
-}
-function driftIssueBody(plan, opts = {}) {
-  const where2 = opts.branch === void 0 ? "the manifest" : `the manifest on ${code(opts.branch)}`;
-  const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(", ")})` : "";
-  const top = [
-    DRIFT_MARKER,
-    `The live deployment roles differ from ${where2}${files}. Merge a manifest change that accepts them,`,
-    "or run `astro-access apply` to restore the manifest. This issue is updated by each scheduled check",
-    "and closed when the live state matches again.",
-    ""
-  ].join("\n");
-  return top + "\n" + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
-}
-
-// src/github/run-drift.ts
-async function runDrift(ctx) {
-  const { io, octokit } = ctx;
-  const run = await loadAndPlan(ctx, "for the drift check");
-  if (run === null) return;
-  const { plan, conn } = run;
-  try {
-    await publishPlan(io, plan);
-    await io.summary(summaryMarkdown(plan, "### astro-access drift check"));
-    if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");
-    const branch = io.env["GITHUB_REF_NAME"];
-    const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
-    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, viewer: await ctx.viewer(), plan, body });
-    if (result.action === "none") io.info("No drift: the live roles match the manifest.");
-    else io.info(`Drift issue #${result.number} ${result.action}: ${logText(result.url)}`);
-    if (plan.actions.length > 0) io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
-  } finally {
-    await conn.close();
-  }
-}
-
-// src/github/merged-pull.ts
-async function findMergedPull(octokit, opts) {
-  const pulls = await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
-    owner: opts.owner,
-    repo: opts.repo,
-    commit_sha: opts.sha,
-    per_page: 100
-  });
-  const merged = pulls.filter((p) => p.merged_at !== null && p.base.ref === opts.baseRef);
-  const pick = merged.find((p) => p.merge_commit_sha === opts.sha) ?? merged[0];
-  return pick === void 0 ? null : { number: pick.number, headSha: pick.head.sha, baseRef: pick.base.ref };
-}
-
-// src/github/plan-status.ts
-var PLAN_STATUS_CONTEXT = "astro-access/plan";
-function planStatusDescription(state, checksum, why = "") {
-  const text = state === "success" && checksum !== null ? `Reviewed plan ${checksum}` : why;
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
-}
-async function writePlanStatus(octokit, opts) {
-  await octokit.rest.repos.createCommitStatus({
-    owner: opts.owner,
-    repo: opts.repo,
-    sha: opts.sha,
-    state: opts.state,
-    context: PLAN_STATUS_CONTEXT,
-    description: opts.description,
-    ...opts.targetUrl === void 0 ? {} : { target_url: opts.targetUrl }
-  });
-}
-async function readPlanStatus(octokit, opts) {
-  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
-    owner: opts.owner,
-    repo: opts.repo,
-    ref: opts.sha,
-    per_page: 100
-  });
-  const own = statuses.find((s) => s.context === PLAN_STATUS_CONTEXT && isViewer(opts.viewer, s.creator));
-  if (own === void 0) return null;
-  const checksum = own.state === "success" ? /^Reviewed plan (sha256:[0-9a-f]{64})$/.exec(own.description ?? "")?.[1] ?? null : null;
-  return { state: own.state, description: own.description ?? "", checksum };
-}
-
-// src/github/sticky-comment.ts
-import { createHash as createHash4 } from "node:crypto";
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -47928,8 +43688,8 @@ function Collection() {
 var before_after_hook_default = { Singular, Collection };
 
 // node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION2 = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
+var VERSION = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -48799,10 +44559,10 @@ var RequestError = class extends Error {
 };
 
 // node_modules/@octokit/request/dist-bundle/index.js
-var VERSION3 = "10.0.16";
+var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
 function isPlainObject2(value) {
@@ -48981,7 +44741,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION4 = "0.0.0-development";
+var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
@@ -49078,7 +44838,7 @@ function withDefaults3(request2, newDefaults) {
 }
 var graphql2 = withDefaults3(request, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
@@ -49136,7 +44896,7 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION5 = "7.0.8";
+var VERSION4 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
@@ -49158,9 +44918,9 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION5;
+  static VERSION = VERSION4;
   static defaults(defaults) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -49273,7 +45033,7 @@ var Octokit = class {
 };
 
 // node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION6 = "6.0.0";
+var VERSION5 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
@@ -49297,10 +45057,10 @@ function requestLog(octokit) {
     });
   });
 }
-requestLog.VERSION = VERSION6;
+requestLog.VERSION = VERSION5;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION7 = "0.0.0-development";
+var VERSION6 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
     return {
@@ -49413,10 +45173,10 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION7;
+paginateRest.VERSION = VERSION6;
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION8 = "17.0.0";
+var VERSION7 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -51840,7 +47600,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION8;
+restEndpointMethods.VERSION = VERSION7;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -51848,23 +47608,23 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION8;
+legacyRestEndpointMethods.VERSION = VERSION7;
 
 // node_modules/@octokit/rest/dist-src/version.js
-var VERSION9 = "22.0.1";
+var VERSION8 = "22.0.1";
 
 // node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
-    userAgent: `octokit-rest.js/${VERSION9}`
+    userAgent: `octokit-rest.js/${VERSION8}`
   }
 );
 
 // src/github/octokit.ts
-var DEFAULT_API_URL2 = "https://api.github.com";
+var DEFAULT_API_URL = "https://api.github.com";
 function githubApiUrl(env = process.env) {
   const url = env["GITHUB_API_URL"]?.trim();
-  return (url === void 0 || url === "" ? DEFAULT_API_URL2 : url).replace(/\/+$/, "");
+  return (url === void 0 || url === "" ? DEFAULT_API_URL : url).replace(/\/+$/, "");
 }
 function makeOctokit(opts) {
   return new Octokit2({
@@ -51899,10 +47659,107 @@ function githubMessage(err) {
   return String(err);
 }
 
-// src/github/sticky-comment.ts
+// src/github/pr-comment.ts
+var STATUS_TEXT = {
+  planned: "⏳ Planned",
+  refused: "❌ Apply would refuse this plan",
+  "plan-failed": "❌ Plan failed",
+  applied: "✅ Applied",
+  "apply-failed": "❌ Apply failed",
+  "plan-changed": "⚠️ Plan changed since this comment",
+  "validate-only": "🔎 Validate only (fork or no Astro secret)",
+  invalid: "❌ Manifest invalid"
+};
+var STATUS_TAG = "<!-- astro-access:status -->";
+var STATUS_RESERVE = 600;
+var MAX_DIAGNOSTICS = 200;
+var LARGE_PLAN_ACTIONS = 30;
+var MAX_TABLE_ROWS = 100;
+var SAFE_URL = /^https?:\/\/[^\s()<>[\]]+$/;
+function statusLine(status, runUrl2) {
+  const link = runUrl2 !== void 0 && SAFE_URL.test(runUrl2) ? ` · [workflow run](${runUrl2})` : "";
+  return `**${STATUS_TEXT[status]}**${link} ${STATUS_TAG}`;
+}
+function shortSha(sha) {
+  return sha.replace(/[^0-9a-f]/gi, "").slice(0, 7);
+}
+function deploymentTable(plan) {
+  if (plan.actions.length <= LARGE_PLAN_ACTIONS) return [];
+  const groups = groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] });
+  const rows = groups.slice(0, MAX_TABLE_ROWS).map((g) => {
+    const n = countKinds(g.actions);
+    return `| ${escapeMarkdownText(g.deployment.name)} ${code(g.deployment.id)} | ${escapeMarkdownText(g.deployment.workspaceName)} | ${n.add} | ${n.update} | ${n.remove} |`;
+  });
+  const more = groups.length - rows.length;
+  return [
+    "| Deployment | Workspace | + add | ~ change | − remove |",
+    "|---|---|--:|--:|--:|",
+    ...rows,
+    ...more > 0 ? [`| _… and ${more} more deployments_ | | | | |`] : [],
+    ""
+  ];
+}
+function diagnosticsSection(diags) {
+  if (diags.length === 0) return [];
+  const shown = diags.slice(0, MAX_DIAGNOSTICS).map((d) => escapeCodeLine(formatDiagnostic(d)));
+  const fence = fenceFor(shown);
+  const more = diags.length - shown.length;
+  return [
+    `**${diags.length} manifest ${diags.length === 1 ? "error" : "errors"}** (also annotated on the manifest lines):`,
+    "",
+    fence + "text",
+    ...shown,
+    fence,
+    ...more > 0 ? ["", `_… and ${more} more; see the annotations of this run._`] : [],
+    ""
+  ];
+}
+function buildCommentBody(input) {
+  const plan = input.plan ?? null;
+  const head = shortSha(input.headSha);
+  const headText = input.headUrl !== void 0 && SAFE_URL.test(input.headUrl) ? `[\`${head}\`](${input.headUrl})` : `\`${head}\``;
+  const files = input.files.map((f) => code(f)).join(", ");
+  const meta = plan ? `Checksum: \`${plan.checksum.replace(/`/g, "")}\` · Head: ${headText}` : `Head: ${headText}`;
+  const top = [
+    input.marker,
+    `### astro-access${files === "" ? "" : ` · ${files}`}`,
+    "",
+    statusLine(input.status, input.runUrl),
+    "",
+    meta,
+    "",
+    ...input.notice === void 0 ? [] : [input.notice, ""],
+    ...diagnosticsSection(input.diagnostics ?? []),
+    ...plan === null ? [] : deploymentTable(plan)
+  ].join("\n");
+  if (plan === null) return capBody(top, GITHUB_BODY_LIMIT - STATUS_RESERVE);
+  const maxChars = GITHUB_BODY_LIMIT - STATUS_RESERVE - top.length - 1;
+  const md = renderMarkdown(plan, {
+    maxChars: Math.max(1e3, maxChars),
+    ...input.labels === void 0 ? {} : { labels: input.labels },
+    fullPlanHint: "the full plan is in the job summary of the workflow run"
+  });
+  return capBody(`${top}
+${md}`, GITHUB_BODY_LIMIT - STATUS_RESERVE);
+}
+function parseChecksum(body) {
+  const meta = /^(?:Checksum|Head): .*$/m.exec(body)?.[0] ?? "";
+  return /^Checksum: `(sha256:[0-9a-f]{64})` · Head: /.exec(meta)?.[1] ?? null;
+}
+function setStatusLine(body, status, runUrl2) {
+  const line = statusLine(status, runUrl2);
+  const lines = body.split("\n");
+  const at = lines.findIndex((l) => l.endsWith(STATUS_TAG));
+  if (at >= 0) lines[at] = line;
+  else {
+    const marker = lines.findIndex((l) => l.includes("<!-- astro-access:plan "));
+    lines.splice(marker + 1, 0, line);
+  }
+  return capBody(lines.join("\n"));
+}
 function manifestSetKey(files) {
   const norm = [...new Set(files.map(repoPath))].sort();
-  return createHash4("sha256").update(norm.join("\n")).digest("hex").slice(0, 12);
+  return createHash2("sha256").update(norm.join("\n")).digest("hex").slice(0, 12);
 }
 function planMarker(key) {
   return `<!-- astro-access:plan v1 key=${key} -->`;
@@ -51950,6 +47807,4524 @@ ${ref2.body}`;
     if (isWriteForbidden(err)) return { action: "forbidden", message: githubMessage(err) };
     throw err;
   }
+}
+
+// src/github/log-text.ts
+function commandSafe(text) {
+  return text.replace(/^([ \t]*):(?=:)/gm, "$1\\x3a").replace(/##\[/g, "#\\x23[");
+}
+function logText(s) {
+  return commandSafe(sanitizeTerminal(s));
+}
+
+// src/github/plan-step.ts
+import { join as join2 } from "node:path";
+import { tmpdir } from "node:os";
+
+// src/astro/config.ts
+var DEFAULT_API_URL2 = "https://api.astronomer.io/v1";
+var DOCUMENTED_LIMITS = { get: 25, post: 10 };
+function parseRateLimit(text, source) {
+  const limits = { ...DOCUMENTED_LIMITS };
+  const seen = /* @__PURE__ */ new Set();
+  const usage = `${source} takes get=N,post=M (requests per second, e.g. get=10,post=3)`;
+  const parts = text.split(",").map((p) => p.trim());
+  if (text.trim() === "") throw new ConfigError(`${usage}, got an empty value`);
+  for (const part of parts) {
+    const m = /^(get|post)\s*=\s*(\S+)$/i.exec(part);
+    if (m === null) throw new ConfigError(`${usage}, got ${JSON.stringify(part)}`);
+    const key = (m[1] ?? "").toLowerCase();
+    const value = m[2] ?? "";
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(`${source}: ${key} must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+    if (seen.has(key)) throw new ConfigError(`${source}: ${key} is given twice`);
+    seen.add(key);
+    limits[key] = n;
+  }
+  return limits;
+}
+function astroConfigFromEnv(env, overrides = {}) {
+  const token = (overrides.token ?? env["ASTRO_API_TOKEN"] ?? "").trim();
+  if (token === "") {
+    throw new ConfigError(
+      "ASTRO_API_TOKEN is not set: export an Astro API token (organization or workspace scope) in ASTRO_API_TOKEN"
+    );
+  }
+  if (/^bearer\s/i.test(token)) {
+    throw new ConfigError('ASTRO_API_TOKEN starts with "Bearer ": set it to the token alone (astro-access adds "Bearer " itself)');
+  }
+  if (/^["']|["']$/.test(token)) {
+    throw new ConfigError("ASTRO_API_TOKEN is wrapped in quotes: set it to the token alone, without quotes");
+  }
+  const rawUrl = overrides.baseUrl ?? (env["ASTRO_API_URL"]?.trim() || DEFAULT_API_URL2);
+  const rateEnv = env["ASTRO_ACCESS_RATE_LIMIT"];
+  const rateLimits = overrides.rateLimits ?? (rateEnv !== void 0 && rateEnv.trim() !== "" ? parseRateLimit(rateEnv, "ASTRO_ACCESS_RATE_LIMIT") : void 0);
+  return { ...overrides, token, baseUrl: validateBaseUrl(rawUrl), ...rateLimits !== void 0 ? { rateLimits } : {} };
+}
+function validateBaseUrl(raw) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("ASTRO_API_URL is not a valid URL (its value is not shown); expected e.g. https://api.astronomer.io/v1");
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ConfigError("ASTRO_API_URL must not contain credentials");
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new ConfigError(`ASTRO_API_URL must not have a query or fragment: ${url.origin}${url.pathname}`);
+  }
+  if (url.protocol === "http:") {
+    if (!isLoopback(url.hostname)) {
+      throw new ConfigError(
+        `ASTRO_API_URL ${url.origin} uses plain http to a host that is not loopback; use https (plain http is allowed only for 127.0.0.0/8, ::1 and localhost)`
+      );
+    }
+  } else if (url.protocol !== "https:") {
+    throw new ConfigError(`ASTRO_API_URL must be an https URL, got ${url.protocol}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+function isLoopback(hostname) {
+  const host = hostname.toLowerCase();
+  if (host === "localhost" || host === "[::1]") return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+// src/astro/http.ts
+var import_undici2 = __toESM(require_undici(), 1);
+
+// src/astro/api-error.ts
+import { STATUS_CODES } from "node:http";
+
+// src/astro/redact.ts
+var MASK = "***";
+var MIN_SECRET_LENGTH = 8;
+var BEARER = /\b(Bearer)\s+(?!\[REDACTED\]|\*\*\*)[^\s"',;<>]+/gi;
+function redact(text, ...secrets) {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret !== void 0 && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(MASK);
+  }
+  return out.replace(BEARER, (_m, word) => `${word} ${MASK}`);
+}
+
+// src/util/is-record.ts
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// src/astro/api-error.ts
+function parseErrorAnswer(status, bodyText, headerRequestId) {
+  let parsed;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    parsed = void 0;
+  }
+  if (isRecord(parsed)) {
+    const message = typeof parsed["message"] === "string" ? parsed["message"] : "";
+    const requestId = typeof parsed["requestId"] === "string" && parsed["requestId"] !== "" ? parsed["requestId"] : headerRequestId || void 0;
+    const fieldErrors = Array.isArray(parsed["fieldErrors"]) ? parsed["fieldErrors"].filter(isFieldError).map((f) => ({ field: f.field, code: f.code ?? "", message: f.message })) : [];
+    return { status, message, requestId, fieldErrors };
+  }
+  return { status, message: excerpt(bodyText), requestId: headerRequestId || void 0, fieldErrors: [] };
+}
+function astroApiError(opts) {
+  const { method, path, attempts, answer } = opts;
+  let what;
+  if (answer !== void 0) {
+    what = `${answer.status} ${STATUS_CODES[answer.status] ?? "Unknown Status"}`;
+    if (answer.message !== "") what += `: ${sanitizeTerminal(answer.message)}`;
+    for (const f of answer.fieldErrors) what += `; ${sanitizeTerminal(f.field)}: ${sanitizeTerminal(f.message)}`;
+  } else {
+    what = opts.failure ?? "no answer";
+  }
+  const requestId = answer?.requestId ?? opts.requestId;
+  const notes = [
+    ...requestId !== void 0 ? [`request ID ${sanitizeTerminal(requestId)}`] : [],
+    plural(attempts, "attempt")
+  ];
+  const message = redact(`Astro API ${method} ${path} failed: ${what} (${notes.join("; ")})`, opts.token);
+  return new AstroApiError({
+    message,
+    method,
+    path,
+    attempts,
+    ...answer !== void 0 ? { status: answer.status } : {},
+    ...requestId !== void 0 ? { requestId } : {},
+    ...answer !== void 0 ? {
+      fieldErrors: answer.fieldErrors.map((f) => ({
+        field: redact(f.field, opts.token),
+        code: f.code,
+        message: redact(f.message, opts.token)
+      }))
+    } : {},
+    ...opts.hint !== void 0 ? { hint: opts.hint } : {},
+    ...opts.cause !== void 0 ? { cause: opts.cause } : {}
+  });
+}
+function excerpt(text) {
+  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  if (plain === "") return "empty or unreadable response body";
+  return `non-JSON response: ${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain}`;
+}
+function isFieldError(v) {
+  return isRecord(v) && typeof v["field"] === "string" && typeof v["message"] === "string" && (v["code"] === void 0 || typeof v["code"] === "string");
+}
+
+// src/astro/answers.ts
+var import__ = __toESM(require__(), 1);
+
+// schemas/astro-api.schema.json
+var astro_api_schema_default = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "astro-api.schema.json",
+  title: "Astro API v1 objects, as astro-access reads them",
+  description: "Written for astro-access from the Astro API v1's published types (/organizations/{org}/tokens, deployments, workspaces, roles, users, teams). The first $defs are the API's objects with their required fields (the emulator is tested against them); the *Answer $defs are what the client checks every answer against before using it: only the fields it reads. Arrays and optional fields may be null where the API's Go encoding sends null for an empty slice. Extra properties are always allowed.",
+  $defs: {
+    BasicSubjectProfile: {
+      type: "object",
+      required: [
+        "id"
+      ],
+      properties: {
+        id: {
+          type: "string"
+        },
+        subjectType: {
+          enum: [
+            "USER",
+            "SERVICEKEY"
+          ]
+        },
+        fullName: {
+          type: "string"
+        },
+        username: {
+          type: "string"
+        },
+        avatarUrl: {
+          type: "string"
+        },
+        apiTokenName: {
+          type: "string"
+        }
+      }
+    },
+    ApiTokenRole: {
+      type: "object",
+      required: [
+        "entityType",
+        "entityId",
+        "role"
+      ],
+      properties: {
+        entityType: {
+          enum: [
+            "ORGANIZATION",
+            "WORKSPACE",
+            "DEPLOYMENT",
+            "DAG",
+            "DAG_TAG"
+          ]
+        },
+        entityId: {
+          type: "string"
+        },
+        role: {
+          type: "string"
+        },
+        deploymentId: {
+          type: "string"
+        }
+      }
+    },
+    ApiToken: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "description",
+        "shortToken",
+        "scope",
+        "kind",
+        "startAt",
+        "createdAt",
+        "updatedAt"
+      ],
+      properties: {
+        id: {
+          type: "string"
+        },
+        name: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        shortToken: {
+          type: "string"
+        },
+        scope: {
+          enum: [
+            "ORGANIZATION",
+            "WORKSPACE",
+            "DEPLOYMENT"
+          ]
+        },
+        kind: {
+          enum: [
+            "STANDARD",
+            "DIRECT_ACCESS"
+          ]
+        },
+        roles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/ApiTokenRole"
+          }
+        },
+        startAt: {
+          type: "string",
+          format: "date-time"
+        },
+        endAt: {
+          type: "string",
+          format: "date-time"
+        },
+        expiryPeriodInDays: {
+          type: "integer"
+        },
+        lastUsedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        lastRotatedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        createdAt: {
+          type: "string",
+          format: "date-time"
+        },
+        updatedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        createdBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        updatedBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        token: {
+          type: "string"
+        }
+      }
+    },
+    ApiTokensPaginated: {
+      type: "object",
+      required: [
+        "tokens",
+        "totalCount",
+        "offset",
+        "limit"
+      ],
+      properties: {
+        tokens: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/ApiToken"
+          }
+        },
+        totalCount: {
+          type: "integer"
+        },
+        offset: {
+          type: "integer"
+        },
+        limit: {
+          type: "integer"
+        }
+      }
+    },
+    UpdateApiTokenRolesRequest: {
+      type: "object",
+      required: [
+        "roles"
+      ],
+      properties: {
+        roles: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/ApiTokenRole"
+          },
+          minItems: 1
+        }
+      }
+    },
+    SubjectRoles: {
+      type: "object",
+      required: [],
+      properties: {
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "workspaceId",
+              "role"
+            ],
+            properties: {
+              workspaceId: {
+                type: "string"
+              },
+              role: {
+                type: "string"
+              }
+            }
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "deploymentId",
+              "role"
+            ],
+            properties: {
+              deploymentId: {
+                type: "string"
+              },
+              role: {
+                type: "string"
+              }
+            }
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "deploymentId",
+              "role"
+            ],
+            properties: {
+              deploymentId: {
+                type: "string"
+              },
+              role: {
+                type: "string"
+              },
+              dagId: {
+                type: "string"
+              },
+              dagTag: {
+                type: "string"
+              }
+            }
+          }
+        }
+      }
+    },
+    Error: {
+      type: "object",
+      required: [
+        "message",
+        "requestId",
+        "statusCode"
+      ],
+      properties: {
+        message: {
+          type: "string"
+        },
+        requestId: {
+          type: "string"
+        },
+        statusCode: {
+          type: "integer"
+        },
+        fieldErrors: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "field",
+              "code",
+              "message"
+            ],
+            properties: {
+              field: {
+                type: "string"
+              },
+              code: {
+                type: "string"
+              },
+              message: {
+                type: "string"
+              }
+            }
+          }
+        }
+      }
+    },
+    Deployment: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "workspaceId",
+        "organizationId",
+        "status",
+        "createdAt",
+        "updatedAt",
+        "createdBy",
+        "updatedBy",
+        "airflowVersion",
+        "runtimeVersion",
+        "astroRuntimeVersion",
+        "apiUrl",
+        "uiUrl",
+        "webServerUrl",
+        "webServerAirflowApiUrl",
+        "webServerIngressHostname",
+        "webServerCpu",
+        "webServerMemory",
+        "schedulerCpu",
+        "schedulerMemory",
+        "schedulerReplicas",
+        "imageRepository",
+        "imageTag",
+        "namespace",
+        "isCicdEnforced",
+        "isDagDeployEnabled"
+      ],
+      properties: {
+        id: {
+          type: "string"
+        },
+        name: {
+          type: "string"
+        },
+        workspaceId: {
+          type: "string"
+        },
+        workspaceName: {
+          type: "string"
+        },
+        organizationId: {
+          type: "string"
+        },
+        status: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        createdAt: {
+          type: "string",
+          format: "date-time"
+        },
+        updatedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        createdBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        updatedBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        airflowVersion: {
+          type: "string"
+        },
+        runtimeVersion: {
+          type: "string"
+        },
+        astroRuntimeVersion: {
+          type: "string"
+        },
+        apiUrl: {
+          type: "string"
+        },
+        uiUrl: {
+          type: "string"
+        },
+        webServerUrl: {
+          type: "string"
+        },
+        webServerAirflowApiUrl: {
+          type: "string"
+        },
+        webServerIngressHostname: {
+          type: "string"
+        },
+        webServerCpu: {
+          type: "string"
+        },
+        webServerMemory: {
+          type: "string"
+        },
+        schedulerCpu: {
+          type: "string"
+        },
+        schedulerMemory: {
+          type: "string"
+        },
+        schedulerReplicas: {
+          type: "integer"
+        },
+        imageRepository: {
+          type: "string"
+        },
+        imageTag: {
+          type: "string"
+        },
+        namespace: {
+          type: "string"
+        },
+        isCicdEnforced: {
+          type: "boolean"
+        },
+        isDagDeployEnabled: {
+          type: "boolean"
+        }
+      }
+    },
+    DeploymentsPaginated: {
+      type: "object",
+      required: [
+        "deployments",
+        "totalCount",
+        "offset",
+        "limit"
+      ],
+      properties: {
+        deployments: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/Deployment"
+          }
+        },
+        totalCount: {
+          type: "integer"
+        },
+        offset: {
+          type: "integer"
+        },
+        limit: {
+          type: "integer"
+        }
+      }
+    },
+    Workspace: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "organizationId",
+        "cicdEnforcedDefault",
+        "createdAt",
+        "updatedAt"
+      ],
+      properties: {
+        id: {
+          type: "string"
+        },
+        name: {
+          type: "string"
+        },
+        organizationId: {
+          type: "string"
+        },
+        organizationName: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        cicdEnforcedDefault: {
+          type: "boolean"
+        },
+        createdAt: {
+          type: "string",
+          format: "date-time"
+        },
+        updatedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        createdBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        updatedBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        }
+      }
+    },
+    WorkspacesPaginated: {
+      type: "object",
+      required: [
+        "workspaces",
+        "totalCount",
+        "offset",
+        "limit"
+      ],
+      properties: {
+        workspaces: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/Workspace"
+          }
+        },
+        totalCount: {
+          type: "integer"
+        },
+        offset: {
+          type: "integer"
+        },
+        limit: {
+          type: "integer"
+        }
+      }
+    },
+    Role: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "scopeType",
+        "restrictedWorkspaceIds",
+        "createdAt",
+        "updatedAt",
+        "createdBy",
+        "updatedBy"
+      ],
+      properties: {
+        id: {
+          type: "string"
+        },
+        name: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        scopeType: {
+          enum: [
+            "DEPLOYMENT",
+            "WORKSPACE",
+            "ORGANIZATION"
+          ]
+        },
+        restrictedWorkspaceIds: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "string"
+          }
+        },
+        createdAt: {
+          type: "string",
+          format: "date-time"
+        },
+        updatedAt: {
+          type: "string",
+          format: "date-time"
+        },
+        createdBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        },
+        updatedBy: {
+          $ref: "#/$defs/BasicSubjectProfile"
+        }
+      }
+    },
+    DefaultRole: {
+      type: "object",
+      required: [
+        "name",
+        "scopeType",
+        "permissions"
+      ],
+      properties: {
+        name: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        scopeType: {
+          enum: [
+            "DAG",
+            "DEPLOYMENT",
+            "ORGANIZATION",
+            "SYSTEM",
+            "WORKSPACE"
+          ]
+        },
+        permissions: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "string"
+          }
+        }
+      }
+    },
+    RolesPaginated: {
+      type: "object",
+      required: [
+        "roles",
+        "totalCount",
+        "offset",
+        "limit"
+      ],
+      properties: {
+        roles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/Role"
+          }
+        },
+        defaultRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DefaultRole"
+          }
+        },
+        totalCount: {
+          type: "integer"
+        },
+        offset: {
+          type: "integer"
+        },
+        limit: {
+          type: "integer"
+        }
+      }
+    },
+    TokenAnswer: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "scope"
+      ],
+      properties: {
+        id: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        name: {
+          type: "string"
+        },
+        description: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        scope: {
+          type: "string",
+          minLength: 1
+        },
+        kind: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        roles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/TokenRoleAnswer"
+          }
+        },
+        endAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        createdAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        createdBy: {
+          type: [
+            "object",
+            "null"
+          ],
+          required: [],
+          properties: {
+            id: {
+              type: [
+                "string",
+                "null"
+              ]
+            },
+            fullName: {
+              type: [
+                "string",
+                "null"
+              ]
+            },
+            apiTokenName: {
+              type: [
+                "string",
+                "null"
+              ]
+            },
+            username: {
+              type: [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    TokenRoleAnswer: {
+      type: "object",
+      required: [
+        "entityType",
+        "entityId",
+        "role"
+      ],
+      properties: {
+        entityType: {
+          type: "string",
+          minLength: 1
+        },
+        entityId: {
+          type: "string",
+          minLength: 1
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        },
+        deploymentId: {
+          type: [
+            "string",
+            "null"
+          ],
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    TokensAnswer: {
+      type: "object",
+      required: [
+        "tokens"
+      ],
+      properties: {
+        tokens: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/TokenAnswer"
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    DeploymentsAnswer: {
+      type: "object",
+      required: [
+        "deployments"
+      ],
+      properties: {
+        deployments: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "id",
+              "name",
+              "workspaceId"
+            ],
+            properties: {
+              id: {
+                type: "string",
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              name: {
+                type: "string"
+              },
+              workspaceId: {
+                type: "string",
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              workspaceName: {
+                type: [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    WorkspacesAnswer: {
+      type: "object",
+      required: [
+        "workspaces"
+      ],
+      properties: {
+        workspaces: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "id",
+              "name"
+            ],
+            properties: {
+              id: {
+                type: "string",
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              name: {
+                type: "string"
+              }
+            }
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    RolesAnswer: {
+      type: "object",
+      required: [
+        "roles"
+      ],
+      properties: {
+        roles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "id",
+              "name",
+              "scopeType"
+            ],
+            properties: {
+              id: {
+                type: "string",
+                minLength: 1,
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              name: {
+                type: "string",
+                minLength: 1
+              },
+              scopeType: {
+                type: "string"
+              },
+              restrictedWorkspaceIds: {
+                type: [
+                  "array",
+                  "null"
+                ],
+                items: {
+                  type: "string",
+                  minLength: 1
+                }
+              }
+            }
+          }
+        },
+        defaultRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "name",
+              "scopeType"
+            ],
+            properties: {
+              name: {
+                type: "string",
+                minLength: 1
+              },
+              scopeType: {
+                type: "string"
+              }
+            }
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    RolesPostAnswer: {
+      type: [
+        "object",
+        "null"
+      ],
+      required: [],
+      properties: {
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "workspaceId",
+              "role"
+            ],
+            properties: {
+              workspaceId: {
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              role: {
+                type: "string"
+              }
+            }
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object",
+            required: [
+              "deploymentId",
+              "role"
+            ],
+            properties: {
+              deploymentId: {
+                type: "string",
+                pattern: "^[A-Za-z0-9_-]{1,128}$"
+              },
+              role: {
+                type: "string"
+              }
+            }
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            type: "object"
+          }
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    WorkspaceRoleAnswer: {
+      type: "object",
+      required: [
+        "workspaceId",
+        "role"
+      ],
+      properties: {
+        workspaceId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        }
+      },
+      description: "A user's or team's role on a workspace."
+    },
+    DeploymentRoleAnswer: {
+      type: "object",
+      required: [
+        "deploymentId",
+        "role"
+      ],
+      properties: {
+        deploymentId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        }
+      },
+      description: "A user's or team's role on a deployment."
+    },
+    DagRoleAnswer: {
+      type: "object",
+      required: [
+        "deploymentId",
+        "role"
+      ],
+      properties: {
+        deploymentId: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        role: {
+          type: "string",
+          minLength: 1
+        },
+        dagId: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        dagTag: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "A user's or team's role on a DAG (dagId) or on the DAGs with a tag (dagTag) of a deployment; resent as read."
+    },
+    UserAnswer: {
+      type: "object",
+      required: [
+        "id",
+        "username",
+        "status"
+      ],
+      properties: {
+        id: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        username: {
+          type: "string"
+        },
+        fullName: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        avatarUrl: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        status: {
+          type: "string",
+          minLength: 1
+        },
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        },
+        createdAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        updatedAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. organizationRole is optional in the API (a user may have none): absent or null is read as null."
+    },
+    UsersAnswer: {
+      type: "object",
+      required: [
+        "users"
+      ],
+      properties: {
+        users: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/UserAnswer"
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    TeamAnswer: {
+      type: "object",
+      required: [
+        "id",
+        "name",
+        "organizationRole",
+        "isIdpManaged"
+      ],
+      properties: {
+        id: {
+          type: "string",
+          minLength: 1,
+          pattern: "^[A-Za-z0-9_-]{1,128}$"
+        },
+        name: {
+          type: "string"
+        },
+        description: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        isIdpManaged: {
+          type: "boolean"
+        },
+        organizationRole: {
+          type: "string",
+          minLength: 1
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        },
+        createdAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        updatedAt: {
+          type: [
+            "string",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. A team's organizationRole is required in the API, and resent as read by every roles write."
+    },
+    TeamsAnswer: {
+      type: "object",
+      required: [
+        "teams"
+      ],
+      properties: {
+        teams: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/TeamAnswer"
+          }
+        },
+        totalCount: {
+          type: [
+            "integer",
+            "null"
+          ]
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it."
+    },
+    SubjectRolesAnswer: {
+      type: [
+        "object",
+        "null"
+      ],
+      required: [],
+      properties: {
+        organizationRole: {
+          type: [
+            "string",
+            "null"
+          ]
+        },
+        workspaceRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/WorkspaceRoleAnswer"
+          }
+        },
+        deploymentRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DeploymentRoleAnswer"
+          }
+        },
+        dagRoles: {
+          type: [
+            "array",
+            "null"
+          ],
+          items: {
+            $ref: "#/$defs/DagRoleAnswer"
+          }
+        }
+      },
+      description: "Read by the client: only the fields astro-access uses; null where the API may send it. The answer to a user's or team's roles POST; it may show nothing (null, {}): the writer confirms with a GET."
+    }
+  }
+};
+
+// src/astro/answers.ts
+var ROUTES = [
+  { method: "GET", path: /^\/organizations\/[^/]+\/tokens$/, def: "TokensAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/tokens\/[^/]+$/, def: "TokenAnswer" },
+  { method: "POST", path: /^\/organizations\/[^/]+\/tokens\/[^/]+\/roles$/, def: "RolesPostAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/deployments$/, def: "DeploymentsAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/workspaces$/, def: "WorkspacesAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/roles$/, def: "RolesAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/users$/, def: "UsersAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/users\/[^/]+$/, def: "UserAnswer" },
+  { method: "POST", path: /^\/organizations\/[^/]+\/users\/[^/]+\/roles$/, def: "SubjectRolesAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/teams$/, def: "TeamsAnswer" },
+  { method: "GET", path: /^\/organizations\/[^/]+\/teams\/[^/]+$/, def: "TeamAnswer" },
+  { method: "POST", path: /^\/organizations\/[^/]+\/teams\/[^/]+\/roles$/, def: "SubjectRolesAnswer" }
+];
+var ajv;
+var compiled = /* @__PURE__ */ new Map();
+function validator(def) {
+  let v = compiled.get(def);
+  if (v === void 0) {
+    ajv ??= new import__.Ajv2020({ strict: true, validateFormats: false, validateSchema: false }).addSchema(astro_api_schema_default);
+    v = ajv.getSchema(`astro-api.schema.json#/$defs/${def}`);
+    if (v === void 0) throw new Error(`no $def ${def} in schemas/astro-api.schema.json`);
+    compiled.set(def, v);
+  }
+  return v;
+}
+function checkAnswer(method, path, data) {
+  const route = ROUTES.find((r) => r.method === method && r.path.test(path));
+  if (route === void 0) {
+    return isRecord(data) ? { ok: true, data: withoutNulls(data) } : { ok: false, problem: `the answer is ${kind(data)}, not an object` };
+  }
+  const validate = validator(route.def);
+  if (!validate(data)) return { ok: false, problem: describe(data, validate.errors ?? []) };
+  if (data === null) return { ok: true, data: {} };
+  const clean = withoutNulls(data);
+  if (route.def === "RolesAnswer" && isRecord(clean) && Array.isArray(clean["roles"])) {
+    for (const role of clean["roles"]) if (isRecord(role)) role["restrictedWorkspaceIds"] ??= [];
+  }
+  return { ok: true, data: clean };
+}
+function kind(v) {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+function describe(data, errors) {
+  const e = errors[0];
+  if (e === void 0 || e.instancePath === "") {
+    if (!isRecord(data)) return `the answer is ${kind(data)}, not an object`;
+  }
+  if (e === void 0) return "the answer does not have the documented shape";
+  const where2 = e.instancePath === "" ? "the answer" : `the answer's ${e.instancePath}`;
+  return `${where2} ${e.message ?? "is not valid"}`;
+}
+function withoutNulls(v) {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (!isRecord(v)) return v;
+  const out = {};
+  for (const [k, value] of Object.entries(v)) if (value !== null && k !== "__proto__") out[k] = withoutNulls(value);
+  return out;
+}
+
+// src/astro/error-hints.ts
+function hostAndPort(baseUrl) {
+  const url = new URL(baseUrl);
+  return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+}
+function errorHint({ method, baseUrl, status, code: code2 }) {
+  switch (code2) {
+    case "ECONNREFUSED":
+      return `nothing accepts connections at ${hostAndPort(baseUrl)}: check ASTRO_API_URL (now ${baseUrl})`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host of ${hostAndPort(baseUrl)} could not be found (DNS): check ASTRO_API_URL (now ${baseUrl}) and the network`;
+  }
+  if (status === 404 && !/\/v1$/.test(new URL(baseUrl).pathname)) {
+    return `ASTRO_API_URL (${baseUrl}) does not end in /v1: the API's base URL does, e.g. ${DEFAULT_API_URL2}`;
+  }
+  if (status === 401) {
+    return "the API does not accept the token in ASTRO_API_TOKEN (expired, revoked or mistyped): create a new API token in Astro and export it";
+  }
+  if (status === 403) {
+    return method === "GET" ? "the token in ASTRO_API_TOKEN may not read this: plan, list and export need an Organization API token (Organization Member or more), or a Workspace API token for its own workspace" : "the token in ASTRO_API_TOKEN may not change token roles: apply needs an Organization API token with Organization Owner (a Workspace API token with Workspace Owner can change its own workspace's tokens)";
+  }
+  return void 0;
+}
+
+// src/astro/pacer.ts
+var HEADROOM = 0.9;
+var SLOWDOWN = 0.7;
+var MIN_SHARE = 1 / 16;
+var realClock = {
+  now: () => performance.now(),
+  wait: (ms) => new Promise((resolve2) => setTimeout(resolve2, ms))
+};
+var Pacer = class {
+  constructor(ratePerSecond, clock = realClock) {
+    this.clock = clock;
+    if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+    this.intervalMs = 1e3 / (ratePerSecond * HEADROOM);
+    this.maxIntervalMs = this.intervalMs / MIN_SHARE;
+  }
+  clock;
+  intervalMs;
+  maxIntervalMs;
+  last = Number.NEGATIVE_INFINITY;
+  tail = Promise.resolve();
+  /** Bumped on each slowdown: a 429 for a request released before it is old news. */
+  generation = 0;
+  /** The rate aimed at now, requests per second (headroom included). */
+  get rate() {
+    return 1e3 / this.intervalMs;
+  }
+  /** Resolves, with a ticket for rateLimited, when the caller may send its request. */
+  take() {
+    const turn = this.tail.then(async () => {
+      const due = this.last + this.intervalMs - this.clock.now();
+      if (due > 0) await this.clock.wait(due);
+      this.last = this.clock.now();
+      return this.generation;
+    });
+    this.tail = turn.then(() => void 0);
+    return turn;
+  }
+  /**
+   * A request released with `ticket` met a 429. Requests already on the wire were paced at the old rate
+   * and may meet 429s too: only the first 429 of a generation slows down, so one burst of answers counts
+   * once and the rate falls by SLOWDOWN per round trip at most, not per answer.
+   */
+  rateLimited(ticket) {
+    if (ticket !== this.generation) return;
+    this.generation++;
+    this.intervalMs = Math.min(this.maxIntervalMs, this.intervalMs / SLOWDOWN);
+  }
+};
+var MethodPacers = class {
+  get;
+  post;
+  constructor(limits, clock = realClock) {
+    this.get = limits === false ? void 0 : new Pacer(limits.get, clock);
+    this.post = limits === false ? void 0 : new Pacer(limits.post, clock);
+  }
+  of(method) {
+    return method === "GET" ? this.get : this.post;
+  }
+  /** Waits for the method's turn; the ticket goes back to rateLimited on a 429. */
+  async take(method) {
+    return await this.of(method)?.take() ?? 0;
+  }
+  rateLimited(method, ticket) {
+    this.of(method)?.rateLimited(ticket);
+  }
+  /** The rates aimed at now (lower than configured after 429s); null when pacing is off. */
+  rates() {
+    return this.get && this.post ? { get: this.get.rate, post: this.post.rate } : null;
+  }
+};
+
+// src/astro/retry.ts
+function backoffDelay(retry, opts, random = Math.random) {
+  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+function parseRetryAfter(value, nowMs, capMs) {
+  if (value === void 0) return void 0;
+  const text = value.trim();
+  if (text === "") return void 0;
+  let ms;
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    ms = Number(text) * 1e3;
+  } else if (/[a-z]/i.test(text)) {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return void 0;
+    ms = at - nowMs;
+  } else {
+    return void 0;
+  }
+  return Math.min(capMs, Math.max(0, Math.ceil(ms)));
+}
+function isRetryableStatus(status) {
+  return status === 429 || status >= 500;
+}
+var RETRYABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT"
+]);
+function errorCode(err) {
+  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") return err.code;
+  return void 0;
+}
+function isRetryableError(err) {
+  const code2 = errorCode(err);
+  return code2 !== void 0 && RETRYABLE_CODES.has(code2);
+}
+
+// src/astro/http.ts
+var Transport = class {
+  constructor(opts) {
+    this.opts = opts;
+    const url = new URL(opts.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, "");
+    this.pool = new import_undici2.Pool(url.origin, {
+      connect: { timeout: opts.timeouts.connectMs },
+      headersTimeout: opts.timeouts.headersMs,
+      bodyTimeout: opts.timeouts.bodyMs
+    });
+    this.clock = opts.clock ?? realClock;
+    this.pacers = new MethodPacers(opts.rateLimits, this.clock);
+  }
+  opts;
+  pool;
+  basePath;
+  origin;
+  pacers;
+  counters = { requests: { GET: 0, POST: 0 }, retries: 0, rateLimited: 0 };
+  clock;
+  stats() {
+    return { ...this.counters, requests: { ...this.counters.requests }, rates: this.pacers.rates() };
+  }
+  async close() {
+    await this.pool.close();
+  }
+  /**
+   * Sends the request, retrying transient failures; resolves with the parsed JSON body. `beforeRetry`
+   * runs after the backoff, right before each attempt after the first: it returns the body to send
+   * next, or throws to stop retrying (the executor re-reads a token there, so a retried write never
+   * sends a list older than that read).
+   */
+  async request(method, path, options = {}) {
+    const { maxAttempts, backoff } = this.opts;
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && options.beforeRetry) options = { ...options, body: await options.beforeRetry() };
+      const ticket = await this.pacers.take(method);
+      const outcome = await this.attempt(method, path, options, attempt);
+      if (outcome.ok) return { data: outcome.data, requestId: outcome.requestId };
+      if (outcome.answer?.status === 429) {
+        this.pacers.rateLimited(method, ticket);
+        const rates = this.pacers.rates();
+        if (rates) this.log(`astro-access: 429 on ${method}: pacing now at ${rates.get.toFixed(2)} GET/s, ${rates.post.toFixed(2)} POST/s`);
+      }
+      if (!outcome.retry || attempt >= maxAttempts) throw this.fail(method, path, attempt, outcome);
+      const delay = outcome.retryAfterMs ?? backoffDelay(attempt, backoff);
+      this.counters.retries++;
+      this.log(`astro-access: retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1}/${maxAttempts}) after ${describe2(outcome)}`);
+      this.opts.onRetry?.({ method, path, delayMs: delay, attempt: attempt + 1, maxAttempts, reason: redact(describe2(outcome), this.opts.token) });
+      await this.clock.wait(delay);
+    }
+  }
+  async attempt(method, path, options, n) {
+    const target = this.basePath + path + queryString(options.query);
+    const headers = {
+      authorization: `Bearer ${this.opts.token}`,
+      "user-agent": this.opts.userAgent,
+      accept: "application/json",
+      // Pins the API's minor version, so a new default cannot change answers under a saved plan.
+      "x-api-version": "1.0"
+    };
+    const body = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    if (body !== void 0) headers["content-type"] = "application/json";
+    this.counters.requests[method]++;
+    this.log(`astro-access: -> ${method} ${this.origin}${target} (attempt ${n}/${this.opts.maxAttempts}) authorization: Bearer [REDACTED], user-agent: ${this.opts.userAgent}`);
+    const started = performance.now();
+    let status;
+    let text;
+    let requestId;
+    let retryAfter;
+    try {
+      const res = await this.pool.request({ method, path: target, headers, ...body !== void 0 ? { body } : {} });
+      status = res.statusCode;
+      const id = header(res.headers["x-request-id"]);
+      requestId = id === void 0 ? void 0 : redact(id, this.opts.token);
+      retryAfter = header(res.headers["retry-after"]);
+      text = redact(await res.body.text(), this.opts.token);
+    } catch (err) {
+      const failure = transportFailure(err, this.opts.timeouts);
+      this.log(`astro-access: <- ${method} ${path} failed after ${Math.round(performance.now() - started)} ms: ${failure}`);
+      return { ok: false, retry: isRetryableError(err), failure, cause: err };
+    }
+    this.log(`astro-access: <- ${status} ${method} ${path} (${Math.round(performance.now() - started)} ms${requestId !== void 0 ? `, request ID ${requestId}` : ""})`);
+    if (status >= 200 && status < 300) {
+      const id = requestId !== void 0 && requestId !== "" ? { requestId } : {};
+      let parsed;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        return { ok: false, retry: true, failure: `${status} answer with a body that is not valid JSON`, ...id, cause: err };
+      }
+      const checked = checkAnswer(method, path, parsed);
+      if (!checked.ok) return { ok: false, retry: false, failure: `${status} answer that does not match the Astro API's documented shape: ${checked.problem}`, ...id };
+      return { ok: true, data: checked.data, requestId };
+    }
+    if (status === 429) this.counters.rateLimited++;
+    const answer = parseErrorAnswer(status, text, requestId);
+    const retryable = isRetryableStatus(status);
+    const retryAfterMs = retryable ? parseRetryAfter(retryAfter, Date.now(), this.opts.backoff.retryAfterMaxMs) : void 0;
+    return { ok: false, retry: retryable, answer, ...retryAfterMs !== void 0 ? { retryAfterMs } : {} };
+  }
+  fail(method, path, attempts, outcome) {
+    const hint = errorHint({ method, baseUrl: this.opts.baseUrl, status: outcome.answer?.status, code: errorCode(outcome.cause) });
+    return astroApiError({
+      method,
+      path,
+      attempts,
+      token: this.opts.token,
+      ...outcome.answer !== void 0 ? { answer: outcome.answer } : {},
+      ...outcome.failure !== void 0 ? { failure: outcome.failure } : {},
+      ...hint !== void 0 ? { hint } : {},
+      ...outcome.requestId !== void 0 ? { requestId: outcome.requestId } : {},
+      ...outcome.cause !== void 0 ? { cause: outcome.cause } : {}
+    });
+  }
+  log(line) {
+    this.opts.debug?.(redact(line, this.opts.token));
+  }
+};
+function describe2(outcome) {
+  return outcome.answer !== void 0 ? `${outcome.answer.status}` : outcome.failure ?? "a failure";
+}
+function header(v) {
+  return Array.isArray(v) ? v[0] : v;
+}
+function queryString(query) {
+  if (query === void 0) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === void 0) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const s = params.toString();
+  return s === "" ? "" : `?${s}`;
+}
+function transportFailure(err, t) {
+  const code2 = errorCode(err);
+  switch (code2) {
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `could not connect within ${t.connectMs} ms (connect timeout)`;
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return `no response within ${t.headersMs} ms (headers timeout)`;
+    case "UND_ERR_BODY_TIMEOUT":
+      return `response body stalled for ${t.bodyMs} ms (body timeout)`;
+    case "UND_ERR_SOCKET":
+    case "ECONNRESET":
+    case "EPIPE":
+      return `connection reset by the server (${code2})`;
+    case "ECONNREFUSED":
+      return "connection refused (ECONNREFUSED)";
+    default: {
+      const message = err instanceof Error ? err.message : String(err);
+      return code2 !== void 0 ? `${message} (${code2})` : message;
+    }
+  }
+}
+
+// src/astro/paginate.ts
+var MAX_RESTARTS = 3;
+var MAX_LIST_ITEMS = 2e5;
+var SPARE_PAGES = 2;
+var MAX_PAGES = MAX_LIST_ITEMS / 100;
+async function readAllPages(transport, path, key, pageSize, query = {}) {
+  return (await readAllPagesWith(transport, path, key, void 0, pageSize, query)).items;
+}
+async function readAllPagesWith(transport, path, key, alsoKey, pageSize, query = {}) {
+  let last;
+  for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
+    const read = await readOnce(transport, path, key, alsoKey, pageSize, query);
+    if ("items" in read) return read;
+    last = read;
+  }
+  const why = last?.distinct !== void 0 ? `read ${last.distinct} distinct items, but totalCount is ${last.total} (${MAX_RESTARTS + 1} attempts): the server's pages are incomplete or repeat items` : `the list kept changing while it was read (${MAX_RESTARTS + 1} attempts); try again`;
+  throw listError(path, why, MAX_RESTARTS + 1);
+}
+async function readOnce(transport, path, key, alsoKey, pageSize, query) {
+  const items = /* @__PURE__ */ new Map();
+  const also = [];
+  let offset = 0;
+  let firstTotal;
+  let bound = MAX_PAGES;
+  for (let pages = 1; ; pages++) {
+    const { data } = await transport.request("GET", path, {
+      query: { ...query, offset, limit: pageSize }
+    });
+    const page = Array.isArray(data[key]) ? data[key] : [];
+    const total = typeof data["totalCount"] === "number" ? data["totalCount"] : void 0;
+    if (pages === 1) {
+      firstTotal = total;
+      if (total !== void 0 && (total > MAX_LIST_ITEMS || total < 0 || !Number.isInteger(total))) {
+        throw listError(path, `totalCount ${total} is over the limit of ${MAX_LIST_ITEMS} items a list may have (or not a count)`, 1);
+      }
+      if (total !== void 0) bound = maxPages(total, pageSize, data["limit"], page.length);
+    } else if (total !== firstTotal) return { total };
+    const known = items.size;
+    for (const item of page) items.set(itemKey(item), item);
+    if (page.length > 0 && items.size === known) {
+      if (firstTotal === void 0) throw listError(path, `the page at offset ${offset} repeats items already read (the server ignores offset?)`, pages);
+      return { total: firstTotal, distinct: items.size };
+    }
+    if (alsoKey !== void 0 && Array.isArray(data[alsoKey])) also.push(...data[alsoKey]);
+    offset += page.length;
+    if (items.size > MAX_LIST_ITEMS) throw listError(path, `more than ${MAX_LIST_ITEMS} items and no end in sight`, pages);
+    if (page.length === 0 || firstTotal !== void 0 && offset >= firstTotal) break;
+    if (pages >= bound) {
+      throw listError(path, `${pages} pages read for a totalCount of ${firstTotal ?? "unknown"} without reaching it`, pages);
+    }
+  }
+  if (firstTotal !== void 0 && items.size !== firstTotal) return { total: firstTotal, distinct: items.size };
+  return { items: [...items.values()], also };
+}
+function maxPages(total, pageSize, servedLimit, firstPage) {
+  let size = pageSize;
+  if (typeof servedLimit === "number" && servedLimit > 0) size = Math.min(size, servedLimit);
+  if (firstPage > 0) size = Math.min(size, firstPage);
+  return Math.min(Math.ceil(total / size) + SPARE_PAGES, MAX_PAGES);
+}
+function itemKey(item) {
+  const id = typeof item === "object" && item !== null ? item.id : void 0;
+  return typeof id === "string" ? `id:${id}` : `json:${JSON.stringify(item)}`;
+}
+function listError(path, why, attempts) {
+  return new AstroApiError({ message: `Astro API GET ${path}: ${why}`, method: "GET", path, attempts });
+}
+
+// src/astro/subjects.ts
+function normalizeUser(user) {
+  return { ...user, organizationRole: user.organizationRole ?? null, ...roleLists(user) };
+}
+function normalizeTeam(team) {
+  return { ...team, ...roleLists(team) };
+}
+function roleLists(s) {
+  return {
+    workspaceRoles: Array.isArray(s.workspaceRoles) ? s.workspaceRoles : [],
+    deploymentRoles: Array.isArray(s.deploymentRoles) ? s.deploymentRoles : [],
+    dagRoles: Array.isArray(s.dagRoles) ? s.dagRoles : []
+  };
+}
+function subjectRolesBody(path, body) {
+  const problems = [];
+  const text = (o, key) => {
+    const v = typeof o === "object" && o !== null ? o[key] : void 0;
+    return typeof v === "string" && v !== "" ? v : void 0;
+  };
+  const list2 = (field, entry) => {
+    const v = body[field];
+    if (v === void 0) return [];
+    if (!Array.isArray(v)) {
+      problems.push(`${field} is not a list`);
+      return [];
+    }
+    return v.flatMap((o, i) => {
+      const e = entry(o, `${field}[${i}]`);
+      return e === void 0 ? [] : [e];
+    });
+  };
+  const need2 = (at, ...keys) => {
+    const missing = keys.filter(([, v]) => v === void 0).map(([k]) => k);
+    if (missing.length > 0) problems.push(`${at} has no ${missing.join(" or ")}`);
+    return missing.length === 0;
+  };
+  const organizationRole = text(body, "organizationRole");
+  if (organizationRole === void 0) problems.push("there is no organizationRole (the API requires one)");
+  const workspaceRoles = list2("workspaceRoles", (o, at) => {
+    const workspaceId = text(o, "workspaceId");
+    const role = text(o, "role");
+    return need2(at, ["workspaceId", workspaceId], ["role", role]) ? { workspaceId: workspaceId ?? "", role: role ?? "" } : void 0;
+  });
+  const deploymentRoles = list2("deploymentRoles", (o, at) => {
+    const deploymentId = text(o, "deploymentId");
+    const role = text(o, "role");
+    return need2(at, ["deploymentId", deploymentId], ["role", role]) ? { deploymentId: deploymentId ?? "", role: role ?? "" } : void 0;
+  });
+  const dagRoles = list2("dagRoles", (o, at) => {
+    const deploymentId = text(o, "deploymentId");
+    const role = text(o, "role");
+    const dagId = text(o, "dagId");
+    const dagTag = text(o, "dagTag");
+    if (!need2(at, ["deploymentId", deploymentId], ["role", role])) return void 0;
+    if (dagId === void 0 === (dagTag === void 0)) {
+      problems.push(`${at} needs exactly one of dagId and dagTag`);
+      return void 0;
+    }
+    return { deploymentId: deploymentId ?? "", role: role ?? "", ...dagId !== void 0 ? { dagId } : { dagTag: dagTag ?? "" } };
+  });
+  if (organizationRole === void 0 || problems.length > 0) {
+    throw new AstroApiError({ message: `Astro API POST ${path} not sent: ${problems.join("; ")}`, method: "POST", path, attempts: 0 });
+  }
+  return { organizationRole, workspaceRoles, deploymentRoles, dagRoles };
+}
+
+// package.json
+var package_default = { version: "0.1.0" };
+
+// src/version.ts
+var VERSION9 = package_default.version;
+var USER_AGENT = `astro-access/${VERSION9}`;
+
+// src/astro/client.ts
+var API_MAX_PAGE = 1e3;
+function createAstroClient(config) {
+  const transport = new Transport({
+    baseUrl: validateBaseUrl(config.baseUrl),
+    token: config.token,
+    userAgent: config.userAgent ?? USER_AGENT,
+    rateLimits: config.rateLimits ?? DOCUMENTED_LIMITS,
+    maxAttempts: Math.max(1, config.maxAttempts ?? 6),
+    backoff: {
+      baseMs: config.backoff?.baseMs ?? 250,
+      maxMs: config.backoff?.maxMs ?? 8e3,
+      retryAfterMaxMs: config.backoff?.retryAfterMaxMs ?? 6e4
+    },
+    timeouts: config.timeouts ?? { connectMs: 1e4, headersMs: 3e4, bodyMs: 3e4 },
+    debug: config.debug,
+    ...config.clock !== void 0 ? { clock: config.clock } : {},
+    onRetry: config.onRetry
+  });
+  const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
+  const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
+  async function updateSubjectRoles(path, body, opts) {
+    const { beforeRetry } = opts;
+    const { data, requestId } = await transport.request("POST", path, {
+      body: subjectRolesBody(path, body),
+      ...beforeRetry ? { beforeRetry: async () => subjectRolesBody(path, await beforeRetry()) } : {}
+    });
+    return { result: data, requestId };
+  }
+  return {
+    organizationId: config.organizationId,
+    async listTokens(filter = {}) {
+      const tokens = await readAllPages(transport, `${org}/tokens`, "tokens", pageSize, {
+        workspaceId: filter.workspaceId,
+        deploymentId: filter.deploymentId,
+        includeOnlyOrganizationTokens: filter.includeOnlyOrganizationTokens
+      });
+      return tokens.map(normalizeToken);
+    },
+    async getToken(tokenId) {
+      const { data, requestId } = await transport.request("GET", `${org}/tokens/${encodeURIComponent(tokenId)}`);
+      return { token: normalizeToken(data), requestId };
+    },
+    async listDeployments(filter = {}) {
+      const deployments = await readAllPages(transport, `${org}/deployments`, "deployments", pageSize, {
+        workspaceIds: filter.workspaceIds,
+        deploymentIds: filter.deploymentIds,
+        names: filter.names
+      });
+      return deployments;
+    },
+    async listWorkspaces() {
+      return readAllPages(transport, `${org}/workspaces`, "workspaces", pageSize);
+    },
+    async listDeploymentRoles() {
+      const { items, also } = await readAllPagesWith(transport, `${org}/roles`, "roles", "defaultRoles", pageSize, {
+        scopeTypes: "DEPLOYMENT",
+        includeDefaultRoles: true
+      });
+      const seen = /* @__PURE__ */ new Set();
+      const defaultRoles = also.filter(
+        (r) => r !== null && typeof r === "object" && r.scopeType === "DEPLOYMENT" && typeof r.name === "string" && !seen.has(r.name) && (seen.add(r.name), true)
+      );
+      return { roles: items.filter((r) => r.scopeType === "DEPLOYMENT"), defaultRoles };
+    },
+    async replaceTokenRoles(tokenId, roles, opts = {}) {
+      const { beforeRetry } = opts;
+      const { data, requestId } = await transport.request(
+        "POST",
+        `${org}/tokens/${encodeURIComponent(tokenId)}/roles`,
+        { body: { roles }, ...beforeRetry ? { beforeRetry: async () => ({ roles: await beforeRetry() }) } : {} }
+      );
+      return { result: data, requestId };
+    },
+    async listUsers() {
+      return (await readAllPages(transport, `${org}/users`, "users", pageSize)).map(normalizeUser);
+    },
+    async listTeams() {
+      return (await readAllPages(transport, `${org}/teams`, "teams", pageSize)).map(normalizeTeam);
+    },
+    async getUser(userId) {
+      const { data, requestId } = await transport.request("GET", `${org}/users/${encodeURIComponent(userId)}`);
+      return { user: normalizeUser(data), requestId };
+    },
+    async getTeam(teamId) {
+      const { data, requestId } = await transport.request("GET", `${org}/teams/${encodeURIComponent(teamId)}`);
+      return { team: normalizeTeam(data), requestId };
+    },
+    updateUserRoles: (userId, body, opts = {}) => updateSubjectRoles(`${org}/users/${encodeURIComponent(userId)}/roles`, body, opts),
+    updateTeamRoles: (teamId, body, opts = {}) => updateSubjectRoles(`${org}/teams/${encodeURIComponent(teamId)}/roles`, body, opts),
+    close: () => transport.close(),
+    stats: () => transport.stats()
+  };
+}
+function readOnly(client) {
+  return Object.freeze({
+    organizationId: client.organizationId,
+    listTokens: (filter) => client.listTokens(filter),
+    getToken: (tokenId) => client.getToken(tokenId),
+    listDeployments: (filter) => client.listDeployments(filter),
+    listWorkspaces: () => client.listWorkspaces(),
+    listDeploymentRoles: () => client.listDeploymentRoles(),
+    listUsers: () => client.listUsers(),
+    listTeams: () => client.listTeams(),
+    getUser: (userId) => client.getUser(userId),
+    getTeam: (teamId) => client.getTeam(teamId)
+  });
+}
+function normalizeToken(token) {
+  return { ...token, roles: Array.isArray(token.roles) ? token.roles : [] };
+}
+
+// src/astro/read-actual.ts
+async function readActual(reader, opts) {
+  const warnings = [];
+  const workspacesRead = reader.listWorkspaces();
+  const [workspaces, deployments, tokens, roles, users, teams] = await Promise.all([
+    workspacesRead,
+    reader.listDeployments(),
+    readTokens(reader, opts, workspacesRead, warnings),
+    reader.listDeploymentRoles(),
+    opts.users === true ? reader.listUsers() : void 0,
+    opts.teams === true ? reader.listTeams() : void 0
+  ]);
+  if (roles.defaultRoles.length === 0) {
+    warnings.push("the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound");
+  }
+  return {
+    actual: {
+      organizationId: reader.organizationId,
+      workspaces,
+      deployments,
+      tokens,
+      roles: roles.roles,
+      defaultRoles: roles.defaultRoles,
+      ...users !== void 0 ? { users } : {},
+      ...teams !== void 0 ? { teams } : {}
+    },
+    warnings
+  };
+}
+async function readTokens(reader, managed, workspacesRead, warnings) {
+  try {
+    return await reader.listTokens();
+  } catch (err) {
+    if (!isForbidden(err)) throw err;
+  }
+  const listed = await workspacesRead;
+  const named = managed.workspaceIds !== void 0 || managed.workspaceNames !== void 0;
+  const names = new Set(managed.workspaceNames ?? []);
+  const ids = [
+    .../* @__PURE__ */ new Set([
+      ...managed.workspaceIds ?? [],
+      ...listed.filter((w) => !named || names.has(w.name)).map((w) => w.id)
+    ])
+  ].sort();
+  const [perWorkspace, orgTokens] = await Promise.all([
+    Promise.all(ids.map((workspaceId) => reader.listTokens({ workspaceId }))),
+    reader.listTokens({ includeOnlyOrganizationTokens: true }).catch((err) => {
+      if (!isForbidden(err)) throw err;
+      return void 0;
+    })
+  ]);
+  warnings.push(
+    `the API token may not list tokens organization-wide (403): tokens were listed per workspace instead (${plural(ids.length, "workspace")})` + (orgTokens === void 0 ? "; organization tokens could not be listed either (403), so their bindings are not visible" : ", plus the organization tokens")
+  );
+  const byId = /* @__PURE__ */ new Map();
+  for (const token of [...perWorkspace.flat(), ...orgTokens ?? []]) {
+    if (!byId.has(token.id)) byId.set(token.id, token);
+  }
+  return [...byId.values()];
+}
+function isForbidden(err) {
+  return err instanceof AstroApiError && err.status === 403;
+}
+
+// src/manifest/load.ts
+import { resolve } from "node:path";
+
+// src/manifest/limits.ts
+var MAX_FILE_BYTES = 5 * 1024 * 1024;
+var MAX_DEPTH = 64;
+var MAX_ALIAS_COUNT = 100;
+var MAX_CONTROL_CHAR_REPORTS = 10;
+var MAX_DIAGNOSTICS_PER_FILE = 50;
+
+// src/manifest/line-col.ts
+function lineColAt(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+// src/manifest/decode.ts
+function decodeSource(file, input) {
+  const bytes = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
+  if (bytes > MAX_FILE_BYTES) {
+    return fail(file, 1, 1, `file is too large (${bytes} bytes; the limit is ${MAX_FILE_BYTES} bytes)`);
+  }
+  let text;
+  if (typeof input === "string") {
+    text = input.startsWith("\uFEFF") ? input.slice(1) : input;
+  } else {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(input);
+    } catch {
+      const at = firstInvalidByte(input);
+      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, at));
+      const { line, col } = lineColAt(prefix, prefix.length);
+      const byte = input[at] ?? 0;
+      return fail(file, line, col, `file is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")}); save it as UTF-8`);
+    }
+  }
+  const errors = controlCharacters(file, text);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, text };
+}
+function firstInvalidByte(bytes) {
+  const validPrefix = (n) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0;
+  let hi = bytes.length;
+  if (validPrefix(hi)) return sequenceStart(bytes, hi);
+  while (hi - lo > 1) {
+    const mid = lo + hi >>> 1;
+    if (validPrefix(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sequenceStart(bytes, lo);
+}
+function sequenceStart(bytes, at) {
+  let lead = at;
+  while (lead > 0 && at - lead < 3 && ((bytes[lead - 1] ?? 0) & 192) === 128) lead--;
+  const first = bytes[lead - 1] ?? 0;
+  const length = first >= 240 ? 4 : first >= 224 ? 3 : first >= 192 ? 2 : 1;
+  return lead > 0 && length > 1 && lead - 1 + length > at ? lead - 1 : Math.min(at, bytes.length - 1);
+}
+var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/g;
+function controlCharacters(file, text) {
+  const out = [];
+  let count = 0;
+  for (const m of text.matchAll(CONTROL)) {
+    count++;
+    if (out.length >= MAX_CONTROL_CHAR_REPORTS) continue;
+    const { line, col } = lineColAt(text, m.index);
+    const code2 = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    out.push({ file, line, col, message: `control character U+${code2} is not allowed` });
+  }
+  const last = out[out.length - 1];
+  if (last !== void 0 && count > out.length) {
+    last.message += ` (and ${count - out.length} more control characters)`;
+  }
+  return out;
+}
+function fail(file, line, col, message) {
+  return { ok: false, errors: [{ file, line, col, message }] };
+}
+
+// src/manifest/parse-yaml.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/manifest/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+}
+
+// src/manifest/locate.ts
+var import_yaml = __toESM(require_dist(), 1);
+var Locator = class {
+  file;
+  doc;
+  lineCounter;
+  text;
+  aliases;
+  /** Each mapping's pairs by key, built on first use: a lookup per error must not scan a wide mapping. */
+  keyIndex = /* @__PURE__ */ new WeakMap();
+  /** `aliases`: each alias's target, resolved once (see resolveAliases); without it aliases resolve one by one. */
+  constructor(file, doc, lineCounter, text, aliases) {
+    this.file = file;
+    this.doc = doc;
+    this.lineCounter = lineCounter;
+    this.text = text;
+    this.aliases = aliases;
+  }
+  at(offset) {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { file: this.file, line, col };
+  }
+  /** Where a value stands; an empty value points at its key, or at the `-` of its list item. */
+  value(path) {
+    const found2 = this.find(path);
+    const node = found2.node;
+    if (node === null || isEmpty(node)) {
+      const keyNode = found2.pair?.key;
+      if (isNodeWithRange(keyNode)) return this.at(keyNode.range[0]);
+      if (node?.range) return this.at(this.dashBefore(node.range[0]));
+    }
+    return this.start(node);
+  }
+  /** Where a mapping key stands (for unknown keys and `use either ... not both`). */
+  key(path) {
+    const found2 = this.find(path);
+    const keyNode = found2.pair?.key;
+    if (isNodeWithRange(keyNode)) return this.at(keyNode.range[0]);
+    return this.value(path);
+  }
+  /** A mapping's first key (for a missing required key), or the list item itself. */
+  entry(path) {
+    const { node } = this.find(path);
+    if ((0, import_yaml.isMap)(node)) {
+      const first = node.items[0]?.key;
+      if (isNodeWithRange(first)) return this.at(first.range[0]);
+    }
+    return this.value(path);
+  }
+  /** Follows a path through mappings, lists and aliases; stops at the deepest node that exists. */
+  find(path) {
+    let found2 = { node: this.doc.contents };
+    for (const segment of path) {
+      const node = this.resolve(found2.node);
+      let next;
+      if ((0, import_yaml.isMap)(node)) {
+        const pair = this.pairs(node).get(String(segment));
+        if (pair) next = { node: isNodeWithRange(pair.value) ? pair.value : null, pair };
+      } else if ((0, import_yaml.isSeq)(node) && typeof segment === "number") {
+        const item = node.items[segment];
+        if (isNodeWithRange(item)) next = { node: item };
+      }
+      if (!next) return found2;
+      found2 = next;
+    }
+    return found2;
+  }
+  resolve(node) {
+    if (!(0, import_yaml.isAlias)(node)) return node;
+    if (this.aliases?.has(node)) return this.aliases.get(node) ?? null;
+    return node.resolve(this.doc) ?? null;
+  }
+  /** The first pair for each key, as a scan from the start would find it. */
+  pairs(map) {
+    let index = this.keyIndex.get(map);
+    if (index === void 0) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        if (key !== void 0 && !index.has(key)) index.set(key, pair);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index;
+  }
+  start(node) {
+    return this.at(node?.range?.[0] ?? 0);
+  }
+  /** The `-` of a list item whose value is empty (same line only). */
+  dashBefore(offset) {
+    for (let i = offset - 1; i >= 0; i--) {
+      const ch = this.text[i];
+      if (ch === "-") return i;
+      if (ch === "\n") break;
+    }
+    return offset;
+  }
+};
+function keyText(key) {
+  if ((0, import_yaml.isScalar)(key)) return String(key.value);
+  return void 0;
+}
+function isNodeWithRange(x) {
+  return typeof x === "object" && x !== null && !(0, import_yaml.isPair)(x) && "range" in x && Array.isArray(x.range);
+}
+function isEmpty(node) {
+  return (0, import_yaml.isScalar)(node) && node.value === null && (node.source === "" || node.source === void 0);
+}
+
+// src/manifest/read-documents.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function readDocuments(text, lineCounter) {
+  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const parser = new import_yaml2.Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const docs = [];
+  const nonEmpty = [];
+  const starts = [];
+  const take = (composed) => {
+    for (const doc of composed) {
+      docs.push(doc);
+      if (doc.contents !== null || doc.errors.length > 0) nonEmpty.push(doc);
+      if (nonEmpty.length === 2) return true;
+    }
+    return false;
+  };
+  const compose = (tokens, end) => {
+    for (const token of tokens) {
+      if (token.type === "document") {
+        const deep = cstDepthExceeded(token);
+        if (deep !== void 0) return deep;
+        starts.push(token.offset);
+      }
+      if (take(composer.next(token))) return true;
+      if (starts.length === 2) return take(composer.end()) || nonEmpty.length === 2;
+    }
+    return end && take(composer.end());
+  };
+  let depth = 0;
+  let offset = 0;
+  for (const lexeme of new import_yaml2.Lexer().lex(text)) {
+    const type = import_yaml2.CST.tokenType(lexeme);
+    if (type === "flow-map-start" || type === "flow-seq-start") {
+      if (++depth > MAX_DEPTH) return { tooDeepAt: offset };
+    } else if (type === "flow-map-end" || type === "flow-seq-end") {
+      depth = Math.max(0, depth - 1);
+    }
+    if (lexeme !== import_yaml2.CST.DOCUMENT && lexeme !== import_yaml2.CST.SCALAR && lexeme !== import_yaml2.CST.FLOW_END) offset += lexeme.length;
+    const done2 = compose(parser.next(lexeme), false);
+    if (typeof done2 === "number") return { tooDeepAt: done2 };
+    if (done2) return { docs, nonEmpty, starts };
+  }
+  const done = compose(parser.end(), true);
+  if (typeof done === "number") return { tooDeepAt: done };
+  return { docs, nonEmpty, starts };
+}
+function cstDepthExceeded(document) {
+  const stack = document.value ? [[document.value, 1]] : [];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    if (!import_yaml2.CST.isCollection(token)) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
+  }
+  return void 0;
+}
+
+// src/manifest/parse-yaml.ts
+function parseYaml(file, text) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const diag = (offset, message) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col, message };
+  };
+  const tooDeep = (offset) => ({
+    errors: [{ file, ...lineColAt(text, offset), message: `nesting is deeper than ${MAX_DEPTH} levels` }],
+    warnings: []
+  });
+  const read = readDocuments(text, lineCounter);
+  if ("tooDeepAt" in read) return tooDeep(read.tooDeepAt);
+  const { docs, nonEmpty, starts } = read;
+  const first = nonEmpty[0];
+  if (first === void 0) {
+    return { errors: [diag(0, 'file is empty: a manifest starts with "version: 1"')], warnings: [] };
+  }
+  const errors = [];
+  const warnings = [];
+  const second = nonEmpty[1];
+  if (second !== void 0) {
+    errors.push(diag(
+      starts[docs.indexOf(second)] ?? second.range[0],
+      "only one YAML document per file: move this one to a file of its own"
+    ));
+  }
+  const tabs = first.errors.filter((e) => e.code === "TAB_AS_INDENT");
+  for (const e of tabs.length > 0 ? tabs : first.errors) {
+    const d = diag(e.pos[0], yamlMessage(e));
+    errors.push({ ...d, excerpt: excerptAt(text, lineCounter, d.line, d.col) });
+  }
+  for (const w of first.warnings) {
+    const message = w.message.split("\n")[0] ?? w.message;
+    if (w.code === "TAG_RESOLVE_FAILED") errors.push(diag(w.pos[0], `${message}: a manifest uses plain YAML, without tags`));
+    else if (w.code === "BAD_DIRECTIVE") errors.push(diag(w.pos[0], `${message}: only %YAML and %TAG directives exist`));
+    else warnings.push(diag(w.pos[0], message));
+  }
+  if (errors.length > 0) return { errors, warnings };
+  const keys = keyProblems(first, diag, lineCounter);
+  if (keys.invalid.length > 0) return { errors: [...keys.invalid, ...keys.duplicates], warnings };
+  append(errors, keys.duplicates);
+  const root = first.contents;
+  if (!(0, import_yaml3.isMap)(root)) {
+    const found2 = (0, import_yaml3.isSeq)(root) ? "a list" : "a single value";
+    errors.push(diag(
+      root?.range[0] ?? 0,
+      `a manifest must be a mapping of keys (version, organizationId, workspaces), found ${found2}`
+    ));
+    return { errors, warnings };
+  }
+  const aliases = resolveAliases(first);
+  const aliasErrors = unresolvedAliases(aliases, diag);
+  if (aliasErrors.length > 0) return { errors: [...errors, ...aliasErrors], warnings };
+  const firstAliasAt = aliases.keys().next().value?.range?.[0] ?? 0;
+  if (aliases.size > MAX_ALIAS_COUNT) {
+    errors.push(diag(firstAliasAt, tooManyAliases));
+    return { errors, warnings };
+  }
+  let data;
+  try {
+    data = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const at = firstAliasAt;
+    const why = e instanceof Error && /alias/i.test(e.message) ? tooManyAliases : "this YAML cannot be converted to data";
+    errors.push(diag(at, why));
+    return { errors, warnings };
+  }
+  return {
+    parsed: { data, locator: new Locator(file, first, lineCounter, text, aliases) },
+    errors,
+    warnings
+  };
+}
+function sourceLine(text, lineCounter, line) {
+  const start2 = lineCounter.lineStarts[line - 1] ?? text.length;
+  const end = lineCounter.lineStarts[line] ?? text.length;
+  return text.slice(start2, end).replace(/\r?\n$/, "");
+}
+function excerptAt(text, lineCounter, line, col) {
+  let at = line;
+  let source = sourceLine(text, lineCounter, at);
+  if (source.trim() !== "") return { line, col, text: source };
+  while (at > 1 && source.trim() === "") source = sourceLine(text, lineCounter, --at);
+  return at === line ? { line, col, text: source } : { line: at, col: source.length + 1, text: source };
+}
+var tooManyAliases = `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the entries out`;
+function yamlMessage(e) {
+  if (e.code === "TAB_AS_INDENT") return "tab used for indentation: indent with spaces";
+  const first = e.message.split("\n")[0] ?? e.message;
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
+}
+function keyProblems(doc, diag, lineCounter) {
+  const duplicates = [];
+  const invalid = [];
+  (0, import_yaml3.visit)(doc, {
+    Map(_, map) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!(0, import_yaml3.isScalar)(key) || key.value === null || key.value === void 0) {
+          const at = key?.range?.[0] ?? pair.value?.range?.[0] ?? map.range?.[0] ?? 0;
+          invalid.push(diag(at, "a key must be a plain name, not a list, a mapping or nothing"));
+          continue;
+        }
+        if (!key.range) continue;
+        const name = String(key.value);
+        const firstAt = seen.get(name);
+        if (firstAt === void 0) {
+          seen.set(name, key.range[0]);
+        } else {
+          const line = lineCounter.linePos(firstAt).line;
+          duplicates.push(diag(key.range[0], `duplicate key ${quote(name)} (first at line ${line})`));
+        }
+      }
+    }
+  });
+  return { duplicates, invalid };
+}
+function resolveAliases(doc) {
+  const anchors = /* @__PURE__ */ new Map();
+  const out = /* @__PURE__ */ new Map();
+  (0, import_yaml3.visit)(doc, {
+    Node(_, node) {
+      if ((0, import_yaml3.isAlias)(node)) out.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    }
+  });
+  return out;
+}
+function unresolvedAliases(aliases, diag) {
+  const out = [];
+  for (const [alias, target] of aliases) {
+    if (target === void 0) out.push(diag(alias.range?.[0] ?? 0, `unknown alias *${alias.source}`));
+  }
+  return out;
+}
+
+// src/manifest/simple-yaml.ts
+var KEYS = /* @__PURE__ */ new Set([
+  "version",
+  "organizationId",
+  "prune",
+  "ignore",
+  "protect",
+  "workspaces",
+  "workspace",
+  "workspaceId",
+  "deployments",
+  "deployment",
+  "deploymentId",
+  "workspaceTokens",
+  "organizationTokens",
+  "token",
+  "tokenId",
+  "role"
+]);
+var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
+var NOT_STRINGS = /* @__PURE__ */ new Set(["True", "TRUE", "False", "FALSE", "null", "Null", "NULL"]);
+var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
+var MAX_NESTING = 16;
+var SeqNode = class {
+  constructor(at, items) {
+    this.at = at;
+    this.items = items;
+  }
+  at;
+  items;
+};
+var GiveUp = class extends Error {
+};
+var giveUp = () => {
+  throw new GiveUp();
+};
+function readSimpleYaml(file, text) {
+  if (text.includes("	") || text.includes("\r")) return void 0;
+  try {
+    const reader = new Reader(text);
+    if (reader.done) return void 0;
+    const { data, node } = reader.map(0, 0);
+    return { data, positions: new SimplePositions(file, node, reader.lineStarts) };
+  } catch (e) {
+    if (e instanceof GiveUp) return void 0;
+    throw e;
+  }
+}
+var KEY_AT = /([A-Za-z]+):(?=[ \n]|$)/y;
+var Reader = class {
+  constructor(text) {
+    this.text = text;
+    this.advance();
+  }
+  text;
+  /** The offset where each line starts, as the yaml package's LineCounter has them. */
+  lineStarts = [];
+  /** The current line with content: its indentation, where its content starts and ends; or done. */
+  indent = 0;
+  offset = 0;
+  end = 0;
+  done = false;
+  nextStart = 0;
+  /** To the next line with content (comment lines, at any indentation, have none). */
+  advance() {
+    const text = this.text;
+    while (this.nextStart <= text.length) {
+      const start2 = this.nextStart;
+      const nl = text.indexOf("\n", start2);
+      const end = nl === -1 ? text.length : nl;
+      this.lineStarts.push(start2);
+      this.nextStart = end + 1;
+      let i = start2;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      if (i === end || text.charCodeAt(i) === 35) continue;
+      this.indent = i - start2;
+      this.offset = i;
+      this.end = end;
+      return;
+    }
+    this.done = true;
+  }
+  /** The key at `offset` and the length of `key:`, or undefined. */
+  keyAt(offset) {
+    KEY_AT.lastIndex = offset;
+    const m = KEY_AT.exec(this.text);
+    return m?.[1] !== void 0 ? [m[1], m[0].length] : void 0;
+  }
+  /** The first offset at or after `offset` on the current line that is not a space (YAML's only separator here). */
+  skipSpaces(offset) {
+    while (offset < this.end && this.text.charCodeAt(offset) === 32) offset++;
+    return offset;
+  }
+  isDash() {
+    const next = this.offset + 1;
+    return this.text.charCodeAt(this.offset) === 45 && (next === this.end || this.text.charCodeAt(next) === 32);
+  }
+  /** The block mapping whose keys stand at `indent`, from the current line on. */
+  map(indent, depth) {
+    if (depth > MAX_NESTING) giveUp();
+    const data = {};
+    const node = [];
+    while (!this.done && this.indent === indent) {
+      const found2 = this.keyAt(this.offset) ?? giveUp();
+      const [key, length] = found2;
+      if (!KEYS.has(key) || Object.hasOwn(data, key)) giveUp();
+      const keyOffset = this.offset;
+      const valueAt = this.skipSpaces(keyOffset + length);
+      const scalar = plainScalar(this.text.slice(valueAt, this.end));
+      this.advance();
+      if (scalar !== void 0) {
+        data[key] = scalar;
+        node.push(key, keyOffset, valueAt);
+        continue;
+      }
+      if (this.done || this.indent <= indent) giveUp();
+      const nested2 = this.isDash() ? this.seq(this.indent, depth + 1) : this.map(this.indent, depth + 1);
+      data[key] = nested2.data;
+      node.push(key, keyOffset, nested2.node);
+    }
+    this.expectOutdent(indent);
+    return { data, node };
+  }
+  /** The block list whose `-` stand at `indent`. */
+  seq(indent, depth) {
+    if (depth > MAX_NESTING) giveUp();
+    const data = [];
+    const node = new SeqNode(this.offset, []);
+    while (!this.done && this.indent === indent) {
+      if (!this.isDash()) giveUp();
+      const content = this.skipSpaces(this.offset + 1);
+      if (this.keyAt(content) === void 0) {
+        const scalar = plainScalar(this.text.slice(content, this.end)) ?? giveUp();
+        data.push(scalar);
+        node.items.push(content);
+        this.advance();
+        continue;
+      }
+      this.indent += content - this.offset;
+      this.offset = content;
+      const item = this.map(this.indent, depth + 1);
+      data.push(item.data);
+      node.items.push(item.node);
+    }
+    this.expectOutdent(indent);
+    return { data, node };
+  }
+  /** After a block ends, the next line must stand further left (or there is none). */
+  expectOutdent(indent) {
+    if (!this.done && this.indent >= indent) giveUp();
+  }
+};
+function plainScalar(rest) {
+  if (rest === "" || rest.startsWith("#")) return void 0;
+  let end = rest.indexOf(" #");
+  if (end === -1) end = rest.length;
+  while (rest.charCodeAt(end - 1) === 32) end--;
+  const value = rest.slice(0, end);
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (INTEGER.test(value)) return Number(value);
+  if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
+  return value;
+}
+var SimplePositions = class {
+  constructor(file, root, lineStarts) {
+    this.file = file;
+    this.root = root;
+    this.lineStarts = lineStarts;
+  }
+  file;
+  root;
+  lineStarts;
+  // No value in this subset is empty, so a value always stands at its own first character.
+  value(path) {
+    return this.at(start(this.find(path).node));
+  }
+  key(path) {
+    const { keyAt } = this.find(path);
+    return keyAt !== void 0 ? this.at(keyAt) : this.value(path);
+  }
+  entry(path) {
+    return this.value(path);
+  }
+  /** Follows a path through mappings and lists; stops at the deepest node that exists. */
+  find(path) {
+    let found2 = { node: this.root };
+    for (const segment of path) {
+      const node = found2.node;
+      let next;
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i += 3) {
+          if (node[i] === String(segment)) {
+            next = { node: node[i + 2], keyAt: node[i + 1] };
+            break;
+          }
+        }
+      } else if (node instanceof SeqNode && typeof segment === "number") {
+        const item = node.items[segment];
+        if (item !== void 0) next = { node: item };
+      }
+      if (next === void 0) return found2;
+      found2 = next;
+    }
+    return found2;
+  }
+  at(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >>> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, col: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+};
+function start(node) {
+  if (typeof node === "number") return node;
+  return Array.isArray(node) ? node[1] ?? 0 : node.at;
+}
+
+// src/manifest/schema-validate.ts
+var import__2 = __toESM(require__(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+
+// schemas/manifest.schema.json
+var manifest_schema_default = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://github.com/astro-access/astro-access/schemas/manifest.schema.json",
+  title: "astro-access manifest (version 1)",
+  description: "Which Astro API tokens hold which role on each deployment. Several files may be given; their workspaces merge.",
+  type: "object",
+  additionalProperties: false,
+  required: ["version", "organizationId", "workspaces"],
+  properties: {
+    version: {
+      description: "Manifest format version. Always 1.",
+      const: 1
+    },
+    organizationId: {
+      description: "The Astro organization ID (a cuid). Every file given together must name the same organization.",
+      $ref: "#/$defs/cuid"
+    },
+    prune: {
+      description: "Default for every deployment in this file: when true (the default), bindings not declared on a managed deployment are removed; when false, they are kept and reported as unmanaged.",
+      type: "boolean"
+    },
+    ignore: {
+      description: 'Tokens whose bindings are never changed or removed: globs on token names (e.g. "break-glass-*") or token IDs.',
+      $ref: "#/$defs/tokenPatterns"
+    },
+    protect: {
+      description: "Tokens that may never lose a binding: globs on token names or token IDs.",
+      $ref: "#/$defs/tokenPatterns"
+    },
+    workspaces: {
+      description: "The workspaces whose deployments this file manages. A workspace may appear in several files; its deployments merge.",
+      type: "array",
+      minItems: 1,
+      items: { $ref: "#/$defs/workspace" }
+    }
+  },
+  $defs: {
+    cuid: {
+      description: 'An Astro ID: a cuid, "c" followed by 24 lowercase letters or digits.',
+      type: "string",
+      pattern: "^c[0-9a-z]{24}$"
+    },
+    name: {
+      description: "An exact, case-sensitive name.",
+      type: "string",
+      minLength: 1
+    },
+    prune: {
+      description: "When true, bindings not declared here are removed; when false, they are kept and reported as unmanaged. Inherited: deployment, else workspace, else file, else true.",
+      type: "boolean"
+    },
+    tokenPatterns: {
+      description: "Globs on token names, or token IDs.",
+      type: "array",
+      items: {
+        description: "A glob on token names (* and ? wildcards) or a token ID.",
+        type: "string",
+        minLength: 1
+      }
+    },
+    workspace: {
+      description: "A workspace, by name (workspace) or by ID (workspaceId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["deployments"],
+      oneOf: [
+        { required: ["workspace"], properties: { workspace: true } },
+        { required: ["workspaceId"], properties: { workspaceId: true } }
+      ],
+      properties: {
+        workspace: {
+          description: "The workspace's exact name.",
+          $ref: "#/$defs/name"
+        },
+        workspaceId: {
+          description: "The workspace's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        prune: {
+          description: "Default prune for the deployments of this workspace entry.",
+          $ref: "#/$defs/prune"
+        },
+        deployments: {
+          description: "The managed deployments of this workspace.",
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#/$defs/deployment" }
+        }
+      }
+    },
+    deployment: {
+      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      oneOf: [
+        { required: ["deployment"], properties: { deployment: true } },
+        { required: ["deploymentId"], properties: { deploymentId: true } }
+      ],
+      properties: {
+        deployment: {
+          description: "The deployment's exact name within the workspace.",
+          $ref: "#/$defs/name"
+        },
+        deploymentId: {
+          description: "The deployment's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        prune: {
+          description: "Prune for this deployment; overrides the workspace's and the file's.",
+          $ref: "#/$defs/prune"
+        },
+        workspaceTokens: {
+          description: "Workspace API tokens and their role on this deployment. Present: authoritative for workspace tokens here (an empty list means none). Absent: workspace tokens are not managed here.",
+          $ref: "#/$defs/bindings"
+        },
+        organizationTokens: {
+          description: "Organization API tokens and their role on this deployment. Present: authoritative for organization tokens here (an empty list means none). Absent: organization tokens are not managed here.",
+          $ref: "#/$defs/bindings"
+        }
+      }
+    },
+    bindings: {
+      description: "Token bindings: each token at most once.",
+      type: "array",
+      items: { $ref: "#/$defs/binding" }
+    },
+    binding: {
+      description: "One token's role on the deployment. The token by exact name (token) or by ID (tokenId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      oneOf: [
+        { required: ["token"], properties: { token: true } },
+        { required: ["tokenId"], properties: { tokenId: true } }
+      ],
+      properties: {
+        token: {
+          description: "The token's exact name (names are not unique: use tokenId when several tokens share it).",
+          $ref: "#/$defs/name"
+        },
+        tokenId: {
+          description: "The token's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        role: {
+          description: "A default deployment role the API lists (e.g. DEPLOYMENT_ADMIN, DEPLOYMENT_ACCESSOR), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          type: "string",
+          minLength: 1
+        }
+      }
+    }
+  }
+};
+
+// src/util/closest.ts
+function editDistance(a, b) {
+  let before = new Array(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      cur[j] = d;
+    }
+    [before, prev, cur] = [prev, cur, before];
+  }
+  return prev[b.length];
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  return bestDistance <= allowed ? best : void 0;
+}
+function closestNames(wanted, candidates, maxDistance = 3, limit = 3) {
+  const scored = [];
+  for (const name of new Set(candidates)) {
+    if (Math.abs(name.length - wanted.length) > maxDistance) continue;
+    const d = editDistance(wanted, name);
+    if (d <= maxDistance) scored.push({ name, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+function didYouMean(wanted, candidates) {
+  const near = closestNames(wanted, candidates);
+  return near.length === 0 ? "" : `; did you mean ${near.map(quote).join(", ")}?`;
+}
+
+// src/util/cuid.ts
+var CUID_PATTERN = "^c[0-9a-z]{24}$";
+var CUID = new RegExp(CUID_PATTERN);
+
+// src/manifest/schema-validate.ts
+var addFormats = import_ajv_formats.default.default;
+var compiled2;
+function manifestValidator() {
+  if (compiled2 === void 0) {
+    const ajv2 = new import__2.Ajv2020({ allErrors: true, strict: true, verbose: true, validateSchema: false });
+    addFormats(ajv2);
+    compiled2 = ajv2.compile(manifest_schema_default);
+  }
+  return compiled2;
+}
+function validateSchema(data, locator) {
+  const validate = manifestValidator();
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  const pairs = new Set(errors.filter((e) => e.keyword === "oneOf" && alternatives(e) !== void 0));
+  const pairsAt = /* @__PURE__ */ new Map();
+  for (const p of pairs) pairsAt.set(p.instancePath, [...pairsAt.get(p.instancePath) ?? [], p]);
+  const isVacuous = (e) => pairs.has(e) && !isRecord(e.data);
+  const isBranchOfPair = (e) => (pairsAt.get(e.instancePath) ?? []).some((p) => p !== e && e.schemaPath.startsWith(`${p.schemaPath}/`));
+  const out = [];
+  for (const e of errors) {
+    if (isBranchOfPair(e) || isVacuous(e)) continue;
+    const path = segments(e.instancePath);
+    const { at, message } = describe3(e, path, locator);
+    out.push(new DeferredDiagnostic(at, message));
+  }
+  return out;
+}
+var DeferredDiagnostic = class {
+  file;
+  line;
+  col;
+  #describe;
+  #message = "";
+  constructor(at, describe4) {
+    this.file = at.file;
+    this.line = at.line;
+    this.col = at.col;
+    this.#describe = describe4;
+  }
+  get message() {
+    if (this.#describe !== void 0) {
+      this.#message = this.#describe();
+      this.#describe = void 0;
+    }
+    return this.#message;
+  }
+};
+function describe3(e, path, loc) {
+  const { at, message } = describeNow(e, path, loc);
+  return { at, message: typeof message === "string" ? () => message : message };
+}
+function describeNow(e, path, loc) {
+  const name = subject(path);
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys(e.parentSchema?.properties ?? {});
+      return { at: loc.key([...path, key]), message: () => unknownKey(key, allowed) };
+    }
+    case "required":
+      return { at: loc.entry(path), message: `"${String(e.params.missingProperty)}" is required` };
+    case "oneOf": {
+      const names = alternatives(e);
+      if (names === void 0) break;
+      const quoted = names.map((n) => `"${n}"`).join(" or ");
+      if (Array.isArray(e.params.passingSchemas)) {
+        const keys = names.map((n) => loc.key([...path, n]));
+        const later = keys.reduce((a, b) => b.line > a.line || b.line === a.line && b.col > a.col ? b : a);
+        return { at: later, message: `use either ${quoted}, not both` };
+      }
+      return { at: loc.entry(path), message: `${quoted} is required` };
+    }
+    case "type":
+      return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
+    case "pattern":
+      if (e.params.pattern === CUID_PATTERN) {
+        return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
+      }
+      break;
+    case "minLength":
+      return { at: loc.value(path), message: `${name} must not be empty` };
+    case "minItems":
+      return { at: loc.value(path), message: `${name} must list at least one ${itemNoun(path)}` };
+    case "const":
+      return { at: loc.value(path), message: `${name} must be ${JSON.stringify(e.params.allowedValue)} (found ${typeof e.data === "string" ? quote(e.data) : JSON.stringify(e.data)})` };
+  }
+  return { at: loc.value(path), message: `${name} ${e.message ?? "is invalid"}` };
+}
+function unknownKey(key, allowed) {
+  const length = key.toLowerCase().length;
+  const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
+  const hint = guess !== void 0 ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(", ")}`;
+  return `unknown key ${quote(key)}${hint}`;
+}
+function alternatives(e) {
+  if (!Array.isArray(e.schema)) return void 0;
+  const names = [];
+  for (const branch of e.schema) {
+    const required = branch?.required;
+    if (!Array.isArray(required) || required.length !== 1 || typeof required[0] !== "string") return void 0;
+    names.push(required[0]);
+  }
+  return names;
+}
+function segments(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((s) => {
+    const raw = s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s;
+    return /^\d+$/.test(raw) ? Number(raw) : raw;
+  });
+}
+function subject(path) {
+  const last = path[path.length - 1];
+  if (last === void 0) return "the manifest";
+  if (typeof last === "string") return `"${last}"`;
+  const parent = path[path.length - 2];
+  return `entry ${last + 1} of ${typeof parent === "string" ? `"${parent}"` : "the list"}`;
+}
+function itemNoun(path) {
+  const last = path[path.length - 1];
+  if (last === "workspaces") return "workspace";
+  if (last === "deployments") return "deployment";
+  return "entry";
+}
+function typeName(type) {
+  switch (type) {
+    case "object":
+      return "a mapping (key: value)";
+    case "array":
+      return "a list";
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "integer":
+    case "number":
+      return "a number";
+    default:
+      return type;
+  }
+}
+function found(data, expected) {
+  if (data === null || data === void 0) return "found nothing";
+  if (Array.isArray(data)) return "found a list";
+  switch (typeof data) {
+    case "object":
+      return "found a mapping";
+    case "string":
+      return expected === "boolean" ? `found the string ${quote(data)}` : "found a string";
+    case "number":
+    case "boolean":
+      return expected === "string" ? `found ${String(data)}: quote it, "${String(data)}"` : `found ${String(data)}`;
+    default:
+      return `found ${typeof data}`;
+  }
+}
+
+// src/manifest/raw.ts
+var TOKEN_LISTS = [
+  ["workspaceTokens", "workspace"],
+  ["organizationTokens", "organization"]
+];
+var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
+var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
+function tokenListKey(kind2) {
+  return KEY_OF[kind2];
+}
+
+// src/manifest/semantic-checks.ts
+var SemanticChecks = class {
+  #organization;
+  /** Each deployment declared so far (in earlier files too) → where it first is. */
+  #deployments = /* @__PURE__ */ new Map();
+  /** The problems in one file, against itself and the files checked before it. */
+  check(data, locator) {
+    const errors = [];
+    const warnings = [];
+    const report = (list2, at, message) => list2.push({ ...at, message });
+    const deployments = this.#deployments;
+    const root = record(data);
+    if (!root) return { errors, warnings };
+    const orgId = root.organizationId;
+    if (typeof orgId === "string" && CUID.test(orgId)) {
+      const at = locator.value(["organizationId"]);
+      const organization = this.#organization;
+      if (!organization) this.#organization = { id: orgId, at };
+      else if (organization.id !== orgId) {
+        report(errors, at, `"organizationId" ${orgId} differs from ${organization.id} at ${where(organization.at)}; all files must name the same organization`);
+      }
+    }
+    for (const [w, ws2] of list(root.workspaces)) {
+      const wsRef = reference(ws2, "workspace");
+      if (!wsRef) continue;
+      for (const [d, dep] of list(ws2?.deployments)) {
+        const depRef = reference(dep, "deployment");
+        if (!depRef || !dep) continue;
+        const path = ["workspaces", w, "deployments", d];
+        const at = locator.value([...path, depRef.key]);
+        const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
+        const first = deployments.get(key);
+        if (first) {
+          const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
+          report(errors, at, `${what} is already declared at ${where(first)}`);
+        } else {
+          deployments.set(key, at);
+        }
+        if (!("workspaceTokens" in dep) && !("organizationTokens" in dep)) {
+          report(
+            warnings,
+            locator.entry(path),
+            'this deployment lists neither "workspaceTokens" nor "organizationTokens": nothing on it is managed'
+          );
+        }
+        for (const [listKey, kind2] of TOKEN_LISTS) {
+          const tokens = /* @__PURE__ */ new Map();
+          for (const [t, entry] of list(dep[listKey])) {
+            const tokenRef = reference(entry, "token");
+            if (!tokenRef) continue;
+            const tokenAt = locator.value([...path, listKey, t, tokenRef.key]);
+            const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
+            const firstToken = tokens.get(tokenKey);
+            if (firstToken) {
+              const what = tokenRef.key === "tokenId" ? tokenRef.value : quote(tokenRef.value);
+              report(errors, tokenAt, `${kind2} token ${what} is already declared on this deployment at ${where(firstToken)}`);
+            } else {
+              tokens.set(tokenKey, tokenAt);
+            }
+          }
+        }
+      }
+    }
+    return { errors, warnings };
+  }
+};
+function where(at) {
+  return `${at.file}:${at.line}`;
+}
+function record(x) {
+  return isRecord(x) ? x : void 0;
+}
+function list(x) {
+  return Array.isArray(x) ? x.map((item, i) => [i, record(item)]) : [];
+}
+function reference(entry, name) {
+  if (!entry) return void 0;
+  const byName = entry[name];
+  const byId = entry[`${name}Id`];
+  if (byName !== void 0 && byId !== void 0) return void 0;
+  if (typeof byName === "string" && byName !== "") return { key: name, value: byName };
+  if (typeof byId === "string" && CUID.test(byId)) return { key: `${name}Id`, value: byId };
+  return void 0;
+}
+
+// src/manifest/digest.ts
+import { createHash as createHash3 } from "node:crypto";
+function manifestDigest(input) {
+  const deployments = input.deployments.map((d) => canonicalJson({
+    workspace: ref(d.workspace),
+    deployment: ref(d.deployment),
+    prune: d.prune,
+    workspaceTokens: bindings(d.workspaceTokens),
+    organizationTokens: bindings(d.organizationTokens)
+  })).sort();
+  const hash = createHash3("sha256");
+  hash.update('{"deployments":[');
+  deployments.forEach((d, i) => hash.update(i === 0 ? d : `,${d}`));
+  hash.update(`],"digestVersion":1,"ignore":${canonicalJson(sortedUnique(input.ignore))}`);
+  hash.update(`,"organizationId":${JSON.stringify(input.organizationId)}`);
+  hash.update(`,"protect":${canonicalJson(sortedUnique(input.protect))}}`);
+  return hash.digest("hex");
+}
+var CanonicalText = class {
+  constructor(json) {
+    this.json = json;
+  }
+  json;
+};
+function canonicalJson(value) {
+  if (value instanceof CanonicalText) return value.json;
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function ref(r) {
+  return { name: r.name, id: r.id };
+}
+function refJson(r) {
+  const members = [];
+  if (r.id !== void 0) members.push(`"id":${JSON.stringify(r.id)}`);
+  if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
+  return `{${members.join(",")}}`;
+}
+function bindings(list2) {
+  if (list2 === void 0) return void 0;
+  return new CanonicalText(sortedList(list2.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
+}
+function sortedUnique(list2) {
+  return [...new Set(list2)].sort();
+}
+function sortedList(items) {
+  return `[${items.sort().join(",")}]`;
+}
+
+// src/manifest/normalize.ts
+function normalizeFile({ file, data, locator }) {
+  const deployments = [];
+  data.workspaces.forEach((ws2, w) => {
+    const wsPath = ["workspaces", w];
+    const workspace = reference2(ws2, "workspace", wsPath, locator);
+    ws2.deployments.forEach((dep, d) => {
+      const path = [...wsPath, "deployments", d];
+      const desired = {
+        workspace,
+        deployment: reference2(dep, "deployment", path, locator),
+        prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
+        at: locator.entry(path)
+      };
+      for (const [key] of TOKEN_LISTS) {
+        const list2 = dep[key];
+        if (list2 === void 0) continue;
+        const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
+        desired[key] = bindings2;
+      }
+      deployments.push(desired);
+    });
+  });
+  return { file, organizationId: data.organizationId, ignore: data.ignore ?? [], protect: data.protect ?? [], deployments };
+}
+function combine(files) {
+  const first = files[0];
+  if (first === void 0) throw new Error("combine needs at least one manifest file");
+  const ignore = [];
+  const protect = [];
+  const deployments = [];
+  for (const f of files) {
+    append(ignore, f.ignore);
+    append(protect, f.protect);
+    append(deployments, f.deployments);
+  }
+  const content = {
+    organizationId: first.organizationId,
+    ignore: [...new Set(ignore)],
+    protect: [...new Set(protect)],
+    deployments
+  };
+  return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
+}
+function binding(raw, path, locator) {
+  return {
+    token: reference2(raw, "token", path, locator),
+    role: raw.role,
+    roleAt: locator.value([...path, "role"]),
+    at: locator.entry(path)
+  };
+}
+function reference2(entry, name, path, locator) {
+  const fields = entry;
+  const byName = fields[name];
+  if (typeof byName === "string") return { name: byName, at: locator.value([...path, name]) };
+  return { id: String(fields[`${name}Id`]), at: locator.value([...path, `${name}Id`]) };
+}
+
+// src/manifest/sort-diagnostics.ts
+function sortDiagnostics(list2, order = /* @__PURE__ */ new Map()) {
+  return [...list2].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+// src/util/read-capped.ts
+import { open as open2 } from "node:fs/promises";
+var FileTooLargeError = class extends Error {
+  constructor(path, maxBytes) {
+    super(`${path}: file is larger than the limit of ${maxBytes} bytes`);
+    this.path = path;
+    this.maxBytes = maxBytes;
+    this.name = "FileTooLargeError";
+  }
+  path;
+  maxBytes;
+  code = "EFBIG";
+};
+var CHUNK = 64 * 1024;
+async function readCapped(path, maxBytes) {
+  const fh = await open2(path, "r");
+  try {
+    if ((await fh.stat()).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR", path });
+    const chunks = [];
+    let total = 0;
+    for (; ; ) {
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw new FileTooLargeError(path, maxBytes);
+    }
+    return new Uint8Array(Buffer.concat(chunks, total));
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/manifest/load.ts
+function loadManifestSources(sources) {
+  const errors = [];
+  const warnings = [];
+  if (sources.length === 0) {
+    return { errors: [{ file: "(none)", line: 1, col: 1, message: "no manifest files given" }], warnings, errorCount: 1 };
+  }
+  const semantics = new SemanticChecks();
+  const normalized = [];
+  for (const { file, text } of sources) {
+    const decoded = decodeSource(file, text);
+    if (!decoded.ok) {
+      append(errors, decoded.errors);
+      continue;
+    }
+    const read = readManifest(file, decoded.text);
+    append(errors, read.errors);
+    append(warnings, read.warnings);
+    if (!read.parsed) continue;
+    const { data, locator } = read.parsed;
+    append(errors, read.schemaErrors);
+    const semantic = semantics.check(data, locator);
+    append(errors, semantic.errors);
+    append(warnings, semantic.warnings);
+    if (errors.length === 0) normalized.push(normalizeFile({ file, data, locator }));
+  }
+  const order = new Map(sources.map((s, i) => [s.file, i]));
+  const result = {
+    errors: capPerFile(sortDiagnostics(errors, order), "problems"),
+    warnings: capPerFile(sortDiagnostics(warnings, order), "warnings"),
+    errorCount: errors.length
+  };
+  if (errors.length === 0) result.desired = combine(normalized);
+  return result;
+}
+function readManifest(file, text) {
+  const simple = readSimpleYaml(file, text);
+  if (simple !== void 0 && validateSchema(simple.data, simple.positions).length === 0) {
+    return { parsed: { data: simple.data, locator: simple.positions }, errors: [], warnings: [], schemaErrors: [] };
+  }
+  const parsed = parseYaml(file, text);
+  return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
+}
+async function loadManifestFiles(paths, dir) {
+  const sources = [];
+  const readErrors = [];
+  for (const file of paths) {
+    try {
+      sources.push({ file, text: await readCapped(dir === void 0 ? file : resolve(dir, file), MAX_FILE_BYTES) });
+    } catch (e) {
+      const message = e instanceof FileTooLargeError ? `file is too large (more than ${e.maxBytes} bytes, the limit)` : `cannot read file: ${readProblem(e)}`;
+      readErrors.push({ file, line: 1, col: 1, message });
+    }
+  }
+  if (readErrors.length === 0) return loadManifestSources(sources);
+  const rest = sources.length > 0 ? loadManifestSources(sources) : { errors: [], warnings: [], errorCount: 0 };
+  const order = new Map(paths.map((p, i) => [p, i]));
+  return {
+    errors: sortDiagnostics([...readErrors, ...rest.errors], order),
+    warnings: rest.warnings,
+    errorCount: readErrors.length + rest.errorCount
+  };
+}
+function readProblem(e) {
+  const code2 = e?.code;
+  if (code2 === "ENOENT") return "no such file";
+  if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
+  if (code2 === "EISDIR") return "it is a directory";
+  return typeof code2 === "string" ? code2 : "unknown error";
+}
+function capPerFile(sorted, noun) {
+  const out = [];
+  const flush = (hidden2) => {
+    const at = hidden2[0];
+    if (at !== void 0) {
+      out.push({ file: at.file, line: at.line, col: at.col, message: `… ${hidden2.length} more ${noun} in this file not shown` });
+    }
+  };
+  let file;
+  let shown = 0;
+  let hidden = [];
+  for (const d of sorted) {
+    if (d.file !== file) {
+      flush(hidden);
+      file = d.file;
+      shown = 0;
+      hidden = [];
+    }
+    if (shown < MAX_DIAGNOSTICS_PER_FILE) {
+      out.push({ file: d.file, line: d.line, col: d.col, message: d.message, ...d.excerpt !== void 0 ? { excerpt: d.excerpt } : {} });
+      shown++;
+    } else {
+      hidden.push(d);
+    }
+  }
+  flush(hidden);
+  return out;
+}
+
+// src/plan/checksum.ts
+import { createHash as createHash4 } from "node:crypto";
+function planChecksum(plan) {
+  const { checksum: _ignored, ...rest } = plan;
+  return "sha256:" + createHash4("sha256").update(canonicalJson2(rest)).digest("hex");
+}
+function canonicalJson2(value) {
+  if (Array.isArray(value)) return `[${value.map((v) => v === void 0 ? "null" : canonicalJson2(v)).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+// src/plan/order.ts
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareDeployments(a, b) {
+  return cmp(a.workspaceName, b.workspaceName) || cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+var TYPE_RANK = { token: 0, user: 1, team: 2 };
+function compareSubjects(a, b) {
+  return TYPE_RANK[a.type] - TYPE_RANK[b.type] || cmp(a.name, b.name) || cmp(a.id, b.id);
+}
+function compareEntries(a, b) {
+  return compareDeployments(a.deployment, b.deployment) || compareSubjects(a.subject, b.subject);
+}
+
+// src/plan/dag-roles.ts
+var isDag = (r) => r.entityType === "DAG" || r.entityType === "DAG_TAG";
+function dagRolesOn(token, deploymentId) {
+  return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
+}
+function describeDagRoles(roles) {
+  return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
+}
+function orphanedDagViolations(plan) {
+  return plan.actions.filter((a) => a.action === "remove" && (a.orphanedDagRoles?.length ?? 0) > 0).map(
+    (a) => `remove of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)}) would leave its DAG roles there without a deployment role: ${describeDagRoles(a.orphanedDagRoles ?? [])}; remove those DAG roles first, or keep a role on the deployment`
+  );
+}
+
+// src/plan/index-actual.ts
+function push(map, key, value) {
+  const list2 = map.get(key);
+  if (list2) list2.push(value);
+  else map.set(key, [value]);
+}
+function nested(map, outer, inner, value) {
+  let m = map.get(outer);
+  if (!m) map.set(outer, m = /* @__PURE__ */ new Map());
+  push(m, inner, value);
+}
+function kindOfScope(scope) {
+  return scope === "WORKSPACE" ? "workspace" : scope === "ORGANIZATION" ? "organization" : null;
+}
+function tokenWorkspaceIds(token) {
+  return token.roles.filter((r) => r.entityType === "WORKSPACE").map((r) => r.entityId);
+}
+function indexActual(actual) {
+  const ix = {
+    actual,
+    workspacesById: /* @__PURE__ */ new Map(),
+    workspacesByName: /* @__PURE__ */ new Map(),
+    deploymentsById: /* @__PURE__ */ new Map(),
+    deploymentsByWorkspace: /* @__PURE__ */ new Map(),
+    deploymentsByName: /* @__PURE__ */ new Map(),
+    tokensById: /* @__PURE__ */ new Map(),
+    tokensByName: /* @__PURE__ */ new Map(),
+    workspaceTokens: /* @__PURE__ */ new Map(),
+    workspaceTokensByName: /* @__PURE__ */ new Map(),
+    orgTokens: [],
+    orgTokensByName: /* @__PURE__ */ new Map(),
+    bindingsByDeployment: /* @__PURE__ */ new Map(),
+    rolesByName: /* @__PURE__ */ new Map(),
+    defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === "DEPLOYMENT").map((r) => r.name))
+  };
+  for (const w of actual.workspaces) {
+    ix.workspacesById.set(w.id, w);
+    push(ix.workspacesByName, w.name, w);
+  }
+  for (const d of actual.deployments) {
+    ix.deploymentsById.set(d.id, d);
+    push(ix.deploymentsByWorkspace, d.workspaceId, d);
+    nested(ix.deploymentsByName, d.workspaceId, d.name, d);
+  }
+  for (const t of actual.tokens) {
+    ix.tokensById.set(t.id, t);
+    push(ix.tokensByName, t.name, t);
+    const kind2 = kindOfScope(t.scope);
+    if (kind2 === "workspace") {
+      for (const wsId of new Set(tokenWorkspaceIds(t))) {
+        push(ix.workspaceTokens, wsId, t);
+        nested(ix.workspaceTokensByName, wsId, t.name, t);
+      }
+    } else if (kind2 === "organization") {
+      ix.orgTokens.push(t);
+      push(ix.orgTokensByName, t.name, t);
+    }
+    if (kind2 === null) continue;
+    for (const r of t.roles) {
+      if (r.entityType === "DEPLOYMENT") push(ix.bindingsByDeployment, r.entityId, { token: t, kind: kind2, role: r.role });
+    }
+  }
+  for (const r of actual.roles) {
+    if (r.scopeType === "DEPLOYMENT") push(ix.rolesByName, r.name, r);
+  }
+  return ix;
+}
+
+// src/plan/glob.ts
+function globMatch(glob, name) {
+  const p = Array.from(glob);
+  const s = Array.from(name);
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < s.length) {
+    if (j < p.length && (p[j] === "?" || p[j] !== "*" && p[j] === s[i])) {
+      i++;
+      j++;
+    } else if (j < p.length && p[j] === "*") {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (j < p.length && p[j] === "*") j++;
+  return j === p.length;
+}
+
+// src/plan/patterns.ts
+function tokenMatcher(patterns) {
+  const cache = /* @__PURE__ */ new Map();
+  return {
+    match(token) {
+      const hit = cache.get(token.id);
+      if (hit !== void 0 && hit.name === token.name) return hit.result;
+      const found2 = patterns.find((p) => p === token.id || globMatch(p, token.name));
+      const result = found2 ?? null;
+      cache.set(token.id, { name: token.name, result });
+      return result;
+    }
+  };
+}
+
+// src/plan/resolve-names.ts
+var q = quote;
+var ws = (w) => `workspace ${q(w.name)} (${w.id})`;
+var tok = (t) => `token ${q(t.name)} (${t.id})`;
+var sourceOf = (at) => `${at.file}:${at.line}`;
+var DEPLOYMENT_SCOPED = "deployment-scoped tokens belong to their deployment and are not managed by astro-access";
+function ambiguous(what, name, ids, key) {
+  return `${ids.length} ${what} are named ${q(name)}: ${ids.sort().join(", ")}; write \`${key}:\` to pick one`;
+}
+function resolveWorkspace(ref2, ix) {
+  if (ref2.id !== void 0) {
+    const w = ix.workspacesById.get(ref2.id);
+    return w ? { ok: w } : { error: `workspace ID ${ref2.id} not found in the organization` };
+  }
+  const name = ref2.name ?? "";
+  const found2 = ix.workspacesByName.get(name) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  if (found2.length > 1) return { error: ambiguous("workspaces", name, found2.map((w) => w.id), "workspaceId") };
+  return {
+    error: `workspace ${q(name)} not found${didYouMean(name, ix.actual.workspaces.map((w) => w.name))}`
+  };
+}
+function resolveDeployment(ref2, w, ix) {
+  if (ref2.id !== void 0) {
+    const d = ix.deploymentsById.get(ref2.id);
+    if (!d) return { error: `deployment ID ${ref2.id} not found in the organization` };
+    if (d.workspaceId !== w.id) {
+      const owner = ix.workspacesById.get(d.workspaceId);
+      const where2 = owner ? ws(owner) : `workspace ${d.workspaceId}`;
+      return { error: `deployment ${q(d.name)} (${d.id}) belongs to ${where2}, not to ${ws(w)}` };
+    }
+    return { ok: d };
+  }
+  const name = ref2.name ?? "";
+  const found2 = ix.deploymentsByName.get(w.id)?.get(name) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  if (found2.length > 1) {
+    return { error: ambiguous(`deployments in ${ws(w)}`, name, found2.map((d) => d.id), "deploymentId") };
+  }
+  const elsewhere = ix.actual.deployments.filter((d) => d.name === name).map((d) => d.workspaceId);
+  const hint = elsewhere.length > 0 ? `; a deployment of that name exists in ${[...new Set(elsewhere)].map((id) => {
+    const o = ix.workspacesById.get(id);
+    return o ? ws(o) : id;
+  }).sort().join(", ")}` : didYouMean(name, (ix.deploymentsByWorkspace.get(w.id) ?? []).map((d) => d.name));
+  return { error: `deployment ${q(name)} not found in ${ws(w)}${hint}` };
+}
+function misplaced(t, kind2, w, ix) {
+  if (t.scope === "DEPLOYMENT") return `${tok(t)} is deployment-scoped: ${DEPLOYMENT_SCOPED}`;
+  if (kind2 === "workspace" && t.scope === "ORGANIZATION") {
+    return `${tok(t)} is an organization token: list it under organizationTokens`;
+  }
+  if (kind2 === "organization" && t.scope === "WORKSPACE") {
+    return `${tok(t)} is a workspace token: list it under workspaceTokens`;
+  }
+  if (kind2 === "workspace" && !tokenWorkspaceIds(t).includes(w.id)) {
+    const owners = tokenWorkspaceIds(t).map((id) => {
+      const o = ix.workspacesById.get(id);
+      return o ? ws(o) : id;
+    });
+    return `workspace ${tok(t)} belongs to ${owners.join(", ") || "no workspace"}, not to ${ws(w)}: a workspace token can only hold roles on deployments of its own workspace`;
+  }
+  return null;
+}
+function resolveToken(ref2, kind2, w, ix) {
+  if (ref2.id !== void 0) {
+    const t = ix.tokensById.get(ref2.id);
+    if (!t) return { error: `token ID ${ref2.id} not found in the organization` };
+    const why = misplaced(t, kind2, w, ix);
+    return why ? { error: why } : { ok: t };
+  }
+  const name = ref2.name ?? "";
+  const found2 = (kind2 === "workspace" ? ix.workspaceTokensByName.get(w.id)?.get(name) : ix.orgTokensByName.get(name)) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  const what = kind2 === "workspace" ? `workspace tokens in ${ws(w)}` : "organization tokens";
+  if (found2.length > 1) return { error: ambiguous(what, name, found2.map((t) => t.id), "tokenId") };
+  const other = (ix.tokensByName.get(name) ?? []).map((t) => misplaced(t, kind2, w, ix)).filter((m) => m !== null);
+  if (other.length > 0) return { error: [...new Set(other)].sort().join("; ") };
+  const pool = kind2 === "workspace" ? ix.workspaceTokens.get(w.id) ?? [] : ix.orgTokens;
+  const scope = kind2 === "workspace" ? `workspace token ${q(name)} not found in ${ws(w)}` : `organization token ${q(name)} not found`;
+  return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
+}
+function roleChecker(ix) {
+  const valid = /* @__PURE__ */ new Map();
+  const customIn = (w) => {
+    let s = valid.get(w.id);
+    if (!s) {
+      s = /* @__PURE__ */ new Set();
+      for (const [name, roles] of ix.rolesByName) {
+        if (roles.some((r) => r.restrictedWorkspaceIds.length === 0 || r.restrictedWorkspaceIds.includes(w.id))) s.add(name);
+      }
+      valid.set(w.id, s);
+    }
+    return s;
+  };
+  return (role, w) => {
+    const custom = customIn(w);
+    if (ix.defaultRoleNames.has(role) || custom.has(role)) return null;
+    const list2 = (names) => [...names].sort().join(", ") || "none";
+    const offered = `valid roles in ${ws(w)}: default (as the API lists them) ${list2(ix.defaultRoleNames)}; custom ${list2(custom)}`;
+    const restricted = ix.rolesByName.get(role);
+    if (restricted) {
+      const allowed = [...new Set(restricted.flatMap((r) => r.restrictedWorkspaceIds))].map((id) => {
+        const o = ix.workspacesById.get(id);
+        return o ? ws(o) : id;
+      }).sort();
+      return `custom role ${q(role)} is restricted to ${allowed.join(", ")} and cannot be used in ${ws(w)}; ${offered}`;
+    }
+    const near = didYouMean(role, [...ix.defaultRoleNames, ...custom]).replace(/^; /, " (").replace(/\?$/, "?)");
+    return `unknown deployment role ${q(role)}${near}; ${offered}`;
+  };
+}
+function resolveNames(desired, ix) {
+  const errors = [];
+  const seenErrors = /* @__PURE__ */ new Set();
+  const fail2 = (at, message) => {
+    const key = `${at.file}\0${at.line}\0${at.col}\0${message}`;
+    if (seenErrors.has(key)) return;
+    seenErrors.add(key);
+    errors.push({ file: at.file, line: at.line, col: at.col, message });
+  };
+  const checkRole = roleChecker(ix);
+  const deployments = [];
+  const seenDeployments = /* @__PURE__ */ new Map();
+  for (const dd of desired.deployments) {
+    const w = resolveWorkspace(dd.workspace, ix);
+    if ("error" in w) {
+      fail2(dd.workspace.at, w.error);
+      continue;
+    }
+    const d = resolveDeployment(dd.deployment, w.ok, ix);
+    if ("error" in d) fail2(dd.deployment.at, d.error);
+    else {
+      const prev = seenDeployments.get(d.ok.id);
+      if (prev) fail2(dd.deployment.at, `deployment ${q(d.ok.name)} (${d.ok.id}) is declared twice (also at ${sourceOf(prev)})`);
+      else seenDeployments.set(d.ok.id, dd.deployment.at);
+    }
+    const bindings2 = {};
+    const seenTokens = /* @__PURE__ */ new Map();
+    for (const kind2 of TOKEN_KINDS) {
+      const list2 = kind2 === "workspace" ? dd.workspaceTokens : dd.organizationTokens;
+      if (list2 === void 0) continue;
+      const out = [];
+      for (const b of list2) {
+        const t = resolveToken(b.token, kind2, w.ok, ix);
+        const roleError = checkRole(b.role, w.ok);
+        if (roleError) fail2(b.roleAt, roleError);
+        if ("error" in t) {
+          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
+          continue;
+        }
+        const prev = seenTokens.get(t.ok.id);
+        if (prev) {
+          fail2(b.token.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          continue;
+        }
+        seenTokens.set(t.ok.id, b.at);
+        out.push({ token: t.ok, role: b.role, source: sourceOf(b.at), at: b.at });
+      }
+      bindings2[kind2] = out;
+    }
+    if ("ok" in d) deployments.push({ desired: dd, workspace: w.ok, deployment: d.ok, bindings: bindings2 });
+  }
+  return { deployments, errors: sortDiagnostics(errors) };
+}
+
+// src/plan/planner.ts
+var q2 = quote;
+function makePlan(desired, actual, opts = {}) {
+  const ix = indexActual(actual);
+  const { deployments, errors } = resolveNames(desired, ix);
+  if (desired.organizationId !== actual.organizationId) {
+    const at = desired.deployments[0]?.at ?? { file: desired.files[0] ?? "manifest", line: 1, col: 1 };
+    errors.unshift({
+      ...at,
+      message: `the manifest is for organization ${desired.organizationId}, but the live state read is of organization ${actual.organizationId}`
+    });
+  }
+  if (errors.length > 0) return { errors };
+  const ignore = tokenMatcher(desired.ignore);
+  const protect = tokenMatcher(desired.protect);
+  const watchProtect = desired.protect.length > 0;
+  const tokenRefs = /* @__PURE__ */ new Map();
+  const tokenRef = (t) => {
+    let r = tokenRefs.get(t.id);
+    if (!r) tokenRefs.set(t.id, r = { type: "token", id: t.id, name: t.name, scope: t.scope });
+    return r;
+  };
+  const actions = [];
+  const unmanaged = [];
+  const ignored = [];
+  const warnings = [];
+  const planDeployments = [];
+  const affected = /* @__PURE__ */ new Map();
+  const protectCandidates = /* @__PURE__ */ new Map();
+  let unchanged = 0;
+  const stateWatch = tokenStateWatch(opts.now);
+  for (const rd of deployments) {
+    const dep = {
+      id: rd.deployment.id,
+      name: rd.deployment.name,
+      workspaceId: rd.workspace.id,
+      workspaceName: rd.workspace.name
+    };
+    const live = ix.bindingsByDeployment.get(dep.id) ?? [];
+    if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
+    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== void 0);
+    let existing = 0;
+    let after = 0;
+    for (const kind2 of managedKinds) {
+      const declared = /* @__PURE__ */ new Map();
+      for (const b of rd.bindings[kind2] ?? []) {
+        if (watchProtect) protectCandidates.set(b.token.id, b.token);
+        const pattern = ignore.match(b.token);
+        if (pattern === null) {
+          declared.set(b.token.id, b);
+          stateWatch.note(b.token, b.source);
+        } else {
+          warnings.push({
+            deployment: dep,
+            subject: tokenRef(b.token),
+            text: `${b.source}: token ${q2(b.token.name)} (${b.token.id}) is declared on deployment ${q2(dep.name)} (${dep.id}) but matches ignore pattern ${q2(pattern)}; the declaration is skipped and its binding left as it is`
+          });
+        }
+      }
+      const liveOfKind = /* @__PURE__ */ new Map();
+      for (const lb of live) if (lb.kind === kind2 && !liveOfKind.has(lb.token.id)) liveOfKind.set(lb.token.id, lb);
+      for (const [id, lb] of liveOfKind) {
+        const pattern = ignore.match(lb.token);
+        if (pattern !== null) {
+          ignored.push(binding2(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
+          continue;
+        }
+        existing++;
+        const want = declared.get(id);
+        if (want === void 0) {
+          if (rd.desired.prune) {
+            const remove = action("remove", dep, tokenRef(lb.token), lb.role, null, "not declared and prune is on", null);
+            const orphaned = dagRolesOn(lb.token, dep.id);
+            if (orphaned.length > 0) {
+              remove.orphanedDagRoles = orphaned;
+              remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
+              warnings.push({
+                deployment: dep,
+                subject: tokenRef(lb.token),
+                text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
+              });
+            }
+            actions.push(remove);
+            affected.set(id, lb.token);
+          } else {
+            unmanaged.push(binding2(dep, tokenRef(lb.token), lb.role, "not declared and prune is off for this deployment"));
+            after++;
+          }
+          continue;
+        }
+        after++;
+        if (want.role === lb.role) unchanged++;
+        else {
+          const reason = `role differs: ${lb.role} → ${want.role}`;
+          actions.push(action("update", dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
+          affected.set(id, lb.token);
+        }
+      }
+      for (const [id, want] of declared) {
+        if (liveOfKind.has(id)) continue;
+        after++;
+        actions.push(action("add", dep, tokenRef(want.token), null, want.role, "declared in manifest", want.source));
+        affected.set(id, want.token);
+      }
+    }
+    planDeployments.push(planDeployment(dep, rd, managedKinds, existing, after));
+  }
+  actions.sort(compareEntries);
+  unmanaged.sort(compareEntries);
+  ignored.sort(compareEntries);
+  warnings.sort(compareEntries);
+  planDeployments.sort(compareDeployments);
+  const tokens = {};
+  for (const id of [...affected.keys()].sort(cmp)) {
+    const t = affected.get(id);
+    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
+  }
+  const protectedSubjects = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
+  const count = (k) => actions.filter((a) => a.action === k).length;
+  const plan = {
+    formatVersion: 2,
+    organizationId: actual.organizationId,
+    manifestDigest: desired.digest,
+    checksum: "",
+    summary: {
+      add: count("add"),
+      update: count("update"),
+      remove: count("remove"),
+      unchanged,
+      unmanaged: unmanaged.length,
+      ignored: ignored.length
+    },
+    actions,
+    unmanaged,
+    ignored,
+    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
+    expirations: [],
+    deployments: planDeployments,
+    protectedSubjects,
+    tokens,
+    users: {},
+    teams: {}
+  };
+  plan.checksum = planChecksum(plan);
+  return { errors: [], plan };
+}
+function tokenStateWatch(now) {
+  const seen = /* @__PURE__ */ new Map();
+  return {
+    note(t, source) {
+      const entry = seen.get(t.id);
+      if (entry) entry.sources.push(source);
+      else seen.set(t.id, { token: t, sources: [source] });
+    },
+    warnings() {
+      const out = [];
+      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
+      for (const { token: t, sources } of tokens) {
+        const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
+        const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
+        if (now !== void 0 && !Number.isNaN(end) && end <= now) {
+          out.push(`${where2}: expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+        }
+        if (t.kind === "DIRECT_ACCESS") {
+          out.push(`${where2}: is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles`);
+        }
+      }
+      return out;
+    }
+  };
+}
+function action(kind2, deployment2, subject2, before, after, reason, source) {
+  return { action: kind2, deployment: deployment2, subject: subject2, before, after, reason, source };
+}
+function binding2(deployment2, subject2, role, reason) {
+  return { deployment: deployment2, subject: subject2, role, reason };
+}
+function planDeployment(dep, rd, managedKinds, existing, desired) {
+  const raw = (k) => rd.desired[tokenListKey(k)];
+  const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
+  return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
+}
+
+// src/session/session.ts
+var DEFAULT_MANIFEST = "astro-access.yaml";
+function connect(session, organizationId, opts = {}) {
+  const flag = opts.rateLimit !== void 0 ? parseRateLimit(opts.rateLimit, "--rate-limit") : void 0;
+  const { rateLimits: defaultRates, ...clientSettings } = session.client ?? {};
+  const fromEnv = (session.env["ASTRO_ACCESS_RATE_LIMIT"] ?? "").trim() !== "";
+  const rateLimits = flag ?? (fromEnv ? void 0 : defaultRates);
+  const config = astroConfigFromEnv(session.env, { ...clientSettings, ...rateLimits !== void 0 ? { rateLimits } : {} });
+  const client = createAstroClient({
+    ...config,
+    organizationId,
+    onRetry: (n) => session.note(retryLine(n)),
+    ...opts.debug ? { debug: (line) => session.note(`debug: ${line}`) } : {}
+  });
+  const close = async () => {
+    const { rateLimited, rates } = client.stats();
+    if (rateLimited > 0 && rates !== null) {
+      session.note(`note: the API rate-limited this run ${rateLimited} time(s); pacing was lowered to ${rates.get.toFixed(1)} GET/s and ${rates.post.toFixed(1)} POST/s (see --rate-limit)`);
+    }
+    await client.close();
+  };
+  return { writer: client, reader: readOnly(client), token: config.token, close };
+}
+function retryLine(n) {
+  const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
+  return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
+}
+function manifestWorkspaces(desired) {
+  const refs = desired.deployments.map((d) => d.workspace);
+  return {
+    workspaceIds: [...new Set(refs.flatMap((w) => w.id ? [w.id] : []))],
+    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
+  };
+}
+async function planLive(session, desired, reader) {
+  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
+  session.note(
+    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
+  );
+  const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
+  if (errors.length > 0 || !plan) throw new ManifestError(errors);
+  plan.warnings.push(...warnings);
+  plan.checksum = planChecksum(plan);
+  return { plan, actual };
+}
+
+// src/plan/guards.ts
+var MIN_BINDINGS_FOR_SHARE = 10;
+var MAX_SHARE = 0.25;
+function checkGuards(plan, opts) {
+  const found2 = [];
+  const removes = plan.actions.filter((a) => a.action === "remove");
+  const removedBy = /* @__PURE__ */ new Map();
+  for (const a of removes) removedBy.set(a.deployment.id, (removedBy.get(a.deployment.id) ?? 0) + 1);
+  const protectedIds = new Set(plan.protectedSubjects);
+  for (const d of plan.deployments) {
+    const where2 = `deployment ${quote(d.name)} (${sanitizeTerminal(d.id)}) in workspace ${quote(d.workspaceName)}`;
+    const removed = removedBy.get(d.id) ?? 0;
+    if (d.existing >= MIN_BINDINGS_FOR_SHARE && removed > d.existing * MAX_SHARE) {
+      const pct = Math.round(removed / d.existing * 100);
+      found2.push(`${where2}: ${removed} of its ${d.existing} managed bindings would be removed (${pct}%, more than ${MAX_SHARE * 100}%)`);
+    }
+    if (d.desired === 0 && d.existing > 0 && !d.explicitEmpty) {
+      found2.push(`${where2}: all ${d.existing} managed bindings would be removed; write an explicit empty list in the manifest to empty it`);
+    }
+  }
+  if (removes.length > opts.maxRemovals) {
+    found2.push(`${removes.length} bindings would be removed in total, more than the limit of ${opts.maxRemovals} (--max-removals)`);
+  }
+  for (const a of plan.actions) {
+    const what = `${a.action} of ${a.subject.type} ${quote(a.subject.name)} (${sanitizeTerminal(a.subject.id)}) on deployment ${quote(a.deployment.name)} (${sanitizeTerminal(a.deployment.id)})`;
+    if (opts.selfTokenId !== null && a.subject.type === "token" && a.subject.id === opts.selfTokenId) {
+      found2.push(`${what}: this is the token running astro-access, which must not change its own roles (${sanitizeTerminal(a.before ?? "none")} → ${sanitizeTerminal(a.after ?? "none")})`);
+    }
+    if (a.action === "remove" && protectedIds.has(a.subject.id)) {
+      found2.push(`${what}: the ${a.subject.type} is protected by the manifest's \`protect\` list and may not lose a binding`);
+    }
+  }
+  found2.push(...orphanedDagViolations(plan));
+  return opts.allowUnsafe ? { violations: [], overridden: found2 } : { violations: found2, overridden: [] };
+}
+
+// src/astro/jwt.ts
+var SKIPPED = "the guard that keeps the running token from changing its own roles is skipped";
+function tokenIdFromJwt(token) {
+  const parts = token.trim().split(".");
+  if (parts.length !== 3 || !parts[1]) {
+    return { id: null, warning: `ASTRO_API_TOKEN is not a JWT, so its token ID is unknown; ${SKIPPED}` };
+  }
+  let payload;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+  } catch {
+    return { id: null, warning: `ASTRO_API_TOKEN has no readable JWT payload; ${SKIPPED}` };
+  }
+  const id = payload !== null && typeof payload === "object" ? payload["apiTokenId"] : void 0;
+  if (typeof id !== "string" || id === "") {
+    return { id: null, warning: `ASTRO_API_TOKEN has no apiTokenId claim; ${SKIPPED}` };
+  }
+  return { id };
+}
+
+// src/render/json.ts
+function ordered(value, keys, nested2 = {}) {
+  const src = value;
+  const out = {};
+  for (const k of keys) {
+    if (!(k in src)) continue;
+    const fix = nested2[k];
+    out[k] = fix && src[k] !== null && src[k] !== void 0 ? fix(src[k]) : src[k];
+  }
+  for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];
+  return out;
+}
+var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
+var subjectRef = (t) => ordered(t, ["type", "id", "name", "scope"]);
+var action2 = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
+  deployment: deploymentRef,
+  subject: subjectRef,
+  orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
+});
+var binding3 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
+var expiration = (e) => ordered(e, ["deployment", "subject", "role", "expires", "endsAt", "expired", "source"], { deployment: deploymentRef, subject: subjectRef });
+var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
+function fingerprints(t) {
+  const out = {};
+  for (const id of Object.keys(t).sort()) {
+    const entry = t[id];
+    out[id] = entry ? ordered(entry, ["fingerprint"]) : entry;
+  }
+  return out;
+}
+function planToOrderedObject(plan) {
+  return ordered(
+    plan,
+    ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "expirations", "deployments", "protectedSubjects", "tokens", "users", "teams"],
+    {
+      summary: (s) => ordered(s, ["add", "update", "remove", "unchanged", "unmanaged", "ignored"]),
+      actions: (list2) => list2.map(action2),
+      unmanaged: (list2) => list2.map(binding3),
+      ignored: (list2) => list2.map(binding3),
+      expirations: (list2) => list2.map(expiration),
+      deployments: (list2) => list2.map(deployment),
+      tokens: fingerprints,
+      users: fingerprints,
+      teams: fingerprints
+    }
+  );
+}
+function renderJson(plan) {
+  return safeJson(planToOrderedObject(plan), 2) + "\n";
+}
+
+// src/github/action-context.ts
+function toAnnotations(diags, title = "astro-access") {
+  return diags.map((d) => ({
+    message: d.message,
+    properties: { title, file: repoPath(d.file), startLine: d.line, startColumn: d.col }
+  }));
+}
+
+// src/render/output.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+
+// src/render/color.ts
+function shouldUseColor(stream, env) {
+  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
+  if (env["TERM"] === "dumb") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0) return force !== "0" && force.toLowerCase() !== "false";
+  return stream.isTTY === true;
+}
+
+// src/render/output.ts
+var SECRET_VARIABLES = ["ASTRO_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ASTRO-API-TOKEN", "INPUT_GITHUB-TOKEN"];
+var OUR_COLOURS = "\\x1b\\[(?:1|2|22|31|32|33|39)m";
+var OUR_LINE_REWRITE = "\\r\\x1b\\[2K";
+function ours(policy) {
+  const kept = [...policy.colour ? [OUR_COLOURS] : [], ...policy.terminal ? [OUR_LINE_REWRITE] : []];
+  return kept.length === 0 ? void 0 : new RegExp(kept.join("|"), "g");
+}
+function outputPolicy(env, stream = {}) {
+  const secrets = SECRET_VARIABLES.map((k) => env[k]?.trim()).filter((s) => s !== void 0 && s !== "");
+  return { secrets, colour: shouldUseColor(stream, env), terminal: stream.isTTY === true && env["TERM"] !== "dumb" };
+}
+function cleanOutput(text, policy) {
+  return sanitizeLines(redact(text, ...policy.secrets), ours(policy));
+}
+function cleanJson(value, policy, indent) {
+  return redact(safeJson(value, indent), ...policy.secrets);
+}
+async function writeOutputFile(env, path, content, opts = {}) {
+  const policy = { secrets: outputPolicy(env).secrets, colour: false };
+  const data = "text" in content ? cleanOutput(content.text, policy) : cleanJson(content.json, policy, 2) + "\n";
+  await writeFile2(path, data, opts.exclusive ? { flag: "wx" } : {});
+}
+
+// src/github/plan-step.ts
+var PLAN_FILE_NAME = "astro-access-plan.json";
+var SUMMARY_MAX_CHARS = 9e5;
+async function loadManifests(io, inputs) {
+  const { files, problems } = await expandManifestPatterns(io.workspace, inputs.manifests);
+  const errors = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
+  if (files.length === 0) return { files, desired: null, errors };
+  const result = await loadManifestFiles(files, io.workspace);
+  for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
+  errors.push(...result.errors);
+  return { files, desired: errors.length === 0 ? result.desired ?? null : null, errors };
+}
+function annotateErrors(io, diags) {
+  for (const a of toAnnotations(diags)) io.annotate(a);
+}
+function actionSession(inputs, io) {
+  return {
+    env: io.env,
+    client: { token: inputs.astroApiToken, ...inputs.astroApiUrl !== "" ? { baseUrl: inputs.astroApiUrl } : {} },
+    note: (line) => io.info(line),
+    dir: io.workspace
+  };
+}
+async function planAgainstLive(inputs, io, desired) {
+  const session = actionSession(inputs, io);
+  const conn = connect(session, desired.organizationId);
+  try {
+    const { plan, actual } = await planLive(session, desired, conn.reader);
+    return { ok: true, plan, actual, conn };
+  } catch (err) {
+    await conn.close();
+    if (err instanceof ManifestError) return { ok: false, errors: err.diagnostics };
+    throw err;
+  }
+}
+async function loadAndPlan(ctx, purpose, consequence = "") {
+  const { io, inputs } = ctx;
+  const loaded = await loadManifests(io, inputs);
+  if (loaded.desired === null) {
+    annotateErrors(io, loaded.errors);
+    io.fail(`The manifest is invalid (${loaded.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  if (inputs.astroApiToken === "") {
+    io.fail(`astro-api-token is required ${purpose}${consequence}.`);
+    return null;
+  }
+  const live = await planAgainstLive(inputs, io, loaded.desired);
+  if (!live.ok) {
+    annotateErrors(io, live.errors);
+    io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);
+    return null;
+  }
+  return { files: loaded.files, plan: live.plan, conn: live.conn };
+}
+function guardsFor(plan, inputs) {
+  const self = tokenIdFromJwt(inputs.astroApiToken);
+  const result = checkGuards(plan, { maxRemovals: inputs.maxRemovals, selfTokenId: self.id, allowUnsafe: inputs.allowUnsafe });
+  return self.warning === void 0 ? result : { ...result, selfWarning: self.warning };
+}
+async function publishPlan(io, plan) {
+  const dir = io.env["RUNNER_TEMP"] || tmpdir();
+  const file = join2(dir, PLAN_FILE_NAME);
+  await writeOutputFile(io.env, file, { text: renderJson(plan) });
+  io.setOutput("has-changes", String(plan.actions.length > 0));
+  io.setOutput("checksum", plan.checksum);
+  io.setOutput("add", String(plan.summary.add));
+  io.setOutput("update", String(plan.summary.update));
+  io.setOutput("remove", String(plan.summary.remove));
+  io.setOutput("plan-file", file);
+}
+function summaryMarkdown(plan, heading, labels) {
+  return renderMarkdown(plan, {
+    heading,
+    maxChars: SUMMARY_MAX_CHARS,
+    ...labels === void 0 ? {} : { labels }
+  });
+}
+
+// src/github/apply-step.ts
+async function applyStep(ctx, plan, conn, comment) {
+  const { io } = ctx;
+  const guards = guardsFor(plan, ctx.inputs);
+  if (guards.selfWarning !== void 0) io.warning(logText(guards.selfWarning));
+  if (guards.violations.length > 0) {
+    io.fail(`Refused by safety guards (nothing was written): ${guards.violations.map(logText).join("; ")}`);
+    await setCommentStatus(ctx, comment, "apply-failed");
+    return false;
+  }
+  for (const g of guards.overridden) io.warning(`guard overridden by allow-unsafe: ${logText(g)}`);
+  const receipt = await applyPlan(plan, conn.writer, { overriddenGuards: guards.overridden, onProgress: (l) => io.info(logText(l)) });
+  const text = renderReceiptText(forLog(receipt));
+  io.info(text);
+  const lines = renderReceiptText(receipt).trimEnd().split("\n").map(escapeCodeLine);
+  const fence = fenceFor(lines);
+  await io.summary(["#### Apply", "", `${fence}text`, ...lines, fence, ""].join("\n"));
+  const ok = receipt.status !== "partial";
+  if (!ok) io.fail(`Apply was partial: ${receipt.summary.conflicts} conflict(s), ${receipt.summary.failed} failure(s).`);
+  await setCommentStatus(ctx, comment, ok ? "applied" : "apply-failed");
+  return ok;
+}
+function forLog(r) {
+  return {
+    ...r,
+    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...t.error === void 0 ? {} : { error: logText(t.error) } })),
+    overriddenGuards: r.overriddenGuards.map(logText)
+  };
+}
+async function setCommentStatus(ctx, comment, status) {
+  if (comment === null || ctx.octokit === null) return;
+  const body = setStatusLine(comment.body, status, ctx.runUrl);
+  if (body === comment.body) return;
+  await ctx.octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: comment.id, body });
+}
+
+// src/github/run-dispatch-apply.ts
+async function runDispatchApply(ctx, event) {
+  const { io, inputs } = ctx;
+  if (!event.isDefaultBranch) {
+    return io.fail("command: apply by workflow_dispatch applies the default branch only: run the workflow on it; nothing was applied.");
+  }
+  if (inputs.expectedChecksum === "") {
+    return io.fail(
+      "command: apply by workflow_dispatch needs expected-checksum: run it with command: plan first, review the plan and its checksum in the job summary, then run it again with that checksum; nothing was applied."
+    );
+  }
+  const run = await loadAndPlan(ctx, "to apply", "; nothing was applied");
+  if (run === null) return;
+  const { plan, conn } = run;
+  try {
+    await publishPlan(io, plan);
+    await io.summary(summaryMarkdown(plan, "### astro-access plan · default branch (apply by hand)"));
+    if (plan.actions.length === 0) return io.info("The live roles already match the manifest: nothing to apply.");
+    if (plan.checksum !== inputs.expectedChecksum) {
+      return io.fail(
+        `plan-changed: the plan is ${plan.checksum}, not the expected ${inputs.expectedChecksum}; nothing was applied. Review the plan in the job summary of this run and run again with its checksum.`
+      );
+    }
+    io.notice(`Applying the plan ${plan.checksum}, the checksum given by hand (workflow_dispatch).`);
+    await applyStep(ctx, plan, conn, null);
+  } finally {
+    await conn.close();
+  }
+}
+
+// src/github/drift-issue.ts
+var DRIFT_MARKER = "<!-- astro-access:drift v1 -->";
+var DRIFT_LABEL = "astro-access-drift";
+var DRIFT_TITLE = "astro-access: live deployment roles differ from the manifest";
+async function findDriftIssue(octokit, opts) {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner: opts.owner,
+    repo: opts.repo,
+    state: "open",
+    labels: DRIFT_LABEL,
+    per_page: 100
+  });
+  const hit = issues.filter((i) => i.pull_request === void 0 && (i.body ?? "").includes(DRIFT_MARKER) && isViewer(opts.viewer, i.user)).sort((a, b) => a.number - b.number)[0];
+  return hit === void 0 ? null : { number: hit.number, body: hit.body ?? "", url: hit.html_url };
+}
+async function syncDriftIssue(octokit, opts) {
+  const { owner, repo } = opts;
+  const found2 = await findDriftIssue(octokit, opts);
+  if (opts.plan.actions.length === 0) {
+    if (found2 === null) return { action: "none" };
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: found2.number,
+      body: "✅ The live deployment roles match the manifest again. Closing."
+    });
+    await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, state: "closed", state_reason: "completed" });
+    return { action: "closed", number: found2.number, url: found2.url };
+  }
+  const body = capBody(opts.body.includes(DRIFT_MARKER) ? opts.body : `${DRIFT_MARKER}
+${opts.body}`);
+  if (found2 === null) {
+    const { data } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: DRIFT_TITLE,
+      body,
+      labels: [DRIFT_LABEL]
+    });
+    return { action: "opened", number: data.number, url: data.html_url };
+  }
+  if (found2.body === body) return { action: "unchanged", number: found2.number, url: found2.url };
+  await octokit.rest.issues.update({ owner, repo, issue_number: found2.number, body });
+  return { action: "updated", number: found2.number, url: found2.url };
+}
+function driftIssueBody(plan, opts = {}) {
+  const where2 = opts.branch === void 0 ? "the manifest" : `the manifest on ${code(opts.branch)}`;
+  const files = opts.files && opts.files.length > 0 ? ` (${opts.files.map((f) => code(f)).join(", ")})` : "";
+  const top = [
+    DRIFT_MARKER,
+    `The live deployment roles differ from ${where2}${files}. Merge a manifest change that accepts them,`,
+    "or run `astro-access apply` to restore the manifest. This issue is updated by each scheduled check",
+    "and closed when the live state matches again.",
+    ""
+  ].join("\n");
+  return top + "\n" + renderMarkdown(plan, { maxChars: GITHUB_BODY_LIMIT - top.length - 1 });
+}
+
+// src/github/run-drift.ts
+async function runDrift(ctx) {
+  const { io, octokit } = ctx;
+  const run = await loadAndPlan(ctx, "for the drift check");
+  if (run === null) return;
+  const { plan, conn } = run;
+  try {
+    await publishPlan(io, plan);
+    await io.summary(summaryMarkdown(plan, "### astro-access drift check"));
+    if (octokit === null) return io.warning("No github-token: the drift issue was not updated.");
+    const branch = io.env["GITHUB_REF_NAME"];
+    const body = driftIssueBody(plan, { files: run.files, ...branch ? { branch } : {} });
+    const result = await syncDriftIssue(octokit, { owner: ctx.owner, repo: ctx.repo, viewer: await ctx.viewer(), plan, body });
+    if (result.action === "none") io.info("No drift: the live roles match the manifest.");
+    else io.info(`Drift issue #${result.number} ${result.action}: ${logText(result.url)}`);
+    if (plan.actions.length > 0) io.warning(`Drift: ${plan.actions.length} action(s) would bring the live roles back to the manifest.`);
+  } finally {
+    await conn.close();
+  }
+}
+
+// src/github/merged-pull.ts
+async function findMergedPull(octokit, opts) {
+  const pulls = await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+    owner: opts.owner,
+    repo: opts.repo,
+    commit_sha: opts.sha,
+    per_page: 100
+  });
+  const merged = pulls.filter((p) => p.merged_at !== null && p.base.ref === opts.baseRef);
+  const pick = merged.find((p) => p.merge_commit_sha === opts.sha) ?? merged[0];
+  return pick === void 0 ? null : { number: pick.number, headSha: pick.head.sha, baseRef: pick.base.ref };
+}
+
+// src/github/plan-status.ts
+var PLAN_STATUS_CONTEXT = "astro-access/plan";
+function planStatusDescription(state, checksum, why = "") {
+  const text = state === "success" && checksum !== null ? `Reviewed plan ${checksum}` : why;
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
+async function writePlanStatus(octokit, opts) {
+  await octokit.rest.repos.createCommitStatus({
+    owner: opts.owner,
+    repo: opts.repo,
+    sha: opts.sha,
+    state: opts.state,
+    context: PLAN_STATUS_CONTEXT,
+    description: opts.description,
+    ...opts.targetUrl === void 0 ? {} : { target_url: opts.targetUrl }
+  });
+}
+async function readPlanStatus(octokit, opts) {
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+    owner: opts.owner,
+    repo: opts.repo,
+    ref: opts.sha,
+    per_page: 100
+  });
+  const own = statuses.find((s) => s.context === PLAN_STATUS_CONTEXT && isViewer(opts.viewer, s.creator));
+  if (own === void 0) return null;
+  const checksum = own.state === "success" ? /^Reviewed plan (sha256:[0-9a-f]{64})$/.exec(own.description ?? "")?.[1] ?? null : null;
+  return { state: own.state, description: own.description ?? "", checksum };
 }
 
 // src/github/run-merge.ts
@@ -52019,8 +52394,8 @@ async function postPlanChanged(ctx, number, what, plan) {
   await ctx.octokit.rest.issues.createComment({ owner: ctx.owner, repo: ctx.repo, issue_number: number, body });
 }
 
-// src/github/run-plan.ts
-async function runPlain(ctx, mode) {
+// src/github/run-validate-or-plan.ts
+async function runValidateOrPlan(ctx, mode) {
   const { io, inputs } = ctx;
   if (mode === "validate") {
     const loaded = await loadManifests(io, inputs);
@@ -52064,8 +52439,8 @@ async function readFilesAtRef(octokit, opts) {
   return { files, missing };
 }
 
-// src/github/labels.ts
-function labelActions(prPlan, basePlan) {
+// src/github/proposed-or-drift.ts
+function labelProposedOrDrift(prPlan, basePlan) {
   const base = /* @__PURE__ */ new Map();
   for (const a of basePlan?.actions ?? []) base.set(labelKey(a), a);
   const labels = /* @__PURE__ */ new Map();
@@ -52077,7 +52452,7 @@ function labelActions(prPlan, basePlan) {
   return labels;
 }
 
-// src/github/pr-comment.ts
+// src/github/review-record.ts
 async function recordReview(ctx, review) {
   const { io, inputs, octokit } = ctx;
   if (octokit === null) return io.warning("No github-token: the plan is in the job summary only, and no reviewed plan is recorded for the merge.");
@@ -52148,7 +52523,7 @@ ${notice2}
   }
   let live;
   try {
-    live = await planAgainstLive(inputs, io.env, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await io.summary(`### astro-access
@@ -52175,7 +52550,7 @@ The manifest does not match the organization (${live.errors.length} error(s)); s
   try {
     const { plan, actual } = live;
     const basePlan = await planBase(ctx, event.baseRef, files, actual);
-    const labels = labelActions(plan, basePlan);
+    const labels = labelProposedOrDrift(plan, basePlan);
     const guards = guardsFor(plan, inputs);
     await publishPlan(io, plan);
     await io.summary(
@@ -52253,7 +52628,7 @@ async function runStep(ctx, step, event) {
   if (step === "merge" && event.kind === "push") return runMerge(ctx, event);
   if (step === "dispatch-apply" && event.kind === "workflow_dispatch") return runDispatchApply(ctx, event);
   if (step === "drift") return runDrift(ctx);
-  if (step === "validate" || step === "plan") return runPlain(ctx, step);
+  if (step === "validate" || step === "plan") return runValidateOrPlan(ctx, step);
 }
 
 // src/github/event.ts
@@ -52367,50 +52742,68 @@ function readInputs(get) {
   };
 }
 
-// src/github/main.ts
-function coreIo(env) {
+// src/github/run-action.ts
+function inputFrom(env, name) {
+  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "").trim();
+}
+function actionIo(runner2, env, workspace) {
   const policy = outputPolicy(env);
   return {
-    info: (m) => info(commandSafe(cleanOutput(m, policy))),
-    warning: (m) => warning(m),
-    notice: (m) => notice(m),
-    annotate: (a) => error(logText(a.message), a.properties),
-    setOutput: (name, value) => setOutput(name, value),
+    info: (m) => runner2.info(commandSafe(cleanOutput(m, policy))),
+    warning: (m) => runner2.warning(m),
+    notice: (m) => runner2.notice(m),
+    annotate: (a) => runner2.error(logText(a.message), a.properties),
+    setOutput: (name, value) => runner2.setOutput(name, value),
     summary: async (md) => {
       if (!env["GITHUB_STEP_SUMMARY"]) return;
-      await summary.addRaw(md, true).write();
+      await runner2.appendSummary(md);
     },
-    fail: (m) => setFailed(m),
+    fail: (m) => runner2.setFailed(m),
+    workspace,
     env
   };
 }
-async function main() {
-  const env = process.env;
-  const inputs = readInputs((name) => getInput(name));
-  if (inputs.astroApiToken !== "") setSecret(inputs.astroApiToken);
-  if (inputs.githubToken !== "") setSecret(inputs.githubToken);
-  if (env["GITHUB_WORKSPACE"]) process.chdir(env["GITHUB_WORKSPACE"]);
-  const event = await readEvent(env);
-  const step = chooseStep(inputs.command, event);
-  const { owner, repo } = repoFromEnv(env);
-  const octokit = inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) });
-  let login;
-  const ctx = {
-    io: coreIo(env),
-    inputs,
-    owner,
-    repo,
-    octokit,
-    runUrl: runUrl(env),
-    commitUrl: (sha) => commitUrl(sha, env),
-    viewer: () => {
-      if (octokit === null) return Promise.reject(new Error("no github-token"));
-      return login ??= viewerLogin(octokit);
-    }
-  };
-  info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
-  await runStep(ctx, step, event);
+async function runAction({ env, workspace, runner: runner2 }) {
+  try {
+    const inputs = readInputs((name) => inputFrom(env, name));
+    if (inputs.astroApiToken !== "") runner2.setSecret(inputs.astroApiToken);
+    if (inputs.githubToken !== "") runner2.setSecret(inputs.githubToken);
+    const event = await readEvent(env);
+    const step = chooseStep(inputs.command, event);
+    const { owner, repo } = repoFromEnv(env);
+    const octokit = inputs.githubToken === "" ? null : makeOctokit({ token: inputs.githubToken, baseUrl: githubApiUrl(env) });
+    let login;
+    const ctx = {
+      io: actionIo(runner2, env, workspace),
+      inputs,
+      owner,
+      repo,
+      octokit,
+      runUrl: runUrl(env),
+      commitUrl: (sha) => commitUrl(sha, env),
+      viewer: () => {
+        if (octokit === null) return Promise.reject(new Error("no github-token"));
+        return login ??= viewerLogin(octokit);
+      }
+    };
+    runner2.info(`astro-access: ${step} (event ${logText(env["GITHUB_EVENT_NAME"] ?? "unknown")})`);
+    await runStep(ctx, step, event);
+  } catch (err) {
+    runner2.setFailed(logText(githubMessage(err)));
+  }
 }
-main().catch((err) => {
-  setFailed(logText(githubMessage(err)));
-});
+
+// src/github/main.ts
+var runner = {
+  info: (m) => info(m),
+  warning: (m) => warning(m),
+  notice: (m) => notice(m),
+  error: (m, properties) => error(m, properties),
+  setSecret: (s) => setSecret(s),
+  setOutput: (name, value) => setOutput(name, value),
+  appendSummary: async (md) => {
+    await summary.addRaw(md, true).write();
+  },
+  setFailed: (m) => setFailed(m)
+};
+await runAction({ env: process.env, workspace: process.env["GITHUB_WORKSPACE"] || process.cwd(), runner });

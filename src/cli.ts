@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import type { Options } from './commands/args.ts';
-import type { Io } from './commands/context.ts';
+import type { Io } from './commands/io.ts';
 import { say } from './commands/say.ts';
 import { AstroApiError, GuardError, ManifestError, UsageError, formatDiagnostic } from './errors.ts';
 import { caretExcerpt } from './render/excerpt.ts';

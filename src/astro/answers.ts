@@ -2,12 +2,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schemas/astro-api.schema.json' with { type: 'json' };
 import { isRecord } from '../util/is-record.ts';
-import type { Method } from './http.ts';
 
 // Every 2xx answer is checked here, at the boundary, before any code uses it: by route, so no caller
 // can forget. A malformed answer (`null`, `{}`, an array, an item without `id`, `roles: [null]`) is an
 // error naming the request, never an empty organization and never a TypeError further in.
 // Fields the API may send as `null` (Go encodes an empty slice so) are accepted, then read as absent.
+
+/** The HTTP methods the client sends (here, not in http.ts, so that http.ts → answers.ts is the only edge). */
+export type Method = 'GET' | 'POST';
 
 const ROUTES: { method: Method; path: RegExp; def: string }[] = [
   { method: 'GET', path: /^\/organizations\/[^/]+\/tokens$/, def: 'TokensAnswer' },
@@ -16,6 +18,12 @@ const ROUTES: { method: Method; path: RegExp; def: string }[] = [
   { method: 'GET', path: /^\/organizations\/[^/]+\/deployments$/, def: 'DeploymentsAnswer' },
   { method: 'GET', path: /^\/organizations\/[^/]+\/workspaces$/, def: 'WorkspacesAnswer' },
   { method: 'GET', path: /^\/organizations\/[^/]+\/roles$/, def: 'RolesAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/users$/, def: 'UsersAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/users\/[^/]+$/, def: 'UserAnswer' },
+  { method: 'POST', path: /^\/organizations\/[^/]+\/users\/[^/]+\/roles$/, def: 'SubjectRolesAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/teams$/, def: 'TeamsAnswer' },
+  { method: 'GET', path: /^\/organizations\/[^/]+\/teams\/[^/]+$/, def: 'TeamAnswer' },
+  { method: 'POST', path: /^\/organizations\/[^/]+\/teams\/[^/]+\/roles$/, def: 'SubjectRolesAnswer' },
 ];
 
 let ajv: Ajv2020 | undefined;

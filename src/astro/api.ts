@@ -1,5 +1,5 @@
-import type { ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
-import type { ActualToken } from './actual.ts';
+import type { ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, UpdateSubjectRolesRequest, Workspace } from './types.ts';
+import type { ActualTeam, ActualToken, ActualUser } from './actual.ts';
 
 // The two faces of the Astro API client. The planner only ever receives an AstroReader, which has no
 // write method at all: a plan cannot write, by construction. Only the executor gets an AstroWriter.
@@ -33,6 +33,15 @@ export interface AstroReader {
   listWorkspaces(): Promise<Workspace[]>;
   /** The deployment roles, custom and default, from every page of one roles listing. */
   listDeploymentRoles(): Promise<DeploymentRoles>;
+  /**
+   * Every user of the organization with the whole role set, from every page of the unfiltered list (a
+   * list filtered by workspace or deployment carries part of the roles only: never read one to write back).
+   */
+  listUsers(): Promise<ActualUser[]>;
+  /** Every team of the organization with the whole role set, as listUsers. */
+  listTeams(): Promise<ActualTeam[]>;
+  getUser(userId: string): Promise<{ user: ActualUser; requestId: string | undefined }>;
+  getTeam(teamId: string): Promise<{ team: ActualTeam; requestId: string | undefined }>;
 }
 
 export interface AstroWriter extends AstroReader {
@@ -44,5 +53,21 @@ export interface AstroWriter extends AstroReader {
     tokenId: string,
     roles: ApiTokenRole[],
     opts?: { beforeRetry?: () => Promise<ApiTokenRole[]> },
+  ): Promise<{ result: SubjectRoles; requestId: string | undefined }>;
+  /**
+   * POST /users/{id}/roles: replaces the user's whole role set with `body` (organizationRole and the three
+   * lists, sent as arrays even when empty). Retried like replaceTokenRoles. The answer may not show the
+   * deployment roles just written (documented for tokens only): confirm with getUser.
+   */
+  updateUserRoles(
+    userId: string,
+    body: UpdateSubjectRolesRequest,
+    opts?: { beforeRetry?: () => Promise<UpdateSubjectRolesRequest> },
+  ): Promise<{ result: SubjectRoles; requestId: string | undefined }>;
+  /** POST /teams/{id}/roles, as updateUserRoles. */
+  updateTeamRoles(
+    teamId: string,
+    body: UpdateSubjectRolesRequest,
+    opts?: { beforeRetry?: () => Promise<UpdateSubjectRolesRequest> },
   ): Promise<{ result: SubjectRoles; requestId: string | undefined }>;
 }

@@ -4,8 +4,9 @@ import { DOCUMENTED_LIMITS, validateBaseUrl } from './config.ts';
 import { Transport } from './http.ts';
 import type { ClientStats } from './http.ts';
 import { readAllPages, readAllPagesWith } from './paginate.ts';
-import type { ActualToken } from './actual.ts';
-import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Workspace } from './types.ts';
+import type { ActualTeam, ActualToken, ActualUser } from './actual.ts';
+import { normalizeTeam, normalizeUser, subjectRolesBody } from './subjects.ts';
+import type { ApiToken, ApiTokenRole, DefaultRole, Deployment, Role, SubjectRoles, Team, UpdateSubjectRolesRequest, User, Workspace } from './types.ts';
 import { USER_AGENT } from '../version.ts';
 
 export type { ClientStats } from './http.ts';
@@ -13,6 +14,8 @@ export type { ClientStats } from './http.ts';
 const API_MAX_PAGE = 1000;
 
 export type AstroClient = AstroWriter & { close(): Promise<void>; stats(): ClientStats };
+
+type SubjectWriteOptions = { beforeRetry?: () => Promise<UpdateSubjectRolesRequest> };
 
 /** The full client. Hand the planner `readOnly(client)`, and only the executor the client itself. */
 export function createAstroClient(config: AstroClientConfig & { organizationId: string }): AstroClient {
@@ -35,6 +38,16 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
   // The API refuses a limit above 1000 (a 400), so a larger configured page size is never sent.
   const pageSize = Math.min(API_MAX_PAGE, Math.max(1, config.pageSize ?? API_MAX_PAGE));
   const org = `/organizations/${encodeURIComponent(config.organizationId)}`;
+
+  /** A user's or team's roles POST: the body checked and completed before anything is sent, retries too. */
+  async function updateSubjectRoles(path: string, body: UpdateSubjectRolesRequest, opts: SubjectWriteOptions) {
+    const { beforeRetry } = opts;
+    const { data, requestId } = await transport.request<SubjectRoles>('POST', path, {
+      body: subjectRolesBody(path, body),
+      ...(beforeRetry ? { beforeRetry: async () => subjectRolesBody(path, await beforeRetry()) } : {}),
+    });
+    return { result: data, requestId };
+  }
 
   return {
     organizationId: config.organizationId,
@@ -89,13 +102,38 @@ export function createAstroClient(config: AstroClientConfig & { organizationId: 
       return { result: data, requestId };
     },
 
+    async listUsers(): Promise<ActualUser[]> {
+      return (await readAllPages<User>(transport, `${org}/users`, 'users', pageSize)).map(normalizeUser);
+    },
+
+    async listTeams(): Promise<ActualTeam[]> {
+      return (await readAllPages<Team>(transport, `${org}/teams`, 'teams', pageSize)).map(normalizeTeam);
+    },
+
+    async getUser(userId: string) {
+      const { data, requestId } = await transport.request<User>('GET', `${org}/users/${encodeURIComponent(userId)}`);
+      return { user: normalizeUser(data), requestId };
+    },
+
+    async getTeam(teamId: string) {
+      const { data, requestId } = await transport.request<Team>('GET', `${org}/teams/${encodeURIComponent(teamId)}`);
+      return { team: normalizeTeam(data), requestId };
+    },
+
+    updateUserRoles: (userId: string, body: UpdateSubjectRolesRequest, opts: SubjectWriteOptions = {}) =>
+      updateSubjectRoles(`${org}/users/${encodeURIComponent(userId)}/roles`, body, opts),
+
+    updateTeamRoles: (teamId: string, body: UpdateSubjectRolesRequest, opts: SubjectWriteOptions = {}) =>
+      updateSubjectRoles(`${org}/teams/${encodeURIComponent(teamId)}/roles`, body, opts),
+
     close: () => transport.close(),
     stats: () => transport.stats(),
   };
 }
 
 /**
- * A view with the reader methods only: no `replaceTokenRoles` property exists on it, so code holding it
+ * A view with the reader methods only: no `replaceTokenRoles`, `updateUserRoles` or `updateTeamRoles`
+ * property exists on it, so code holding it
  * (the planner) cannot write, by construction.
  */
 export function readOnly(client: AstroReader): AstroReader {
@@ -106,6 +144,10 @@ export function readOnly(client: AstroReader): AstroReader {
     listDeployments: (filter?: DeploymentFilter) => client.listDeployments(filter),
     listWorkspaces: () => client.listWorkspaces(),
     listDeploymentRoles: () => client.listDeploymentRoles(),
+    listUsers: () => client.listUsers(),
+    listTeams: () => client.listTeams(),
+    getUser: (userId: string) => client.getUser(userId),
+    getTeam: (teamId: string) => client.getTeam(teamId),
   });
 }
 

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import type { AstroApiError } from '../errors.ts';
 import { astroApiError, parseErrorAnswer } from './api-error.ts';
 import { checkAnswer } from './answers.ts';
+import type { Method } from './answers.ts';
 import type { ErrorAnswer } from './api-error.ts';
 import type { RetryNotice } from './config.ts';
 import { errorHint } from './error-hints.ts';
@@ -10,7 +11,7 @@ import type { Clock } from './pacer.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, errorCode, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry.ts';
 
-export type Method = 'GET' | 'POST';
+export type { Method } from './answers.ts';
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface TransportOptions {

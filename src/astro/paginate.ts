@@ -4,7 +4,7 @@ import type { Query, Transport } from './http.ts';
 /** Restarts allowed when a list changes under the reader, before giving up with an error. */
 const MAX_RESTARTS = 3;
 /**
- * The largest list believed: no organization holds 200,000 tokens, deployments, workspaces or roles
+ * The largest list believed: no organization holds 200,000 tokens, deployments, workspaces, roles, users or teams
  * (the benchmarks go to 25,000). A larger totalCount, or more items than this without one, is a server
  * that lies or never ends; failing keeps the read bounded in time and memory.
  */

@@ -6,7 +6,9 @@ import { plural } from '../util/plural.ts';
 
 /**
  * Reads the snapshot the planner works from: workspaces, deployments, tokens and custom deployment roles,
- * concurrently, each list read page by page exactly once (no per-item GETs).
+ * and users and teams when asked (`users`, `teams`: a manifest that binds them), concurrently, each list
+ * read page by page exactly once (no per-item GETs). Users and teams come from the organization-wide
+ * lists only, which carry each subject's whole role set.
  *
  * Tokens are listed organization-wide. If that is refused (403, e.g. a workspace-scoped API token), tokens
  * are listed per managed workspace (named in `workspaceIds` or `workspaceNames`, or every listed
@@ -16,6 +18,10 @@ import { plural } from '../util/plural.ts';
 export interface ReadActualOptions {
   workspaceIds?: string[];
   workspaceNames?: string[];
+  /** Read the organization's users (Actual.users); left undefined otherwise. */
+  users?: boolean;
+  /** Read the organization's teams (Actual.teams); left undefined otherwise. */
+  teams?: boolean;
 }
 
 export async function readActual(
@@ -24,17 +30,28 @@ export async function readActual(
 ): Promise<{ actual: Actual; warnings: string[] }> {
   const warnings: string[] = [];
   const workspacesRead = reader.listWorkspaces();
-  const [workspaces, deployments, tokens, roles] = await Promise.all([
+  const [workspaces, deployments, tokens, roles, users, teams] = await Promise.all([
     workspacesRead,
     reader.listDeployments(),
     readTokens(reader, opts, workspacesRead, warnings),
     reader.listDeploymentRoles(),
+    opts.users === true ? reader.listUsers() : undefined,
+    opts.teams === true ? reader.listTeams() : undefined,
   ]);
   if (roles.defaultRoles.length === 0) {
     warnings.push('the API listed no default deployment roles (defaultRoles with scopeType DEPLOYMENT): only custom roles can be bound');
   }
   return {
-    actual: { organizationId: reader.organizationId, workspaces, deployments, tokens, roles: roles.roles, defaultRoles: roles.defaultRoles },
+    actual: {
+      organizationId: reader.organizationId,
+      workspaces,
+      deployments,
+      tokens,
+      roles: roles.roles,
+      defaultRoles: roles.defaultRoles,
+      ...(users !== undefined ? { users } : {}),
+      ...(teams !== undefined ? { teams } : {}),
+    },
     warnings,
   };
 }

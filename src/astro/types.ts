@@ -107,8 +107,8 @@ export interface DeploymentsPaginated extends Paginated { deployments: Deploymen
 export interface WorkspacesPaginated extends Paginated { workspaces: Workspace[] }
 export interface RolesPaginated extends Paginated { roles: Role[]; defaultRoles?: DefaultRole[] }
 
-// Users and teams (IAM), from the v1 API as astro-cli's generated client (astro-client-v1) has it.
-// Not read by astro-access yet: the emulator serves them (src/emulator/README.md, "Users and teams").
+// Users and teams (IAM), from the v1 API as astro-cli's generated client (astro-client-v1) has it
+// (src/emulator/README.md, "Users and teams"). The client hands them on as ActualUser / ActualTeam.
 
 export type UserStatus = 'ACTIVE' | 'INACTIVE' | 'PENDING' | 'BANNED';
 export interface WorkspaceRoleEntry { workspaceId: string; role: string }

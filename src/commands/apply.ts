@@ -11,7 +11,9 @@ import { progress } from './progress.ts';
 import { tokenIdFromJwt } from '../astro/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, DEFAULT_MANIFEST, loadDesired, planLive, readJsonFile, say, type Connection, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive, type Connection } from '../session/session.ts';
+import { say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
+import { readJsonFile } from './read-json-file.ts';
 import { defaultReceiptPath, trapInterrupts } from './interrupt.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { renderPlan } from './plan.ts';
@@ -108,11 +110,11 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
 
   // Everything that can fail offline fails before the first request: the receipt path too.
   let plan: Plan | undefined = planFile ? await savedPlan(planFile) : undefined;
-  const desired = plan ? undefined : await loadDesired(io, values.file ?? []);
+  const desired = plan ? undefined : await loadDesired(sessionOf(io), values.file ?? []);
   if (values.receipt) await checkOutputPath(values.receipt, '--receipt', planFile ? [planFile] : (values.file ?? [DEFAULT_MANIFEST]));
-  const conn: Connection = connect(io, plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const conn: Connection = connect(sessionOf(io), plan?.organizationId ?? desired!.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
-    if (!plan) plan = (await planLive(io, desired!, conn.reader)).plan;
+    if (!plan) plan = (await planLive(sessionOf(io), desired!, conn.reader)).plan;
     io.stdout.write(renderPlan(io, plan, 'text'));
 
     const self = tokenIdFromJwt(conn.token);

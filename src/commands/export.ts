@@ -4,7 +4,8 @@ import { readActual } from '../astro/read-actual.ts';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, loadDesired, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect, loadDesired } from '../session/session.ts';
+import { say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
 import { exportManifest, type LikeSettings } from './export-manifest.ts';
 import { organizationIdFrom } from './organization.ts';
 import { isRecord } from '../util/is-record.ts';
@@ -64,7 +65,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
   const like = values.like ? await likeSettings(io, values.like) : undefined;
   const files = values.file ?? (values.like ? [values.like] : []);
   const organizationId = await organizationIdFrom(io, values['organization-id'], files);
-  const conn = connect(io, organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const conn = connect(sessionOf(io), organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const { actual, warnings } = await readActual(conn.reader, {});
     for (const w of warnings) say(io, `warning: ${w}`);
@@ -95,7 +96,7 @@ export async function exportCommand(io: Io, argv: string[]): Promise<number> {
 
 /** The settings of an existing manifest, validated like any manifest first. */
 async function likeSettings(io: Io, file: string): Promise<LikeSettings> {
-  const desired = await loadDesired(io, [file]);
+  const desired = await loadDesired(sessionOf(io), [file]);
   // Read again only for the file-wide `prune`, under the same cap (the loader has just accepted the file).
   const raw: unknown = parse(new TextDecoder().decode(await readCapped(file, MAX_FILE_BYTES)));
   const prune = isRecord(raw) && typeof raw['prune'] === 'boolean' ? raw['prune'] : undefined;

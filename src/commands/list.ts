@@ -3,7 +3,8 @@ import { AstroApiError, UsageError } from '../errors.ts';
 import type { ActualToken } from '../astro/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
-import { connect, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect } from '../session/session.ts';
+import { type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
 import { findDeployment } from './find-deployment.ts';
 import { organizationIdFrom } from './organization.ts';
 import { quote, safeJson } from '../util/sanitize.ts';
@@ -82,7 +83,7 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
 
   const organizationId = await organizationIdFrom(io, values['organization-id'], values.file ?? []);
-  const conn = connect(io, organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const conn = connect(sessionOf(io), organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
     const deployment = await findDeployment(conn.reader, {
       deployment: values.deployment,

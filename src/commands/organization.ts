@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { DEFAULT_MANIFEST, loadDesired, type Io } from './context.ts';
+import { DEFAULT_MANIFEST, loadDesired } from '../session/session.ts';
+import { type Io, sessionOf } from './io.ts';
 
 /**
  * The organization `list` and `export` work on: --organization-id, else ASTRO_ORGANIZATION_ID, else the
@@ -14,7 +15,7 @@ export async function organizationIdFrom(io: Io, flag: string | undefined, files
       `no organization: give --organization-id, set ASTRO_ORGANIZATION_ID, or run where ${DEFAULT_MANIFEST} is (or give -f FILE)`,
     );
   }
-  return (await loadDesired(io, [...files])).organizationId;
+  return (await loadDesired(sessionOf(io), [...files])).organizationId;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -8,7 +8,8 @@ import { renderMarkdown } from '../render/markdown.ts';
 import { shouldUseColor } from '../render/color.ts';
 import { renderText } from '../render/text.ts';
 import { parseCommandArgs, parseCount } from './args.ts';
-import { connect, DEFAULT_MANIFEST, loadDesired, planLive, say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION } from './context.ts';
+import { connect, DEFAULT_MANIFEST, loadDesired, planLive } from '../session/session.ts';
+import { say, type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
 import { checkOutputPath } from './output-paths.ts';
 import { quote } from '../util/sanitize.ts';
 
@@ -78,11 +79,11 @@ export async function planCommand(io: Io, argv: string[]): Promise<number> {
   }
   const format = parseFormat(values.format);
   const maxRemovals = parseCount(values['max-removals'], '--max-removals', 50);
-  const desired = await loadDesired(io, values.file ?? []);
+  const desired = await loadDesired(sessionOf(io), values.file ?? []);
   if (values.out) await checkOutputPath(values.out, '--out', values.file ?? [DEFAULT_MANIFEST]);
-  const conn = connect(io, desired.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
+  const conn = connect(sessionOf(io), desired.organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
   try {
-    const { plan } = await planLive(io, desired, conn.reader);
+    const { plan } = await planLive(sessionOf(io), desired, conn.reader);
     io.stdout.write(renderPlan(io, plan, format));
     if (values.out) {
       await writeOutputFile(io.env, values.out, { text: renderJson(plan) });

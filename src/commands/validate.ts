@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.ts';
-import { loadDesired, type Io } from './context.ts';
+import { loadDesired } from '../session/session.ts';
+import { type Io, sessionOf } from './io.ts';
 import { plural } from '../util/plural.ts';
 
 export const spec = {
@@ -28,7 +29,7 @@ export async function validateCommand(io: Io, argv: string[]): Promise<number> {
     io.stdout.write(spec.usage + '\n');
     return 0;
   }
-  const desired = await loadDesired(io, values.file ?? []);
+  const desired = await loadDesired(sessionOf(io), values.file ?? []);
   const bindings = desired.deployments.reduce(
     (n, d) => n + (d.workspaceTokens?.length ?? 0) + (d.organizationTokens?.length ?? 0),
     0,

@@ -1,57 +1,14 @@
 import type { ApiToken, ApiTokenRole, BasicSubjectProfile, SubjectRoles } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
+import { paged } from './paged.ts';
 import { bool, many, manyOf, one, oneOf, parsePage } from './query.ts';
 import type { Page, Query } from './query.ts';
+import type { ApiRequest, ApiResponse, RouteConfig } from './route-types.ts';
 import type { Store } from './store.ts';
 import { handleSubjects } from './subjects.ts';
-import type { SubjectConfig } from './subjects.ts';
 import { checkRoles, parseRolesBody } from './validate-roles.ts';
-import type { ValidationRules } from './validate-roles.ts';
 
 // The endpoints of astro-api.md, below /v1. Pure over the store: the server adds auth, limits and faults.
-
-export interface RouteConfig {
-  defaultLimit: number;
-  maxLimit: number;
-  rules: ValidationRules;
-  forbidOrganizationTokenList: boolean;
-  /** Entries the server adds of its own on every roles write (astro-api.md, [assumed]). */
-  implicitRoles: ApiTokenRole[];
-  rolesAnswer: 'full' | 'empty';
-  omitTokenRoles: boolean | string[];
-  listQuirks: ListQuirks;
-  /** Users and teams endpoints (subjects.ts). */
-  subjects: SubjectConfig;
-}
-
-/** Ways a list endpoint can lie, for the client's tests (all off by default). */
-export interface ListQuirks {
-  /** Claim this many items more in `totalCount` than are served. */
-  overstateTotal?: number;
-  /** Serve every page from the start, whatever `offset` says. */
-  ignoreOffset?: boolean;
-  /** Report a larger `totalCount` on every further page, as a list that never ends would. */
-  growingTotal?: boolean;
-  /** Answer this `limit` whatever was served: a server that caps pages without saying so. */
-  claimLimit?: number;
-}
-
-export interface ApiRequest {
-  method: string;
-  /** Path segments after /v1. */
-  segments: string[];
-  query: Query;
-  body: unknown;
-  /** The calling token's ID (the JWT's apiTokenId claim), if known. */
-  callerId: string | undefined;
-}
-
-export interface ApiResponse {
-  status: number;
-  body?: unknown;
-  /** Set when this was a GET of one token (foreign-write faults count these). */
-  tokenRead?: string;
-}
 
 export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResponse {
   const [root, orgId, resource, id, sub, ...rest] = req.segments;
@@ -121,16 +78,6 @@ const SORT_KEYS: Record<string, Record<string, string>> = {
 
 function noRoute(req: ApiRequest): HttpError {
   return new HttpError(404, `no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
-}
-
-export function paged(key: string, items: readonly unknown[], p: Page, extra: Record<string, unknown> = {}, q: ListQuirks = {}): ApiResponse {
-  const from = q.ignoreOffset ? 0 : p.offset;
-  // growingTotal: the further one reads, the more there is said to be (stateless: it grows with offset).
-  const totalCount = items.length + (q.overstateTotal ?? 0) + (q.growingTotal ? p.offset + p.limit : 0);
-  return {
-    status: 200,
-    body: { [key]: items.slice(from, from + p.limit), totalCount, offset: p.offset, limit: q.claimLimit ?? p.limit, ...extra },
-  };
 }
 
 /** A token as served: without `roles` when the omitTokenRoles mode covers it. */

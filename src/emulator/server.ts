@@ -12,11 +12,10 @@ import type { Query } from './query.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { handle, writeRoles } from './routes.ts';
-import type { ApiResponse, ListQuirks, RouteConfig } from './routes.ts';
+import type { ApiResponse, ListQuirks, RouteConfig, SubjectConfig } from './route-types.ts';
 import type { EmulatorState, NormalizedState } from './state.ts';
 import { Store } from './store.ts';
 import { DEFAULT_SUBJECT_CONFIG } from './subjects.ts';
-import type { SubjectConfig } from './subjects.ts';
 import { allRules } from './validate-roles.ts';
 import type { ValidationRule } from './validate-roles.ts';
 

@@ -1,27 +1,16 @@
 import type { ApiTokenRole, DagRoleEntry, DeploymentRoleEntry, SubjectRoleSet, Team, UpdateSubjectRolesRequest, User, WorkspaceRoleEntry } from '../astro/types.ts';
 import { HttpError } from './http-error.ts';
 import type { FieldError } from './http-error.ts';
+import { paged } from './paged.ts';
 import { many, one } from './query.ts';
 import type { Page, Query } from './query.ts';
-import { paged } from './routes.ts';
-import type { ApiResponse, RouteConfig } from './routes.ts';
+import type { ApiResponse, RouteConfig, SubjectConfig, SubjectKind } from './route-types.ts';
 import type { Store } from './store.ts';
 import { oneDagTarget } from './subjects-state.ts';
 import { checkRoles } from './validate-roles.ts';
 
 // The users and teams endpoints (IAM) below /organizations/{org}: lists, GET, and the roles POST that
 // replaces a subject's whole role set. The API facts, confirmed and [assumed], are in README.md.
-
-export type SubjectKind = 'users' | 'teams';
-
-/** Switches for the [assumed] behaviour of the users and teams endpoints. */
-export interface SubjectConfig {
-  /** Kinds whose roles POST gets WORKSPACE_ACCESSOR added on each workspace where a deployment role was
-   * given without a workspace role. Default both. */
-  workspaceAccessor: SubjectKind[];
-  /** 400 for a DAG role on a deployment where the new set gives no deployment role. Default on. */
-  dagRoleNeedsDeploymentRole: boolean;
-}
 
 export const DEFAULT_SUBJECT_CONFIG: SubjectConfig = { workspaceAccessor: ['users', 'teams'], dagRoleNeedsDeploymentRole: true };
 export const WORKSPACE_ACCESSOR = 'WORKSPACE_ACCESSOR';
@@ -42,7 +31,7 @@ export function handleSubjects(
   };
   if (id === undefined) {
     allow('GET');
-    return listSubjects(store, kind, req.query, page());
+    return listSubjects(store, cfg, kind, req.query, page());
   }
   const subject = store[kind].get(id);
   if (sub === undefined) {
@@ -67,7 +56,7 @@ interface View {
 
 /** workspaceId: subjects with a role on that workspace, served with their organization role and that
  * workspace role only; deploymentId likewise with that deployment role; both: subjects with both. */
-function listSubjects(store: Store, kind: SubjectKind, q: Query, p: Page): ApiResponse {
+function listSubjects(store: Store, cfg: RouteConfig, kind: SubjectKind, q: Query, p: Page): ApiResponse {
   const view: View = {};
   const workspaceId = one(q, 'workspaceId');
   const deploymentId = one(q, 'deploymentId');
@@ -85,7 +74,7 @@ function listSubjects(store: Store, kind: SubjectKind, q: Query, p: Page): ApiRe
     (deploymentId === undefined || (s.deploymentRoles ?? []).some((r) => r.deploymentId === deploymentId)) &&
     (names === undefined || ('name' in s && names.includes(s.name)));
   const key = JSON.stringify([workspaceId, deploymentId, names]);
-  const answer = paged(kind, store.list(kind, key, keep, p.sorts), p);
+  const answer = paged(kind, store.list(kind, key, keep, p.sorts), p, {}, cfg.listQuirks);
   const body = answer.body as Record<string, Subject[]>;
   body[kind] = (body[kind] ?? []).map((s) => served(kind, s, view));
   return answer;

@@ -1,14 +1,13 @@
 import { applyPlan } from '../apply/executor.ts';
 import type { Receipt } from '../apply/receipt.ts';
 import { renderReceiptText } from '../apply/receipt-text.ts';
-import type { Connection } from '../commands/context.ts';
+import type { Connection } from '../session/session.ts';
 import type { Plan } from '../plan/types.ts';
 import { escapeCodeLine, fenceFor } from '../render/markdown-escape.ts';
 import type { ActionContext } from './action-context.ts';
-import { setStatusLine, type CommentStatus } from './comment-body.ts';
+import { setStatusLine, type CommentStatus, type FoundComment } from './pr-comment.ts';
 import { logText } from './log-text.ts';
 import { guardsFor } from './plan-step.ts';
-import type { FoundComment } from './sticky-comment.ts';
 
 // Applying a plan the Action may apply (reviewed on merge, or the checksum a maintainer gave):
 // guards, then the CLI's executor; the comment, when there is one, records the outcome.

@@ -4,7 +4,7 @@ import type { Command } from './inputs.ts';
 import { runDispatchApply } from './run-dispatch-apply.ts';
 import { runDrift } from './run-drift.ts';
 import { runMerge } from './run-merge.ts';
-import { runPlain } from './run-plan.ts';
+import { runValidateOrPlan } from './run-validate-or-plan.ts';
 import { runPullRequest } from './run-pull-request.ts';
 import { EventError } from '../errors.ts';
 
@@ -42,5 +42,5 @@ export async function runStep(ctx: ActionContext, step: Step, event: GitHubEvent
   if (step === 'merge' && event.kind === 'push') return runMerge(ctx, event);
   if (step === 'dispatch-apply' && event.kind === 'workflow_dispatch') return runDispatchApply(ctx, event);
   if (step === 'drift') return runDrift(ctx);
-  if (step === 'validate' || step === 'plan') return runPlain(ctx, step);
+  if (step === 'validate' || step === 'plan') return runValidateOrPlan(ctx, step);
 }

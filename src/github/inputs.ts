@@ -1,4 +1,4 @@
-import { DEFAULT_MANIFEST } from '../commands/context.ts';
+import { DEFAULT_MANIFEST } from '../session/session.ts';
 import { InputError } from '../errors.ts';
 import { parsePatterns } from './manifest-glob.ts';
 

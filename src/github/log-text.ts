@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { sanitizeTerminal } from '../util/sanitize.ts';
 
 // The runner reads workflow commands from the log: a line starting (after blanks) with `::`, or the
@@ -14,27 +13,4 @@ export function commandSafe(text: string): string {
 /** An untrusted string for the log: one line, control characters and newlines shown as escapes. */
 export function logText(s: string): string {
   return commandSafe(sanitizeTerminal(s));
-}
-
-/**
- * A stream for the CLI's blocks run inside the Action (planning's progress lines): what they write
- * reaches the log through commandSafe. The start of a line that could still become `::` is held
- * back until the next write, so a command cannot straddle two writes either.
- */
-export function commandSafeStream(target: NodeJS.WritableStream): Writable {
-  let carry = '';
-  return new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      const text = carry + String(chunk);
-      const tail = text.slice(text.lastIndexOf('\n') + 1);
-      carry = /^[ \t]*:?$/.test(tail) ? tail : '';
-      const out = text.slice(0, text.length - carry.length);
-      if (out !== '') target.write(commandSafe(out));
-      done();
-    },
-    final(done) {
-      if (carry !== '') target.write(carry);
-      done();
-    },
-  });
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Io } from '../commands/context.ts';
-import { connect, planLive, type Connection } from '../commands/context.ts';
+import { connect, planLive, type Connection, type Session } from '../session/session.ts';
 import { ManifestError, formatDiagnostic } from '../errors.ts';
 import { loadManifestFiles } from '../manifest/load.ts';
 import type { Desired, Diagnostic } from '../manifest/types.ts';
@@ -11,16 +10,14 @@ import { tokenIdFromJwt } from '../astro/jwt.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderJson } from '../render/json.ts';
 import { renderMarkdown, type ActionLabel } from '../render/markdown.ts';
-import type { ActionContext } from './action-context.ts';
-import type { ActionIo } from './action-io.ts';
-import { toAnnotations } from './annotations.ts';
+import { toAnnotations, type ActionContext, type ActionIo } from './action-context.ts';
 import type { ActionInputs } from './inputs.ts';
-import { commandSafeStream, logText } from './log-text.ts';
+import { logText } from './log-text.ts';
 import { expandManifestPatterns } from './manifest-glob.ts';
-import { safeIo, writeOutputFile } from '../render/output.ts';
+import { writeOutputFile } from '../render/output.ts';
 
 // The steps every event shares: find and load the manifests, plan against the live API once,
-// and publish the plan (file, outputs, job summary). Planning and applying are the CLI's own blocks.
+// and publish the plan (file, outputs, job summary). Planning is session/ (the CLI plans through it too).
 
 const PLAN_FILE_NAME = 'astro-access-plan.json';
 /** GitHub caps a job summary at 1 MiB; keep clear of it. */
@@ -32,12 +29,12 @@ export interface LoadedManifests {
   errors: Diagnostic[];
 }
 
-/** Expands the patterns under the workspace (the process's cwd) and loads the files. */
+/** Expands the patterns under the workspace and loads the files. */
 export async function loadManifests(io: ActionIo, inputs: ActionInputs): Promise<LoadedManifests> {
-  const { files, problems } = await expandManifestPatterns(process.cwd(), inputs.manifests);
+  const { files, problems } = await expandManifestPatterns(io.workspace, inputs.manifests);
   const errors: Diagnostic[] = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? '', line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
-  const result = await loadManifestFiles(files);
+  const result = await loadManifestFiles(files, io.workspace);
   for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));
   errors.push(...result.errors);
   return { files, desired: errors.length === 0 ? (result.desired ?? null) : null, errors };
@@ -47,19 +44,17 @@ export function annotateErrors(io: ActionIo, diags: readonly Diagnostic[]): void
   for (const a of toAnnotations(diags)) io.annotate(a);
 }
 
-/** The CLI's Io, with the Astro token and URL from the inputs rather than the environment. */
-export function cliIo(inputs: ActionInputs, env: NodeJS.ProcessEnv): Io {
-  // Behind the CLI's one sink (redaction and escaping), then commandSafe: no line can start a workflow command.
-  return safeIo({
-    stdout: commandSafeStream(process.stdout),
-    stderr: commandSafeStream(process.stdout), // the runner log; stderr lines would interleave out of order
-    stdin: process.stdin,
-    env: {
-      ...env,
-      ASTRO_API_TOKEN: inputs.astroApiToken,
-      ...(inputs.astroApiUrl !== '' ? { ASTRO_API_URL: inputs.astroApiUrl } : {}),
-    },
-  });
+/**
+ * The shared steps' Session for the Action: the Astro token and URL from the inputs, notes to the log
+ * (each line behind the CLI's sink, then commandSafe, as io.info does for every line).
+ */
+export function actionSession(inputs: ActionInputs, io: ActionIo): Session {
+  return {
+    env: io.env,
+    client: { token: inputs.astroApiToken, ...(inputs.astroApiUrl !== '' ? { baseUrl: inputs.astroApiUrl } : {}) },
+    note: (line) => io.info(line),
+    dir: io.workspace,
+  };
 }
 
 export type LivePlan =
@@ -67,11 +62,11 @@ export type LivePlan =
   | { ok: false; errors: Diagnostic[] };
 
 /** One read of the live state, one plan. Name-resolution errors come back as diagnostics. */
-export async function planAgainstLive(inputs: ActionInputs, env: NodeJS.ProcessEnv, desired: Desired): Promise<LivePlan> {
-  const io = cliIo(inputs, env);
-  const conn = connect(io, desired.organizationId);
+export async function planAgainstLive(inputs: ActionInputs, io: ActionIo, desired: Desired): Promise<LivePlan> {
+  const session = actionSession(inputs, io);
+  const conn = connect(session, desired.organizationId);
   try {
-    const { plan, actual } = await planLive(io, desired, conn.reader);
+    const { plan, actual } = await planLive(session, desired, conn.reader);
     return { ok: true, plan, actual, conn };
   } catch (err) {
     await conn.close();
@@ -103,7 +98,7 @@ export async function loadAndPlan(ctx: ActionContext, purpose: string, consequen
     io.fail(`astro-api-token is required ${purpose}${consequence}.`);
     return null;
   }
-  const live = await planAgainstLive(inputs, io.env, loaded.desired);
+  const live = await planAgainstLive(inputs, io, loaded.desired);
   if (!live.ok) {
     annotateErrors(io, live.errors);
     io.fail(`The manifest does not match the organization (${live.errors.length} error(s))${consequence}.`);

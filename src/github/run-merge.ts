@@ -2,14 +2,13 @@ import type { Plan } from '../plan/types.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import type { ActionContext } from './action-context.ts';
 import { applyStep, setCommentStatus } from './apply-step.ts';
-import { parseChecksum } from './comment-body.ts';
 import type { GitHubEvent } from './event.ts';
 import { GITHUB_BODY_LIMIT } from './limit.ts';
 import { logText } from './log-text.ts';
 import { findMergedPull, type MergedPull } from './merged-pull.ts';
 import { PLAN_STATUS_CONTEXT, readPlanStatus } from './plan-status.ts';
 import { loadAndPlan, publishPlan, summaryMarkdown } from './plan-step.ts';
-import { findStickyComment, manifestSetKey, planMarker, type FoundComment } from './sticky-comment.ts';
+import { findStickyComment, manifestSetKey, parseChecksum, planMarker, type FoundComment } from './pr-comment.ts';
 
 // push to the default branch: re-plan, and apply only the plan the reviewers saw. What they saw is
 // what the Action itself recorded on the merged pull request: the checksum on its own comment and in

@@ -6,13 +6,12 @@ import { sanitizeTerminal } from '../util/sanitize.ts';
 import type { Plan } from '../plan/types.ts';
 import type { ActionContext } from './action-context.ts';
 import { readFilesAtRef } from './base-manifest.ts';
-import { buildCommentBody } from './comment-body.ts';
 import type { GitHubEvent } from './event.ts';
-import { labelActions } from './labels.ts';
+import { labelProposedOrDrift } from './proposed-or-drift.ts';
 import { logText } from './log-text.ts';
 import { annotateErrors, guardsFor, loadManifests, planAgainstLive, publishPlan, summaryMarkdown, type LivePlan } from './plan-step.ts';
-import { recordReview, type Review } from './pr-comment.ts';
-import { manifestSetKey, planMarker } from './sticky-comment.ts';
+import { buildCommentBody, manifestSetKey, planMarker } from './pr-comment.ts';
+import { recordReview, type Review } from './review-record.ts';
 
 // pull_request: validate, plan, label each action proposed or drift, and record the review: one sticky
 // comment and the commit status `astro-access/plan` on the head. Outputs and the job summary come
@@ -58,7 +57,7 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
 
   let live: LivePlan;
   try {
-    live = await planAgainstLive(inputs, io.env, loaded.desired);
+    live = await planAgainstLive(inputs, io, loaded.desired);
   } catch (err) {
     // The comment must not keep saying "Planned" for an older head: say this head's plan failed.
     const message = err instanceof Error ? err.message : String(err);
@@ -78,7 +77,7 @@ export async function runPullRequest(ctx: ActionContext, event: PullEvent): Prom
   try {
     const { plan, actual } = live;
     const basePlan = await planBase(ctx, event.baseRef, files, actual);
-    const labels = labelActions(plan, basePlan);
+    const labels = labelProposedOrDrift(plan, basePlan);
     const guards = guardsFor(plan, inputs);
     await publishPlan(io, plan);
     await io.summary(

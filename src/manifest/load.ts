@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Diagnostic, LoadResult } from './types.ts';
 import type { RawManifest } from './raw.ts';
 import type { NormalizedFile } from './normalize.ts';
@@ -73,13 +74,16 @@ function readManifest(file: string, text: string): ParseYamlResult & { schemaErr
   return { ...parsed, schemaErrors: parsed.parsed ? validateSchema(parsed.parsed.data, parsed.parsed.locator) : [] };
 }
 
-/** Reads the files, then loads them; an unreadable file is a diagnostic like any other. */
-export async function loadManifestFiles(paths: string[]): Promise<LoadResult> {
+/**
+ * Reads the files, then loads them; an unreadable file is a diagnostic like any other. Relative paths
+ * are read under `dir` (default: the process's cwd) and keep their own names in diagnostics.
+ */
+export async function loadManifestFiles(paths: string[], dir?: string): Promise<LoadResult> {
   const sources: ManifestSource[] = [];
   const readErrors: Diagnostic[] = [];
   for (const file of paths) {
     try {
-      sources.push({ file, text: await readCapped(file, MAX_FILE_BYTES) });
+      sources.push({ file, text: await readCapped(dir === undefined ? file : resolve(dir, file), MAX_FILE_BYTES) });
     } catch (e) {
       const message = e instanceof FileTooLargeError
         ? `file is too large (more than ${e.maxBytes} bytes, the limit)`

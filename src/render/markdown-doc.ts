@@ -37,6 +37,18 @@ export class MarkdownDoc {
     return this;
   }
 
+  /** A line of text that opens a `<details>` (closed by a blank line and `</details>` when cut). */
+  openDetailsLine(text: string): this {
+    this.entries.push({ text, opens: ['', '</details>'] });
+    return this;
+  }
+
+  /** A line of text that closes the innermost `<details>`. */
+  closeDetailsLine(text: string): this {
+    this.entries.push({ text, closes: true });
+    return this;
+  }
+
   /**
    * The document, at most `maxChars` long (in UTF-16 units, which never undercounts characters).
    * When it does not fit, it is cut at a line boundary, open constructs are closed, and
@@ -75,4 +87,44 @@ export class MarkdownDoc {
     const cut = opts.maxChars > 0 ? result.lastIndexOf('\n', opts.maxChars - 1) : -1;
     return result.slice(0, cut + 1);
   }
+}
+
+/** How many `<details>` a line opens (positive) or closes (negative), at most one either way. */
+function detailsDepth(line: string): number {
+  const net = (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+  return Math.sign(net);
+}
+
+/** Markdown text already written, as a document: its fence and `<details>` lines open and close. */
+export function markdownDocFromText(text: string): MarkdownDoc {
+  const doc = new MarkdownDoc();
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(line);
+    const run = m?.[2];
+    if (fence !== undefined) {
+      if (run !== undefined && run[0] === fence[0] && run.length >= fence.length && line.trim() === run) {
+        doc.closeFence(line);
+        fence = undefined;
+      } else doc.line(line);
+    } else if (m !== null && run !== undefined) {
+      doc.openFence(`${m[1] ?? ''}${run}`, m[3] ?? '');
+      fence = run;
+    } else {
+      const depth = detailsDepth(line);
+      if (depth > 0) doc.openDetailsLine(line);
+      else if (depth < 0) doc.closeDetailsLine(line);
+      else doc.line(line);
+    }
+  }
+  return doc;
+}
+
+/**
+ * `text` cut to at most `maxChars` the way MarkdownDoc cuts (at a line, open fences and `<details>`
+ * closed), ending with `note`; text within the limit is returned as is. The one body truncator.
+ */
+export function capMarkdown(text: string, maxChars: number, note: string): string {
+  if (text.length <= maxChars) return text;
+  return markdownDocFromText(text).render({ maxChars, note: () => note });
 }

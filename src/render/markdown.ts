@@ -2,7 +2,7 @@ import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
 import { MarkdownDoc } from './markdown-doc.ts';
 import { code, escapeCodeLine, escapeMarkdownText as esc, fenceFor } from './markdown-escape.ts';
 import { alignCells } from './width.ts';
-import { changeCounts, countKinds, groupByDeployment, keptCounts, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
+import { changeCounts, countKinds, groupByDeployment, keptCounts, MARKER, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
 import { plural } from '../util/plural.ts';
 
 // Markdown for PR comments and job summaries, rendered from the JSON plan alone. Summary first, so a
@@ -26,8 +26,6 @@ export interface MarkdownOptions {
 export const DEFAULT_MAX_CHARS = 65_000;
 /** A deployment with more action lines than this is folded into <details>. */
 export const FOLD_AFTER_LINES = 15;
-
-const DIFF_MARKER: Record<PlanAction['action'], string> = { add: '+', update: '!', remove: '-' };
 
 export function labelKey(a: Pick<PlanAction, 'deployment' | 'subject'>): string {
   return `${a.deployment.id}/${a.subject.type}/${a.subject.id}`;
@@ -53,7 +51,7 @@ function diffLines(actions: readonly PlanAction[], labels: Map<string, ActionLab
   const rows = actions.map((a) => {
     const label = labels?.get(labelKey(a));
     return [
-      DIFF_MARKER[a.action],
+      MARKER[a.action], // the text output's markers: `!` means ignored there, never update
       escapeCodeLine(a.subject.name),
       `(${escapeCodeLine(a.subject.id)})`,
       escapeCodeLine(subjectLabel(a.subject)),

@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.ts';
+import { SRC, importsOf, sourceFiles } from '../support/src-imports.ts';
+import type { Edge } from '../support/src-imports.ts';
 
 // The layer rule of docs/architecture.md, read from the sources: every import in src/ runs down a
 // layer (or stays in its folder); the few sideways edges are listed here, each with its reason.
-
-const SRC = join(ROOT, 'src');
 
 /** Layer of a module (path relative to src/), and its height: imports may only go to lower heights. */
 function layerOf(path: string): { name: string; height: number } {
@@ -16,7 +13,8 @@ function layerOf(path: string): { name: string; height: number } {
     manifest: 1, astro: 1, emulator: 1,
     plan: 2,
     render: 3, apply: 3,
-    commands: 4, github: 4, cli: 4, demo: 4,
+    session: 4,
+    commands: 5, github: 5, cli: 5, demo: 5,
   };
   const height = heights[top];
   if (height === undefined) throw new Error(`src/${path} is in no layer: add its folder to docs/architecture.md and this test`);
@@ -27,41 +25,12 @@ function layerOf(path: string): { name: string; height: number } {
 const SIDEWAYS = new Set([
   'emulator→astro', // the emulator speaks the client's types and reads the same JWT
   'cli→commands', // the CLI is the entry point that dispatches to the commands
-  // The Action reuses the CLI's load/connect/plan (commands/context.ts) until one module shared by both
-  // replaces it (issue 15, not done yet).
-  'github→commands',
 ]);
 /** Imports allowed only with `import type`. */
 const TYPES_ONLY = new Set([
   'plan→astro', // the planner is pure: it reads the client's data shapes, never the client
   'errors→manifest', // ManifestError carries the manifest's Diagnostic
 ]);
-
-interface Edge { from: string; to: string; typeOnly: boolean; line: number }
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-/** Every relative import (static, re-export or dynamic) of one file that stays inside src/. */
-function importsOf(file: string): Edge[] {
-  const text = readFileSync(file, 'utf8');
-  const from = relative(SRC, file);
-  const edges: Edge[] = [];
-  const pattern = /\b(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/g;
-  for (const m of text.matchAll(pattern)) {
-    const spec = m[4] ?? m[5]!;
-    const target = relative(SRC, resolve(dirname(file), spec));
-    if (target.startsWith('..')) continue; // package.json, schemas/, scripts/: not a layer
-    const names = m[3] ?? '';
-    const allTyped = /^\{[^}]*\}$/.test(names.trim()) &&
-      names.replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type '));
-    edges.push({ from, to: target, typeOnly: m[2] !== undefined || allTyped, line: text.slice(0, m.index).split('\n').length });
-  }
-  return edges;
-}
 
 function violation(e: Edge): string | undefined {
   const a = layerOf(e.from);

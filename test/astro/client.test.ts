@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SLOWDOWN } from '../../src/astro/pacer.ts';
 import { readOnly } from '../../src/astro/client.ts';
-import { DEP_A, ORG, WS_A, bigState, cuid, emulatorClient, failure } from './emulator-fixtures.ts';
+import { emulatorClient, failure } from './emulator-fixtures.ts';
+import { bigState, cuid, DEP_A1, ORG, WS_A } from '../support/emulator-states.ts';
 
 // The client against the project's emulator, over real HTTP on 127.0.0.1.
 
@@ -59,7 +60,7 @@ describe('pagination', () => {
   it('passes filters and reads deployments, workspaces and custom deployment roles', async () => {
     const { emu, c } = await setup();
     expect((await c.listTokens({ workspaceId: WS_A })).map((t) => t.name)).toEqual(['token-2', 'token-4', 'token-6', 'token-8']);
-    expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A]);
+    expect((await c.listDeployments({ workspaceIds: [WS_A] })).map((d) => d.id)).toEqual([DEP_A1]);
     expect(await c.listWorkspaces()).toHaveLength(2);
     const roles = await c.listDeploymentRoles();
     expect(roles.roles.map((r) => r.name)).toEqual(['DAG_VIEWER']);
@@ -151,10 +152,10 @@ describe('retries', () => {
     emu.fault({ kind: 'status', status: 502, times: 1, method: 'POST' });
     const roles = [
       { entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-      { entityType: 'DEPLOYMENT' as const, entityId: DEP_A, role: 'DAG_VIEWER' },
+      { entityType: 'DEPLOYMENT' as const, entityId: DEP_A1, role: 'DAG_VIEWER' },
     ];
     const { result } = await c.replaceTokenRoles(cuid('t', 2), roles);
-    expect(result.deploymentRoles).toEqual([{ deploymentId: DEP_A, role: 'DAG_VIEWER' }]);
+    expect(result.deploymentRoles).toEqual([{ deploymentId: DEP_A1, role: 'DAG_VIEWER' }]);
     expect(emu.log.map((e) => [e.method, e.status])).toEqual([
       ['POST', 502],
       ['POST', 200],
@@ -189,7 +190,7 @@ describe('errors', () => {
     const err = await failure(
       c.replaceTokenRoles(cuid('t', 2), [
         { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-        { entityType: 'DEPLOYMENT', entityId: DEP_A, role: 'NO_SUCH_ROLE' },
+        { entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'NO_SUCH_ROLE' },
       ]),
     );
     expect(err.status).toBe(400);
@@ -258,11 +259,17 @@ describe('readOnly', () => {
     const { c } = await setup();
     const reader = readOnly(c);
     expect('replaceTokenRoles' in reader).toBe(false);
+    expect('updateUserRoles' in reader).toBe(false);
+    expect('updateTeamRoles' in reader).toBe(false);
     expect(Object.keys(reader).sort()).toEqual([
+      'getTeam',
       'getToken',
+      'getUser',
       'listDeploymentRoles',
       'listDeployments',
+      'listTeams',
       'listTokens',
+      'listUsers',
       'listWorkspaces',
       'organizationId',
     ]);

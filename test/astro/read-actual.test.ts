@@ -3,7 +3,8 @@ import { readOnly } from '../../src/astro/client.ts';
 import { readActual } from '../../src/astro/read-actual.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { AstroApiError } from '../../src/errors.ts';
-import { ORG, WS_A, WS_B, bigState, emulatorClient } from './emulator-fixtures.ts';
+import { emulatorClient } from './emulator-fixtures.ts';
+import { bigState, cuid, DEP_A1, ORG, WS_A, WS_B } from '../support/emulator-states.ts';
 
 const TOKEN = 'astro_test_token_read_actual_51e0d7a8';
 
@@ -29,6 +30,46 @@ describe('readActual', () => {
     expect(emu.log.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
     const pages = emu.log.map((e) => `${e.path.split('/').pop()}@${String(e.query['offset'])}`).sort();
     expect(pages).toEqual(['deployments@0', 'roles@0', 'tokens@0', 'tokens@1000', 'tokens@2000', 'workspaces@0']);
+  });
+
+  it('reads no user or team unless asked: token-only options make exactly the token-only requests', async () => {
+    const state = bigState(2500, 3);
+    state.users = [{ id: cuid('u', 1), username: 'ann@example.com' }];
+    state.teams = [{ id: cuid('g', 1), name: 'Data' }];
+    const { emu, c } = await setup({ state });
+    const { actual } = await readActual(readOnly(c), { users: false, teams: false });
+    expect('users' in actual).toBe(false);
+    expect('teams' in actual).toBe(false);
+    const pages = emu.log.map((e) => `${e.path.split('/').pop()}@${String(e.query['offset'])}`).sort();
+    expect(pages).toEqual(['deployments@0', 'roles@0', 'tokens@0', 'tokens@1000', 'tokens@2000', 'workspaces@0']);
+  });
+
+  it('reads users and teams when asked, organization-wide, every page once, beside the rest', async () => {
+    const state = bigState(2500, 3);
+    state.users = Array.from({ length: 1200 }, (_, i) => ({
+      id: cuid('u', i),
+      username: `user-${i}@example.com`,
+      deploymentRoles: i % 2 === 0 ? [{ deploymentId: DEP_A1, role: 'DEPLOYMENT_ADMIN' }] : [],
+    }));
+    state.teams = [{ id: cuid('g', 1), name: 'Data', workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }] }];
+    const { emu, c } = await setup({ state });
+    const { actual, warnings } = await readActual(readOnly(c), { users: true, teams: true });
+    expect(warnings).toEqual([]);
+    expect(actual.tokens).toHaveLength(2503);
+    expect(ids(actual.users ?? [])).toEqual(ids(state.users));
+    expect(actual.users?.find((u) => u.id === cuid('u', 0))?.deploymentRoles).toEqual([{ deploymentId: DEP_A1, role: 'DEPLOYMENT_ADMIN' }]);
+    expect(actual.teams).toEqual([expect.objectContaining({ id: cuid('g', 1), workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }], dagRoles: [] })]);
+    const pages = emu.log.map((e) => `${e.path.split('/').pop()}@${String(e.query['offset'])}`).sort();
+    expect(pages).toEqual(['deployments@0', 'roles@0', 'teams@0', 'tokens@0', 'tokens@1000', 'tokens@2000', 'users@0', 'users@1000', 'workspaces@0']);
+    expect(emu.log.filter((e) => e.path.endsWith('/users') || e.path.endsWith('/teams')).every((e) => Object.keys(e.query).sort().join() === 'limit,offset')).toBe(true);
+  });
+
+  it('reads teams without users when only teams are asked for', async () => {
+    const { emu, c } = await setup({ state: { ...bigState(10), teams: [{ id: cuid('g', 1), name: 'Data' }] } });
+    const { actual } = await readActual(c, { teams: true });
+    expect(actual.users).toBeUndefined();
+    expect(ids(actual.teams ?? [])).toEqual([cuid('g', 1)]);
+    expect(emu.log.some((e) => e.path.endsWith('/users'))).toBe(false);
   });
 
   it('reads every page once with small pages too', async () => {

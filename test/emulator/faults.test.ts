@@ -2,7 +2,8 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokenRole, DeploymentsPaginated } from '../../src/astro/types.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, DEP_A2, ORG, start, TOK_WS, WS_A } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { DEP_A1, DEP_A2, ORG, TOK_WS, WS_A } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiTokensPaginated, DeploymentsPaginated, RolesPaginated } from '../../src/astro/types.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, DEP_A2, DEP_B1, smallState, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { DEP_A1, DEP_A2, DEP_B1, smallState, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

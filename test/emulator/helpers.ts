@@ -6,88 +6,15 @@ import { request } from 'undici';
 import { expect } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { ApiErrorBody } from '../../src/astro/types.ts';
-import type { Emulator, EmulatorOptions, EmulatorState } from '../../src/emulator/index.ts';
+import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
+import { ORG, smallState } from '../support/emulator-states.ts';
 
-// Shared by the emulator tests: real HTTP calls, the API schema, and small states built in code.
+// Shared by the emulator tests: real HTTP calls and the API schema (the states: test/support/emulator-states.ts).
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const EXAMPLE_STATE = resolve(ROOT, 'examples/emulator-state.json');
 /** The project's own copy of the API's object schemas. */
 export const API_SCHEMA_PATH = resolve(ROOT, 'schemas/astro-api.schema.json');
-
-export const ORG = 'corg000000000000000000001';
-export const WS_A = 'cwsa00000000000000000000a';
-export const WS_B = 'cwsb00000000000000000000b';
-export const DEP_A1 = 'cdepa1000000000000000000a';
-export const DEP_A2 = 'cdepa2000000000000000000a';
-export const DEP_B1 = 'cdepb1000000000000000000b';
-export const TOK_WS = 'ctokws000000000000000000a';
-export const TOK_ORG = 'ctokorg00000000000000000a';
-export const TOK_DEP = 'ctokdep00000000000000000a';
-
-/** A small organization: two workspaces, three deployments, a custom role restricted to B, three tokens. */
-export function smallState(): EmulatorState {
-  return {
-    organization: { id: ORG, name: 'Test Org' },
-    workspaces: [
-      { id: WS_A, name: 'A' },
-      { id: WS_B, name: 'B' },
-    ],
-    deployments: [
-      { id: DEP_A1, name: 'a1', workspaceId: WS_A },
-      { id: DEP_A2, name: 'a2', workspaceId: WS_A },
-      { id: DEP_B1, name: 'b1', workspaceId: WS_B },
-    ],
-    roles: [
-      { id: 'crolereader00000000000000a', name: 'READER', scopeType: 'DEPLOYMENT' },
-      { id: 'crolebonly00000000000000b', name: 'B_ONLY', scopeType: 'DEPLOYMENT', restrictedWorkspaceIds: [WS_B] },
-    ],
-    tokens: [
-      {
-        id: TOK_WS,
-        name: 'ws-token',
-        scope: 'WORKSPACE',
-        roles: [
-          { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-          { entityType: 'DEPLOYMENT', entityId: DEP_A1, role: 'DEPLOYMENT_ADMIN' },
-        ],
-      },
-      {
-        id: TOK_ORG,
-        name: 'org-token',
-        scope: 'ORGANIZATION',
-        roles: [
-          { entityType: 'ORGANIZATION', entityId: ORG, role: 'ORGANIZATION_MEMBER' },
-          { entityType: 'WORKSPACE', entityId: WS_B, role: 'WORKSPACE_AUTHOR' },
-          { entityType: 'DEPLOYMENT', entityId: DEP_B1, role: 'B_ONLY' },
-        ],
-      },
-      {
-        id: TOK_DEP,
-        name: 'dep-token',
-        scope: 'DEPLOYMENT',
-        roles: [{ entityType: 'DEPLOYMENT', entityId: DEP_A2, role: 'DEPLOYMENT_ADMIN' }],
-      },
-    ],
-  };
-}
-
-/** `n` workspace tokens in workspace A (ids ordered as generated), plus the small state. */
-export function manyTokens(n: number): EmulatorState {
-  const s = smallState();
-  for (let i = 0; i < n; i++) {
-    s.tokens.push({
-      id: `cgen${String(i).padStart(21, '0')}`,
-      name: `gen-${String(i % 97).padStart(3, '0')}`,
-      scope: 'WORKSPACE',
-      roles: [
-        { entityType: 'WORKSPACE', entityId: WS_A, role: 'WORKSPACE_MEMBER' },
-        { entityType: 'DEPLOYMENT', entityId: i % 2 === 0 ? DEP_A1 : DEP_A2, role: 'DEPLOYMENT_ADMIN' },
-      ],
-    });
-  }
-  return s;
-}
 
 export const running: Emulator[] = [];
 /** Starts an emulator that closeAll() stops (call it in afterEach). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokensPaginated } from '../../src/astro/types.ts';
-import { call, closeAll, DEP_A1, DEP_A2, jwtFor, ORG, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A } from './helpers.ts';
+import { call, closeAll, jwtFor, start } from './helpers.ts';
+import { DEP_A1, DEP_A2, ORG, TOK_DEP, TOK_ORG, TOK_WS, WS_A } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiTokensPaginated, DeploymentsPaginated } from '../../src/astro/types.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { call, closeAll, manyTokens, start } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { manyTokens } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

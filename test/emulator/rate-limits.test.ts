@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, start, TOK_WS, WS_A } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { DEP_A1, TOK_WS, WS_A } from '../support/emulator-states.ts';
 
 // No timing assertions: a burst far larger than the bucket must meet 429s however slow the machine is
 // (20 requests against 3/s would need over 5 s to pass untouched).

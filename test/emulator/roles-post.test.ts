@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokenRole, SubjectRoles } from '../../src/astro/types.ts';
 import type { Emulator, ValidationRule } from '../../src/emulator/index.ts';
 import { VALIDATION_RULES } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, DEP_A2, DEP_B1, jwtFor, ORG, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from './helpers.ts';
+import { call, closeAll, jwtFor, start } from './helpers.ts';
+import { DEP_A1, DEP_A2, DEP_B1, ORG, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokensPaginated, Deployment } from '../../src/astro/types.ts';
 import { EmulatorStateError, loadState, startEmulator } from '../../src/emulator/index.ts';
 import type { EmulatorState } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, ORG, smallState, start, TOK_WS, WS_A } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { DEP_A1, ORG, smallState, TOK_WS, WS_A } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 

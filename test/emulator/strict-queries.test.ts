@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiToken, ApiTokensPaginated, WorkspacesPaginated } from '../../src/astro/types.ts';
-import { call, closeAll, DEP_A1, DEP_A2, smallState, start, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { DEP_A1, DEP_A2, smallState, TOK_DEP, TOK_ORG, TOK_WS, WS_A, WS_B } from '../support/emulator-states.ts';
 
 // The emulator is as strict as astro-api.md says the API is: values a list does not document are 400s,
 // not silently ignored, and the documented filters all work.

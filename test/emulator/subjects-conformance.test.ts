@@ -7,6 +7,7 @@ import { expectSubjectShape } from './subject-shapes.ts';
 
 // The users and teams answers have the shapes src/emulator/README.md documents (User, Team, their
 // paginated lists), for the example state, under every filter; the roles POST answers a SubjectRoles.
+// The unfiltered lists, the GETs and the roles POST also pass the client's own checks (the *Answer $defs).
 
 afterEach(closeAll);
 
@@ -22,12 +23,22 @@ describe('users and teams answers have the documented shapes', () => {
     expect(exampleTeams.length).toBeGreaterThanOrEqual(1);
     const u = await call<UsersPaginated>(emu, 'GET', '/users?limit=1000', opts);
     expectSubjectShape('UsersPaginated', u.json);
+    expectApiShape('UsersAnswer', u.json); // and the client reads it
     expect(u.json.users.map((x) => x.id).sort()).toEqual(exampleUsers.map((x) => x.id).sort());
     const t = await call<TeamsPaginated>(emu, 'GET', '/teams?limit=1000', opts);
     expectSubjectShape('TeamsPaginated', t.json);
+    expectApiShape('TeamsAnswer', t.json);
     expect(t.json.teams.map((x) => x.id).sort()).toEqual(exampleTeams.map((x) => x.id).sort());
-    for (const x of exampleUsers) expectSubjectShape('User', (await call(emu, 'GET', `/users/${x.id}`, opts)).json);
-    for (const x of exampleTeams) expectSubjectShape('Team', (await call(emu, 'GET', `/teams/${x.id}`, opts)).json);
+    for (const x of exampleUsers) {
+      const one = (await call(emu, 'GET', `/users/${x.id}`, opts)).json;
+      expectSubjectShape('User', one);
+      expectApiShape('UserAnswer', one);
+    }
+    for (const x of exampleTeams) {
+      const one = (await call(emu, 'GET', `/teams/${x.id}`, opts)).json;
+      expectSubjectShape('Team', one);
+      expectApiShape('TeamAnswer', one);
+    }
     for (const d of example.deployments) {
       expectSubjectShape('UsersPaginated', (await call(emu, 'GET', `/users?deploymentId=${d.id}`, opts)).json);
       expectSubjectShape('TeamsPaginated', (await call(emu, 'GET', `/teams?deploymentId=${d.id}&workspaceId=${d.workspaceId}`, opts)).json);
@@ -47,6 +58,7 @@ describe('users and teams answers have the documented shapes', () => {
     expect(ok.status).toBe(200);
     expectApiShape('SubjectRoles', ok.json);
     expectSubjectShape('SubjectRoles', ok.json);
+    expectApiShape('SubjectRolesAnswer', ok.json);
     const bad = await call(emu, 'POST', `/users/${user.id}/roles`, { ...opts, body: {} });
     expect(bad.status).toBe(400);
     expectApiShape('Error', bad.json);

@@ -1,46 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubjectRoles, Team, TeamsPaginated, User, UsersPaginated } from '../../src/astro/types.ts';
 import { EmulatorStateError, loadState } from '../../src/emulator/index.ts';
-import type { EmulatorState } from '../../src/emulator/index.ts';
-import { call, closeAll, DEP_A1, DEP_A2, DEP_B1, ORG, smallState, start, WS_A, WS_B } from './helpers.ts';
+import { call, closeAll, start } from './helpers.ts';
+import { ANN, BOB, CY, DATA, DEP_A1, DEP_A2, DEP_B1, OPS, ORG, subjectsState, WS_A, WS_B } from '../support/emulator-states.ts';
 import { expectSubjectShape } from './subject-shapes.ts';
 
 // The users and teams endpoints (issue 16, point 7): lists with partial roles under workspaceId and
 // deploymentId, GET, the roles POST replacing the whole set, and the Workspace Accessor side effect.
 
 afterEach(closeAll);
-
-const ANN = 'cuserann0000000000000000a';
-const BOB = 'cuserbob0000000000000000b';
-const CY = 'cusercy00000000000000000c';
-const DATA = 'cteamdata000000000000000a';
-const OPS = 'cteamops0000000000000000b';
-
-function subjectsState(): EmulatorState {
-  const s = smallState();
-  s.users = [
-    {
-      id: ANN, username: 'ann@example.com', fullName: 'Ann', createdAt: '2026-01-03T00:00:00Z',
-      workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_MEMBER' }, { workspaceId: WS_B, role: 'WORKSPACE_OWNER' }],
-      deploymentRoles: [{ deploymentId: DEP_A1, role: 'DEPLOYMENT_ADMIN' }, { deploymentId: DEP_B1, role: 'B_ONLY' }],
-      dagRoles: [{ deploymentId: DEP_A1, dagId: 'etl', role: 'DAG_VIEWER' }],
-    },
-    {
-      id: BOB, username: 'bob@example.com', organizationRole: 'ORGANIZATION_OWNER', createdAt: '2026-01-02T00:00:00Z',
-      workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_AUTHOR' }],
-    },
-    { id: CY, username: 'cy@example.com', status: 'PENDING', organizationRole: null, createdAt: '2026-01-01T00:00:00Z' },
-  ];
-  s.teams = [
-    {
-      id: DATA, name: 'Data', description: 'data people',
-      workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_AUTHOR' }],
-      deploymentRoles: [{ deploymentId: DEP_A2, role: 'READER' }],
-    },
-    { id: OPS, name: 'Ops', isIdpManaged: true, organizationRole: 'ORGANIZATION_OWNER' },
-  ];
-  return s;
-}
 
 const users = async (emu: Awaited<ReturnType<typeof start>>, query = ''): Promise<UsersPaginated> => {
   const r = await call<UsersPaginated>(emu, 'GET', `/users${query}`);

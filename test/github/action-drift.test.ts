@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, runCli } from '../support/cli.ts';
 import { closeCheckingSecrets, fixturePayload, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on schedule / workflow_dispatch: one drift issue, opened, updated, closed.
+// The Action on schedule / workflow_dispatch: one drift issue, opened, updated, closed. Runs in process,
+// except the first schedule and the workflow_dispatch run, which run the committed bundle.
 
 let world: World | undefined;
 afterEach(async () => {
@@ -13,7 +14,7 @@ afterEach(async () => {
 describe('action drift check', () => {
   it('opens the drift issue, updates it when the drift changes, leaves it when not, and closes it once clean', async () => {
     world = await startWorld();
-    const opened = await world.run('schedule', fixturePayload('schedule'));
+    const opened = await world.run('schedule', fixturePayload('schedule'), { bundle: true });
     expect(opened.code, opened.stdout).toBe(0);
     expect(world.github.state.issues).toHaveLength(1);
     const issue = world.github.state.issues[0]!;
@@ -23,7 +24,7 @@ describe('action drift check', () => {
     expect(opened.stdout).toMatch(/^::warning::Drift: 7 action/m);
 
     const quiet = world.github.writes().length;
-    const same = await world.run('workflow_dispatch', fixturePayload('workflow_dispatch'));
+    const same = await world.run('workflow_dispatch', fixturePayload('workflow_dispatch'), { bundle: true });
     expect(same.code, same.stdout).toBe(0);
     expect(world.github.writes()).toHaveLength(quiet);
 

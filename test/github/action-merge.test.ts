@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeCheckingSecrets, fixturePayload, MERGE_SHA, prPayload, pull42, startWorld, type World } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on a push to the default branch: apply only the plan the pull request showed.
+// The Action on a push to the default branch: apply only the plan the pull request showed. In process,
+// except the first test, which runs the committed bundle for both events.
 
 let world: World | undefined;
 afterEach(async () => {
@@ -21,7 +22,7 @@ function merged(w: World): void {
 
 describe('action on push to the default branch', () => {
   it('applies when the checksum matches the merged pull request comment, and marks the comment applied', async () => {
-    world = await startWorld();
+    world = await startWorld({ bundle: true });
     const pr = await world.run('pull_request', prPayload());
     expect(pr.code, pr.stdout).toBe(0);
     merged(world);

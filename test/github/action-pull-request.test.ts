@@ -13,7 +13,8 @@ import {
   type World,
 } from '../fixtures/github/action-harness.ts';
 
-// The bundled Action on pull_request events, against the Astro emulator and a fake GitHub.
+// The Action on pull_request events, against the Astro emulator and a fake GitHub; in process, except the
+// annotation and masking tests, which run the committed bundle (@actions/core writing the commands).
 
 let world: World | undefined;
 afterEach(async () => {
@@ -131,7 +132,7 @@ describe('action on pull_request', () => {
   });
 
   it('reports manifest errors as annotations and in the comment, and fails the check', async () => {
-    world = await startWorld();
+    world = await startWorld({ bundle: true });
     const bad = EXAMPLE_MANIFEST_TEXT.replace('role: DAG_VIEWER    #', 'rol: DAG_VIEWER    #');
     const run = await world.run('pull_request', prPayload(), { files: { 'astro-access.yaml': bad } });
     expect(run.code).toBe(1);
@@ -185,7 +186,7 @@ describe('action on pull_request', () => {
   });
 
   it('masks both tokens first thing', async () => {
-    world = await startWorld();
+    world = await startWorld({ bundle: true });
     const run = await world.run('pull_request', prPayload());
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`::add-mask::${world.astroToken}`);

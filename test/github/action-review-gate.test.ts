@@ -16,8 +16,9 @@ import {
   type World,
 } from '../fixtures/github/action-harness.ts';
 
-// The review gate of the bundled Action: only what the Action itself recorded (its own comment and
-// its own commit status `astro-access/plan`) lets a merge apply; everything else is refused with a way out.
+// The review gate of the Action: only what the Action itself recorded (its own comment and its own
+// commit status `astro-access/plan`) lets a merge apply; everything else is refused with a way out.
+// In process, except the workflow_dispatch apply, which runs the committed bundle.
 
 let world: World | undefined;
 afterEach(async () => {
@@ -152,7 +153,7 @@ describe('the maintainer’s path: workflow_dispatch', () => {
     expect(other.stdout).toMatch(/applies the default branch only/);
     expect(roleWrites(world)).toHaveLength(0);
 
-    const applied = await world.run('workflow_dispatch', dispatch(), { inputs: { command: 'apply', 'expected-checksum': checksum } });
+    const applied = await world.run('workflow_dispatch', dispatch(), { inputs: { command: 'apply', 'expected-checksum': checksum }, bundle: true });
     expect(applied.code, applied.stdout).toBe(0);
     expect(roleWrites(world).length).toBeGreaterThan(0);
     expect(applied.summary).toContain('Apply complete');

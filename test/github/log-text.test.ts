@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import { commandSafe, commandSafeStream, logText } from '../../src/github/log-text.ts';
+import { commandSafe, logText } from '../../src/github/log-text.ts';
 
 // What the runner would read as a workflow command: a line starting, after blanks, with `::`, or `##[` anywhere.
 const isCommand = (line: string) => /^\s*::/.test(line) || line.includes('##[');
@@ -25,20 +23,5 @@ describe('commandSafe', () => {
     expect(out.split('\n').some(isCommand)).toBe(false);
     expect(out).toContain('ok: fine');
     expect(out).toContain('http://host::1');
-  });
-});
-
-describe('commandSafeStream', () => {
-  it('defangs a command even when it straddles writes', async () => {
-    const sink = new PassThrough();
-    let seen = '';
-    sink.on('data', (c: Buffer) => (seen += c.toString()));
-    const stream = commandSafeStream(sink);
-    for (const part of ['Read 3 tokens\n  ', ':', ':error::forged\nok ::fine\n', '::warning', '::x\n']) stream.write(part);
-    stream.end();
-    await finished(stream);
-    expect(seen.split('\n').filter(isCommand)).toEqual([]);
-    expect(seen).toContain('Read 3 tokens\n');
-    expect(seen).toContain('ok ::fine');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_API_URL, githubApiUrl, isWriteForbidden, makeOctokit } from '../../src/github/octokit.ts';
-import { findStickyComment } from '../../src/github/sticky-comment.ts';
+import { findStickyComment } from '../../src/github/pr-comment.ts';
 import { BOT, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkdownDoc } from '../../src/render/markdown-doc.ts';
+import { MarkdownDoc, capMarkdown } from '../../src/render/markdown-doc.ts';
 import { shape } from './markdown-check.ts';
 
 const note = (n: number) => `_… ${n} more lines not shown._`;
@@ -49,5 +49,22 @@ describe('MarkdownDoc.render', () => {
 
   it('never exceeds even an absurdly small limit', () => {
     for (const maxChars of [0, 5, 20]) expect(bigDoc().render({ maxChars, note }).length).toBeLessThanOrEqual(maxChars);
+  });
+});
+
+describe('capMarkdown (text already written)', () => {
+  const text = ['# Title', '', '<details><summary>prod</summary>', '', '````diff', ...Array.from({ length: 200 }, (_, i) => `+ line ${i}`), '````', '', '</details>', ''].join('\n');
+
+  it('returns text within the limit as is', () => {
+    expect(capMarkdown(text, text.length, 'NOTE')).toBe(text);
+  });
+
+  it('cuts at a line, closes the fence and the <details> the cut leaves open, and ends with the note', () => {
+    const out = capMarkdown(text, 600, '> Truncated');
+    expect(out.length).toBeLessThanOrEqual(600);
+    expect(out).toMatch(/\+ line \d+\n````\n\n<\/details>\n\n> Truncated\n$/);
+    const s = shape(out);
+    expect(s.fencesBalanced).toBe(true);
+    expect(s.detailsBalanced).toBe(true);
   });
 });

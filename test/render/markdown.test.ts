@@ -40,8 +40,8 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(samplePlan());
     const s = shape(md);
     expect(s.blocks).toHaveLength(2);
-    expect(s.blocks[0]!.map((l) => l[0])).toEqual(['+', '!', '-']);
-    expect(s.blocks[0]![1]).toMatch(new RegExp(`^! dag-reader +\\(${cuid(2)}\\) workspace +DAG_VIEWER → DEPLOYMENT_ADMIN # astro-access\\.yaml:14$`));
+    expect(s.blocks[0]!.map((l) => l[0])).toEqual(['+', '~', '-']);
+    expect(s.blocks[0]![1]).toMatch(new RegExp(`^~ dag-reader +\\(${cuid(2)}\\) workspace +DAG_VIEWER → DEPLOYMENT_ADMIN # astro-access\\.yaml:14$`));
     expect(s.blocks[0]![2]).toContain('DEPLOYMENT_ADMIN → (none)');
     expect(s.prose).toContain('#### Deployment prod (<code>clvduhrvd000008l842ohcpvb</code>) in workspace Data Platform');
     expect(md).toContain('```diff\n');
@@ -103,7 +103,7 @@ describe('renderMarkdown', () => {
     expect(s.detailsBalanced).toBe(true);
     // Every action line stays inside its code block: nothing closed a fence early.
     expect(s.blocks.flat()).toHaveLength(actions.length);
-    expect(s.blocks.flat().every((l) => /^[-+!] /.test(l))).toBe(true);
+    expect(s.blocks.flat().every((l) => /^[-+~] /.test(l))).toBe(true);
     const prose = s.prose.join('\n');
     // Character references are inert; look at what is left around them.
     expect(prose.replace(/&#\d+;/g, '\u0000')).not.toMatch(/<img|<\/details><|<!--|\*\*bold|\[link\]|http:\/\/|a\|b|@org|#12/);
@@ -163,7 +163,7 @@ describe('renderMarkdown', () => {
         expect(md.length).toBeLessThanOrEqual(maxChars);
         expect(s.fencesBalanced).toBe(true);
         expect(s.detailsBalanced).toBe(true);
-        expect(s.blocks.flat().every((l) => /^[-+!] /.test(l))).toBe(true);
+        expect(s.blocks.flat().every((l) => /^[-+~] /.test(l))).toBe(true);
       }),
       { numRuns: 200, seed: 20261128 },
     );

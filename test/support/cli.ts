@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { AstroClientConfig } from '../../src/astro/config.ts';
 import { main } from '../../src/cli.ts';
-import type { Io } from '../../src/commands/context.ts';
+import type { Io } from '../../src/commands/io.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@ import { annotateErrors, guardsFor, loadAndPlan, loadManifests, publishPlan, sum
 
 // `command: validate` (offline) and `command: plan` outside a pull request: outputs and job summary only.
 
-export async function runPlain(ctx: ActionContext, mode: 'validate' | 'plan'): Promise<void> {
+export async function runValidateOrPlan(ctx: ActionContext, mode: 'validate' | 'plan'): Promise<void> {
   const { io, inputs } = ctx;
   if (mode === 'validate') {
     const loaded = await loadManifests(io, inputs);

@@ -5,7 +5,7 @@ import { labelKey, type ActionLabel } from '../render/markdown.ts';
 // already pending before it (drift: the base branch's manifest, planned against the same live
 // state, yields the same action). Pure. Keys are the markdown renderer's labelKey.
 
-export function labelActions(prPlan: Plan, basePlan: Plan | null): Map<string, ActionLabel> {
+export function labelProposedOrDrift(prPlan: Plan, basePlan: Plan | null): Map<string, ActionLabel> {
   const base = new Map<string, PlanAction>();
   for (const a of basePlan?.actions ?? []) base.set(labelKey(a), a);
   const labels = new Map<string, ActionLabel>();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findStickyComment, manifestSetKey, planMarker, upsertStickyComment } from '../../src/github/sticky-comment.ts';
+import { findStickyComment, manifestSetKey, planMarker, upsertStickyComment } from '../../src/github/pr-comment.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
 import type { GitHub } from '../../src/github/octokit.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';

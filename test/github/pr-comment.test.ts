@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCommentBody, parseChecksum, setStatusLine, STATUS_TEXT } from '../../src/github/comment-body.ts';
-import type { CommentInput } from '../../src/github/comment-body.ts';
-import { labelActions } from '../../src/github/labels.ts';
+import { buildCommentBody, manifestSetKey, parseChecksum, planMarker, setStatusLine, STATUS_TEXT, upsertStickyComment } from '../../src/github/pr-comment.ts';
+import type { CommentInput } from '../../src/github/pr-comment.ts';
+import { labelProposedOrDrift } from '../../src/github/proposed-or-drift.ts';
 import { GITHUB_BODY_LIMIT } from '../../src/github/limit.ts';
 import { makeOctokit } from '../../src/github/octokit.ts';
-import { manifestSetKey, planMarker, upsertStickyComment } from '../../src/github/sticky-comment.ts';
-import { toAnnotations } from '../../src/github/annotations.ts';
+import { toAnnotations } from '../../src/github/action-context.ts';
 import { BOT, HUMAN, startGitHubServer } from '../support/github-server.ts';
 import type { GitHubServer } from '../support/github-server.ts';
 import { action, plan } from './plan-fixture.ts';
@@ -52,7 +51,7 @@ describe('buildCommentBody', () => {
 
   it('labels actions as proposed or drift', () => {
     const pr = base().plan!;
-    const labels = labelActions(pr, plan([pr.actions[1]!]));
+    const labels = labelProposedOrDrift(pr, plan([pr.actions[1]!]));
     const body = buildCommentBody(base({ labels }));
     expect(body).toContain('1 proposed by this pull request, 1 drift');
   });
