@@ -1,8 +1,8 @@
+import type { AstroWriter } from '../astro/api.ts';
 import type { Plan, PlanAction, SubjectType } from '../plan/types.ts';
 import { sanitizeTerminal } from '../util/sanitize.ts';
-import type { UserTeamClient } from './pending-astro.ts';
 import { isTokenReceipt, receiptStatus, subjectNoun, type Receipt, type SubjectReceipt } from './receipt.ts';
-import { applyToken, type TokenClient } from './write-token.ts';
+import { applyToken } from './write-token.ts';
 import { applyUserOrTeam } from './write-user-team.ts';
 
 /**
@@ -10,7 +10,7 @@ import { applyUserOrTeam } from './write-user-team.ts';
  * teams, nothing else. The command hands it the whole AstroWriter; tests hand it an in-memory fake of
  * the API edge.
  */
-export type ApplyClient = TokenClient & UserTeamClient;
+export type ApplyClient = Pick<AstroWriter, 'getToken' | 'replaceTokenRoles' | 'getUser' | 'getTeam' | 'updateUserRoles' | 'updateTeamRoles'>;
 
 /** One subject finished: what the progress line shows. */
 export interface ProgressEvent {

@@ -1,19 +1,16 @@
-import type { DagRoleEntry, DeploymentRoleEntry, UpdateSubjectRolesRequest, WorkspaceRoleEntry } from '../astro/types.ts';
+import type { ActualRoleLists } from '../astro/actual.ts';
+import type { DagRoleEntry, UpdateSubjectRolesRequest } from '../astro/types.ts';
 import type { PlanAction } from '../plan/types.ts';
+import { mergeOwned } from './merge-roles.ts';
 
 // A user's or team's role set between the read and the write. The roles POST replaces the whole set, so
 // everything but the deployment roles this plan owns is sent back exactly as read.
 
 /** A user's or team's whole role set as read (organizationRole null when absent). */
-export interface RoleSet {
-  organizationRole: string | null;
-  workspaceRoles: WorkspaceRoleEntry[];
-  deploymentRoles: DeploymentRoleEntry[];
-  dagRoles: DagRoleEntry[];
-}
+export type RoleSet = ActualRoleLists & { organizationRole: string | null };
 
 /** The role set of a user or team as the client reads it (lists always present). */
-export function roleSetOf(s: { organizationRole?: string | null } & Omit<RoleSet, 'organizationRole'>): RoleSet {
+export function roleSetOf(s: ActualRoleLists & { organizationRole?: string | null }): RoleSet {
   return {
     organizationRole: s.organizationRole ?? null,
     workspaceRoles: s.workspaceRoles,
@@ -31,23 +28,10 @@ export const WORKSPACE_ACCESSOR = 'WORKSPACE_ACCESSOR';
  * checked that organizationRole is not null.
  */
 export function userTeamBody(read: RoleSet & { organizationRole: string }, actions: readonly PlanAction[]): UpdateSubjectRolesRequest & RoleSet {
-  const desired = new Map<string, string | null>();
-  for (const a of actions) desired.set(a.deployment.id, a.after);
-  const deploymentRoles: DeploymentRoleEntry[] = [];
-  const placed = new Set<string>();
-  for (const entry of read.deploymentRoles) {
-    if (!desired.has(entry.deploymentId)) {
-      deploymentRoles.push(entry);
-      continue;
-    }
-    const after = desired.get(entry.deploymentId) ?? null;
-    // One role per deployment: a second entry for an owned deployment is dropped.
-    if (after !== null && !placed.has(entry.deploymentId)) deploymentRoles.push({ ...entry, role: after });
-    placed.add(entry.deploymentId);
-  }
-  for (const [deploymentId, after] of desired) {
-    if (after !== null && !placed.has(deploymentId)) deploymentRoles.push({ deploymentId, role: after });
-  }
+  const deploymentRoles = mergeOwned(read.deploymentRoles, actions, {
+    deploymentOf: (e) => e.deploymentId,
+    create: (deploymentId, role) => ({ deploymentId, role }),
+  });
   return {
     organizationRole: read.organizationRole,
     workspaceRoles: read.workspaceRoles,
@@ -99,7 +83,10 @@ export function differences(now: RoleSet, sent: RoleSet, actions: readonly PlanA
 /** Entries of `held` not in `sent` and of `sent` not in `held`, as multisets by `key`. */
 function compare<T>(held: readonly T[], sent: readonly T[], key: (r: T) => unknown[]): { extra: T[]; missing: T[] } {
   const left = new Map<string, number>();
-  for (const r of sent) left.set(JSON.stringify(key(r)), (left.get(JSON.stringify(key(r))) ?? 0) + 1);
+  for (const r of sent) {
+    const k = JSON.stringify(key(r));
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
   const extra: T[] = [];
   for (const r of held) {
     const k = JSON.stringify(key(r));

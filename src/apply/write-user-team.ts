@@ -1,8 +1,8 @@
+import type { AstroWriter } from '../astro/api.ts';
 import type { UpdateSubjectRolesRequest } from '../astro/types.ts';
 import { AstroApiError } from '../errors.ts';
 import { fingerprintsOf, fingerprintSubjectRoles } from '../plan/fingerprint.ts';
 import type { Plan } from '../plan/types.ts';
-import type { UserTeamClient } from './pending-astro.ts';
 import type { UserTeamReceipt } from './receipt.ts';
 import { deploymentRolesLive, differences, roleSetOf, userTeamBody, type RoleSet } from './user-team-roles.ts';
 import { describeFailure, refusedOutright, RetryStopped } from './write-outcome.ts';
@@ -10,6 +10,8 @@ import { describeFailure, refusedOutright, RetryStopped } from './write-outcome.
 // One user's or team's compare-and-swap write, as for tokens: GET, compare with the plan's fingerprint,
 // one POST of the whole set with only the owned deployment roles changed, then a GET to confirm (the
 // POST's answer documents deployment roles for tokens only, so it is never taken as proof).
+
+export type UserTeamClient = Pick<AstroWriter, 'getUser' | 'getTeam' | 'updateUserRoles' | 'updateTeamRoles'>;
 
 /** Carries out one user's or team's actions, filling in its receipt as it goes. */
 export async function applyUserOrTeam(

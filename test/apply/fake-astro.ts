@@ -1,6 +1,5 @@
 import type { ApplyClient } from '../../src/apply/executor.ts';
-import type { ActualToken } from '../../src/astro/actual.ts';
-import type { ActualTeam, ActualUser } from '../../src/apply/pending-astro.ts';
+import type { ActualTeam, ActualToken, ActualUser } from '../../src/astro/actual.ts';
 import type { ApiTokenRole, SubjectRoles, UpdateSubjectRolesRequest } from '../../src/astro/types.ts';
 import { AstroApiError } from '../../src/errors.ts';
 

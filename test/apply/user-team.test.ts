@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actionsBySubject, applyPlan } from '../../src/apply/executor.ts';
 import type { Receipt } from '../../src/apply/receipt.ts';
 import { differences } from '../../src/apply/user-team-roles.ts';
-import type { ActualTeam, ActualUser } from '../../src/apply/pending-astro.ts';
+import type { ActualTeam, ActualUser } from '../../src/astro/actual.ts';
 import { fingerprintSubjectRoles } from '../../src/plan/fingerprint.ts';
 import type { Plan, PlanAction, PlanSubjectRef } from '../../src/plan/types.ts';
 import { action, cuid, deployment, plan as makePlan, token } from '../render/builders.ts';
