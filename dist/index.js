@@ -41721,8 +41721,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
+    function fmtDef(validate, compare2) {
+      return { validate, compare: compare2 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -42773,6 +42773,49 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/util/sanitize.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function visible(ch) {
+  const code2 = ch.codePointAt(0) ?? 0;
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function sanitizeTerminal(s) {
+  return s.replace(UNSAFE, visible);
+}
+function sanitizeLines(s, keep) {
+  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(keep)) {
+    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
+}
+var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function safeJson(value, indent) {
+  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+function quote(s) {
+  return safeJson(s);
+}
+
+// src/apply/receipt.ts
+function isTokenReceipt(r) {
+  return r.subject.type === "token";
+}
+function receiptStatus(subjects) {
+  if (subjects.length === 0) return "nothing-to-do";
+  if (subjects.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
+  if (subjects.every((t) => t.status === "already-applied")) return "already-applied";
+  return subjects.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
+}
+function subjectNoun(types) {
+  const kinds = new Set(types);
+  return kinds.size === 1 ? [...kinds][0] : "subject";
+}
+
 // src/errors.ts
 var ManifestError = class extends Error {
   diagnostics;
@@ -42851,54 +42894,44 @@ function fingerprintRoles(roles) {
   const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
   return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
 }
-
-// src/util/sanitize.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function visible(ch) {
-  const code2 = ch.codePointAt(0) ?? 0;
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+function fingerprintSubjectRoles(set) {
+  const sorted = (rows) => rows.map((r) => JSON.stringify(r)).sort();
+  const canonical = {
+    organizationRole: set.organizationRole ?? null,
+    workspaceRoles: sorted(set.workspaceRoles.map((r) => [r.workspaceId, r.role])),
+    deploymentRoles: sorted(set.deploymentRoles.map((r) => [r.deploymentId, r.role])),
+    dagRoles: sorted(set.dagRoles.map((r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]))
+  };
+  return "sha256:" + createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
-function sanitizeTerminal(s) {
-  return s.replace(UNSAFE, visible);
-}
-function sanitizeLines(s, keep) {
-  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(keep)) {
-    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
-}
-var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function safeJson(value, indent) {
-  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
-}
-function quote(s) {
-  return safeJson(s);
+function fingerprintsOf(plan, type) {
+  return type === "token" ? plan.tokens : type === "user" ? plan.users : plan.teams;
 }
 
 // src/apply/merge-roles.ts
 function mergeRoles(read, actions) {
+  return mergeOwned(read, actions, {
+    deploymentOf: (e) => e.entityType === "DEPLOYMENT" ? e.entityId : void 0,
+    create: (deploymentId, role) => ({ entityType: "DEPLOYMENT", entityId: deploymentId, role })
+  });
+}
+function mergeOwned(read, actions, how) {
   const desired = /* @__PURE__ */ new Map();
   for (const a of actions) desired.set(a.deployment.id, a.after);
   const merged = [];
   const placed = /* @__PURE__ */ new Set();
   for (const entry of read) {
-    if (entry.entityType !== "DEPLOYMENT" || !desired.has(entry.entityId)) {
+    const deploymentId = how.deploymentOf(entry);
+    if (deploymentId === void 0 || !desired.has(deploymentId)) {
       merged.push(entry);
       continue;
     }
-    const after = desired.get(entry.entityId) ?? null;
-    if (after !== null && !placed.has(entry.entityId)) merged.push({ ...entry, role: after });
-    placed.add(entry.entityId);
+    const after = desired.get(deploymentId) ?? null;
+    if (after !== null && !placed.has(deploymentId)) merged.push({ ...entry, role: after });
+    placed.add(deploymentId);
   }
   for (const [deploymentId, after] of desired) {
-    if (after !== null && !placed.has(deploymentId)) {
-      merged.push({ entityType: "DEPLOYMENT", entityId: deploymentId, role: after });
-    }
+    if (after !== null && !placed.has(deploymentId)) merged.push(how.create(deploymentId, after));
   }
   return merged;
 }
@@ -42943,91 +42976,28 @@ function alreadyLive(read, actions) {
   return verifyRoles(read, actions).length === 0;
 }
 
-// src/apply/receipt.ts
-function receiptStatus(tokens) {
-  if (tokens.length === 0) return "nothing-to-do";
-  if (tokens.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
-  if (tokens.every((t) => t.status === "already-applied")) return "already-applied";
-  return tokens.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
-}
-
-// src/apply/executor.ts
-function actionsByToken(plan) {
-  const byToken = /* @__PURE__ */ new Map();
-  for (const a of plan.actions) {
-    const list2 = byToken.get(a.subject.id);
-    if (list2) list2.push(a);
-    else byToken.set(a.subject.id, [a]);
-  }
-  return byToken;
-}
-function applyPlan(plan, writer, opts = {}) {
-  return startApply(plan, writer, opts).done;
-}
-function startApply(plan, writer, opts = {}) {
-  const groups = [...actionsByToken(plan)];
-  const receipts = groups.map(([tokenId, actions]) => ({
-    tokenId,
-    tokenName: actions[0].subject.name,
-    status: "not-started",
-    actions,
-    before: null,
-    after: null,
-    requestIds: []
-  }));
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < groups.length && !opts.stop?.aborted) {
-      const i = next++;
-      const r = receipts[i] = { ...receipts[i] };
-      await applyToken(plan, writer, r, opts.stop);
-      done++;
-      const error2 = r.error ? `: ${sanitizeTerminal(r.error)}` : "";
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error2}`, {
-        done,
-        total: groups.length,
-        status: r.status,
-        tokenName: r.tokenName
-      });
-    }
-  };
-  const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
-  const snapshot = () => buildReceipt(plan, structuredClone(receipts), opts.overriddenGuards ?? []);
-  return {
-    done: Promise.all(Array.from({ length: width }, worker)).then(() => buildReceipt(plan, receipts, opts.overriddenGuards ?? [])),
-    snapshot
-  };
-}
-function buildReceipt(plan, receipts, overriddenGuards) {
-  const count = (s) => receipts.filter((r) => r.status === s).length;
-  return {
-    formatVersion: 1,
-    organizationId: plan.organizationId,
-    checksum: plan.checksum,
-    status: receiptStatus(receipts),
-    summary: {
-      tokens: receipts.length,
-      applied: count("applied"),
-      alreadyApplied: count("already-applied"),
-      conflicts: count("conflict"),
-      failed: count("failed"),
-      interrupted: count("interrupted"),
-      notStarted: count("not-started")
-    },
-    overriddenGuards,
-    tokens: receipts
-  };
-}
+// src/apply/write-outcome.ts
 var RetryStopped = class extends Error {
   constructor(outcome) {
     super(outcome);
     this.outcome = outcome;
+    this.name = "RetryStopped";
   }
   outcome;
 };
+function refusedOutright(err) {
+  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
+}
+function describeFailure(err, type = "token") {
+  if (err instanceof AstroApiError && err.status === 404) return `${type} not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+// src/apply/write-token.ts
 async function applyToken(plan, writer, receipt, stop) {
-  const { tokenId, actions } = receipt;
+  const { subject: subject2, actions } = receipt;
+  const tokenId = subject2.id;
   receipt.status = "interrupted";
   const read = async () => {
     const { token, requestId } = await writer.getToken(tokenId);
@@ -43124,13 +43094,250 @@ async function applyToken(plan, writer, receipt, stop) {
     if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
 }
-function refusedOutright(err) {
-  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
+
+// src/apply/user-team-roles.ts
+function roleSetOf(s) {
+  return {
+    organizationRole: s.organizationRole ?? null,
+    workspaceRoles: s.workspaceRoles,
+    deploymentRoles: s.deploymentRoles,
+    dagRoles: s.dagRoles
+  };
 }
-function describeFailure(err) {
-  if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
-  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
-  return err instanceof Error ? err.message : String(err);
+var WORKSPACE_ACCESSOR = "WORKSPACE_ACCESSOR";
+function userTeamBody(read, actions) {
+  const deploymentRoles = mergeOwned(read.deploymentRoles, actions, {
+    deploymentOf: (e) => e.deploymentId,
+    create: (deploymentId, role) => ({ deploymentId, role })
+  });
+  return {
+    organizationRole: read.organizationRole,
+    workspaceRoles: read.workspaceRoles,
+    deploymentRoles,
+    dagRoles: read.dagRoles
+  };
+}
+function deploymentRolesLive(read, actions) {
+  return actions.every((a) => {
+    const held = read.deploymentRoles.filter((r) => r.deploymentId === a.deployment.id);
+    return a.after === null ? held.length === 0 : held.length === 1 && held[0].role === a.after;
+  });
+}
+function differences(now, sent, actions) {
+  const problems = [];
+  if (now.organizationRole !== sent.organizationRole) {
+    problems.push(`organization role: sent ${sent.organizationRole ?? "none"}, the API reports ${now.organizationRole ?? "none"}`);
+  }
+  const sentWorkspaces = new Set(sent.workspaceRoles.map((r) => r.workspaceId));
+  const accessorMayAppear = new Set(actions.filter((a) => a.after !== null && !sentWorkspaces.has(a.deployment.workspaceId)).map((a) => a.deployment.workspaceId));
+  const ws2 = compare(now.workspaceRoles, sent.workspaceRoles, (r) => [r.workspaceId, r.role]);
+  const added = ws2.extra.filter((r) => {
+    const serverOwn = r.role === WORKSPACE_ACCESSOR && accessorMayAppear.has(r.workspaceId);
+    if (serverOwn) accessorMayAppear.delete(r.workspaceId);
+    return !serverOwn;
+  });
+  const names = new Map(actions.map((a) => [a.deployment.id, a.deployment.name]));
+  const dep = (id) => names.has(id) ? `deployment ${names.get(id)} (${id})` : `deployment ${id}`;
+  for (const r of ws2.missing) problems.push(`workspace ${r.workspaceId}: sent ${r.role}, missing now`);
+  for (const r of added) problems.push(`workspace ${r.workspaceId}: ${r.role} held, not sent`);
+  const deps = compare(now.deploymentRoles, sent.deploymentRoles, (r) => [r.deploymentId, r.role]);
+  for (const r of deps.missing) problems.push(`${dep(r.deploymentId)}: sent ${r.role}, missing now`);
+  for (const r of deps.extra) problems.push(`${dep(r.deploymentId)}: ${r.role} held, not sent`);
+  const dags = compare(now.dagRoles, sent.dagRoles, (r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]);
+  const dag = (r) => `DAG ${r.dagId ?? `tag ${r.dagTag ?? ""}`} on ${dep(r.deploymentId)}`;
+  for (const r of dags.missing) problems.push(`${dag(r)}: sent ${r.role}, missing now`);
+  for (const r of dags.extra) problems.push(`${dag(r)}: ${r.role} held, not sent`);
+  return problems;
+}
+function compare(held, sent, key) {
+  const left = /* @__PURE__ */ new Map();
+  for (const r of sent) {
+    const k = JSON.stringify(key(r));
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  const extra = [];
+  for (const r of held) {
+    const k = JSON.stringify(key(r));
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else extra.push(r);
+  }
+  const missing = sent.filter((r) => {
+    const k = JSON.stringify(key(r));
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n > 0;
+  });
+  return { extra, missing };
+}
+
+// src/apply/write-user-team.ts
+async function applyUserOrTeam(plan, client, receipt, stop) {
+  const { subject: subject2, actions } = receipt;
+  const { type, id } = subject2;
+  receipt.status = "interrupted";
+  const read = async () => {
+    const got = type === "user" ? await client.getUser(id) : await client.getTeam(id);
+    if (got.requestId) receipt.requestIds.push(got.requestId);
+    return roleSetOf("user" in got ? got.user : got.team);
+  };
+  const write = (body, beforeRetry) => type === "user" ? client.updateUserRoles(id, body, { beforeRetry }) : client.updateTeamRoles(id, body, { beforeRetry });
+  try {
+    const before = await read();
+    receipt.before = before;
+    const expected = fingerprintsOf(plan, type)[id]?.fingerprint;
+    const changed = fingerprintSubjectRoles(before) !== expected;
+    if (expected !== void 0 && changed && deploymentRolesLive(before, actions)) {
+      receipt.status = "already-applied";
+      return;
+    }
+    if (expected === void 0 || changed) {
+      receipt.status = "conflict";
+      receipt.error = expected === void 0 ? `the plan holds no fingerprint for this ${type}; nothing written` : "its roles changed since the plan was made; nothing written (plan again)";
+      return;
+    }
+    const { organizationRole } = before;
+    if (organizationRole === null) {
+      receipt.status = "failed";
+      receipt.error = `its organizationRole reads as null and the roles write requires one; nothing written (give the ${type} an organization role, then plan again)`;
+      return;
+    }
+    let sent = userTeamBody({ ...before, organizationRole }, actions);
+    const landed = (now) => differences(now, sent, actions).length === 0;
+    const beforeRetry = async () => {
+      const now = await read();
+      if (landed(now)) throw new RetryStopped("landed");
+      if (fingerprintSubjectRoles(now) !== expected) throw new RetryStopped("conflict");
+      if (stop?.aborted) throw new RetryStopped("interrupted");
+      sent = userTeamBody({ ...now, organizationRole }, actions);
+      return sent;
+    };
+    try {
+      const answer = await write(sent, beforeRetry);
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        receipt.status = "failed";
+        let now;
+        try {
+          now = await read();
+        } catch (readErr) {
+          receipt.error = `${describeFailure(err, type)}; the write may have landed, and the ${type} could not be re-read (${describeFailure(readErr, type)}): plan again`;
+          return;
+        }
+        if (landed(now)) {
+          receipt.status = "applied";
+          receipt.after = sent;
+        } else if (fingerprintSubjectRoles(now) === expected) {
+          receipt.error = `${describeFailure(err, type)}; nothing written (the ${type} is as planned)`;
+        } else {
+          receipt.error = `${describeFailure(err, type)}; the ${type} changed: the write may have landed in part or someone else wrote (plan again)`;
+        }
+        return;
+      }
+      if (err.outcome === "conflict") {
+        receipt.status = "conflict";
+        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
+        return;
+      }
+      if (err.outcome === "interrupted") {
+        receipt.status = "interrupted";
+        receipt.error = `the write failed and apply was interrupted before its retry; the ${type} is as it was (re-read)`;
+        return;
+      }
+    }
+    receipt.after = sent;
+    let problems;
+    try {
+      problems = differences(await read(), sent, actions);
+    } catch (err) {
+      receipt.status = "failed";
+      receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err, type)}`;
+      return;
+    }
+    if (problems.length > 0) {
+      receipt.status = "failed";
+      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
+      return;
+    }
+    receipt.status = "applied";
+  } catch (err) {
+    receipt.status = "failed";
+    receipt.error = describeFailure(err, type);
+    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
+  }
+}
+
+// src/apply/executor.ts
+function actionsBySubject(plan) {
+  const bySubject = /* @__PURE__ */ new Map();
+  for (const a of plan.actions) {
+    const key = `${a.subject.type}:${a.subject.id}`;
+    const list2 = bySubject.get(key);
+    if (list2) list2.push(a);
+    else bySubject.set(key, [a]);
+  }
+  return [...bySubject.values()];
+}
+function applyPlan(plan, client, opts = {}) {
+  return startApply(plan, client, opts).done;
+}
+function startApply(plan, client, opts = {}) {
+  const receipts = actionsBySubject(plan).map(notStarted);
+  const unit = `${subjectNoun(receipts.map((r) => r.subject.type))}s`;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < receipts.length && !opts.stop?.aborted) {
+      const i = next++;
+      const r = receipts[i] = { ...receipts[i] };
+      await (isTokenReceipt(r) ? applyToken(plan, client, r, opts.stop) : applyUserOrTeam(plan, client, r, opts.stop));
+      done++;
+      const { type, name, id } = r.subject;
+      const error2 = r.error ? `: ${sanitizeTerminal(r.error)}` : "";
+      opts.onProgress?.(`[${done}/${receipts.length}] ${r.status} ${type} ${sanitizeTerminal(name)} (${sanitizeTerminal(id)})${error2}`, {
+        done,
+        total: receipts.length,
+        status: r.status,
+        subjectType: type,
+        subjectName: name,
+        unit
+      });
+    }
+  };
+  const width = Math.max(1, Math.min(opts.concurrency ?? 4, receipts.length));
+  const snapshot = () => buildReceipt(plan, structuredClone(receipts), opts.overriddenGuards ?? []);
+  return {
+    done: Promise.all(Array.from({ length: width }, worker)).then(() => buildReceipt(plan, receipts, opts.overriddenGuards ?? [])),
+    snapshot
+  };
+}
+function notStarted(actions) {
+  const { type, id, name, scope } = actions[0].subject;
+  const entry = { status: "not-started", actions, before: null, after: null, requestIds: [] };
+  if (type === "token") return { subject: { type, id, name, ...scope === void 0 ? {} : { scope } }, ...entry };
+  return { subject: { type, id, name }, ...entry };
+}
+function buildReceipt(plan, receipts, overriddenGuards) {
+  const count = (s) => receipts.filter((r) => r.status === s).length;
+  return {
+    formatVersion: 2,
+    organizationId: plan.organizationId,
+    checksum: plan.checksum,
+    status: receiptStatus(receipts),
+    summary: {
+      subjects: receipts.length,
+      applied: count("applied"),
+      alreadyApplied: count("already-applied"),
+      conflicts: count("conflict"),
+      failed: count("failed"),
+      interrupted: count("interrupted"),
+      notStarted: count("not-started")
+    },
+    overriddenGuards,
+    subjects: receipts
+  };
 }
 
 // src/util/plural.ts
@@ -43141,13 +43348,14 @@ function plural(n, one, many = `${one}s`) {
 // src/apply/receipt-text.ts
 function renderReceiptText(receipt) {
   const lines = [];
-  const width = Math.max(0, ...receipt.tokens.map((t) => sanitizeTerminal(t.tokenName).length));
-  for (const t of receipt.tokens) {
+  const width = Math.max(0, ...receipt.subjects.map((t) => sanitizeTerminal(t.subject.name).length));
+  const noun = subjectNoun(receipt.subjects.map((t) => t.subject.type));
+  for (const t of receipt.subjects) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(sanitizeTerminal).join(", ")}]` : "";
     const changes = plural(t.actions.length, "change");
     const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === "not-started") continue;
-    lines.push(`${t.status.padEnd(8)} ${sanitizeTerminal(t.tokenName).padEnd(width)}  ${sanitizeTerminal(t.tokenId)}${detail}${ids}`);
+    lines.push(`${t.status.padEnd(8)} ${t.subject.type.padEnd(5)} ${sanitizeTerminal(t.subject.name).padEnd(width)}  ${sanitizeTerminal(t.subject.id)}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${sanitizeTerminal(g)}`);
   const s = receipt.summary;
@@ -43157,14 +43365,14 @@ function renderReceiptText(receipt) {
     lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
   } else if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
   else if (receipt.status === "already-applied") lines.push("Apply complete: this plan was already applied; nothing was written.");
-  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
+  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.subjects} ${noun}s updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
+      `Apply PARTIAL: ${s.applied} of ${s.subjects} ${noun}s updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${plural(s.conflicts, "token")} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+        `The plan is stale: ${plural(s.conflicts, noun)} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
       );
     }
   }
@@ -52164,7 +52372,11 @@ async function applyStep(ctx, plan, conn, comment) {
 function forLog(r) {
   return {
     ...r,
-    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...t.error === void 0 ? {} : { error: logText(t.error) } })),
+    subjects: r.subjects.map((t) => ({
+      ...t,
+      subject: { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) },
+      ...t.error === void 0 ? {} : { error: logText(t.error) }
+    })),
     overriddenGuards: r.overriddenGuards.map(logText)
   };
 }
