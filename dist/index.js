@@ -42816,6 +42816,31 @@ function subjectNoun(types) {
   return kinds.size === 1 ? [...kinds][0] : "subject";
 }
 
+// src/plan/fingerprint.ts
+import { createHash } from "node:crypto";
+function canonicalRole(r) {
+  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
+  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
+  return c;
+}
+function fingerprintRoles(roles) {
+  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
+  return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+function fingerprintSubjectRoles(set) {
+  const sorted = (rows) => rows.map((r) => JSON.stringify(r)).sort();
+  const canonical = {
+    organizationRole: set.organizationRole ?? null,
+    workspaceRoles: sorted(set.workspaceRoles.map((r) => [r.workspaceId, r.role])),
+    deploymentRoles: sorted(set.deploymentRoles.map((r) => [r.deploymentId, r.role])),
+    dagRoles: sorted(set.dagRoles.map((r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]))
+  };
+  return "sha256:" + createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+function fingerprintsOf(plan, type) {
+  return type === "token" ? plan.tokens : type === "user" ? plan.users : plan.teams;
+}
+
 // src/errors.ts
 var ManifestError = class extends Error {
   diagnostics;
@@ -42883,29 +42908,120 @@ var GitHubAnswerError = class extends Error {
   }
 };
 
-// src/plan/fingerprint.ts
-import { createHash } from "node:crypto";
-function canonicalRole(r) {
-  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
-  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
-  return c;
+// src/apply/write-outcome.ts
+var RetryStopped = class extends Error {
+  constructor(outcome) {
+    super(outcome);
+    this.outcome = outcome;
+    this.name = "RetryStopped";
+  }
+  outcome;
+};
+function refusedOutright(err) {
+  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
 }
-function fingerprintRoles(roles) {
-  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
-  return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
+function describeFailure(err, type = "token") {
+  if (err instanceof AstroApiError && err.status === 404) return `${type} not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
+  return err instanceof Error ? err.message : String(err);
 }
-function fingerprintSubjectRoles(set) {
-  const sorted = (rows) => rows.map((r) => JSON.stringify(r)).sort();
-  const canonical = {
-    organizationRole: set.organizationRole ?? null,
-    workspaceRoles: sorted(set.workspaceRoles.map((r) => [r.workspaceId, r.role])),
-    deploymentRoles: sorted(set.deploymentRoles.map((r) => [r.deploymentId, r.role])),
-    dagRoles: sorted(set.dagRoles.map((r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]))
-  };
-  return "sha256:" + createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+
+// src/apply/cas-write.ts
+async function casWrite(s, receipt, stop) {
+  const { type, expected } = s;
+  receipt.status = "interrupted";
+  try {
+    const first = await s.read();
+    receipt.before = s.record(first);
+    const changed = s.fingerprint(first) !== expected;
+    if (expected !== void 0 && changed && s.alreadyLive(first)) {
+      receipt.status = "already-applied";
+      return;
+    }
+    if (expected === void 0 || changed) {
+      receipt.status = "conflict";
+      receipt.error = expected === void 0 ? `the plan holds no fingerprint for this ${type}; nothing written` : "its roles changed since the plan was made; nothing written (plan again)";
+      return;
+    }
+    const built = s.build(first);
+    if ("problem" in built) {
+      receipt.status = "failed";
+      receipt.error = built.problem;
+      return;
+    }
+    let sent = built.body;
+    const beforeRetry = async () => {
+      const now = await s.read();
+      if (s.landed(now, sent)) throw new RetryStopped("landed");
+      if (s.fingerprint(now) !== expected) throw new RetryStopped("conflict");
+      if (stop?.aborted) throw new RetryStopped("interrupted");
+      const again = s.build(now);
+      if ("problem" in again) throw new Error(again.problem);
+      sent = again.body;
+      return sent;
+    };
+    let result;
+    try {
+      const answer = await s.write(sent, beforeRetry);
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+      result = answer.result;
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        return await settleUnknownWrite(s, receipt, sent, err);
+      }
+      if (err.outcome === "conflict") {
+        receipt.status = "conflict";
+        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
+        return;
+      }
+      if (err.outcome === "interrupted") {
+        receipt.status = "interrupted";
+        receipt.error = `the write failed and apply was interrupted before its retry; the ${type} is as it was (re-read)`;
+        return;
+      }
+    }
+    receipt.after = sent;
+    let problems = [];
+    if (result !== void 0 && !s.answerConfirms(result)) {
+      try {
+        problems = s.mismatches(await s.read(), sent);
+      } catch (err) {
+        receipt.status = "failed";
+        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err, type)}`;
+        return;
+      }
+    }
+    if (problems.length > 0) {
+      receipt.status = "failed";
+      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
+      return;
+    }
+    receipt.status = "applied";
+  } catch (err) {
+    receipt.status = "failed";
+    receipt.error = describeFailure(err, type);
+    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
+  }
 }
-function fingerprintsOf(plan, type) {
-  return type === "token" ? plan.tokens : type === "user" ? plan.users : plan.teams;
+async function settleUnknownWrite(s, receipt, sent, err) {
+  const { type } = s;
+  receipt.status = "failed";
+  let now;
+  try {
+    now = await s.read();
+  } catch (readErr) {
+    receipt.error = `${describeFailure(err, type)}; the write may have landed, and the ${type} could not be re-read (${describeFailure(readErr, type)}): plan again`;
+    return;
+  }
+  if (s.landed(now, sent)) {
+    receipt.status = "applied";
+    receipt.after = sent;
+  } else if (s.fingerprint(now) === s.expected) {
+    receipt.error = `${describeFailure(err, type)}; nothing written (the ${type} is as planned)`;
+  } else {
+    receipt.error = `${describeFailure(err, type)}; the ${type} changed: the write may have landed in part or someone else wrote (plan again)`;
+  }
 }
 
 // src/apply/merge-roles.ts
@@ -42976,123 +43092,36 @@ function alreadyLive(read, actions) {
   return verifyRoles(read, actions).length === 0;
 }
 
-// src/apply/write-outcome.ts
-var RetryStopped = class extends Error {
-  constructor(outcome) {
-    super(outcome);
-    this.outcome = outcome;
-    this.name = "RetryStopped";
-  }
-  outcome;
-};
-function refusedOutright(err) {
-  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
-}
-function describeFailure(err, type = "token") {
-  if (err instanceof AstroApiError && err.status === 404) return `${type} not found (deleted since the plan?): ${err.message}`;
-  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
-  return err instanceof Error ? err.message : String(err);
-}
-
 // src/apply/write-token.ts
-async function applyToken(plan, writer, receipt, stop) {
+function applyToken(plan, client, receipt, stop) {
   const { subject: subject2, actions } = receipt;
-  const tokenId = subject2.id;
-  receipt.status = "interrupted";
-  const read = async () => {
-    const { token, requestId } = await writer.getToken(tokenId);
-    if (requestId) receipt.requestIds.push(requestId);
-    return token;
-  };
-  try {
-    const token = await read();
-    receipt.before = token.roles;
-    const expected = plan.tokens[tokenId]?.fingerprint;
-    if (expected !== void 0 && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
-      receipt.status = "already-applied";
-      return;
-    }
-    if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
-      receipt.status = "conflict";
-      receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
-      return;
-    }
-    let sent = mergeRoles(token.roles, actions);
-    const unsafe = ownScopeProblem(token.scope, sent);
-    if (unsafe) {
-      receipt.status = "failed";
-      receipt.error = `${unsafe}; nothing written`;
-      return;
-    }
-    const beforeRetry = async () => {
-      const now = await read();
-      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) throw new RetryStopped("landed");
-      if (fingerprintRoles(now.roles) !== expected) throw new RetryStopped("conflict");
-      if (stop?.aborted) throw new RetryStopped("interrupted");
-      sent = mergeRoles(now.roles, actions);
-      return sent;
-    };
-    const settleUnknownWrite = async (err) => {
-      receipt.status = "failed";
-      let now;
-      try {
-        now = await read();
-      } catch (readErr) {
-        receipt.error = `${describeFailure(err)}; the write may have landed, and the token could not be re-read (${describeFailure(readErr)}): plan again`;
-        return;
-      }
-      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) {
-        receipt.status = "applied";
-        receipt.after = sent;
-      } else if (fingerprintRoles(now.roles) === expected) {
-        receipt.error = `${describeFailure(err)}; nothing written (the token is as planned)`;
-      } else {
-        receipt.error = `${describeFailure(err)}; the token changed: the write may have landed in part or someone else wrote (plan again)`;
-      }
-    };
-    let result;
-    try {
-      const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
-      if (answer.requestId) receipt.requestIds.push(answer.requestId);
-      result = answer.result;
-    } catch (err) {
-      if (!(err instanceof RetryStopped)) {
-        if (refusedOutright(err)) throw err;
-        return await settleUnknownWrite(err);
-      }
-      if (err.outcome === "conflict") {
-        receipt.status = "conflict";
-        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
-        return;
-      }
-      if (err.outcome === "interrupted") {
-        receipt.status = "interrupted";
-        receipt.error = "the write failed and apply was interrupted before its retry; the token is as it was (re-read)";
-        return;
-      }
-    }
-    receipt.after = sent;
-    let problems = result === void 0 ? [] : verifyResult(result, actions);
-    if (problems.length > 0) {
-      try {
-        problems = verifyRoles((await read()).roles, actions);
-      } catch (err) {
-        receipt.status = "failed";
-        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err)}`;
-        return;
-      }
-    }
-    if (problems.length > 0) {
-      receipt.status = "failed";
-      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
-      return;
-    }
-    receipt.status = "applied";
-  } catch (err) {
-    receipt.status = "failed";
-    receipt.error = describeFailure(err);
-    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
-  }
+  const id = subject2.id;
+  return casWrite(
+    {
+      type: "token",
+      expected: plan.tokens[id]?.fingerprint,
+      read: async () => {
+        const { token, requestId } = await client.getToken(id);
+        if (requestId) receipt.requestIds.push(requestId);
+        return token;
+      },
+      fingerprint: (t) => fingerprintRoles(t.roles),
+      alreadyLive: (t) => alreadyLive(t.roles, actions),
+      build: (t) => {
+        const body = mergeRoles(t.roles, actions);
+        const unsafe = ownScopeProblem(t.scope, body);
+        return unsafe ? { problem: `${unsafe}; nothing written` } : { body };
+      },
+      // Every entry sent is held (a server may add entries of its own) and the owned deployments are as planned.
+      landed: (t, sent) => holdsAll(t.roles, sent) && verifyRoles(t.roles, actions).length === 0,
+      write: (body, beforeRetry) => client.replaceTokenRoles(id, body, { beforeRetry }),
+      answerConfirms: (result) => verifyResult(result, actions).length === 0,
+      mismatches: (t) => verifyRoles(t.roles, actions),
+      record: (t) => t.roles
+    },
+    receipt,
+    stop
+  );
 }
 
 // src/apply/user-team-roles.ts
@@ -43172,101 +43201,38 @@ function compare(held, sent, key) {
 }
 
 // src/apply/write-user-team.ts
-async function applyUserOrTeam(plan, client, receipt, stop) {
+function applyUserOrTeam(plan, client, receipt, stop) {
   const { subject: subject2, actions } = receipt;
   const { type, id } = subject2;
-  receipt.status = "interrupted";
-  const read = async () => {
-    const got = type === "user" ? await client.getUser(id) : await client.getTeam(id);
-    if (got.requestId) receipt.requestIds.push(got.requestId);
-    return roleSetOf("user" in got ? got.user : got.team);
-  };
-  const write = (body, beforeRetry) => type === "user" ? client.updateUserRoles(id, body, { beforeRetry }) : client.updateTeamRoles(id, body, { beforeRetry });
-  try {
-    const before = await read();
-    receipt.before = before;
-    const expected = fingerprintsOf(plan, type)[id]?.fingerprint;
-    const changed = fingerprintSubjectRoles(before) !== expected;
-    if (expected !== void 0 && changed && deploymentRolesLive(before, actions)) {
-      receipt.status = "already-applied";
-      return;
-    }
-    if (expected === void 0 || changed) {
-      receipt.status = "conflict";
-      receipt.error = expected === void 0 ? `the plan holds no fingerprint for this ${type}; nothing written` : "its roles changed since the plan was made; nothing written (plan again)";
-      return;
-    }
-    const { organizationRole } = before;
-    if (organizationRole === null) {
-      receipt.status = "failed";
-      receipt.error = `its organizationRole reads as null and the roles write requires one; nothing written (give the ${type} an organization role, then plan again)`;
-      return;
-    }
-    let sent = userTeamBody({ ...before, organizationRole }, actions);
-    const landed = (now) => differences(now, sent, actions).length === 0;
-    const beforeRetry = async () => {
-      const now = await read();
-      if (landed(now)) throw new RetryStopped("landed");
-      if (fingerprintSubjectRoles(now) !== expected) throw new RetryStopped("conflict");
-      if (stop?.aborted) throw new RetryStopped("interrupted");
-      sent = userTeamBody({ ...now, organizationRole }, actions);
-      return sent;
-    };
-    try {
-      const answer = await write(sent, beforeRetry);
-      if (answer.requestId) receipt.requestIds.push(answer.requestId);
-    } catch (err) {
-      if (!(err instanceof RetryStopped)) {
-        if (refusedOutright(err)) throw err;
-        receipt.status = "failed";
-        let now;
-        try {
-          now = await read();
-        } catch (readErr) {
-          receipt.error = `${describeFailure(err, type)}; the write may have landed, and the ${type} could not be re-read (${describeFailure(readErr, type)}): plan again`;
-          return;
+  return casWrite(
+    {
+      type,
+      expected: fingerprintsOf(plan, type)[id]?.fingerprint,
+      read: async () => {
+        const got = type === "user" ? await client.getUser(id) : await client.getTeam(id);
+        if (got.requestId) receipt.requestIds.push(got.requestId);
+        return roleSetOf("user" in got ? got.user : got.team);
+      },
+      fingerprint: fingerprintSubjectRoles,
+      alreadyLive: (read) => deploymentRolesLive(read, actions),
+      build: (read) => {
+        const { organizationRole } = read;
+        if (organizationRole === null) {
+          return { problem: `its organizationRole reads as null and the roles write requires one; nothing written (give the ${type} an organization role, then plan again)` };
         }
-        if (landed(now)) {
-          receipt.status = "applied";
-          receipt.after = sent;
-        } else if (fingerprintSubjectRoles(now) === expected) {
-          receipt.error = `${describeFailure(err, type)}; nothing written (the ${type} is as planned)`;
-        } else {
-          receipt.error = `${describeFailure(err, type)}; the ${type} changed: the write may have landed in part or someone else wrote (plan again)`;
-        }
-        return;
-      }
-      if (err.outcome === "conflict") {
-        receipt.status = "conflict";
-        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
-        return;
-      }
-      if (err.outcome === "interrupted") {
-        receipt.status = "interrupted";
-        receipt.error = `the write failed and apply was interrupted before its retry; the ${type} is as it was (re-read)`;
-        return;
-      }
-    }
-    receipt.after = sent;
-    let problems;
-    try {
-      problems = differences(await read(), sent, actions);
-    } catch (err) {
-      receipt.status = "failed";
-      receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err, type)}`;
-      return;
-    }
-    if (problems.length > 0) {
-      receipt.status = "failed";
-      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
-      return;
-    }
-    receipt.status = "applied";
-  } catch (err) {
-    receipt.status = "failed";
-    receipt.error = describeFailure(err, type);
-    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
-  }
+        return { body: userTeamBody({ ...read, organizationRole }, actions) };
+      },
+      // The set read equals the set sent, but for the server's own Workspace Accessor entry.
+      landed: (now, sent) => differences(now, sent, actions).length === 0,
+      write: (body, beforeRetry) => type === "user" ? client.updateUserRoles(id, body, { beforeRetry }) : client.updateTeamRoles(id, body, { beforeRetry }),
+      // The answer documents deployment roles for tokens only: a GET always confirms.
+      answerConfirms: () => false,
+      mismatches: (now, sent) => differences(now, sent, actions),
+      record: (read) => read
+    },
+    receipt,
+    stop
+  );
 }
 
 // src/apply/executor.ts
@@ -52372,13 +52338,13 @@ async function applyStep(ctx, plan, conn, comment) {
 function forLog(r) {
   return {
     ...r,
-    subjects: r.subjects.map((t) => ({
-      ...t,
-      subject: { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) },
-      ...t.error === void 0 ? {} : { error: logText(t.error) }
-    })),
+    subjects: r.subjects.map(subjectForLog),
     overriddenGuards: r.overriddenGuards.map(logText)
   };
+}
+function subjectForLog(t) {
+  const subject2 = { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) };
+  return { ...t, subject: subject2, ...t.error === void 0 ? {} : { error: logText(t.error) } };
 }
 async function setCommentStatus(ctx, comment, status) {
   if (comment === null || ctx.octokit === null) return;

@@ -1,6 +1,6 @@
 import type { ApiTokenRole } from '../astro/types.ts';
 import type { PlanAction, PlanSubjectRef, SubjectType } from '../plan/types.ts';
-import type { RoleSet } from './user-team-roles.ts';
+import type { RoleSet, UserTeamBody } from './user-team-roles.ts';
 
 /** `already-applied`: the subject changed since the plan, but only into what the plan wanted; nothing written.
  * `interrupted`: apply stopped while this subject was being written (the roles before are known, the
@@ -28,7 +28,7 @@ export interface UserTeamReceipt extends ReceiptEntry {
   subject: PlanSubjectRef & { type: 'user' | 'team' };
   before: RoleSet | null;
   /** The set the server accepted; null unless this subject was written. */
-  after: RoleSet | null;
+  after: UserTeamBody | null;
 }
 
 export type SubjectReceipt = TokenReceipt | UserTeamReceipt;

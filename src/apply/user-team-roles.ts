@@ -9,6 +9,9 @@ import { mergeOwned } from './merge-roles.ts';
 /** A user's or team's whole role set as read (organizationRole null when absent). */
 export type RoleSet = ActualRoleLists & { organizationRole: string | null };
 
+/** The body of a user's or team's roles POST: the whole set, with an organizationRole. */
+export type UserTeamBody = UpdateSubjectRolesRequest & RoleSet;
+
 /** The role set of a user or team as the client reads it (lists always present). */
 export function roleSetOf(s: ActualRoleLists & { organizationRole?: string | null }): RoleSet {
   return {
@@ -27,7 +30,7 @@ export const WORKSPACE_ACCESSOR = 'WORKSPACE_ACCESSOR';
  * only the entries of deployments this plan owns changed (in place), removed, or appended. The caller has
  * checked that organizationRole is not null.
  */
-export function userTeamBody(read: RoleSet & { organizationRole: string }, actions: readonly PlanAction[]): UpdateSubjectRolesRequest & RoleSet {
+export function userTeamBody(read: RoleSet & { organizationRole: string }, actions: readonly PlanAction[]): UserTeamBody {
   const deploymentRoles = mergeOwned(read.deploymentRoles, actions, {
     deploymentOf: (e) => e.deploymentId,
     create: (deploymentId, role) => ({ deploymentId, role }),

@@ -169,7 +169,9 @@ describe('retries', () => {
     fake.fates = ['lost'];
     const r = only(await applyPlan(planOf(fake, [addProd(userRef)]), fake));
     expect(r.status).toBe('applied');
-    expect(fake.calls).toEqual([`GET ${USER_ID}`, `POST ${USER_ID}`, `GET ${USER_ID}`, `GET ${USER_ID}`]);
+    // The re-read that shows the write landed (exactly, but for the accessor) is its confirmation.
+    expect(fake.calls).toEqual([`GET ${USER_ID}`, `POST ${USER_ID}`, `GET ${USER_ID}`]);
+    expect(fake.users.get(USER_ID)!.workspaceRoles).toEqual([...SET.workspaceRoles, ACCESSOR]);
   });
 
   it('not landed and as planned: retried with a body from the fresh read', async () => {
