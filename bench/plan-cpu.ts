@@ -50,7 +50,7 @@ function generate(): { actual: Actual; desired: Desired } {
         if (r >= 0.033 && r < 0.5 || r >= 0.533) roles.push({ entityType: 'DEPLOYMENT', entityId: dep.id, role: want }); // in sync
         else if (r >= 0.5 && r < 0.533) roles.push({ entityType: 'DEPLOYMENT', entityId: dep.id, role: 'DEPLOYMENT_ADMIN' }); // update
         // r < 0.033: missing live → add
-        declared.get(dep.id)?.push({ at: at(), token: { name, at: at() }, role: want, roleAt: at() });
+        declared.get(dep.id)?.push({ at: at(), subject: { name, at: at() }, role: want, roleAt: at() });
       }
       actual.tokens.push({ id: id(), name, description: '', shortToken: 'abcdef', scope: 'WORKSPACE', kind: 'STANDARD', roles, startAt: T, createdAt: T, updatedAt: T } satisfies ActualToken);
     }

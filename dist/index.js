@@ -50404,7 +50404,7 @@ function isEmpty(node) {
 // src/manifest/read-documents.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 function readDocuments(text, lineCounter) {
-  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const composer = new import_yaml2.Composer({ prettyErrors: false, uniqueKeys: false, logLevel: "error", customTags: withoutTimestamps });
   const parser = new import_yaml2.Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const docs = [];
@@ -50447,6 +50447,9 @@ function readDocuments(text, lineCounter) {
   const done = compose(parser.end(), true);
   if (typeof done === "number") return { tooDeepAt: done };
   return { docs, nonEmpty, starts };
+}
+function withoutTimestamps(tags) {
+  return tags.filter((t) => typeof t === "string" ? t !== "timestamp" : t.tag !== "tag:yaml.org,2002:timestamp");
 }
 function cstDepthExceeded(document) {
   const stack = document.value ? [[document.value, 1]] : [];
@@ -50617,9 +50620,17 @@ var KEYS = /* @__PURE__ */ new Set([
   "organizationTokens",
   "token",
   "tokenId",
-  "role"
+  "role",
+  "users",
+  "user",
+  "userId",
+  "teams",
+  "team",
+  "teamId",
+  "expires"
 ]);
-var STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
+var STRING = /^[A-Za-z][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*$/;
+var DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
 var NOT_STRINGS = /* @__PURE__ */ new Set(["True", "TRUE", "False", "FALSE", "null", "Null", "NULL"]);
 var INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 var MAX_NESTING = 16;
@@ -50761,6 +50772,7 @@ function plainScalar(rest) {
   if (value === "true") return true;
   if (value === "false") return false;
   if (INTEGER.test(value)) return Number(value);
+  if (DATE_TIME.test(value)) return value;
   if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
   return value;
 }
@@ -50831,7 +50843,7 @@ var manifest_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://github.com/astro-access/astro-access/schemas/manifest.schema.json",
   title: "astro-access manifest (version 1)",
-  description: "Which Astro API tokens hold which role on each deployment. Several files may be given; their workspaces merge.",
+  description: "Which Astro API tokens, users and teams hold which role on each deployment, and until when. Several files may be given; their workspaces merge.",
   type: "object",
   additionalProperties: false,
   required: ["version", "organizationId", "workspaces"],
@@ -50849,12 +50861,12 @@ var manifest_schema_default = {
       type: "boolean"
     },
     ignore: {
-      description: 'Tokens whose bindings are never changed or removed: globs on token names (e.g. "break-glass-*") or token IDs.',
-      $ref: "#/$defs/tokenPatterns"
+      description: 'Bindings that are never changed or removed: globs (* and ?) on token names, user emails (case-insensitively) or team names (e.g. "break-glass-*", "*@contractor.example.com"), or token, user or team IDs.',
+      $ref: "#/$defs/subjectPatterns"
     },
     protect: {
-      description: "Tokens that may never lose a binding: globs on token names or token IDs.",
-      $ref: "#/$defs/tokenPatterns"
+      description: "Tokens, users and teams that may never lose a binding: globs on token names, user emails (case-insensitively) or team names, or IDs.",
+      $ref: "#/$defs/subjectPatterns"
     },
     workspaces: {
       description: "The workspaces whose deployments this file manages. A workspace may appear in several files; its deployments merge.",
@@ -50878,14 +50890,15 @@ var manifest_schema_default = {
       description: "When true, bindings not declared here are removed; when false, they are kept and reported as unmanaged. Inherited: deployment, else workspace, else file, else true.",
       type: "boolean"
     },
-    tokenPatterns: {
-      description: "Globs on token names, or token IDs.",
+    subjectPatterns: {
+      description: "Globs on token names, user emails (case-insensitively) and team names, or IDs of tokens, users and teams.",
       type: "array",
       items: {
-        description: "A glob on token names (* and ? wildcards) or a token ID.",
+        description: "A glob (* and ? wildcards) on the whole token name, user email or team name, or an ID.",
         type: "string",
         minLength: 1
-      }
+      },
+      examples: [["break-glass-*", "*@contractor.example.com", "clz9k2w1q000108mh3tq4a7vd"]]
     },
     workspace: {
       description: "A workspace, by name (workspace) or by ID (workspaceId): exactly one of the two.",
@@ -50918,7 +50931,7 @@ var manifest_schema_default = {
       }
     },
     deployment: {
-      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two.",
+      description: "A managed deployment, by name within its workspace (deployment) or by ID (deploymentId): exactly one of the two. Each of workspaceTokens, organizationTokens, users and teams that it lists is managed here; the others are left alone.",
       type: "object",
       additionalProperties: false,
       oneOf: [
@@ -50940,20 +50953,28 @@ var manifest_schema_default = {
         },
         workspaceTokens: {
           description: "Workspace API tokens and their role on this deployment. Present: authoritative for workspace tokens here (an empty list means none). Absent: workspace tokens are not managed here.",
-          $ref: "#/$defs/bindings"
+          $ref: "#/$defs/tokenBindings"
         },
         organizationTokens: {
           description: "Organization API tokens and their role on this deployment. Present: authoritative for organization tokens here (an empty list means none). Absent: organization tokens are not managed here.",
-          $ref: "#/$defs/bindings"
+          $ref: "#/$defs/tokenBindings"
+        },
+        users: {
+          description: "Users and their role on this deployment. Present: authoritative for users here (an empty list means none). Absent: users are not managed here.",
+          $ref: "#/$defs/userBindings"
+        },
+        teams: {
+          description: "Teams and their role on this deployment. Present: authoritative for teams here (an empty list means none). Absent: teams are not managed here.",
+          $ref: "#/$defs/teamBindings"
         }
       }
     },
-    bindings: {
-      description: "Token bindings: each token at most once.",
+    tokenBindings: {
+      description: "Token bindings: each at most once.",
       type: "array",
-      items: { $ref: "#/$defs/binding" }
+      items: { $ref: "#/$defs/tokenBinding" }
     },
-    binding: {
+    tokenBinding: {
       description: "One token's role on the deployment. The token by exact name (token) or by ID (tokenId): exactly one of the two.",
       type: "object",
       additionalProperties: false,
@@ -50972,11 +50993,98 @@ var manifest_schema_default = {
           $ref: "#/$defs/cuid"
         },
         role: {
-          description: "A default deployment role the API lists (e.g. DEPLOYMENT_ADMIN, DEPLOYMENT_ACCESSOR), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
-          type: "string",
-          minLength: 1
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
         }
       }
+    },
+    userBindings: {
+      description: "User bindings: each at most once.",
+      type: "array",
+      items: { $ref: "#/$defs/userBinding" }
+    },
+    userBinding: {
+      description: "One user's role on the deployment. The user by email (user) or by ID (userId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      oneOf: [
+        { required: ["user"], properties: { user: true } },
+        { required: ["userId"], properties: { userId: true } }
+      ],
+      properties: {
+        user: {
+          description: "The user's email address, their Astro username; matched case-insensitively.",
+          $ref: "#/$defs/email"
+        },
+        userId: {
+          description: "The user's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        role: {
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
+        }
+      }
+    },
+    teamBindings: {
+      description: "Team bindings: each at most once.",
+      type: "array",
+      items: { $ref: "#/$defs/teamBinding" }
+    },
+    teamBinding: {
+      description: "One team's role on the deployment. The team by exact name (team) or by ID (teamId): exactly one of the two.",
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      oneOf: [
+        { required: ["team"], properties: { team: true } },
+        { required: ["teamId"], properties: { teamId: true } }
+      ],
+      properties: {
+        team: {
+          description: "The team's exact, case-sensitive name (a name several teams share is an error at plan time: use teamId).",
+          $ref: "#/$defs/name"
+        },
+        teamId: {
+          description: "The team's ID (a cuid).",
+          $ref: "#/$defs/cuid"
+        },
+        role: {
+          description: "The deployment role: a default one the API lists (e.g. DEPLOYMENT_ADMIN), or the name of a custom deployment role allowed in the deployment's workspace. Checked against the API at plan time, not here.",
+          $ref: "#/$defs/role"
+        },
+        expires: {
+          description: "When this grant ends (see expires). Absent: it does not expire.",
+          $ref: "#/$defs/expires"
+        }
+      }
+    },
+    role: {
+      description: "A deployment role name.",
+      type: "string",
+      minLength: 1,
+      examples: ["DEPLOYMENT_ADMIN", "DAG_VIEWER"]
+    },
+    email: {
+      description: "An email address: one @, no white space.",
+      type: "string",
+      pattern: "^[^@\\s]+@[^@\\s]+$",
+      examples: ["alice@example.com"]
+    },
+    expires: {
+      description: "When a grant ends: a date (YYYY-MM-DD), meaning the end of that day in UTC, or an RFC 3339 date-time with an offset (Z or +hh:mm). From then on the entry counts as not declared: its binding is removed where prune is on, and reported as expired where it is off. Quoted or not, it is read as text; astro-access also checks the calendar (2026-02-30 is refused).",
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$",
+      examples: ["2026-12-31", "2026-12-31T18:00:00Z", "2026-12-31T18:00:00+02:00"]
     }
   }
 };
@@ -51030,6 +51138,76 @@ function didYouMean(wanted, candidates) {
 // src/util/cuid.ts
 var CUID_PATTERN = "^c[0-9a-z]{24}$";
 var CUID = new RegExp(CUID_PATTERN);
+
+// src/manifest/expiry.ts
+var EXPIRES_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$";
+var EXPIRES_SHAPE = new RegExp(EXPIRES_PATTERN);
+var EXPIRES_EXPECTED = "must be a date (YYYY-MM-DD: the grant ends with that day, UTC) or an RFC 3339 date-time with an offset, like 2026-12-31 or 2026-12-31T18:00:00Z";
+var DATE_TIME2 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2})))?$/;
+var WITHOUT_OFFSET = /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$/;
+var SPACE_SEPARATED = /^[0-9]{4}-[0-9]{2}-[0-9]{2} +[0-9]{2}:/;
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+function parseExpiry(text) {
+  const m = DATE_TIME2.exec(text);
+  if (m === null) return { problem: shapeProblem(text) };
+  const [, y = "", mo = "", d = "", h = "", mi = "", s = "", fraction = "", sign = "", oh = "", om = ""] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12) return notA("date", text, `there is no month ${month}`);
+  const days = daysIn(year, month);
+  if (day < 1 || day > days) {
+    return notA("date", text, day < 1 ? "there is no day 0" : `${MONTHS[month - 1] ?? ""} ${year} has ${days} days`);
+  }
+  if (h === "") return { endsAt: utc(year, month, day + 1) };
+  const [hour, minute, second] = [Number(h), Number(mi), Number(s)];
+  if (hour > 23) return notA("time", text, `there is no hour ${hour}`);
+  if (minute > 59) return notA("time", text, `there is no minute ${minute}`);
+  if (second > 60) return notA("time", text, `there is no second ${second}`);
+  if (Number(oh) > 23 || Number(om) > 59) return notA("time", text, `the offset ${sign}${oh}:${om} is out of range`);
+  const offsetMinutes = sign === "" ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  return { endsAt: utc(year, month, day, hour, minute, second) + ceilMillis(fraction) - offsetMinutes * 6e4 };
+}
+function shapeProblem(text) {
+  if (WITHOUT_OFFSET.test(text)) return `${quote(text)} has no offset: add Z for UTC, or one like +02:00`;
+  if (SPACE_SEPARATED.test(text)) return `${quote(text)} needs a T between the date and the time, and an offset: like 2026-12-31T18:00:00Z`;
+  return `${EXPIRES_EXPECTED} (found ${quote(text)})`;
+}
+function notA(what, text, why) {
+  return { problem: `${quote(text)} is not a valid ${what}: ${why}` };
+}
+function daysIn(year, month) {
+  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+function utc(year, month, day, hour = 0, minute = 0, second = 0) {
+  const t = /* @__PURE__ */ new Date(0);
+  t.setUTCFullYear(year, month - 1, day);
+  t.setUTCHours(hour, minute, second, 0);
+  return t.getTime();
+}
+function ceilMillis(fraction) {
+  const ms = Number(fraction.slice(0, 3).padEnd(3, "0"));
+  return /[1-9]/.test(fraction.slice(3)) ? ms + 1 : ms;
+}
+
+// src/manifest/raw.ts
+var BINDING_KINDS = [
+  { kind: "workspace", listKey: "workspaceTokens", nameKey: "token", idKey: "tokenId" },
+  { kind: "organization", listKey: "organizationTokens", nameKey: "token", idKey: "tokenId" },
+  { kind: "user", listKey: "users", nameKey: "user", idKey: "userId" },
+  { kind: "team", listKey: "teams", nameKey: "team", idKey: "teamId" }
+];
+var EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
+var TOKEN_LISTS = [
+  ["workspaceTokens", "workspace"],
+  ["organizationTokens", "organization"]
+];
+var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
+var INFO = Object.fromEntries(BINDING_KINDS.map((k) => [k.kind, k]));
+function tokenListKey(kind2) {
+  return INFO[kind2].listKey;
+}
 
 // src/manifest/schema-validate.ts
 var addFormats = import_ajv_formats.default.default;
@@ -51106,10 +51284,17 @@ function describeNow(e, path, loc) {
       return { at: loc.entry(path), message: `${quoted} is required` };
     }
     case "type":
+      if (path[path.length - 1] === "expires" && e.params.type === "string") {
+        return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      }
       return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
     case "pattern":
       if (e.params.pattern === CUID_PATTERN) {
         return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
+      }
+      if (e.params.pattern === EXPIRES_PATTERN) return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      if (e.params.pattern === EMAIL_PATTERN) {
+        return { at: loc.value(path), message: `${name} must be an email address like alice@example.com (found ${quote(String(e.data))})` };
       }
       break;
     case "minLength":
@@ -51126,6 +51311,13 @@ function unknownKey(key, allowed) {
   const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
   const hint = guess !== void 0 ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(", ")}`;
   return `unknown key ${quote(key)}${hint}`;
+}
+function expiryProblem(data) {
+  if (typeof data === "string" || typeof data === "number" || typeof data === "boolean") {
+    const parsed = parseExpiry(String(data));
+    if ("problem" in parsed) return parsed.problem;
+  }
+  return `${EXPIRES_EXPECTED} (${found(data, "string")})`;
 }
 function alternatives(e) {
   if (!Array.isArray(e.schema)) return void 0;
@@ -51190,17 +51382,6 @@ function found(data, expected) {
   }
 }
 
-// src/manifest/raw.ts
-var TOKEN_LISTS = [
-  ["workspaceTokens", "workspace"],
-  ["organizationTokens", "organization"]
-];
-var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
-var KEY_OF = Object.fromEntries(TOKEN_LISTS.map(([key, kind2]) => [kind2, key]));
-function tokenListKey(kind2) {
-  return KEY_OF[kind2];
-}
-
 // src/manifest/semantic-checks.ts
 var SemanticChecks = class {
   #organization;
@@ -51212,6 +51393,12 @@ var SemanticChecks = class {
     const warnings = [];
     const report = (list2, at, message) => list2.push({ ...at, message });
     const deployments = this.#deployments;
+    const checkExpiry = (entry, path) => {
+      const text = entry?.expires;
+      if (typeof text !== "string" || !EXPIRES_SHAPE.test(text)) return;
+      const parsed = parseExpiry(text);
+      if ("problem" in parsed) report(errors, locator.value([...path, "expires"]), `"expires" ${parsed.problem}`);
+    };
     const root = record(data);
     if (!root) return { errors, warnings };
     const orgId = root.organizationId;
@@ -51225,41 +51412,45 @@ var SemanticChecks = class {
     }
     for (const [w, ws2] of list(root.workspaces)) {
       const wsRef = reference(ws2, "workspace");
-      if (!wsRef) continue;
       for (const [d, dep] of list(ws2?.deployments)) {
-        const depRef = reference(dep, "deployment");
-        if (!depRef || !dep) continue;
+        if (!dep) continue;
         const path = ["workspaces", w, "deployments", d];
-        const at = locator.value([...path, depRef.key]);
-        const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
-        const first = deployments.get(key);
-        if (first) {
-          const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
-          report(errors, at, `${what} is already declared at ${where(first)}`);
-        } else {
-          deployments.set(key, at);
+        const depRef = reference(dep, "deployment");
+        if (wsRef && depRef) {
+          const at = locator.value([...path, depRef.key]);
+          const key = depRef.key === "deploymentId" ? `id:${depRef.value}` : `${wsRef.key}:${wsRef.value}/name:${depRef.value}`;
+          const first = deployments.get(key);
+          if (first) {
+            const what = depRef.key === "deploymentId" ? `deployment ${depRef.value}` : `deployment ${quote(depRef.value)} of workspace ${wsRef.key === "workspaceId" ? wsRef.value : quote(wsRef.value)}`;
+            report(errors, at, `${what} is already declared at ${where(first)}`);
+          } else {
+            deployments.set(key, at);
+          }
+          if (!BINDING_KINDS.some(({ listKey }) => listKey in dep)) {
+            report(
+              warnings,
+              locator.entry(path),
+              'this deployment lists none of "workspaceTokens", "organizationTokens", "users" and "teams": nothing on it is managed'
+            );
+          }
         }
-        if (!("workspaceTokens" in dep) && !("organizationTokens" in dep)) {
-          report(
-            warnings,
-            locator.entry(path),
-            'this deployment lists neither "workspaceTokens" nor "organizationTokens": nothing on it is managed'
-          );
-        }
-        for (const [listKey, kind2] of TOKEN_LISTS) {
-          const tokens = /* @__PURE__ */ new Map();
+        for (const { kind: kind2, listKey, nameKey, idKey } of BINDING_KINDS) {
+          const seen = /* @__PURE__ */ new Map();
           for (const [t, entry] of list(dep[listKey])) {
-            const tokenRef = reference(entry, "token");
-            if (!tokenRef) continue;
-            const tokenAt = locator.value([...path, listKey, t, tokenRef.key]);
-            const tokenKey = `${tokenRef.key}:${tokenRef.value}`;
-            const firstToken = tokens.get(tokenKey);
-            if (firstToken) {
-              const what = tokenRef.key === "tokenId" ? tokenRef.value : quote(tokenRef.value);
-              report(errors, tokenAt, `${kind2} token ${what} is already declared on this deployment at ${where(firstToken)}`);
-            } else {
-              tokens.set(tokenKey, tokenAt);
+            const entryPath = [...path, listKey, t];
+            checkExpiry(entry, entryPath);
+            const ref2 = reference(entry, nameKey);
+            if (!ref2) continue;
+            const refAt = locator.value([...entryPath, ref2.key]);
+            const key = ref2.key === "user" ? `user:${ref2.value.toLowerCase()}` : `${ref2.key}:${ref2.value}`;
+            const first = seen.get(key);
+            if (!first) {
+              seen.set(key, { at: refAt, name: ref2.value });
+              continue;
             }
+            const what = ref2.key === idKey ? ref2.value : quote(ref2.value);
+            const caseNote = ref2.key === "user" && first.name !== ref2.value ? ` as ${quote(first.name)} (emails match whatever their case)` : "";
+            report(errors, refAt, `${NOUN[kind2]} ${what} is already declared on this deployment${caseNote} at ${where(first.at)}`);
           }
         }
       }
@@ -51267,6 +51458,7 @@ var SemanticChecks = class {
     return { errors, warnings };
   }
 };
+var NOUN = { workspace: "workspace token", organization: "organization token", user: "user", team: "team" };
 function where(at) {
   return `${at.file}:${at.line}`;
 }
@@ -51293,8 +51485,10 @@ function manifestDigest(input) {
     workspace: ref(d.workspace),
     deployment: ref(d.deployment),
     prune: d.prune,
-    workspaceTokens: bindings(d.workspaceTokens),
-    organizationTokens: bindings(d.organizationTokens)
+    workspaceTokens: bindings(d.workspaceTokens, "token"),
+    organizationTokens: bindings(d.organizationTokens, "token"),
+    users: bindings(d.users, "user"),
+    teams: bindings(d.teams, "team")
   })).sort();
   const hash = createHash3("sha256");
   hash.update('{"deployments":[');
@@ -51328,9 +51522,12 @@ function refJson(r) {
   if (r.name !== void 0) members.push(`"name":${JSON.stringify(r.name)}`);
   return `{${members.join(",")}}`;
 }
-function bindings(list2) {
+function bindings(list2, subjectKey) {
   if (list2 === void 0) return void 0;
-  return new CanonicalText(sortedList(list2.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
+  return new CanonicalText(sortedList(list2.map((b) => {
+    const expires = b.expires === void 0 ? "" : `"expires":${JSON.stringify(b.expires.text)},`;
+    return `{${expires}"role":${JSON.stringify(b.role)},"${subjectKey}":${refJson(b.subject)}}`;
+  })));
 }
 function sortedUnique(list2) {
   return [...new Set(list2)].sort();
@@ -51353,11 +51550,10 @@ function normalizeFile({ file, data, locator }) {
         prune: dep.prune ?? ws2.prune ?? data.prune ?? true,
         at: locator.entry(path)
       };
-      for (const [key] of TOKEN_LISTS) {
-        const list2 = dep[key];
+      for (const { listKey, nameKey } of BINDING_KINDS) {
+        const list2 = dep[listKey];
         if (list2 === void 0) continue;
-        const bindings2 = list2.map((b, t) => binding(b, [...path, key, t], locator));
-        desired[key] = bindings2;
+        desired[listKey] = list2.map((b, t) => binding(b, nameKey, [...path, listKey, t], locator));
       }
       deployments.push(desired);
     });
@@ -51383,13 +51579,20 @@ function combine(files) {
   };
   return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
 }
-function binding(raw, path, locator) {
-  return {
-    token: reference2(raw, "token", path, locator),
+function binding(raw, nameKey, path, locator) {
+  const out = {
+    subject: reference2(raw, nameKey, path, locator),
     role: raw.role,
     roleAt: locator.value([...path, "role"]),
     at: locator.entry(path)
   };
+  if (raw.expires !== void 0) out.expires = expiry(raw.expires, locator.value([...path, "expires"]));
+  return out;
+}
+function expiry(text, at) {
+  const parsed = parseExpiry(text);
+  if ("problem" in parsed) throw new Error(`normalize got an unchecked "expires": ${parsed.problem}`);
+  return { text, endsAt: parsed.endsAt, at };
 }
 function reference2(entry, name, path, locator) {
   const fields = entry;
@@ -51832,16 +52035,16 @@ function resolveNames(desired, ix) {
       if (list2 === void 0) continue;
       const out = [];
       for (const b of list2) {
-        const t = resolveToken(b.token, kind2, w.ok, ix);
+        const t = resolveToken(b.subject, kind2, w.ok, ix);
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail2(b.roleAt, roleError);
         if ("error" in t) {
-          fail2(b.token.at, `${tokenListKey(kind2)}: ${t.error}`);
+          fail2(b.subject.at, `${tokenListKey(kind2)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
         if (prev) {
-          fail2(b.token.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          fail2(b.subject.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
         seenTokens.set(t.ok.id, b.at);

@@ -2,6 +2,7 @@ import { parseCommandArgs } from './args.ts';
 import { loadDesired } from '../session/session.ts';
 import { type Io, sessionOf } from './io.ts';
 import { plural } from '../util/plural.ts';
+import { BINDING_KINDS } from '../manifest/raw.ts';
 
 export const spec = {
   name: 'validate',
@@ -31,7 +32,7 @@ export async function validateCommand(io: Io, argv: string[]): Promise<number> {
   }
   const desired = await loadDesired(sessionOf(io), values.file ?? []);
   const bindings = desired.deployments.reduce(
-    (n, d) => n + (d.workspaceTokens?.length ?? 0) + (d.organizationTokens?.length ?? 0),
+    (n, d) => BINDING_KINDS.reduce((m, { listKey }) => m + (d[listKey]?.length ?? 0), n),
     0,
   );
   io.stdout.write(

@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   token?: string;
   /** Per bearer token, per second; default false (no limits). */
   rateLimits?: false | RateLimits;
+  /** The rate limiter's time in ms; default performance.now. Tests share a virtual clock with the client's pacer. */
+  now?: () => number;
   /** Send Retry-After (seconds) with a rate-limit 429; default true. */
   retryAfter?: boolean;
   /** Added to every answer; default 0. */
@@ -102,7 +104,7 @@ let requestCounter = 0;
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const store = new Store(loadState(opts.state));
   const faults = new FaultQueue();
-  const limiter = opts.rateLimits ? new RateLimiter(opts.rateLimits) : undefined;
+  const limiter = opts.rateLimits ? new RateLimiter(opts.rateLimits, opts.now) : undefined;
   const cfg: RouteConfig = {
     defaultLimit: opts.defaultLimit ?? 20,
     maxLimit: opts.maxLimit ?? 1000,

@@ -17,8 +17,10 @@ export function manifestDigest(input: DigestInput): string {
     workspace: ref(d.workspace),
     deployment: ref(d.deployment),
     prune: d.prune,
-    workspaceTokens: bindings(d.workspaceTokens),
-    organizationTokens: bindings(d.organizationTokens),
+    workspaceTokens: bindings(d.workspaceTokens, 'token'),
+    organizationTokens: bindings(d.organizationTokens, 'token'),
+    users: bindings(d.users, 'user'),
+    teams: bindings(d.teams, 'team'),
   })).sort();
   // canonicalJson of { digestVersion: 1, organizationId, ignore, protect, deployments }, fed to the hash in
   // pieces: at 100,000 bindings the whole text is several MB, built and copied for nothing.
@@ -61,10 +63,18 @@ function refJson(r: Reference): string {
   return `{${members.join(',')}}`;
 }
 
-/** The sorted list of `{ token, role }` as canonical JSON, written directly (100,000 bindings in a large manifest). */
-function bindings(list: readonly DesiredBinding[] | undefined): CanonicalText | undefined {
+/**
+ * The sorted list of `{ expires?, role, <token|user|team> }` as canonical JSON, written directly (100,000
+ * bindings in a large manifest). The subject goes under the manifest's own key, so a manifest of tokens
+ * without `expires` keeps the digest it had before users, teams and `expires` existed.
+ */
+function bindings(list: readonly DesiredBinding[] | undefined, subjectKey: 'token' | 'user' | 'team'): CanonicalText | undefined {
   if (list === undefined) return undefined;
-  return new CanonicalText(sortedList(list.map((b) => `{"role":${JSON.stringify(b.role)},"token":${refJson(b.token)}}`)));
+  return new CanonicalText(sortedList(list.map((b) => {
+    // The expiry as written: the plan shows that text, so two spellings of one instant are two plans.
+    const expires = b.expires === undefined ? '' : `"expires":${JSON.stringify(b.expires.text)},`;
+    return `{${expires}"role":${JSON.stringify(b.role)},"${subjectKey}":${refJson(b.subject)}}`;
+  })));
 }
 
 function sortedUnique(list: readonly string[]): string[] {

@@ -1,7 +1,8 @@
-import type { Desired, DesiredBinding, DesiredDeployment, Reference } from './types.ts';
+import type { Desired, DesiredBinding, DesiredDeployment, DesiredExpiry, Reference, SourceLocation } from './types.ts';
 import type { PathSegment, Positions } from './locate.ts';
 import type { RawBinding, RawManifest } from './raw.ts';
-import { TOKEN_LISTS } from './raw.ts';
+import { BINDING_KINDS } from './raw.ts';
+import { parseExpiry } from './expiry.ts';
 import { append } from './append.ts';
 import { manifestDigest } from './digest.ts';
 
@@ -37,11 +38,10 @@ export function normalizeFile({ file, data, locator }: ValidFile): NormalizedFil
         prune: dep.prune ?? ws.prune ?? data.prune ?? true,
         at: locator.entry(path),
       };
-      for (const [key] of TOKEN_LISTS) {
-        const list = dep[key];
+      for (const { listKey, nameKey } of BINDING_KINDS) {
+        const list = dep[listKey];
         if (list === undefined) continue;
-        const bindings = list.map((b, t) => binding(b, [...path, key, t], locator));
-        desired[key] = bindings;
+        desired[listKey] = list.map((b, t) => binding(b, nameKey, [...path, listKey, t], locator));
       }
       deployments.push(desired);
     });
@@ -70,13 +70,22 @@ export function combine(files: readonly NormalizedFile[]): Desired {
   return { ...content, files: files.map((f) => f.file), digest: manifestDigest(content) };
 }
 
-function binding(raw: RawBinding, path: PathSegment[], locator: Positions): DesiredBinding {
-  return {
-    token: reference(raw, 'token', path, locator),
+function binding(raw: RawBinding, nameKey: string, path: PathSegment[], locator: Positions): DesiredBinding {
+  const out: DesiredBinding = {
+    subject: reference(raw, nameKey, path, locator),
     role: raw.role,
     roleAt: locator.value([...path, 'role']),
     at: locator.entry(path),
   };
+  if (raw.expires !== undefined) out.expires = expiry(raw.expires, locator.value([...path, 'expires']));
+  return out;
+}
+
+/** Expects a value the checks passed. */
+function expiry(text: string, at: SourceLocation): DesiredExpiry {
+  const parsed = parseExpiry(text);
+  if ('problem' in parsed) throw new Error(`normalize got an unchecked "expires": ${parsed.problem}`);
+  return { text, endsAt: parsed.endsAt, at };
 }
 
 /** `{name}` or `{name}Id` of a schema-valid entry (exactly one is present). */

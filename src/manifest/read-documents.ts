@@ -1,5 +1,5 @@
 import { CST, Composer, Lexer, Parser } from 'yaml';
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, Tags } from 'yaml';
 import { MAX_DEPTH } from './limits.ts';
 
 // YAML text → its first documents, lexed, parsed and composed in one streaming pass that stops early:
@@ -20,7 +20,9 @@ export type ReadDocuments =
 export function readDocuments(text: string, lineCounter: LineCounter): ReadDocuments {
   // Duplicate keys are reported by the loader in one pass (yaml's uniqueKeys check is quadratic).
   // logLevel 'error': a key yaml must stringify is reported as a diagnostic, not as a process warning.
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  // No timestamps: under `%YAML 1.1` an unquoted `expires: 2026-12-31` would become a Date, not the text written
+  // (the 1.2 core schema, the default, has none; an explicit !!timestamp tag is then refused as unresolved).
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error', customTags: withoutTimestamps });
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0); // as Parser.parse does before its first token
   const docs: Document.Parsed[] = [];
@@ -68,6 +70,10 @@ export function readDocuments(text: string, lineCounter: LineCounter): ReadDocum
   const done = compose(parser.end(), true);
   if (typeof done === 'number') return { tooDeepAt: done };
   return { docs, nonEmpty, starts };
+}
+
+function withoutTimestamps(tags: Tags): Tags {
+  return tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp'));
 }
 
 /** Offset of the first CST collection nested deeper than MAX_DEPTH; iterative, so deep input cannot overflow. */

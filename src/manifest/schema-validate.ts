@@ -8,6 +8,8 @@ import { closest } from '../util/closest.ts';
 import { isRecord } from '../util/is-record.ts';
 import { quote } from '../util/sanitize.ts';
 import { CUID_PATTERN } from '../util/cuid.ts';
+import { EXPIRES_EXPECTED, EXPIRES_PATTERN, parseExpiry } from './expiry.ts';
+import { EMAIL_PATTERN } from './raw.ts';
 
 // ajv errors → one human message per problem, placed at the offending key or value.
 
@@ -104,10 +106,17 @@ function describeNow(e: ErrorObject, path: PathSegment[], loc: Positions): { at:
       return { at: loc.entry(path), message: `${quoted} is required` };
     }
     case 'type':
+      if (path[path.length - 1] === 'expires' && e.params.type === 'string') {
+        return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      }
       return { at: loc.value(path), message: `${name} must be ${typeName(String(e.params.type))} (${found(e.data, String(e.params.type))})` };
     case 'pattern':
       if (e.params.pattern === CUID_PATTERN) {
         return { at: loc.value(path), message: `${name} must be a cuid like c + 24 lowercase letters/digits` };
+      }
+      if (e.params.pattern === EXPIRES_PATTERN) return { at: loc.value(path), message: `${name} ${expiryProblem(e.data)}` };
+      if (e.params.pattern === EMAIL_PATTERN) {
+        return { at: loc.value(path), message: `${name} must be an email address like alice@example.com (found ${quote(String(e.data))})` };
       }
       break;
     case 'minLength':
@@ -127,6 +136,15 @@ function unknownKey(key: string, allowed: string[]): string {
   const guess = closest(key, allowed.filter((a) => Math.abs(a.length - length) <= 3));
   const hint = guess !== undefined ? ` (did you mean ${quote(guess)}?)` : `; allowed keys here: ${allowed.join(', ')}`;
   return `unknown key ${quote(key)}${hint}`;
+}
+
+/** Why a value is not an `expires`; a number or boolean is read as its text (`2026` is no date either). */
+function expiryProblem(data: unknown): string {
+  if (typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean') {
+    const parsed = parseExpiry(String(data));
+    if ('problem' in parsed) return parsed.problem;
+  }
+  return `${EXPIRES_EXPECTED} (${found(data, 'string')})`;
 }
 
 /** For a oneOf of `{required: [x]}` branches: the alternative key names. */

@@ -14,9 +14,19 @@ const KEYS = new Set([
   'version', 'organizationId', 'prune', 'ignore', 'protect', 'workspaces',
   'workspace', 'workspaceId', 'deployments', 'deployment', 'deploymentId',
   'workspaceTokens', 'organizationTokens', 'token', 'tokenId', 'role',
+  'users', 'user', 'userId', 'teams', 'team', 'teamId', 'expires',
 ]);
-/** A plain scalar that is a string under the YAML 1.2 core schema whatever else it holds: starts with a letter, no indicators. */
-const STRING = /^[A-Za-z][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*$/;
+/**
+ * A plain scalar that is a string under the YAML 1.2 core schema whatever else it holds: starts with a
+ * letter, no indicators (`@` and `+` are indicators only as a scalar's first character: emails are read).
+ */
+const STRING = /^[A-Za-z][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*$/;
+/**
+ * An `expires` written unquoted: a string in the core schema, which has no timestamps (YAML 1.1 had; the
+ * yaml package is told to drop them, see read-documents.ts). Only the shape is matched here; the checks
+ * report a wrong date or time.
+ */
+const DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
 /** The other booleans and nulls of the core schema that STRING matches (`true` and `false` are read). */
 const NOT_STRINGS = new Set(['True', 'TRUE', 'False', 'FALSE', 'null', 'Null', 'NULL']);
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
@@ -184,6 +194,7 @@ function plainScalar(rest: string): string | number | boolean | undefined {
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (INTEGER.test(value)) return Number(value);
+  if (DATE_TIME.test(value)) return value;
   if (NOT_STRINGS.has(value) || !STRING.test(value)) return giveUp();
   return value;
 }

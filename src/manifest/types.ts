@@ -18,12 +18,28 @@ export interface Reference {
 
 export type TokenKind = 'workspace' | 'organization';
 
+/** What a binding gives a role to: a workspace or organization token, a user or a team. */
+export type BindingKind = TokenKind | 'user' | 'team';
+
+/** When a declared grant ends (`expires`). */
+export interface DesiredExpiry {
+  /** The value as written: `2026-12-31` or an RFC 3339 date-time with an offset. */
+  text: string;
+  /** Milliseconds since the epoch: the first instant the grant no longer holds (a date: 00:00Z of the next day). */
+  endsAt: number;
+  /** Where the value stands. */
+  at: SourceLocation;
+}
+
 export interface DesiredBinding {
-  token: Reference;
+  /** The token (by name or ID), the user (`name`: the email exactly as written, or ID) or the team (name or ID). */
+  subject: Reference;
   role: string;
   roleAt: SourceLocation;
-  /** The list entry itself (the `- token:` line). */
+  /** The list entry itself (the `- token:` / `- user:` / `- team:` line). */
   at: SourceLocation;
+  /** Absent: the grant does not expire. */
+  expires?: DesiredExpiry;
 }
 
 export interface DesiredDeployment {
@@ -31,17 +47,19 @@ export interface DesiredDeployment {
   deployment: Reference;
   /** Effective prune: the deployment's, else its workspace's, else the file's, else true. */
   prune: boolean;
-  /** Undefined: that token kind is not managed on this deployment. [] : managed and empty. */
+  /** Undefined: that kind is not managed on this deployment. [] : managed and empty. */
   workspaceTokens?: DesiredBinding[];
   organizationTokens?: DesiredBinding[];
+  users?: DesiredBinding[];
+  teams?: DesiredBinding[];
   at: SourceLocation;
 }
 
 export interface Desired {
   organizationId: string;
-  /** Globs on token name, or token IDs: bindings of these tokens are never changed. */
+  /** Globs on token names, user emails (case-insensitively) and team names, or IDs: these bindings are never changed. */
   ignore: string[];
-  /** Globs on token name, or token IDs: these tokens may never lose a binding. */
+  /** The same kind of globs or IDs: these tokens, users and teams may never lose a binding. */
   protect: string[];
   deployments: DesiredDeployment[];
   files: string[];

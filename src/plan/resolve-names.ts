@@ -199,16 +199,16 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
       if (list === undefined) continue;
       const out: ResolvedBinding[] = [];
       for (const b of list) {
-        const t = resolveToken(b.token, kind, w.ok, ix);
+        const t = resolveToken(b.subject, kind, w.ok, ix);
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail(b.roleAt, roleError);
         if ('error' in t) {
-          fail(b.token.at, `${tokenListKey(kind)}: ${t.error}`);
+          fail(b.subject.at, `${tokenListKey(kind)}: ${t.error}`);
           continue;
         }
         const prev = seenTokens.get(t.ok.id);
         if (prev) {
-          fail(b.token.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          fail(b.subject.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
         seenTokens.set(t.ok.id, b.at);

@@ -9,6 +9,7 @@ import { ManifestError, formatDiagnostic } from '../errors.ts';
 import { planChecksum } from '../plan/checksum.ts';
 import { makePlan } from '../plan/planner.ts';
 import type { Plan } from '../plan/types.ts';
+import { plural } from '../util/plural.ts';
 
 // The steps the CLI and the Action share: load the manifest, connect to the Astro API, read the live
 // state and plan. Each takes a Session: everything it may use is given, nothing is read from the process.
@@ -75,21 +76,31 @@ export function retryLine(n: RetryNotice): string {
   return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
 
-/** The workspaces a manifest names: where tokens are listed when the org-wide token list is refused. */
-function manifestWorkspaces(desired: Desired): ReadActualOptions {
+/**
+ * What to read for a manifest: the workspaces it names (where tokens are listed when the org-wide
+ * token list is refused), and users or teams only when some deployment manages them, so a manifest
+ * of tokens makes no request it does not need.
+ */
+function readOptions(desired: Desired): ReadActualOptions {
   const refs = desired.deployments.map((d) => d.workspace);
   return {
     workspaceIds: [...new Set(refs.flatMap((w) => (w.id ? [w.id] : [])))],
     workspaceNames: [...new Set(refs.flatMap((w) => (w.name ? [w.name] : [])))],
+    users: desired.deployments.some((d) => d.users !== undefined),
+    teams: desired.deployments.some((d) => d.teams !== undefined),
   };
 }
 
 /** Read the live state with the read-only client and plan against it. */
 export async function planLive(session: Session, desired: Desired, reader: AstroReader): Promise<{ plan: Plan; actual: Actual }> {
-  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
+  const { actual, warnings } = await readActual(reader, readOptions(desired));
+  const subjects = [
+    ...(actual.users ? [plural(actual.users.length, 'user')] : []),
+    ...(actual.teams ? [plural(actual.teams.length, 'team')] : []),
+  ];
   session.note(
     `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ` +
-      `${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`,
+      `${actual.tokens.length} tokens, ${subjects.map((s) => `${s}, `).join('')}${actual.roles.length} custom roles.`,
   );
   const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SLOWDOWN } from '../../src/astro/pacer.ts';
 import { readOnly } from '../../src/astro/client.ts';
+import { VirtualClock } from '../support/virtual-clock.ts';
 import { emulatorClient, failure } from './emulator-fixtures.ts';
 import { bigState, cuid, DEP_A1, ORG, WS_A } from '../support/emulator-states.ts';
 
@@ -89,11 +90,13 @@ describe('deployment roles', () => {
 describe('retries', () => {
   it('recovers from 429 with Retry-After in seconds, and waits what the server asked', async () => {
     const lines: string[] = [];
-    const { emu, c } = await setup({}, { debug: (l) => lines.push(l) });
+    const clock = new VirtualClock(); // the second is waited on it, not slept
+    const { emu, c } = await setup({}, { debug: (l) => lines.push(l), clock });
     emu.fault({ kind: 'status', status: 429, times: 1, retryAfter: '1' });
     expect(await c.listWorkspaces()).toHaveLength(2);
     expect(emu.log.map((e) => e.status)).toEqual([429, 200]);
     expect(lines.some((l) => l.includes('in 1000 ms (attempt 2/6) after 429'))).toBe(true);
+    expect(clock.waits).toEqual([1000]);
     expect(c.stats()).toMatchObject({ retries: 1, rateLimited: 1 });
   });
 
@@ -227,10 +230,13 @@ describe('errors', () => {
 });
 
 describe('pacing', () => {
+  // The client's pacing and the server's budget on one virtual clock: the documented rates without the
+  // ~4.5 s of real spacing, and the same spacing on a loaded machine (pacer.test.ts tests the pacer alone).
   it('keeps a burst of 100 concurrent GETs and 20 POSTs under the documented limits (no 429)', async () => {
+    const clock = new VirtualClock();
     const { emu, c } = await setup(
-      { rateLimits: { get: 25, post: 10 } },
-      { rateLimits: { get: 25, post: 10 }, maxAttempts: 1 },
+      { rateLimits: { get: 25, post: 10 }, now: () => clock.now() },
+      { rateLimits: { get: 25, post: 10 }, maxAttempts: 1, clock },
     );
     const roles = [{ entityType: 'WORKSPACE' as const, entityId: WS_A, role: 'WORKSPACE_MEMBER' }];
     await Promise.all([
@@ -246,9 +252,10 @@ describe('pacing', () => {
   });
 
   it('without pacing a burst does meet the limit (the check above can fail)', async () => {
-    // A GET limit of 5/s: 100 unpaced requests trip it even on a loaded machine that takes seconds to
-    // send them all (at 25/s a slow machine spaced them out by itself, and the control proved nothing).
-    const { emu, c } = await setup({ rateLimits: { get: 5, post: 10 } }, { rateLimits: false, maxAttempts: 1 });
+    // The same server and clock: unpaced, no time passes between the 100 requests, however slowly a
+    // loaded machine sends them.
+    const clock = new VirtualClock();
+    const { emu, c } = await setup({ rateLimits: { get: 25, post: 10 }, now: () => clock.now() }, { rateLimits: false, maxAttempts: 1, clock });
     await Promise.allSettled(Array.from({ length: 100 }, () => c.listWorkspaces()));
     expect(emu.log.some((e) => e.status === 429)).toBe(true);
   });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
-import { CLI_BIN, EXAMPLE_MANIFEST, exampleEmulator, runCli, tempDir } from '../support/cli.ts';
+import { CLI_BIN, EXAMPLE_MANIFEST, TEST_RATE_LIMIT, exampleEmulator, runCli, tempDir } from '../support/cli.ts';
 
 // apply through the real CLI against the emulator: what a careless operator or an edited file can do.
 
@@ -71,7 +71,7 @@ describe('a saved plan is the reviewed document, all of it', () => {
 
 /** The CLI as a child process we can signal; resolves with its exit code (128 + n for a signal death). */
 function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): { child: ChildProcess; result: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ASTRO_ACCESS_RATE_LIMIT: TEST_RATE_LIMIT, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

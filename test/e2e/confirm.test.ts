@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { ROOT, exampleEmulator } from '../support/cli.ts';
+import { ROOT, TEST_RATE_LIMIT, exampleEmulator } from '../support/cli.ts';
 
 // apply without --auto-approve on a terminal: `script` gives the CLI a pseudo-terminal, and what the
 // test writes to script's input is what a person types at the prompt.
@@ -16,7 +16,7 @@ afterEach(async () => {
 function applyOnTerminal(env: NodeJS.ProcessEnv, typed: string): Promise<{ code: number; output: string }> {
   const cli = `'${process.execPath}' '${join(ROOT, 'bin/astro-access.js')}' apply -f examples/small.yaml`;
   return new Promise((done) => {
-    const child = execFile('script', ['-qec', cli, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } }, (err, out) =>
+    const child = execFile('script', ['-qec', cli, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH, NO_COLOR: '1', ASTRO_ACCESS_RATE_LIMIT: TEST_RATE_LIMIT, ...env } }, (err, out) =>
       done({ code: err ? Number(err.code ?? 1) : 0, output: out }),
     );
     child.stdin?.end(typed);

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.ts';
+import { ROOT, TEST_RATE_LIMIT } from '../support/cli.ts';
 
 // The README's quick start, as a newcomer runs it: `npm run demo` on the embedded emulator.
 describe('npm run demo', () => {
   it('plans, applies, and plans again to no changes', async () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-      execFile('npm', ['run', '--silent', 'demo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (err, out) =>
+      execFile('npm', ['run', '--silent', 'demo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ASTRO_ACCESS_RATE_LIMIT: TEST_RATE_LIMIT } }, (err, out) =>
         done({ code: err ? Number(err.code ?? 1) : 0, stdout: out }),
       );
     });

@@ -107,15 +107,17 @@ describe('the hostile-text corpus through every command', () => {
     writeFileSync(rawCtl, MANIFEST.replace('version: 1', 'version: 1 # \x1b]0;pwned\x07'));
     const env = { ASTRO_API_URL: emulator.url, ASTRO_API_TOKEN: TOKEN, ASTRO_ORGANIZATION_ID: ORG };
     const outputs: [string, CliResult][] = [];
-    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-      const r = await runCli(args, { env: { ...env, ...extra }, cwd: dir });
+    // In this process (main() on captured streams, the bin's code path), except one run of the compiled
+    // CLI as its own process, so output written past the streams main() is given would show there too.
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}, process = false) => {
+      const r = await runCli(args, { env: { ...env, ...extra }, process });
       outputs.push([args.join(' '), r]);
       return r;
     };
 
-    // The read-only commands at once (each is a process of its own).
+    // The read-only commands at once.
     const [plan] = await Promise.all([
-      run(['plan', '-f', manifest, '--debug']),
+      run(['plan', '-f', manifest, '--debug'], {}, true),
       run(['validate', '-f', manifest, '-f', bad, '-f', rawCtl]),
       run(['plan', '-f', bad]),
       run(['plan', '-f', manifest, '--format', 'markdown']),

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/emulator/index.ts';
+import type { AstroClientConfig } from '../../src/astro/config.ts';
 import type { ApiTokenRole } from '../../src/astro/types.ts';
+import { VirtualClock } from '../support/virtual-clock.ts';
 import { entryKey, lostEntries, ownedBy, posts, snapshotRoles, type RoleSnapshot } from './harness.ts';
 import { applyWith, convergedRoles, planWith, scenario, type Scenario } from './scenario.ts';
 
@@ -17,8 +19,8 @@ beforeAll(async () => {
 });
 
 /** Plan, inject the faults, apply; expect full convergence, and a second plan with nothing to do. */
-async function survives(faults: Fault[], check?: (s: Scenario) => void): Promise<void> {
-  const s = await scenario();
+async function survives(faults: Fault[], check?: (s: Scenario) => void, clientOpts: Partial<AstroClientConfig> = {}): Promise<void> {
+  const s = await scenario({}, clientOpts);
   try {
     const { plan } = await planWith(s.client);
     for (const f of faults) s.emulator.fault(f);
@@ -54,10 +56,12 @@ const injected = (s: Scenario, status: number) => s.emulator.log.filter((e) => e
 
 describe('rate limiting', () => {
   it('a 429 storm with Retry-After is waited out and the apply converges', async () => {
+    const clock = new VirtualClock(); // the Retry-After seconds are waited on it, not slept
     await survives([{ kind: 'status', status: 429, times: 20, retryAfter: '0' }, { kind: 'status', status: 429, times: 2, retryAfter: '1', method: 'POST' }], (s) => {
       expect(injected(s, 429)).toBe(22);
       expect(s.client.stats().rateLimited).toBe(22);
-    });
+      expect(clock.waits.filter((ms) => ms === 1000)).toHaveLength(2);
+    }, { clock });
   });
 
   it('a 429 storm without Retry-After is backed off and the apply converges', async () => {

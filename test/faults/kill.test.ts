@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.ts';
-import { CLI_BIN, EXAMPLE_MANIFEST, EXAMPLE_STATE, ROOT, sentinelToken } from '../support/cli.ts';
+import { CLI_BIN, EXAMPLE_MANIFEST, EXAMPLE_STATE, ROOT, TEST_RATE_LIMIT, sentinelToken } from '../support/cli.ts';
 import { lostEntries, posts, runMain, snapshotRoles } from './harness.ts';
 import { convergedRoles, exampleDesired, planWith, scenario } from './scenario.ts';
 
@@ -47,7 +47,7 @@ it('an apply killed after its first write converges when run again, never half-w
     emulator.fault({ kind: 'delay', ms: 400, times: 1000, method: 'POST' });
     const child = spawn(process.execPath, [CLI_BIN, 'apply', '--auto-approve', '--parallelism', '1', '-f', EXAMPLE_MANIFEST], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+      env: { PATH: process.env.PATH, NO_COLOR: '1', ASTRO_ACCESS_RATE_LIMIT: TEST_RATE_LIMIT, ...env },
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

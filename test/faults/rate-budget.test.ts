@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../src/apply/receipt.ts';
 import { startEmulator, type Emulator, type EmulatorState } from '../../src/emulator/index.ts';
-import { sentinelToken, tempDir } from '../support/cli.ts';
+import { runCliInProcess, sentinelToken, tempDir } from '../support/cli.ts';
+import { VirtualClock } from '../support/virtual-clock.ts';
 import { runMain } from './harness.ts';
 
 // The rate budget is the organization's: other jobs share it, so a server may allow far less than the
@@ -45,14 +46,15 @@ afterEach(async () => {
 });
 
 async function applyAgainst(serverLimits: { get: number; post: number }, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
-  emulator = await startEmulator({ state: state(), rateLimits: serverLimits });
+  // One virtual clock for the client's pacing and retry waits and the server's budget: no sleeping.
+  const clock = new VirtualClock();
+  emulator = await startEmulator({ state: state(), rateLimits: serverLimits, now: () => clock.now() });
   const dir = tempDir();
   writeFileSync(join(dir, 'm.yaml'), manifest());
   const receiptFile = join(dir, 'receipt.json');
-  const result = await runMain(['apply', '-f', join(dir, 'm.yaml'), '--auto-approve', '--receipt', receiptFile, ...args], {
-    ASTRO_API_URL: emulator.url,
-    ASTRO_API_TOKEN: sentinelToken(),
-    ...env,
+  const result = await runCliInProcess(['apply', '-f', join(dir, 'm.yaml'), '--auto-approve', '--receipt', receiptFile, ...args], {
+    env: { ASTRO_API_URL: emulator.url, ASTRO_API_TOKEN: sentinelToken(), ...env },
+    client: { clock },
   });
   const receipt = JSON.parse(readFileSync(receiptFile, 'utf8')) as Receipt;
   const log = emulator.log;
@@ -70,14 +72,14 @@ async function applyAgainst(serverLimits: { get: number; post: number }, env: No
 
 describe('a rate budget smaller than documented', () => {
   it('40 changes against a server allowing 3/10 of the client’s POST rate: every token applied, few 429s, the rate stays lowered', async () => {
-    // The documented budget (get=25,post=10) against a server allowing 3 POSTs/s, both scaled threefold
-    // (explicit: in-process test runs default to faster pacing).
-    const r = await applyAgainst({ get: 75, post: 9 }, { ASTRO_ACCESS_RATE_LIMIT: 'get=75,post=30' });
+    // The documented budget (get=25,post=10) against a server allowing 3 POSTs/s (explicit: in-process
+    // test runs default to faster pacing).
+    const r = await applyAgainst({ get: 25, post: 3 }, { ASTRO_ACCESS_RATE_LIMIT: 'get=25,post=10' });
     expect(r.result.code, r.result.stderr).toBe(0);
     expect(r.receipt.status).toBe('applied');
     expect(r.bound).toBe(N);
     expect(r.postsOk).toBe(N); // one successful write per token
-    // Without adapting, the client kept sending at 9/s (unscaled) and met ~70 429s; adapting, a handful.
+    // Without adapting, the client kept sending at 9/s and met ~70 429s; adapting, a handful (4 here).
     expect(r.posts429).toBeGreaterThan(0);
     expect(r.posts429).toBeLessThanOrEqual(10);
     expect(r.rejected).toBe(0); // the strict emulator refused nothing the client sent

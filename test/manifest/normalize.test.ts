@@ -83,7 +83,7 @@ workspaces:
         prune: true,
         at: { file: 'a.yaml', line: 7, col: 9 },
         workspaceTokens: [{
-          token: { name: 'ci-deployer', at: { file: 'a.yaml', line: 9, col: 20 } },
+          subject: { name: 'ci-deployer', at: { file: 'a.yaml', line: 9, col: 20 } },
           role: 'DEPLOYMENT_ADMIN',
           roleAt: { file: 'a.yaml', line: 10, col: 19 },
           at: { file: 'a.yaml', line: 9, col: 13 },
@@ -95,7 +95,7 @@ workspaces:
         prune: true,
         at: { file: 'b.yaml', line: 8, col: 9 },
         organizationTokens: [{
-          token: { id: 'clz9k2w1q000108mh3tq4a7vd', at: { file: 'b.yaml', line: 10, col: 22 } },
+          subject: { id: 'clz9k2w1q000108mh3tq4a7vd', at: { file: 'b.yaml', line: 10, col: 22 } },
           role: 'DAG_VIEWER',
           roleAt: { file: 'b.yaml', line: 11, col: 19 },
           at: { file: 'b.yaml', line: 10, col: 13 },
@@ -109,6 +109,70 @@ workspaces:
     expect(d.deployments[0]?.workspaceTokens).toEqual([]);
     expect(d.deployments[0]?.organizationTokens).toBeUndefined();
     expect(d.deployments[2]?.workspaceTokens).toBeUndefined();
+  });
+
+  it('reads users and teams by name or ID, with expiries as written and the instant each ends', () => {
+    const m = `version: 1
+organizationId: ${ORG}
+workspaces:
+  - workspace: W
+    deployments:
+      - deployment: d
+        users:
+          - user: Alice@Example.com
+            role: DAG_VIEWER
+            expires: 2026-12-31
+          - {userId: cm0user000000000000000001, role: DEPLOYMENT_ADMIN}
+        teams:
+          - teamId: cm0team000000000000000001
+            role: DAG_VIEWER
+            expires: "2026-06-30T18:00:00+02:00"
+          - team: Data Engineers
+            role: DEPLOYMENT_ADMIN
+        workspaceTokens:
+          - token: t
+            role: DAG_VIEWER
+            expires: 2026-01-01T00:00:00Z
+`;
+    const dep = load(['m.yaml', m]).deployments[0];
+    const at = (line: number, col: number) => ({ file: 'm.yaml', line, col });
+    expect(dep?.users).toEqual([
+      {
+        subject: { name: 'Alice@Example.com', at: at(8, 19) }, role: 'DAG_VIEWER', roleAt: at(9, 19), at: at(8, 13),
+        expires: { text: '2026-12-31', endsAt: Date.parse('2027-01-01T00:00:00Z'), at: at(10, 22) },
+      },
+      { subject: { id: 'cm0user000000000000000001', at: at(11, 22) }, role: 'DEPLOYMENT_ADMIN', roleAt: at(11, 55), at: at(11, 14) },
+    ]);
+    expect(dep?.teams).toEqual([
+      {
+        subject: { id: 'cm0team000000000000000001', at: at(13, 21) }, role: 'DAG_VIEWER', roleAt: at(14, 19), at: at(13, 13),
+        expires: { text: '2026-06-30T18:00:00+02:00', endsAt: Date.parse('2026-06-30T16:00:00Z'), at: at(15, 22) },
+      },
+      { subject: { name: 'Data Engineers', at: at(16, 19) }, role: 'DEPLOYMENT_ADMIN', roleAt: at(17, 19), at: at(16, 13) },
+    ]);
+    expect(dep?.workspaceTokens?.[0]?.expires).toEqual({ text: '2026-01-01T00:00:00Z', endsAt: Date.parse('2026-01-01T00:00:00Z'), at: at(21, 22) });
+    expect(dep?.organizationTokens).toBeUndefined();
+  });
+
+  it('keeps an unquoted date as text under %YAML 1.1 too (whose timestamps would make it a Date)', () => {
+    const m = `%YAML 1.1
+---
+version: 1
+organizationId: ${ORG}
+workspaces:
+  - workspace: W
+    deployments:
+      - deployment: d
+        users:
+          - user: a@example.com
+            role: DAG_VIEWER
+            expires: 2026-12-31
+`;
+    expect(load(['m.yaml', m]).deployments[0]?.users?.[0]?.expires).toEqual({
+      text: '2026-12-31', endsAt: Date.parse('2027-01-01T00:00:00Z'), at: { file: 'm.yaml', line: 12, col: 22 },
+    });
+    const tagged = loadManifestSources([{ file: 'm.yaml', text: m.replace('expires: 2026', 'expires: !!timestamp 2026') }]);
+    expect(tagged.errors).toEqual([expect.objectContaining({ line: 12, message: expect.stringContaining('without tags') as unknown })]);
   });
 });
 
@@ -163,6 +227,31 @@ workspaces:
       one.replace('ignore: [a-*, b-*]', 'ignore: [a-*, b-*]\nprune: false'),
       one.replace('workspaceTokens:', 'organizationTokens:'),
       one.replace('organizationId: clx42kkcm01fo01o06agtmshg', 'organizationId: c000000000000000000000000'),
+    ];
+    const digests = variants.map((v) => load(['one.yaml', v]).digest);
+    for (const d of digests) expect(d).not.toBe(base);
+    expect(new Set(digests).size).toBe(variants.length);
+  });
+
+  it('is the same as before users, teams and expires for a manifest of tokens alone', () => {
+    // Pinned: the digest of `one` as it was computed before any of those keys existed.
+    expect(load(['one.yaml', one]).digest).toBe('a4367efb74e7b9345a0936e129f5a8440efca5a807651ad332f5759fbc2b5b16');
+  });
+
+  it('changes with users, teams and expires', () => {
+    const base = load(['one.yaml', one]).digest;
+    const withUsers = (list: string) => one.replace('        workspaceTokens:', `${list}        workspaceTokens:`);
+    const variants = [
+      one.replace('role: DAG_VIEWER', 'role: DAG_VIEWER\n            expires: 2026-12-31'),
+      one.replace('role: DAG_VIEWER', 'role: DAG_VIEWER\n            expires: 2027-01-01'),
+      one.replace('role: DAG_VIEWER', 'role: DAG_VIEWER\n            expires: 2026-12-31T00:00:00Z'),
+      withUsers('        users: []\n'),
+      withUsers('        teams: []\n'),
+      withUsers('        users: [{user: a@example.com, role: DAG_VIEWER}]\n'),
+      withUsers('        users: [{user: A@example.com, role: DAG_VIEWER}]\n'),
+      withUsers('        users: [{userId: cm0user000000000000000001, role: DAG_VIEWER}]\n'),
+      withUsers('        teams: [{team: a@example.com, role: DAG_VIEWER}]\n'),
+      withUsers('        teams: [{team: T, role: DAG_VIEWER, expires: 2026-12-31}]\n'),
     ];
     const digests = variants.map((v) => load(['one.yaml', v]).digest);
     for (const d of digests) expect(d).not.toBe(base);

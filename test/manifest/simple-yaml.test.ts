@@ -30,6 +30,13 @@ function positionsOf(p: Positions, data: unknown): string[] {
   });
 }
 
+/** The value at a path of plain data, or undefined. */
+function at(data: unknown, ...path: PathSegment[]): unknown {
+  let node = data;
+  for (const segment of path) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  return node;
+}
+
 /** Asserts agreement when the fast reader reads `text`; returns whether it did. */
 function agrees(text: string): boolean {
   const fast = readSimpleYaml('m.yaml', text);
@@ -75,16 +82,49 @@ describe('readSimpleYaml', () => {
     expect(agrees(minimal.replace('ignore:', '# note\nignore:').replace('        workspaceTokens:\n', '        workspaceTokens:\n  # under a key, further left\n'))).toBe(true);
   });
 
-  it('keeps the Unicode spaces that YAML counts as part of a value (only spaces are trimmed)', () => {
+  it('leaves values with Unicode spaces to the yaml package, which keeps them (only spaces are trimmed)', () => {
     for (const space of ['\u00A0', '\u2003', '\u3000', '\uFEFF', '\u2028']) {
-      agrees(minimal.replace('workspace: Data Platform', `workspace: Data Platform${space}`));
-      agrees(minimal.replace('token: ci-deployer', `token: ${space}ci-deployer`));
-      agrees(minimal.replace('- break-glass', `- ${space}break-glass`));
+      const cases: [string, PathSegment[], string][] = [
+        [minimal.replace('workspace: Data Platform', `workspace: Data Platform${space}`), ['workspaces', 0, 'workspace'], `Data Platform${space}`],
+        [minimal.replace('token: ci-deployer', `token: ${space}ci-deployer`), ['workspaces', 0, 'deployments', 0, 'workspaceTokens', 0, 'token'], `${space}ci-deployer`],
+        [minimal.replace('- break-glass', `- ${space}break-glass`), ['ignore', 0], `${space}break-glass`],
+      ];
+      for (const [text, path, kept] of cases) {
+        expect(readSimpleYaml('m.yaml', text), JSON.stringify(kept)).toBeUndefined();
+        const full = parseYaml('m.yaml', text);
+        expect(full.errors).toEqual([]);
+        expect(at(full.parsed?.data, ...path)).toBe(kept);
+      }
     }
   });
 
-  it('agrees with the yaml package on every good fixture it reads', () => {
-    for (const file of readdirSync(GOOD)) agrees(readFileSync(join(GOOD, file), 'utf8').replace(/^\uFEFF/, ''));
+  it('reads users, teams, emails and unquoted expiry dates as the yaml package does (as text)', () => {
+    const text = minimal.replace('        workspaceTokens:\n', `        users:
+          - user: Alice.Smith+ops@Example.com
+            role: DAG_VIEWER
+            expires: 2026-12-31
+          - userId: clx42kkcm01fo01o06agtmshj
+            role: DAG_VIEWER
+            expires: 2026-12-31T18:00:00.5+02:00
+        teams:
+          - team: Data Engineers
+            role: DEPLOYMENT_ADMIN
+            expires: 2026-12-31T18:00:00Z
+          - teamId: clx42kkcm01fo01o06agtmshk
+            role: DAG_VIEWER
+        workspaceTokens:
+`);
+    expect(agrees(text)).toBe(true);
+    expect(at(readSimpleYaml('m.yaml', text)?.data, 'workspaces', 0, 'deployments', 0, 'users')).toEqual([
+      { user: 'Alice.Smith+ops@Example.com', role: 'DAG_VIEWER', expires: '2026-12-31' },
+      { userId: 'clx42kkcm01fo01o06agtmshj', role: 'DAG_VIEWER', expires: '2026-12-31T18:00:00.5+02:00' },
+    ]);
+  });
+
+  it('agrees with the yaml package on every good fixture it reads, and reads the plain ones', () => {
+    const read = readdirSync(GOOD).filter((file) => agrees(readFileSync(join(GOOD, file), 'utf8').replace(/^\uFEFF/, '')));
+    // The other good fixtures use flow style, quotes, anchors, CRLF or `---` on purpose.
+    expect(read).toEqual(expect.arrayContaining(['minimal.yaml', 'unmanaged-deployment.yaml', 'users-and-teams.yaml']));
   });
 
   it.each([
@@ -102,6 +142,10 @@ describe('readSimpleYaml', () => {
     ['a second document', `${minimal}---\n${minimal}`],
     ['a number with a leading zero', minimal.replace('version: 1', 'version: 01')],
     ['a glob (an alias indicator)', minimal.replace('break-glass', '*-bot')],
+    ['a value that starts with @ (a reserved indicator)', minimal.replace('break-glass', '@ops')],
+    ['a signed number', minimal.replace('version: 1', 'version: +1')],
+    ['a date-time without an offset', minimal.replace('role: DAG_VIEWER', 'role: DAG_VIEWER\n              expires: 2026-12-31T18:00:00')],
+    ['a date-time with a space for its T', minimal.replace('role: DAG_VIEWER', 'role: DAG_VIEWER\n              expires: 2026-12-31 18:00:00Z')],
     ['a key without a space after its colon', minimal.replace('version: 1', 'version:1')],
     ['a value with a colon', minimal.replace('role: DAG_VIEWER', 'role: a: b')],
     ['no mapping at all', 'just text\n'],
@@ -111,12 +155,13 @@ describe('readSimpleYaml', () => {
   });
 
   it('agrees with the yaml package on generated manifests with varied layout, values and broken lines', () => {
-    const scalar = fc.constantFrom('1', '0', '42', 'true', 'false', 'True', 'x', 'a b', 'a  b', 'ws-01/x.y', 'x #c', 'x#c', 'yes', 'no', '1e3', '-', '- a', '', 'DAG_VIEWER', '\u00A0x', 'x\u3000');
+    const scalar = fc.constantFrom('1', '0', '42', 'true', 'false', 'True', 'x', 'a b', 'a  b', 'ws-01/x.y', 'x #c', 'x#c', 'yes', 'no', '1e3', '-', '- a', '', 'DAG_VIEWER', '\u00A0x', 'x\u3000',
+      'a@b.c', 'a+b@c.d', '@a', '+1', 'a +1', '2026-12-31', '2026-13-01', '2026-12-31T18:00:00Z', '2026-12-31T18:00:00.25-05:30', '2026-12-31T18:00:00', '2026-12-31 18:00:00Z', '2026-12-31t18:00:00z', '20261231');
     const tail = fc.constantFrom('', '', ' ', '  # c', ' #');
     type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
     const value: fc.Arbitrary<Tree> = fc.letrec<{ v: Tree; map: Tree; seq: Tree }>((tie) => ({
       v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('map'), tie('seq')),
-      map: fc.array(fc.tuple(fc.constantFrom('version', 'prune', 'workspaces', 'workspace', 'deployments', 'token', 'role', 'ignore'), tie('v')), { minLength: 1, maxLength: 3 })
+      map: fc.array(fc.tuple(fc.constantFrom('version', 'prune', 'workspaces', 'workspace', 'deployments', 'token', 'role', 'ignore', 'users', 'user', 'teams', 'expires'), tie('v')), { minLength: 1, maxLength: 3 })
         .map((map) => ({ map })),
       seq: fc.array(tie('v'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq })),
     })).map;

@@ -88,7 +88,7 @@ export function ref(r: Ref): Reference {
 }
 
 export function bind(token: Ref, role: string): DesiredBinding {
-  return { at: at(), token: ref(token), role, roleAt: at() };
+  return { at: at(), subject: ref(token), role, roleAt: at() };
 }
 
 export function dep(

@@ -45,7 +45,7 @@ function actualFromState(path: string): Actual {
 const FILE = 'examples/astro-access.yaml';
 const at = (line: number, col: number): SourceLocation => ({ file: FILE, line, col });
 const b = (line: number, token: { name: string } | { id: string }, role: string): DesiredBinding => ({
-  at: at(line, 13), token: { ...token, at: at(line, 'tokenId' in token ? 24 : 22) }, role, roleAt: at(line + 1, 19),
+  at: at(line, 13), subject: { ...token, at: at(line, 'tokenId' in token ? 24 : 22) }, role, roleAt: at(line + 1, 19),
 });
 
 function exampleDesired(): Desired {

@@ -81,7 +81,7 @@ describe('resolveNames', () => {
     const entry = bind('bot', 'DAG_VIEWER');
     const errs = errorsOf(manifest([dep('Data', 'prod', { workspaceTokens: [entry] })]), o.actual);
     expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatchObject({ line: entry.token.at.line });
+    expect(errs[0]).toMatchObject({ line: entry.subject.at.line });
     expect(errs[0]?.message).toContain(a.id);
     expect(errs[0]?.message).toContain(b.id);
     expect(errs[0]?.message).toContain('`tokenId:`');

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable, Readable } from 'node:stream';
 import { afterEach } from 'vitest';
+import type { AstroClientConfig } from '../../src/astro/config.ts';
 import { main } from '../../src/cli.ts';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.ts';
 import { TEST_CLIENT, exampleEmulator, tempDir, type CliResult } from './cli.ts';
@@ -27,12 +28,12 @@ export class Capture extends Writable {
 /** Run the CLI's main() in this process on captured streams: the same code path as the bin, minus a process. */
 export async function runMain(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; tty?: boolean } = {},
+  opts: { env?: NodeJS.ProcessEnv; input?: string; tty?: boolean; client?: Partial<AstroClientConfig> } = {},
 ): Promise<CliResult & { stdoutStream: Capture; stderrStream: Capture }> {
   const stdout = new Capture(opts.tty);
   const stderr = new Capture(opts.tty);
   const stdin = Readable.from([opts.input ?? '']);
-  const code = await main(args, { stdout, stderr, stdin, env: { NO_COLOR: '1', ...opts.env }, client: TEST_CLIENT });
+  const code = await main(args, { stdout, stderr, stdin, env: { NO_COLOR: '1', ...opts.env }, client: { ...TEST_CLIENT, ...opts.client } });
   return { code, stdout: stdout.text, stderr: stderr.text, stdoutStream: stdout, stderrStream: stderr };
 }
 

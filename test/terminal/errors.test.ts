@@ -7,6 +7,7 @@ import { AstroApiError } from '../../src/errors.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { EXAMPLE_MANIFEST, sentinelToken, tempDir } from '../support/cli.ts';
 import { emulatorPerTest, runMain } from '../support/in-process.ts';
+import { VirtualClock } from '../support/virtual-clock.ts';
 
 // Issue 14 point 6: errors that say what to do.
 
@@ -108,8 +109,10 @@ describe('retries', () => {
   it('are shown on stderr as they happen', async () => {
     const env = await setup();
     emulator.current().fault({ kind: 'status', status: 429, times: 1, method: 'GET', path: '/workspaces', retryAfter: '1' });
-    const r = await runMain(['plan', '-f', EXAMPLE_MANIFEST], { env });
+    const clock = new VirtualClock(); // the second is waited on it, not slept
+    const r = await runMain(['plan', '-f', EXAMPLE_MANIFEST], { env, client: { clock } });
     expect(r.code).toBe(0);
+    expect(clock.waits).toContain(1000);
     expect(r.stderr).toContain(`retrying in 1 s: 429 (GET /organizations/${ORG}/workspaces, attempt 2 of 6)`);
   });
 });
