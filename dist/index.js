@@ -52267,17 +52267,23 @@ function retryLine(n) {
   const wait = n.delayMs >= 1e3 ? `${Math.round(n.delayMs / 1e3)} s` : `${(n.delayMs / 1e3).toFixed(1)} s`;
   return `retrying in ${wait}: ${n.reason} (${n.method} ${n.path}, attempt ${n.attempt} of ${n.maxAttempts})`;
 }
-function manifestWorkspaces(desired) {
+function readOptions(desired) {
   const refs = desired.deployments.map((d) => d.workspace);
   return {
     workspaceIds: [...new Set(refs.flatMap((w) => w.id ? [w.id] : []))],
-    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))]
+    workspaceNames: [...new Set(refs.flatMap((w) => w.name ? [w.name] : []))],
+    users: desired.deployments.some((d) => d.users !== void 0),
+    teams: desired.deployments.some((d) => d.teams !== void 0)
   };
 }
 async function planLive(session, desired, reader) {
-  const { actual, warnings } = await readActual(reader, manifestWorkspaces(desired));
+  const { actual, warnings } = await readActual(reader, readOptions(desired));
+  const subjects = [
+    ...actual.users ? [plural(actual.users.length, "user")] : [],
+    ...actual.teams ? [plural(actual.teams.length, "team")] : []
+  ];
   session.note(
-    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${actual.roles.length} custom roles.`
+    `Read ${actual.workspaces.length} workspaces, ${actual.deployments.length} deployments, ${actual.tokens.length} tokens, ${subjects.map((s) => `${s}, `).join("")}${actual.roles.length} custom roles.`
   );
   const { plan, errors } = makePlan(desired, actual, { now: Date.now() });
   if (errors.length > 0 || !plan) throw new ManifestError(errors);
