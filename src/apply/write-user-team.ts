@@ -1,5 +1,5 @@
 import type { AstroWriter } from '../astro/api.ts';
-import { fingerprintsOf, fingerprintSubjectRoles } from '../plan/fingerprint.ts';
+import { fingerprintsOf, fingerprintRoleSet } from '../plan/fingerprint.ts';
 import type { Plan } from '../plan/types.ts';
 import type { UserTeamReceipt } from './receipt.ts';
 import { casWrite } from './cas-write.ts';
@@ -23,7 +23,7 @@ export function applyUserOrTeam(plan: Plan, client: UserTeamClient, receipt: Use
         if (got.requestId) receipt.requestIds.push(got.requestId);
         return roleSetOf('user' in got ? got.user : got.team);
       },
-      fingerprint: fingerprintSubjectRoles,
+      fingerprint: fingerprintRoleSet,
       alreadyLive: (read) => deploymentRolesLive(read, actions),
       build: (read) => {
         const { organizationRole } = read;

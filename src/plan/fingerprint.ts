@@ -18,29 +18,42 @@ export function fingerprintRoles(roles: readonly ApiTokenRole[]): string {
   return 'sha256:' + createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-/** A user's or team's whole role set, as read (absent lists already made []). */
-export interface SubjectRoleLists {
+/** A user's or team's whole role set as read (lists absent or null: empty; organizationRole absent: null). */
+export interface RoleSet {
   organizationRole?: string | null;
-  workspaceRoles: readonly WorkspaceRoleEntry[];
-  deploymentRoles: readonly DeploymentRoleEntry[];
-  dagRoles: readonly DagRoleEntry[];
+  workspaceRoles?: readonly WorkspaceRoleEntry[] | null;
+  deploymentRoles?: readonly DeploymentRoleEntry[] | null;
+  dagRoles?: readonly DagRoleEntry[] | null;
+}
+
+/** Canonical form of a role set: fixed key order in every entry, each list sorted, absent lists empty. */
+export function canonicalRoleSet(set: RoleSet): {
+  organizationRole: string | null;
+  workspaceRoles: WorkspaceRoleEntry[];
+  deploymentRoles: DeploymentRoleEntry[];
+  dagRoles: DagRoleEntry[];
+} {
+  const sorted = <T>(list: T[]): T[] =>
+    list.map((e) => [JSON.stringify(e), e] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  return {
+    organizationRole: set.organizationRole ?? null,
+    workspaceRoles: sorted((set.workspaceRoles ?? []).map((r) => ({ workspaceId: r.workspaceId, role: r.role }))),
+    deploymentRoles: sorted((set.deploymentRoles ?? []).map((r) => ({ deploymentId: r.deploymentId, role: r.role }))),
+    dagRoles: sorted((set.dagRoles ?? []).map((r) => {
+      const c: DagRoleEntry = { deploymentId: r.deploymentId, role: r.role };
+      if (r.dagId !== undefined) c.dagId = r.dagId;
+      if (r.dagTag !== undefined) c.dagTag = r.dagTag;
+      return c;
+    })),
+  };
 }
 
 /**
- * Fingerprint of a user's or team's whole role set, independent of list order: each list sorted, each
- * entry with its fields in a fixed order (a DAG entry's absent dagId or dagTag as null), an absent or
- * null organizationRole as null. The compare-and-swap value for users and teams, as fingerprintRoles is
- * for tokens.
+ * Fingerprint of a user's or team's whole role set (organizationRole, workspaceRoles, deploymentRoles,
+ * dagRoles), independent of list order: apply's compare-and-swap value, as fingerprintRoles for tokens.
  */
-export function fingerprintSubjectRoles(set: SubjectRoleLists): string {
-  const sorted = (rows: unknown[][]): string[] => rows.map((r) => JSON.stringify(r)).sort();
-  const canonical = {
-    organizationRole: set.organizationRole ?? null,
-    workspaceRoles: sorted(set.workspaceRoles.map((r) => [r.workspaceId, r.role])),
-    deploymentRoles: sorted(set.deploymentRoles.map((r) => [r.deploymentId, r.role])),
-    dagRoles: sorted(set.dagRoles.map((r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null])),
-  };
-  return 'sha256:' + createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+export function fingerprintRoleSet(set: RoleSet): string {
+  return 'sha256:' + createHash('sha256').update(JSON.stringify(canonicalRoleSet(set))).digest('hex');
 }
 
 /** The plan's fingerprint map for one subject type. */

@@ -3,7 +3,7 @@ import { actionsBySubject, applyPlan } from '../../src/apply/executor.ts';
 import type { Receipt } from '../../src/apply/receipt.ts';
 import { differences } from '../../src/apply/user-team-roles.ts';
 import type { ActualTeam, ActualUser } from '../../src/astro/actual.ts';
-import { fingerprintSubjectRoles } from '../../src/plan/fingerprint.ts';
+import { fingerprintRoleSet } from '../../src/plan/fingerprint.ts';
 import type { Plan, PlanAction, PlanSubjectRef } from '../../src/plan/types.ts';
 import { action, cuid, deployment, plan as makePlan, token } from '../render/builders.ts';
 import { FakeAstro } from './fake-astro.ts';
@@ -57,7 +57,7 @@ function planOf(fake: FakeAstro, actions: PlanAction[]): Plan {
   p.tokens = {};
   for (const a of actions) {
     const held = a.subject.type === 'user' ? fake.users.get(a.subject.id) : fake.teams.get(a.subject.id);
-    if (held) (a.subject.type === 'user' ? p.users : p.teams)[a.subject.id] = { fingerprint: fingerprintSubjectRoles(held) };
+    if (held) (a.subject.type === 'user' ? p.users : p.teams)[a.subject.id] = { fingerprint: fingerprintRoleSet(held) };
   }
   return p;
 }

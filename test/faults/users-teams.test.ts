@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/executor.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
-import { fingerprintSubjectRoles } from '../../src/plan/fingerprint.ts';
+import { fingerprintRoleSet } from '../../src/plan/fingerprint.ts';
 import type { Plan, PlanAction, PlanSubjectRef } from '../../src/plan/types.ts';
 import { action, deployment, plan as makePlan } from '../render/builders.ts';
 import { posts } from './harness.ts';
@@ -25,7 +25,7 @@ async function planOf(client: AstroClient, actions: PlanAction[]): Promise<Plan>
   p.tokens = {};
   for (const a of actions) {
     const set = a.subject.type === 'user' ? (await client.getUser(a.subject.id)).user : (await client.getTeam(a.subject.id)).team;
-    (a.subject.type === 'user' ? p.users : p.teams)[a.subject.id] = { fingerprint: fingerprintSubjectRoles(set) };
+    (a.subject.type === 'user' ? p.users : p.teams)[a.subject.id] = { fingerprint: fingerprintRoleSet(set) };
   }
   return p;
 }
