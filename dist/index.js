@@ -42827,15 +42827,22 @@ function fingerprintRoles(roles) {
   const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
   return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
 }
-function fingerprintSubjectRoles(set) {
-  const sorted = (rows) => rows.map((r) => JSON.stringify(r)).sort();
-  const canonical = {
+function canonicalRoleSet(set) {
+  const sorted = (list2) => list2.map((e) => [JSON.stringify(e), e]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, e]) => e);
+  return {
     organizationRole: set.organizationRole ?? null,
-    workspaceRoles: sorted(set.workspaceRoles.map((r) => [r.workspaceId, r.role])),
-    deploymentRoles: sorted(set.deploymentRoles.map((r) => [r.deploymentId, r.role])),
-    dagRoles: sorted(set.dagRoles.map((r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]))
+    workspaceRoles: sorted((set.workspaceRoles ?? []).map((r) => ({ workspaceId: r.workspaceId, role: r.role }))),
+    deploymentRoles: sorted((set.deploymentRoles ?? []).map((r) => ({ deploymentId: r.deploymentId, role: r.role }))),
+    dagRoles: sorted((set.dagRoles ?? []).map((r) => {
+      const c = { deploymentId: r.deploymentId, role: r.role };
+      if (r.dagId !== void 0) c.dagId = r.dagId;
+      if (r.dagTag !== void 0) c.dagTag = r.dagTag;
+      return c;
+    }))
   };
-  return "sha256:" + createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+function fingerprintRoleSet(set) {
+  return "sha256:" + createHash("sha256").update(JSON.stringify(canonicalRoleSet(set))).digest("hex");
 }
 function fingerprintsOf(plan, type) {
   return type === "token" ? plan.tokens : type === "user" ? plan.users : plan.teams;
@@ -43213,7 +43220,7 @@ function applyUserOrTeam(plan, client, receipt, stop) {
         if (got.requestId) receipt.requestIds.push(got.requestId);
         return roleSetOf("user" in got ? got.user : got.team);
       },
-      fingerprint: fingerprintSubjectRoles,
+      fingerprint: fingerprintRoleSet,
       alreadyLive: (read) => deploymentRolesLive(read, actions),
       build: (read) => {
         const { organizationRole } = read;
