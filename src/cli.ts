@@ -14,6 +14,8 @@ import { plural } from './util/plural.ts';
 interface Loaded {
   run: (io: Io, argv: string[]) => Promise<number>;
   options: Options;
+  /** Values completion offers after a flag (`--kind`). */
+  choices?: Readonly<Record<string, readonly string[]>>;
 }
 
 interface Command {
@@ -37,12 +39,12 @@ const COMMANDS: Record<string, Command> = {
     load: async () => import('./commands/apply.ts').then((m) => ({ run: m.applyCommand, options: m.spec.options })),
   },
   list: {
-    summary: 'list the tokens that hold a role on one deployment',
-    load: async () => import('./commands/list.ts').then((m) => ({ run: m.listCommand, options: m.spec.options })),
+    summary: 'list the tokens, users or teams that hold a role on one deployment',
+    load: async () => import('./commands/list.ts').then((m) => ({ run: m.listCommand, options: m.spec.options, choices: m.spec.choices })),
   },
   export: {
     summary: 'write a manifest of what is live now',
-    load: async () => import('./commands/export.ts').then((m) => ({ run: m.exportCommand, options: m.spec.options })),
+    load: async () => import('./commands/export.ts').then((m) => ({ run: m.exportCommand, options: m.spec.options, choices: m.spec.choices })),
   },
   emulator: {
     summary: 'run the local Astro API emulator (no account needed)',
@@ -63,7 +65,10 @@ async function completion(io: Io, argv: string[]): Promise<number> {
   if (argv.length > 1) throw new UsageError('completion takes one shell: bash, zsh or fish');
   const { completionScript } = await import('./commands/completion.ts');
   const commands = await Promise.all(
-    Object.entries(COMMANDS).map(async ([name, c]) => ({ name, summary: c.summary, options: (await c.load()).options })),
+    Object.entries(COMMANDS).map(async ([name, c]) => {
+      const { options, choices } = await c.load();
+      return { name, summary: c.summary, options, ...(choices ? { choices } : {}) };
+    }),
   );
   io.stdout.write(completionScript(argv[0], commands));
   return 0;

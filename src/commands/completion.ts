@@ -8,6 +8,8 @@ export interface CompletedCommand {
   name: string;
   summary: string;
   options: Options;
+  /** The values a flag takes, offered after it (`--kind` → tokens users teams all). */
+  choices?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -25,18 +27,31 @@ function wordsFor(name: string, commands: readonly CompletedCommand[]): string[]
   return undefined;
 }
 
-// Command names and flags are ours (letters, digits, dashes); summaries are quoted for each shell below.
+// Command names, flags and choices are ours (letters, digits, dashes); summaries are quoted for each shell below.
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+const choicesOf = (c: CompletedCommand): [string, readonly string[]][] => Object.entries(c.choices ?? {});
+
 function bash(commands: readonly CompletedCommand[]): string {
+  const reply = (words: readonly string[]): string => `COMPREPLY=($(compgen -W ${sq(words.join(' '))} -- "$cur"))`;
   const cases = commands.map((c) => {
     const words = wordsFor(c.name, commands) ?? flagsOf(c.options);
-    return `    ${c.name}) COMPREPLY=($(compgen -W ${sq(words.join(' '))} -- "$cur")) ;;`;
+    const choices = choicesOf(c);
+    if (choices.length === 0) return `    ${c.name}) ${reply(words)} ;;`;
+    // After a flag with choices, its values; otherwise the flags.
+    return [
+      `    ${c.name})`,
+      '      case $prev in',
+      ...choices.map(([flag, values]) => `        --${flag}) ${reply(values)} ;;`),
+      `        *) ${reply(words)} ;;`,
+      '      esac ;;',
+    ].join('\n');
   });
   return [
     '# astro-access completion for bash. Load it with: source <(astro-access completion bash)',
     '_astro_access() {',
     '  local cur=${COMP_WORDS[COMP_CWORD]}',
+    '  local prev=${COMP_WORDS[COMP_CWORD-1]}',
     '  if [ "$COMP_CWORD" -eq 1 ]; then',
     `    COMPREPLY=($(compgen -W ${sq(commands.map((c) => c.name).join(' '))} -- "$cur"))`,
     '    return',
@@ -55,9 +70,10 @@ function zsh(commands: readonly CompletedCommand[]): string {
   const described = commands.map((c) => sq(`${c.name}:${c.summary}`)).join(' ');
   const cases = commands.map((c) => {
     const words = wordsFor(c.name, commands);
-    return words
-      ? `    ${c.name}) compadd -- ${words.join(' ')}; return ;;`
-      : `    ${c.name}) flags=(${flagsOf(c.options).join(' ')}) ;;`;
+    if (words) return `    ${c.name}) compadd -- ${words.join(' ')}; return ;;`;
+    const choices = choicesOf(c).map(([flag, values]) => ` --${flag}) compadd -- ${values.join(' ')}; return ;;`);
+    const after = choices.length > 0 ? `; case ${'${words[CURRENT-1]}'} in${choices.join('')} esac` : '';
+    return `    ${c.name}) flags=(${flagsOf(c.options).join(' ')})${after} ;;`;
   });
   return [
     '#compdef astro-access',
@@ -93,7 +109,9 @@ function fish(commands: readonly CompletedCommand[]): string {
       continue;
     }
     for (const [name, o] of Object.entries(c.options)) {
-      const value = o.type === 'string' ? ' -r -F' : '';
+      const choices = c.choices?.[name];
+      // -x: takes one of these values, not a file name.
+      const value = choices ? ` -x -a ${sq(choices.join(' '))}` : o.type === 'string' ? ' -r -F' : '';
       lines.push(`complete -c astro-access ${when} -l ${name}${o.short ? ` -s ${o.short}` : ''}${value}`);
     }
   }

@@ -1,46 +1,15 @@
-import { parse } from 'yaml';
 import type { Actual, ActualToken } from '../astro/actual.ts';
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type { DesiredDeployment, Reference } from '../manifest/types.ts';
-import { quote, safeJson, sanitizeTerminal, visible } from '../util/sanitize.ts';
+import { quote, safeJson } from '../util/sanitize.ts';
 import { CUID } from '../util/cuid.ts';
+import { teamLines, teamNameCounts, userLines, userNameCounts } from './export-subjects.ts';
+import type { SubjectKind } from './kind.ts';
+import { comment, countBy, nameScalar, sharedOrUnwritable, type IdCheck, type RoleScalar } from './export-scalars.ts';
 
 // `export`: a manifest of what is live now, so that `plan` on it right away shows no changes.
-// Names where they resolve uniquely, IDs (with the name in a comment) where they collide.
-// Every name, role and ID comes from the API: the text written is checked to read back as exactly
-// that value, IDs must be IDs, and comments are escaped, so no value can add lines to the manifest.
-
-const PLAIN = /^[A-Za-z_][A-Za-z0-9 _.\/-]*[A-Za-z0-9_.\/-]$|^[A-Za-z_]$/;
-const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
-
-/** A YAML scalar: plain when unambiguous, else double-quoted with every unsafe character escaped. */
-export function yamlScalar(s: string): string {
-  if (PLAIN.test(s) && !RESERVED.test(s) && !s.includes(': ') && !s.includes(' #')) return s;
-  // A JSON string is a YAML double-quoted scalar; U+FFFE/U+FFFF may not appear raw in a manifest.
-  return safeJson(s).replace(/[\ufffe\uffff]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16)}`);
-}
-
-/** The scalar for a name, or undefined when no manifest could carry it (empty, or it does not read back). */
-function nameScalar(s: string): string | undefined {
-  if (s === '') return undefined;
-  const text = yamlScalar(s);
-  try {
-    return parse(text) === s ? text : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** One line of comment text: newlines and every other control or bidi character shown escaped. */
-function comment(s: string): string {
-  return sanitizeTerminal(s).replace(/[\ufffe\uffff]/g, visible);
-}
-
-function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const i of items) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
-  return counts;
-}
+// Names where they resolve uniquely, IDs (with the name in a comment) where they collide. How values
+// are written safely: export-scalars.ts.
 
 /** Where editors with the YAML language server find the manifest's schema (completion, hover, checks). */
 export const SCHEMA_URL = 'https://raw.githubusercontent.com/astro-access/astro-access/main/schemas/manifest.schema.json';
@@ -52,7 +21,7 @@ export interface LikeSettings {
   ignore: string[];
   protect: string[];
   /** Effective prune per deployment the manifest lists. */
-  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune'>[];
+  deployments: Pick<DesiredDeployment, 'workspace' | 'deployment' | 'prune' | 'users' | 'teams'>[];
 }
 
 export interface ExportOptions {
@@ -61,6 +30,8 @@ export interface ExportOptions {
   /** The `$schema` of the first-line modeline; default SCHEMA_URL. */
   schema?: string;
   like?: LikeSettings;
+  /** The kinds to write (default all). Users and teams are written only when `actual` holds them (read). */
+  kinds?: readonly SubjectKind[];
 }
 
 const refers = (ref: Reference, item: { id: string; name: string }): boolean =>
@@ -71,8 +42,12 @@ const filePrune = (like: LikeSettings | undefined): boolean => like?.prune ?? tr
 
 /** A deployment's own prune line when its effective prune in the --like manifest (from the deployment or its
  *  workspace) differs from the file's. */
+function likeDeployment(like: LikeSettings | undefined, ws: Workspace, d: Deployment) {
+  return like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+}
+
 function prunes(like: LikeSettings | undefined, ws: Workspace, d: Deployment, fileWide: boolean): string[] {
-  const found = like?.deployments.find((x) => refers(x.workspace, ws) && refers(x.deployment, d));
+  const found = likeDeployment(like, ws, d);
   return found && found.prune !== fileWide ? [`        prune: ${found.prune}`] : [];
 }
 
@@ -91,7 +66,7 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     if (!CUID.test(value)) problems.push(`${what} ID ${comment(value)} is not an Astro ID (c + 24 lowercase letters or digits)`);
     return value;
   };
-  const role = (value: string): string => {
+  const role: RoleScalar = (value) => {
     const text = nameScalar(value);
     if (text === undefined) problems.push(`role name ${quote(value)} cannot be written in a manifest`);
     return text ?? '""';
@@ -100,6 +75,12 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
   const workspaceNames = countBy(actual.workspaces, (w) => w.name);
   const orgTokens = actual.tokens.filter((t) => t.scope === 'ORGANIZATION');
   const orgTokenNames = countBy(orgTokens, (t) => t.name);
+  const kinds = new Set(opts.kinds ?? ['tokens', 'users', 'teams']);
+  const users = kinds.has('users') ? actual.users : undefined;
+  const teams = kinds.has('teams') ? actual.teams : undefined;
+  // Names are counted over the whole organization: that is where the planner looks a name up.
+  const userNames = userNameCounts(users ?? []);
+  const teamNames = teamNameCounts(teams ?? []);
 
   const like = opts.like;
   const fileWide = filePrune(like);
@@ -134,15 +115,19 @@ export function exportManifest(actual: Actual, opts: ExportOptions): { text: str
     const wsTokenNames = countBy(wsTokens, (t) => t.name);
     for (const d of deployments) {
       out.push(deploymentLine(d, deploymentNames, id), ...prunes(like, ws, d, fileWide));
-      out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames, id, role));
-      out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames, id, role));
+      if (kinds.has('tokens')) {
+        out.push(...bindingLines('workspaceTokens', d, wsTokens, wsTokenNames, id, role));
+        out.push(...bindingLines('organizationTokens', d, orgTokens, orgTokenNames, id, role));
+      }
+      // Where the --like manifest manages users (teams) on this deployment, it still does when none hold a role.
+      const managed = likeDeployment(like, ws, d);
+      if (users) out.push(...userLines(d, users, userNames, id, role, problems, managed?.users !== undefined));
+      if (teams) out.push(...teamLines(d, teams, teamNames, id, role, problems, managed?.teams !== undefined));
     }
   }
   if (listed === 0) out[out.indexOf('workspaces:')] = 'workspaces: []';
   return { text: out.join('\n') + '\n', missing, problems: [...new Set(problems)] };
 }
-
-type IdCheck = (what: string, value: string) => string;
 
 function workspaceLine(ws: Workspace, names: Map<string, number>, id: IdCheck): string {
   const name = names.get(ws.name) === 1 ? nameScalar(ws.name) : undefined;
@@ -158,17 +143,13 @@ function deploymentLine(d: Deployment, names: Map<string, number>, id: IdCheck):
     : `      - deploymentId: ${id('deployment', d.id)}  # ${comment(d.name)} (${sharedOrUnwritable(names.get(d.name), 'deployments in this workspace')})`;
 }
 
-function sharedOrUnwritable(count: number | undefined, what: string): string {
-  return (count ?? 0) > 1 ? `name shared by ${count} ${what}` : 'name not usable in a manifest';
-}
-
 function bindingLines(
   key: 'workspaceTokens' | 'organizationTokens',
   d: Deployment,
   tokens: readonly ActualToken[],
   names: Map<string, number>,
   id: IdCheck,
-  role: (r: string) => string,
+  role: RoleScalar,
 ): string[] {
   const bound = tokens
     .flatMap((t) => {

@@ -1,30 +1,33 @@
 import type { AstroReader } from '../astro/api.ts';
 import { AstroApiError, UsageError } from '../errors.ts';
 import type { ActualToken } from '../astro/actual.ts';
-import { formatTable, relativeTime } from '../render/table.ts';
 import { parseCommandArgs } from './args.ts';
 import { connect } from '../session/session.ts';
 import { type Io, RATE_LIMIT_HELP, RATE_LIMIT_OPTION, sessionOf } from './io.ts';
 import { findDeployment } from './find-deployment.ts';
+import { KINDS, kindsOf, parseKind, type SubjectKind } from './kind.ts';
+import { teamJson, teamRows, teamTable, tokenJson, tokenRows, tokenTable, userJson, userRows, userTable } from './list-rows.ts';
 import { organizationIdFrom } from './organization.ts';
 import { quote, safeJson } from '../util/sanitize.ts';
 
 export const spec = {
   name: 'list',
-  usage: `Usage: astro-access list (--deployment NAME [--workspace NAME] | --deployment-id ID) [--all-scopes] [--format table|json]
+  usage: `Usage: astro-access list (--deployment NAME [--workspace NAME] | --deployment-id ID) [--kind KIND] [--all-scopes] [--format table|json]
 
-List the workspace API tokens that hold a role on one deployment, like
-'astro deployment token workspace-token list'.
+List what holds a role on one deployment: its workspace API tokens (the default), its users or its
+teams, like 'astro deployment token workspace-token list', 'astro deployment user list' and
+'astro deployment team list'. Users and teams are read from the organization-wide lists.
 
 Options:
       --deployment NAME      the deployment, by exact name (or give --deployment-id)
       --deployment-id ID     the deployment, by ID
       --workspace NAME|ID    the deployment's workspace: narrows --deployment, checks --deployment-id
       --workspace-id ID      the same, by ID
+      --kind KIND            ${KINDS.join(', ')}: what to list (default tokens); all prints a table of each
       --organization-id ID   default $ASTRO_ORGANIZATION_ID, else the manifest's organizationId
   -f, --file FILE            manifest to take the organization from (default astro-access.yaml)
       --all-scopes           show organization and deployment tokens too
-      --format FORMAT        table (default) or json
+      --format FORMAT        table (default) or json (--kind all: {"tokens", "users", "teams"})
       --debug                print each API request (the token is never printed) to stderr
 ${RATE_LIMIT_HELP}
   -h, --help                 show this help
@@ -34,12 +37,16 @@ The organization comes from --organization-id, else ASTRO_ORGANIZATION_ID, else 
 Examples:
   astro-access list --deployment prod
   astro-access list --deployment prod --workspace "Data Platform" --all-scopes
+  astro-access list --deployment prod --kind users
+  astro-access list --deployment prod --kind teams --format json
+  astro-access list --deployment prod --kind all
   astro-access list --deployment-id clvduhrvd000008l842ohcpvb --format json`,
   options: {
     deployment: { type: 'string' },
     'deployment-id': { type: 'string' },
     workspace: { type: 'string' },
     'workspace-id': { type: 'string' },
+    kind: { type: 'string' },
     file: { type: 'string', short: 'f', multiple: true },
     'organization-id': { type: 'string' },
     'all-scopes': { type: 'boolean' },
@@ -48,6 +55,8 @@ Examples:
     ...RATE_LIMIT_OPTION,
     help: { type: 'boolean', short: 'h' },
   },
+  /** The values shell completion offers after these flags. */
+  choices: { kind: KINDS, format: ['table', 'json'] },
 } as const;
 
 /** Tokens org-wide; a token that may not list org-wide (403) lists its workspace instead. */
@@ -60,9 +69,7 @@ async function tokensFor(reader: AstroReader, workspaceId: string): Promise<Actu
   }
 }
 
-function createdBy(t: ActualToken): string {
-  return t.createdBy?.fullName ?? t.createdBy?.apiTokenName ?? '';
-}
+const HEADINGS: Record<SubjectKind, string> = { tokens: 'API tokens', users: 'Users', teams: 'Teams' };
 
 export async function listCommand(io: Io, argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(spec, argv);
@@ -81,6 +88,11 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
   }
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${quote(format)}`);
+  const kind = parseKind(values.kind ?? 'tokens');
+  const kinds = kindsOf(kind);
+  if (values['all-scopes'] && !kinds.includes('tokens')) {
+    throw new UsageError(`--all-scopes applies to tokens (--kind tokens or all), not to --kind ${kind}`);
+  }
 
   const organizationId = await organizationIdFrom(io, values['organization-id'], values.file ?? []);
   const conn = connect(sessionOf(io), organizationId, { debug: values.debug ?? false, rateLimit: values['rate-limit'] });
@@ -90,43 +102,38 @@ export async function listCommand(io: Io, argv: string[]): Promise<number> {
       deploymentId: values['deployment-id'],
       workspace: values.workspace ?? values['workspace-id'],
     });
-    const deploymentId = deployment.id;
-    const rows = (await tokensFor(conn.reader, deployment.workspaceId))
-      .filter((t) => values['all-scopes'] || t.scope === 'WORKSPACE')
-      .flatMap((t) => {
-        const entry = t.roles.find((r) => r.entityType === 'DEPLOYMENT' && r.entityId === deploymentId);
-        return entry ? [{ token: t, role: entry.role }] : [];
-      })
-      .sort((a, b) => a.token.name.localeCompare(b.token.name) || a.token.id.localeCompare(b.token.id));
+    // Only what is shown is read; users and teams from the organization-wide lists (whole role sets).
+    const [tokens, users, teams] = await Promise.all([
+      kinds.includes('tokens') ? tokensFor(conn.reader, deployment.workspaceId) : [],
+      kinds.includes('users') ? conn.reader.listUsers() : [],
+      kinds.includes('teams') ? conn.reader.listTeams() : [],
+    ]);
+    const rows = {
+      tokens: tokenRows(tokens, deployment.id, values['all-scopes'] ?? false),
+      users: userRows(users, deployment.id),
+      teams: teamRows(teams, deployment.id),
+    };
 
     if (format === 'json') {
-      const out = rows.map(({ token, role }) => ({
-        id: token.id,
-        name: token.name,
-        description: token.description,
-        scope: token.scope,
-        deploymentRole: role,
-        createdAt: token.createdAt,
-        createdBy: createdBy(token),
-      }));
-      io.stdout.write(safeJson(out, 2) + '\n');
+      const json = {
+        tokens: rows.tokens.map(tokenJson),
+        users: rows.users.map(userJson),
+        teams: rows.teams.map(teamJson),
+      };
+      io.stdout.write(safeJson(kind === 'all' ? json : json[kind], 2) + '\n');
       return 0;
     }
     const now = Date.now();
-    io.stdout.write(
-      formatTable(
-        ['ID', 'NAME', 'DESCRIPTION', 'SCOPE', 'DEPLOYMENT ROLE', 'CREATED', 'CREATED BY'],
-        rows.map(({ token, role }) => [
-          token.id,
-          token.name,
-          token.description,
-          token.scope,
-          role,
-          relativeTime(token.createdAt, now),
-          createdBy(token),
-        ]),
-      ),
-    );
+    const tables: Record<SubjectKind, () => string> = {
+      tokens: () => tokenTable(rows.tokens, now),
+      users: () => userTable(rows.users),
+      teams: () => teamTable(rows.teams),
+    };
+    if (kind !== 'all') {
+      io.stdout.write(tables[kind]());
+      return 0;
+    }
+    io.stdout.write(kinds.map((k) => `${HEADINGS[k]} (${rows[k].length})\n${tables[k]()}`).join('\n'));
     return 0;
   } finally {
     await conn.close();

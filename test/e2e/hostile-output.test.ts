@@ -26,6 +26,10 @@ const EVIL = {
   org: '\u202eorg\x9b2J\x1b[?25l',
   failing: '\x1bPtmux;\x1b\x1b]52;c;cHduZWQ=\x07\x1b\\',
   role: 'ROLE\x1b[2J\nFAKE',
+  fullName: `Mallory\x1b]0;pwned\x07\r\nFAKE ${TOKEN}`,
+  email: 'mal\u202eory\x1b[2J@example.com',
+  team: 'Ops\u2066\n::error ::x\u2069',
+  teamDescription: `desc\x9b2J\u200b\x00\x7f ${TOKEN}`,
 };
 
 function state(): EmulatorState {
@@ -41,6 +45,8 @@ function state(): EmulatorState {
       { id: T_FAIL, name: EVIL.failing, scope: 'WORKSPACE', roles: [own] },
       { id: T_ORG, name: EVIL.org, scope: 'ORGANIZATION', roles: [{ entityType: 'ORGANIZATION', entityId: ORG, role: 'ORGANIZATION_MEMBER' }, { entityType: 'DEPLOYMENT', entityId: DEP, role: EVIL.role }] },
     ],
+    users: [{ id: 'cuseraaaaaaaaaaaaaaaaaaaa', username: EVIL.email, fullName: EVIL.fullName, deploymentRoles: [{ deploymentId: DEP, role: 'DEPLOYMENT_ADMIN' }] }],
+    teams: [{ id: 'cteamaaaaaaaaaaaaaaaaaaaa', name: EVIL.team, description: EVIL.teamDescription, deploymentRoles: [{ deploymentId: DEP, role: EVIL.role }] }],
   };
 }
 
@@ -125,6 +131,8 @@ describe('the hostile-text corpus through every command', () => {
       run(['plan', '-f', manifest, '--out', join(dir, 'plan.json')]),
       run(['list', '--deployment-id', DEP, '--all-scopes']),
       run(['list', '--deployment-id', DEP, '--format', 'json']),
+      run(['list', '--deployment-id', DEP, '--kind', 'all']),
+      run(['list', '--deployment-id', DEP, '--kind', 'all', '--format', 'json']),
       run(['export']),
       run(['export', '-o', join(dir, 'export.yaml')]),
     ]);
@@ -144,7 +152,7 @@ describe('the hostile-text corpus through every command', () => {
     const notUrl = await run(['plan', '-f', manifest], { ASTRO_API_URL: `not a url ${TOKEN}\x1b[2J` });
     expect(notUrl.stderr).toContain('ASTRO_API_URL is not a valid URL');
 
-    expect(outputs.length).toBeGreaterThanOrEqual(14);
+    expect(outputs.length).toBeGreaterThanOrEqual(16);
     for (const [args, r] of outputs) {
       expectClean(`${args} (stdout)`, r.stdout);
       expectClean(`${args} (stderr)`, r.stderr);
@@ -152,5 +160,11 @@ describe('the hostile-text corpus through every command', () => {
     for (const file of ['plan.json', 'receipt.json', 'export.yaml']) expectClean(file, readFileSync(join(dir, file), 'utf8'));
     // The hostile names were shown (escaped), not dropped.
     expect(plan.stdout + plan.stderr).toContain('ci\\x1b[31m\\x0a::error');
+    const subjects = outputs.find(([args]) => args === `list --deployment-id ${DEP} --kind all`)?.[1].stdout ?? '';
+    expect(subjects).toContain('Mallory\\x1b]0;pwned\\x07\\x0d\\x0aFAKE');
+    expect(subjects).toContain('Ops\\u2066\\x0a::error ::x\\u2069');
+    const exported = readFileSync(join(dir, 'export.yaml'), 'utf8');
+    expect(exported).toContain('- user: "mal\\u202eory\\u001b[2J@example.com"');
+    expect(exported).toContain('- team: "Ops\\u2066\\n::error ::x\\u2069"');
   }, 240_000);
 });
