@@ -209,6 +209,20 @@ describe('retries', () => {
   });
 });
 
+describe('interrupt', () => {
+  it('stopped while a team’s write waits for its retry: not retried, interrupted, the team as it was', async () => {
+    const fake = api();
+    fake.teams.set(TEAM_ID, team());
+    const stop = new AbortController();
+    fake.fates = ['transient'];
+    fake.beforeAttempt = () => stop.abort();
+    const r = only(await applyPlan(planOf(fake, [addProd(teamRef)]), fake, { stop: stop.signal }));
+    expect(r).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/interrupted before its retry; the team is as it was/) });
+    expect(posts(fake)).toBe(1);
+    expect(fake.teams.get(TEAM_ID)).toEqual(team());
+  });
+});
+
 describe('per subject', () => {
   it('a token, a user and a team with the same ID are three subjects, each written once', async () => {
     const id = USER_ID;
