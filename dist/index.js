@@ -6621,7 +6621,7 @@ var require_body = __commonJS({
           start() {
           },
           async pull(controller) {
-            const result = action3();
+            const result = action2();
             const iterator2 = result?.[Symbol.asyncIterator]?.();
             if (iterator2 == null) {
               if (result?.length && !isErrored(stream)) {
@@ -6643,13 +6643,13 @@ var require_body = __commonJS({
             }
           },
           cancel(reason) {
-            return action3()[Symbol.asyncIterator]?.().return(reason);
+            return action2()[Symbol.asyncIterator]?.().return(reason);
           },
           type: "bytes"
         });
       }
       assert(webidl.is.ReadableStream(stream));
-      let action3 = null;
+      let action2 = null;
       let source = null;
       let length = null;
       let type = null;
@@ -6709,7 +6709,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
           }
         })();
-        action3 = () => parts;
+        action2 = () => parts;
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (webidl.is.Blob(object)) {
         source = object;
@@ -6729,7 +6729,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         stream = webidl.is.ReadableStream(object) ? object : ReadableStreamFrom(object);
       }
       if (typeof source === "string" || isUint8Array(source)) {
-        action3 = () => source;
+        action2 = () => source;
         length = typeof source === "string" ? Buffer.byteLength(source) : source.length;
       }
       const body = { stream, source, length };
@@ -29541,18 +29541,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append2, errorParams, errorPaths) {
+      error(append3, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append2, errorPaths);
+          this._error(append3, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append2, errorPaths);
+        this._error(append3, errorPaths);
       }
-      _error(append2, errorPaths) {
+      _error(append3, errorPaths) {
         ;
-        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append3 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -42989,19 +42989,19 @@ async function casWrite(s, receipt, stop) {
       }
     }
     receipt.after = sent;
-    let problems = [];
+    let problems2 = [];
     if (result !== void 0 && !s.answerConfirms(result)) {
       try {
-        problems = s.mismatches(await s.read(), sent);
+        problems2 = s.mismatches(await s.read(), sent);
       } catch (err) {
         receipt.status = "failed";
         receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err, type)}`;
         return;
       }
     }
-    if (problems.length > 0) {
+    if (problems2.length > 0) {
       receipt.status = "failed";
-      receipt.error = `written, but the result does not match: ${problems.join("; ")}`;
+      receipt.error = `written, but the result does not match: ${problems2.join("; ")}`;
       return;
     }
     receipt.status = "applied";
@@ -43077,16 +43077,16 @@ function verifyRoles(roles, actions) {
 }
 function mismatches(deploymentRoles, actions) {
   const held = new Map(deploymentRoles);
-  const problems = [];
+  const problems2 = [];
   for (const a of actions) {
     const now = held.get(a.deployment.id) ?? null;
     if (now !== a.after) {
-      problems.push(
+      problems2.push(
         `deployment ${a.deployment.name} (${a.deployment.id}): expected ${a.after ?? "no role"}, the API reports ${now ?? "no role"}`
       );
     }
   }
-  return problems;
+  return problems2;
 }
 function alreadyLive(read, actions) {
   const owned = new Set(actions.map((a) => a.deployment.id));
@@ -43160,9 +43160,9 @@ function deploymentRolesLive(read, actions) {
   });
 }
 function differences(now, sent, actions) {
-  const problems = [];
+  const problems2 = [];
   if (now.organizationRole !== sent.organizationRole) {
-    problems.push(`organization role: sent ${sent.organizationRole ?? "none"}, the API reports ${now.organizationRole ?? "none"}`);
+    problems2.push(`organization role: sent ${sent.organizationRole ?? "none"}, the API reports ${now.organizationRole ?? "none"}`);
   }
   const sentWorkspaces = new Set(sent.workspaceRoles.map((r) => r.workspaceId));
   const accessorMayAppear = new Set(actions.filter((a) => a.after !== null && !sentWorkspaces.has(a.deployment.workspaceId)).map((a) => a.deployment.workspaceId));
@@ -43174,16 +43174,16 @@ function differences(now, sent, actions) {
   });
   const names = new Map(actions.map((a) => [a.deployment.id, a.deployment.name]));
   const dep = (id) => names.has(id) ? `deployment ${names.get(id)} (${id})` : `deployment ${id}`;
-  for (const r of ws2.missing) problems.push(`workspace ${r.workspaceId}: sent ${r.role}, missing now`);
-  for (const r of added) problems.push(`workspace ${r.workspaceId}: ${r.role} held, not sent`);
+  for (const r of ws2.missing) problems2.push(`workspace ${r.workspaceId}: sent ${r.role}, missing now`);
+  for (const r of added) problems2.push(`workspace ${r.workspaceId}: ${r.role} held, not sent`);
   const deps = compare(now.deploymentRoles, sent.deploymentRoles, (r) => [r.deploymentId, r.role]);
-  for (const r of deps.missing) problems.push(`${dep(r.deploymentId)}: sent ${r.role}, missing now`);
-  for (const r of deps.extra) problems.push(`${dep(r.deploymentId)}: ${r.role} held, not sent`);
+  for (const r of deps.missing) problems2.push(`${dep(r.deploymentId)}: sent ${r.role}, missing now`);
+  for (const r of deps.extra) problems2.push(`${dep(r.deploymentId)}: ${r.role} held, not sent`);
   const dags = compare(now.dagRoles, sent.dagRoles, (r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]);
   const dag = (r) => `DAG ${r.dagId ?? `tag ${r.dagTag ?? ""}`} on ${dep(r.deploymentId)}`;
-  for (const r of dags.missing) problems.push(`${dag(r)}: sent ${r.role}, missing now`);
-  for (const r of dags.extra) problems.push(`${dag(r)}: ${r.role} held, not sent`);
-  return problems;
+  for (const r of dags.missing) problems2.push(`${dag(r)}: sent ${r.role}, missing now`);
+  for (const r of dags.extra) problems2.push(`${dag(r)}: ${r.role} held, not sent`);
+  return problems2;
 }
 function compare(held, sent, key) {
   const left = /* @__PURE__ */ new Map();
@@ -43524,7 +43524,12 @@ function roleChange(a) {
 }
 var MARKER = { add: "+", update: "~", remove: "-" };
 function origin(a) {
-  return a.source ?? a.reason;
+  if (a.source === null) return a.reason;
+  if (a.action === "remove") return `${a.source}, ${a.reason}`;
+  return a.expires === void 0 ? a.source : `${a.source}, expires ${a.expires}`;
+}
+function expirationState(e) {
+  return e.expired ? "expired" : "expires soon";
 }
 function groupByDeployment(plan) {
   const groups = /* @__PURE__ */ new Map();
@@ -43604,6 +43609,27 @@ function bindingTable(doc, title, bindings2) {
   }
   doc.closeDetails().line("");
 }
+function expirationTable(doc, expirations) {
+  if (expirations.length === 0) return;
+  const expired = expirations.filter((e) => e.expired).length;
+  doc.openDetails(`Expirations (${expired} expired, ${expirations.length - expired} within 7 days)`);
+  doc.line("| Deployment | Subject | ID | Kind | Role | Expires | Ends at (UTC) | State | Source |", "|---|---|---|---|---|---|---|---|---|");
+  for (const e of expirations) {
+    const cells = [
+      `${escapeMarkdownText(e.deployment.name)} ${code(e.deployment.id)}`,
+      escapeMarkdownText(e.subject.name),
+      code(e.subject.id),
+      escapeMarkdownText(subjectLabel(e.subject)),
+      escapeMarkdownText(e.role),
+      escapeMarkdownText(e.expires),
+      escapeMarkdownText(e.endsAt),
+      expirationState(e),
+      escapeMarkdownText(e.source)
+    ];
+    doc.line(`| ${cells.join(" | ")} |`);
+  }
+  doc.closeDetails().line("");
+}
 function renderMarkdown(plan, opts = {}) {
   const doc = new MarkdownDoc();
   if (opts.heading !== void 0) doc.line(opts.heading, "");
@@ -43620,6 +43646,7 @@ function renderMarkdown(plan, opts = {}) {
     doc.line(...plan.warnings.map((w) => `- ${escapeMarkdownText(w)}`));
     doc.closeDetails().line("");
   }
+  expirationTable(doc, plan.expirations);
   for (const g of groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] })) deploymentSection(doc, g, opts.labels);
   bindingTable(doc, "Unmanaged bindings, kept", plan.unmanaged);
   bindingTable(doc, "Ignored bindings", plan.ignored);
@@ -43723,19 +43750,19 @@ async function outsideProblem(root, rel) {
   return null;
 }
 async function expandManifestPatterns(root, patterns) {
-  const problems = [];
+  const problems2 = [];
   const found2 = /* @__PURE__ */ new Set();
   let all;
   for (const raw of patterns) {
     const p = repoPath(raw);
     if (leavesRepo(p)) {
-      problems.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
+      problems2.push(`manifest pattern ${JSON.stringify(raw)} must be relative to the repository root`);
       continue;
     }
     if (!hasMagic(p)) {
       const problem = await outsideProblem(root, p);
       if (problem === null) found2.add(p);
-      else problems.push(problem);
+      else problems2.push(problem);
       continue;
     }
     if (all === void 0) {
@@ -43743,12 +43770,12 @@ async function expandManifestPatterns(root, patterns) {
       await walk(root, "", all);
     }
     const links = all.links.filter((l) => mayMatchBelow(p, l));
-    problems.push(...links.map(linkProblem));
+    problems2.push(...links.map(linkProblem));
     const hits = all.files.filter((f) => matchGlob(p, f));
-    if (hits.length === 0 && links.length === 0) problems.push(`manifest pattern ${JSON.stringify(raw)} matches no file`);
+    if (hits.length === 0 && links.length === 0) problems2.push(`manifest pattern ${JSON.stringify(raw)} matches no file`);
     for (const h of hits) found2.add(h);
   }
-  return { files: [...found2].sort(), problems };
+  return { files: [...found2].sort(), problems: problems2 };
 }
 
 // node_modules/universal-user-agent/index.js
@@ -49965,7 +49992,7 @@ function roleLists(s) {
   };
 }
 function subjectRolesBody(path, body) {
-  const problems = [];
+  const problems2 = [];
   const text = (o, key) => {
     const v = typeof o === "object" && o !== null ? o[key] : void 0;
     return typeof v === "string" && v !== "" ? v : void 0;
@@ -49974,7 +50001,7 @@ function subjectRolesBody(path, body) {
     const v = body[field];
     if (v === void 0) return [];
     if (!Array.isArray(v)) {
-      problems.push(`${field} is not a list`);
+      problems2.push(`${field} is not a list`);
       return [];
     }
     return v.flatMap((o, i) => {
@@ -49984,11 +50011,11 @@ function subjectRolesBody(path, body) {
   };
   const need2 = (at, ...keys) => {
     const missing = keys.filter(([, v]) => v === void 0).map(([k]) => k);
-    if (missing.length > 0) problems.push(`${at} has no ${missing.join(" or ")}`);
+    if (missing.length > 0) problems2.push(`${at} has no ${missing.join(" or ")}`);
     return missing.length === 0;
   };
   const organizationRole = text(body, "organizationRole");
-  if (organizationRole === void 0) problems.push("there is no organizationRole (the API requires one)");
+  if (organizationRole === void 0) problems2.push("there is no organizationRole (the API requires one)");
   const workspaceRoles = list2("workspaceRoles", (o, at) => {
     const workspaceId = text(o, "workspaceId");
     const role = text(o, "role");
@@ -50006,13 +50033,13 @@ function subjectRolesBody(path, body) {
     const dagTag = text(o, "dagTag");
     if (!need2(at, ["deploymentId", deploymentId], ["role", role])) return void 0;
     if (dagId === void 0 === (dagTag === void 0)) {
-      problems.push(`${at} needs exactly one of dagId and dagTag`);
+      problems2.push(`${at} needs exactly one of dagId and dagTag`);
       return void 0;
     }
     return { deploymentId: deploymentId ?? "", role: role ?? "", ...dagId !== void 0 ? { dagId } : { dagTag: dagTag ?? "" } };
   });
-  if (organizationRole === void 0 || problems.length > 0) {
-    throw new AstroApiError({ message: `Astro API POST ${path} not sent: ${problems.join("; ")}`, method: "POST", path, attempts: 0 });
+  if (organizationRole === void 0 || problems2.length > 0) {
+    throw new AstroApiError({ message: `Astro API POST ${path} not sent: ${problems2.join("; ")}`, method: "POST", path, attempts: 0 });
   }
   return { organizationRole, workspaceRoles, deploymentRoles, dagRoles };
 }
@@ -51212,8 +51239,8 @@ var TOKEN_LISTS = [
 ];
 var TOKEN_KINDS = TOKEN_LISTS.map(([, kind2]) => kind2);
 var INFO = Object.fromEntries(BINDING_KINDS.map((k) => [k.kind, k]));
-function tokenListKey(kind2) {
-  return INFO[kind2].listKey;
+function bindingKind(kind2) {
+  return INFO[kind2];
 }
 
 // src/manifest/schema-validate.ts
@@ -51778,8 +51805,22 @@ function compareEntries(a, b) {
 
 // src/plan/dag-roles.ts
 var isDag = (r) => r.entityType === "DAG" || r.entityType === "DAG_TAG";
+var byEntity = (a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId);
 function dagRolesOn(token, deploymentId) {
-  return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort((a, b) => cmp(a.entityType, b.entityType) || cmp(a.entityId, b.entityId));
+  return token.roles.filter((r) => isDag(r) && r.deploymentId === deploymentId).map((r) => ({ entityType: r.entityType, entityId: r.entityId, role: r.role })).sort(byEntity);
+}
+function dagEntriesOn(entries, deploymentId) {
+  const out = [];
+  for (const e of entries) {
+    if (e.deploymentId !== deploymentId) continue;
+    if (typeof e.dagId === "string") out.push({ entityType: "DAG", entityId: e.dagId, role: e.role });
+    else if (typeof e.dagTag === "string") out.push({ entityType: "DAG_TAG", entityId: e.dagTag, role: e.role });
+  }
+  return out.sort(byEntity);
+}
+function subjectDagRolesOn(s, deploymentId) {
+  if (s.type === "token") return dagRolesOn(s.token, deploymentId);
+  return dagEntriesOn(s.type === "user" ? s.user.dagRoles : s.team.dagRoles, deploymentId);
 }
 function describeDagRoles(roles) {
   return roles.map((r) => `${r.entityType} ${quote(r.entityId)} (${sanitizeTerminal(r.role)})`).join(", ");
@@ -51790,7 +51831,176 @@ function orphanedDagViolations(plan) {
   );
 }
 
+// src/plan/subjects.ts
+function tokenSubject(token) {
+  const ref2 = { type: "token", id: token.id, name: token.name, scope: token.scope };
+  return { type: "token", id: token.id, name: token.name, ref: ref2, token };
+}
+function userSubject(user) {
+  const ref2 = { type: "user", id: user.id, name: user.username };
+  return { type: "user", id: user.id, name: user.username, ref: ref2, user };
+}
+function teamSubject(team) {
+  const ref2 = { type: "team", id: team.id, name: team.name };
+  return { type: "team", id: team.id, name: team.name, ref: ref2, team };
+}
+function describeSubject(s) {
+  return `${s.type} ${quote(s.name)} (${sanitizeTerminal(s.id)})`;
+}
+function subjectFingerprint(s) {
+  if (s.type === "token") return fingerprintRoles(s.token.roles);
+  return fingerprintRoleSet(s.type === "user" ? s.user : s.team);
+}
+
+// src/plan/expiry.ts
+var EXPIRY_WINDOW_MS = 7 * 24 * 60 * 60 * 1e3;
+function endingOf(b, now) {
+  const expires = b.expires;
+  if (expires === void 0 || now === void 0 || expires.endsAt > now + EXPIRY_WINDOW_MS) return null;
+  return { expires, expired: expires.endsAt <= now };
+}
+var expiredReason = (e) => `expired on ${sanitizeTerminal(e.text)}`;
+function expirationOf(deployment2, b, e) {
+  return {
+    deployment: deployment2,
+    subject: b.subject.ref,
+    role: b.role,
+    expires: e.expires.text,
+    endsAt: new Date(e.expires.endsAt).toISOString(),
+    expired: e.expired,
+    source: b.source
+  };
+}
+function endingWarning(deployment2, b, e) {
+  const grant = `${b.source}: the grant of ${quote(b.role)} to ${describeSubject(b.subject)} on deployment ${quote(deployment2.name)} (${sanitizeTerminal(deployment2.id)})`;
+  const text = sanitizeTerminal(e.expires.text);
+  return e.expired ? `${grant} expired on ${text}; the entry is treated as not declared (delete it from the manifest)` : `${grant} expires on ${text} (it holds until ${new Date(e.expires.endsAt).toISOString()}), within 7 days; from then on it is treated as not declared`;
+}
+
+// src/plan/diff-deployment.ts
+function diffDeployment(input, ctx) {
+  const { deployment: dep, kind: kind2 } = input;
+  const out = {
+    actions: [],
+    unmanaged: [],
+    ignored: [],
+    warnings: [],
+    expirations: [],
+    honoured: [],
+    affected: [],
+    unchanged: 0,
+    existing: 0,
+    desired: 0
+  };
+  const declared = /* @__PURE__ */ new Map();
+  const expired = /* @__PURE__ */ new Map();
+  for (const b of input.declared) {
+    const pattern = ctx.ignore.match(b.subject);
+    if (pattern !== null) {
+      out.warnings.push({
+        deployment: dep,
+        subject: b.subject.ref,
+        text: `${b.source}: ${describeSubject(b.subject)} is declared on deployment ${quote(dep.name)} (${dep.id}) but matches ignore pattern ${quote(pattern)}; the declaration is skipped and its binding left as it is`
+      });
+      continue;
+    }
+    const ending = endingOf(b, input.now);
+    if (ending !== null) {
+      out.expirations.push(expirationOf(dep, b, ending));
+      out.warnings.push({ deployment: dep, subject: b.subject.ref, text: endingWarning(dep, b, ending) });
+      if (ending.expired) {
+        expired.set(b.subject.id, { binding: b, ending });
+        continue;
+      }
+    }
+    declared.set(b.subject.id, b);
+    out.honoured.push(b);
+  }
+  const live = /* @__PURE__ */ new Map();
+  for (const lb of input.live) if (lb.kind === kind2 && !live.has(lb.subject.id)) live.set(lb.subject.id, lb);
+  for (const [id, lb] of live) {
+    const subject2 = lb.subject.ref;
+    const pattern = ctx.ignore.match(lb.subject);
+    if (pattern !== null) {
+      out.ignored.push({ deployment: dep, subject: subject2, role: lb.role, reason: `matches ignore pattern ${quote(pattern)}` });
+      continue;
+    }
+    out.existing++;
+    const want = declared.get(id);
+    if (want === void 0) {
+      const ended = expired.get(id);
+      if (input.prune) {
+        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source } : { reason: "not declared and prune is on", source: null };
+        out.actions.push(removal(dep, lb, why, out));
+        out.affected.push(lb.subject);
+      } else {
+        const why = ended ? `${expiredReason(ended.ending.expires)} and prune is off for this deployment` : "not declared and prune is off for this deployment";
+        out.unmanaged.push({ deployment: dep, subject: subject2, role: lb.role, reason: why });
+        out.desired++;
+      }
+      continue;
+    }
+    out.desired++;
+    if (want.role === lb.role) out.unchanged++;
+    else {
+      out.actions.push(withExpiry({
+        action: "update",
+        deployment: dep,
+        subject: subject2,
+        before: lb.role,
+        after: want.role,
+        reason: `role differs: ${lb.role} → ${want.role}`,
+        source: want.source
+      }, want));
+      out.affected.push(lb.subject);
+    }
+  }
+  for (const [id, want] of declared) {
+    if (live.has(id)) continue;
+    out.desired++;
+    out.actions.push(withExpiry({
+      action: "add",
+      deployment: dep,
+      subject: want.subject.ref,
+      before: null,
+      after: want.role,
+      reason: "declared in manifest",
+      source: want.source
+    }, want));
+    out.affected.push(want.subject);
+  }
+  return out;
+}
+function withExpiry(a, want) {
+  if (want.expires !== void 0) a.expires = want.expires.text;
+  return a;
+}
+function removal(dep, lb, why, out) {
+  const subject2 = lb.subject.ref;
+  const remove = {
+    action: "remove",
+    deployment: dep,
+    subject: subject2,
+    before: lb.role,
+    after: null,
+    reason: why.reason,
+    source: why.source
+  };
+  const orphaned = subjectDagRolesOn(lb.subject, dep.id);
+  if (orphaned.length > 0) {
+    remove.orphanedDagRoles = orphaned;
+    remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
+    out.warnings.push({
+      deployment: dep,
+      subject: subject2,
+      text: `${describeSubject(lb.subject)} would lose its role on deployment ${quote(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
+    });
+  }
+  return remove;
+}
+
 // src/plan/index-actual.ts
+var emailKey = (email) => email.toLowerCase();
 function push(map, key, value) {
   const list2 = map.get(key);
   if (list2) list2.push(value);
@@ -51821,6 +52031,7 @@ function indexActual(actual) {
     workspaceTokensByName: /* @__PURE__ */ new Map(),
     orgTokens: [],
     orgTokensByName: /* @__PURE__ */ new Map(),
+    tokenSubjects: /* @__PURE__ */ new Map(),
     bindingsByDeployment: /* @__PURE__ */ new Map(),
     rolesByName: /* @__PURE__ */ new Map(),
     defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === "DEPLOYMENT").map((r) => r.name))
@@ -51848,14 +52059,38 @@ function indexActual(actual) {
       push(ix.orgTokensByName, t.name, t);
     }
     if (kind2 === null) continue;
+    const subject2 = tokenSubject(t);
+    ix.tokenSubjects.set(t.id, subject2);
     for (const r of t.roles) {
-      if (r.entityType === "DEPLOYMENT") push(ix.bindingsByDeployment, r.entityId, { token: t, kind: kind2, role: r.role });
+      if (r.entityType === "DEPLOYMENT") push(ix.bindingsByDeployment, r.entityId, { subject: subject2, kind: kind2, role: r.role });
     }
+  }
+  if (actual.users !== void 0) {
+    ix.users = subjectIndex(actual.users.map(userSubject), (s) => emailKey(s.name));
+    indexDeploymentRoles(ix, ix.users.all, "user");
+  }
+  if (actual.teams !== void 0) {
+    ix.teams = subjectIndex(actual.teams.map(teamSubject), (s) => s.name);
+    indexDeploymentRoles(ix, ix.teams.all, "team");
   }
   for (const r of actual.roles) {
     if (r.scopeType === "DEPLOYMENT") push(ix.rolesByName, r.name, r);
   }
   return ix;
+}
+function subjectIndex(all, nameKey) {
+  const index = { all, byId: /* @__PURE__ */ new Map(), byName: /* @__PURE__ */ new Map() };
+  for (const s of all) {
+    index.byId.set(s.id, s);
+    push(index.byName, nameKey(s), s);
+  }
+  return index;
+}
+function indexDeploymentRoles(ix, subjects, kind2) {
+  for (const subject2 of subjects) {
+    const entries = subject2.type === "user" ? subject2.user.deploymentRoles : subject2.team.deploymentRoles;
+    for (const r of entries) push(ix.bindingsByDeployment, r.deploymentId, { subject: subject2, kind: kind2, role: r.role });
+  }
 }
 
 // src/plan/glob.ts
@@ -51885,29 +52120,111 @@ function globMatch(glob, name) {
 }
 
 // src/plan/patterns.ts
-function tokenMatcher(patterns) {
+function subjectMatcher(patterns) {
+  if (patterns.length === 0) return { match: () => null };
+  const lowered = patterns.map((p) => p.toLowerCase());
   const cache = /* @__PURE__ */ new Map();
   return {
-    match(token) {
-      const hit = cache.get(token.id);
-      if (hit !== void 0 && hit.name === token.name) return hit.result;
-      const found2 = patterns.find((p) => p === token.id || globMatch(p, token.name));
+    match(subject2) {
+      const type = subject2.type ?? "token";
+      const key = `${type}:${subject2.id}`;
+      const hit = cache.get(key);
+      if (hit !== void 0 && hit.name === subject2.name) return hit.result;
+      const email = type === "user" ? subject2.name.toLowerCase() : void 0;
+      const found2 = patterns.find((p, i) => p === subject2.id || (email === void 0 ? globMatch(p, subject2.name) : globMatch(lowered[i] ?? p, email)));
       const result = found2 ?? null;
-      cache.set(token.id, { name: token.name, result });
+      cache.set(key, { name: subject2.name, result });
       return result;
     }
   };
 }
 
+// src/plan/resolve-subject.ts
+var ws = (w) => `workspace ${quote(w.name)} (${w.id})`;
+var tok = (t) => `token ${quote(t.name)} (${t.id})`;
+function ambiguous(what, name, ids, key) {
+  return `${ids.length} ${what} are named ${quote(name)}: ${ids.sort().join(", ")}; write \`${key}:\` to pick one`;
+}
+var DEPLOYMENT_SCOPED = "deployment-scoped tokens belong to their deployment and are not managed by astro-access";
+function misplaced(t, kind2, w, ix) {
+  if (t.scope === "DEPLOYMENT") return `${tok(t)} is deployment-scoped: ${DEPLOYMENT_SCOPED}`;
+  if (kind2 === "workspace" && t.scope === "ORGANIZATION") {
+    return `${tok(t)} is an organization token: list it under organizationTokens`;
+  }
+  if (kind2 === "organization" && t.scope === "WORKSPACE") {
+    return `${tok(t)} is a workspace token: list it under workspaceTokens`;
+  }
+  if (kind2 === "workspace" && !tokenWorkspaceIds(t).includes(w.id)) {
+    const owners = tokenWorkspaceIds(t).map((id) => {
+      const o = ix.workspacesById.get(id);
+      return o ? ws(o) : id;
+    });
+    return `workspace ${tok(t)} belongs to ${owners.join(", ") || "no workspace"}, not to ${ws(w)}: a workspace token can only hold roles on deployments of its own workspace`;
+  }
+  return null;
+}
+function resolveToken(ref2, kind2, w, ix) {
+  if (ref2.id !== void 0) {
+    const t = ix.tokensById.get(ref2.id);
+    if (!t) return { error: `token ID ${ref2.id} not found in the organization` };
+    const why = misplaced(t, kind2, w, ix);
+    return why ? { error: why } : { ok: t };
+  }
+  const name = ref2.name ?? "";
+  const found2 = (kind2 === "workspace" ? ix.workspaceTokensByName.get(w.id)?.get(name) : ix.orgTokensByName.get(name)) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  const what = kind2 === "workspace" ? `workspace tokens in ${ws(w)}` : "organization tokens";
+  if (found2.length > 1) return { error: ambiguous(what, name, found2.map((t) => t.id), "tokenId") };
+  const other = (ix.tokensByName.get(name) ?? []).map((t) => misplaced(t, kind2, w, ix)).filter((m) => m !== null);
+  if (other.length > 0) return { error: [...new Set(other)].sort().join("; ") };
+  const pool = kind2 === "workspace" ? ix.workspaceTokens.get(w.id) ?? [] : ix.orgTokens;
+  const scope = kind2 === "workspace" ? `workspace token ${quote(name)} not found in ${ws(w)}` : `organization token ${quote(name)} not found`;
+  return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
+}
+function resolveUser(ref2, ix) {
+  const users = ix.users;
+  if (users === void 0) return { error: notRead("users") };
+  if (ref2.id !== void 0) {
+    const u = users.byId.get(ref2.id);
+    return u ? { ok: u } : { error: `user ID ${ref2.id} not found in the organization` };
+  }
+  const name = ref2.name ?? "";
+  const found2 = users.byName.get(emailKey(name)) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  if (found2.length > 1) {
+    const ids = found2.map((u) => u.id).sort().join(", ");
+    return { error: `${found2.length} users have the username ${quote(name)} when compared case-insensitively: ${ids}; write \`userId:\` to pick one` };
+  }
+  return { error: `user ${quote(name)} not found in the organization${didYouMean(name, users.all.map((u) => u.name))}` };
+}
+function resolveTeam(ref2, ix) {
+  const teams = ix.teams;
+  if (teams === void 0) return { error: notRead("teams") };
+  if (ref2.id !== void 0) {
+    const t = teams.byId.get(ref2.id);
+    return t ? { ok: t } : { error: `team ID ${ref2.id} not found in the organization` };
+  }
+  const name = ref2.name ?? "";
+  const found2 = teams.byName.get(name) ?? [];
+  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
+  if (found2.length > 1) return { error: ambiguous("teams", name, found2.map((t) => t.id), "teamId") };
+  return { error: `team ${quote(name)} not found in the organization${didYouMean(name, teams.all.map((t) => t.name))}` };
+}
+function notRead(what) {
+  return `the manifest lists ${what}, but the live state given to the planner holds no ${what} (they were not read); this is a bug in astro-access, please report it`;
+}
+function resolveSubject(ref2, kind2, w, ix) {
+  if (kind2 === "user") return resolveUser(ref2, ix);
+  if (kind2 === "team") return resolveTeam(ref2, ix);
+  const t = resolveToken(ref2, kind2, w, ix);
+  if ("error" in t) return t;
+  const s = ix.tokenSubjects.get(t.ok.id);
+  return s ? { ok: s } : { error: `${tok(t.ok)} cannot hold deployment roles here` };
+}
+
 // src/plan/resolve-names.ts
 var q = quote;
-var ws = (w) => `workspace ${q(w.name)} (${w.id})`;
-var tok = (t) => `token ${q(t.name)} (${t.id})`;
 var sourceOf = (at) => `${at.file}:${at.line}`;
-var DEPLOYMENT_SCOPED = "deployment-scoped tokens belong to their deployment and are not managed by astro-access";
-function ambiguous(what, name, ids, key) {
-  return `${ids.length} ${what} are named ${q(name)}: ${ids.sort().join(", ")}; write \`${key}:\` to pick one`;
-}
 function resolveWorkspace(ref2, ix) {
   if (ref2.id !== void 0) {
     const w = ix.workspacesById.get(ref2.id);
@@ -51944,41 +52261,6 @@ function resolveDeployment(ref2, w, ix) {
     return o ? ws(o) : id;
   }).sort().join(", ")}` : didYouMean(name, (ix.deploymentsByWorkspace.get(w.id) ?? []).map((d) => d.name));
   return { error: `deployment ${q(name)} not found in ${ws(w)}${hint}` };
-}
-function misplaced(t, kind2, w, ix) {
-  if (t.scope === "DEPLOYMENT") return `${tok(t)} is deployment-scoped: ${DEPLOYMENT_SCOPED}`;
-  if (kind2 === "workspace" && t.scope === "ORGANIZATION") {
-    return `${tok(t)} is an organization token: list it under organizationTokens`;
-  }
-  if (kind2 === "organization" && t.scope === "WORKSPACE") {
-    return `${tok(t)} is a workspace token: list it under workspaceTokens`;
-  }
-  if (kind2 === "workspace" && !tokenWorkspaceIds(t).includes(w.id)) {
-    const owners = tokenWorkspaceIds(t).map((id) => {
-      const o = ix.workspacesById.get(id);
-      return o ? ws(o) : id;
-    });
-    return `workspace ${tok(t)} belongs to ${owners.join(", ") || "no workspace"}, not to ${ws(w)}: a workspace token can only hold roles on deployments of its own workspace`;
-  }
-  return null;
-}
-function resolveToken(ref2, kind2, w, ix) {
-  if (ref2.id !== void 0) {
-    const t = ix.tokensById.get(ref2.id);
-    if (!t) return { error: `token ID ${ref2.id} not found in the organization` };
-    const why = misplaced(t, kind2, w, ix);
-    return why ? { error: why } : { ok: t };
-  }
-  const name = ref2.name ?? "";
-  const found2 = (kind2 === "workspace" ? ix.workspaceTokensByName.get(w.id)?.get(name) : ix.orgTokensByName.get(name)) ?? [];
-  if (found2.length === 1 && found2[0]) return { ok: found2[0] };
-  const what = kind2 === "workspace" ? `workspace tokens in ${ws(w)}` : "organization tokens";
-  if (found2.length > 1) return { error: ambiguous(what, name, found2.map((t) => t.id), "tokenId") };
-  const other = (ix.tokensByName.get(name) ?? []).map((t) => misplaced(t, kind2, w, ix)).filter((m) => m !== null);
-  if (other.length > 0) return { error: [...new Set(other)].sort().join("; ") };
-  const pool = kind2 === "workspace" ? ix.workspaceTokens.get(w.id) ?? [] : ix.orgTokens;
-  const scope = kind2 === "workspace" ? `workspace token ${q(name)} not found in ${ws(w)}` : `organization token ${q(name)} not found`;
-  return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
 }
 function roleChecker(ix) {
   const valid = /* @__PURE__ */ new Map();
@@ -52022,6 +52304,7 @@ function resolveNames(desired, ix) {
   const checkRole = roleChecker(ix);
   const deployments = [];
   const seenDeployments = /* @__PURE__ */ new Map();
+  const unread = /* @__PURE__ */ new Set();
   for (const dd of desired.deployments) {
     const w = resolveWorkspace(dd.workspace, ix);
     if ("error" in w) {
@@ -52036,26 +52319,33 @@ function resolveNames(desired, ix) {
       else seenDeployments.set(d.ok.id, dd.deployment.at);
     }
     const bindings2 = {};
-    const seenTokens = /* @__PURE__ */ new Map();
-    for (const kind2 of TOKEN_KINDS) {
-      const list2 = kind2 === "workspace" ? dd.workspaceTokens : dd.organizationTokens;
+    const seen = /* @__PURE__ */ new Map();
+    for (const { kind: kind2, listKey } of BINDING_KINDS) {
+      const list2 = dd[listKey];
       if (list2 === void 0) continue;
+      if (kind2 === "user" && ix.users === void 0 || kind2 === "team" && ix.teams === void 0) {
+        if (!unread.has(kind2)) fail2(dd.at, notRead(listKey === "users" ? "users" : "teams"));
+        unread.add(kind2);
+        continue;
+      }
       const out = [];
       for (const b of list2) {
-        const t = resolveToken(b.subject, kind2, w.ok, ix);
+        const s = resolveSubject(b.subject, kind2, w.ok, ix);
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail2(b.roleAt, roleError);
-        if ("error" in t) {
-          fail2(b.subject.at, `${tokenListKey(kind2)}: ${t.error}`);
+        if ("error" in s) {
+          fail2(b.subject.at, `${listKey}: ${s.error}`);
           continue;
         }
-        const prev = seenTokens.get(t.ok.id);
+        const prev = seen.get(s.ok);
         if (prev) {
-          fail2(b.subject.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          fail2(b.subject.at, `${describeSubject(s.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
-        seenTokens.set(t.ok.id, b.at);
-        out.push({ token: t.ok, role: b.role, source: sourceOf(b.at), at: b.at });
+        seen.set(s.ok, b.at);
+        const r = { subject: s.ok, role: b.role, source: sourceOf(b.at), at: b.at };
+        if (b.expires !== void 0) r.expires = b.expires;
+        out.push(r);
       }
       bindings2[kind2] = out;
     }
@@ -52064,8 +52354,48 @@ function resolveNames(desired, ix) {
   return { deployments, errors: sortDiagnostics(errors) };
 }
 
+// src/plan/subject-state.ts
+function subjectStateWatch(now) {
+  const seen = /* @__PURE__ */ new Map();
+  return {
+    note(s, source) {
+      const entry = seen.get(s);
+      if (entry) entry.sources.push(source);
+      else seen.set(s, { subject: s, sources: [source] });
+    },
+    warnings() {
+      const out = [];
+      const subjects = [...seen.values()].sort((a, b) => compareSubjects(a.subject.ref, b.subject.ref));
+      for (const { subject: s, sources } of subjects) {
+        const where2 = `${describeSubject(s)}, bound at ${sources.join(", ")}`;
+        out.push(...problems(s, now).map((p) => `${where2}: ${p}`));
+      }
+      return out;
+    }
+  };
+}
+function problems(s, now) {
+  const out = [];
+  if (s.type === "token") {
+    const t = s.token;
+    const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
+    if (now !== void 0 && !Number.isNaN(end) && end <= now) {
+      out.push(`expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+    }
+    if (t.kind === "DIRECT_ACCESS") {
+      out.push("is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles");
+    }
+  } else if (s.type === "user") {
+    if (s.user.status !== "ACTIVE") {
+      out.push(`has status ${sanitizeTerminal(String(s.user.status))}, not ACTIVE; check that the user should hold deployment roles`);
+    }
+  } else if (s.team.isIdpManaged) {
+    out.push("is managed by the identity provider (isIdpManaged): its members are added and removed there, and each of them holds this role");
+  }
+  return out;
+}
+
 // src/plan/planner.ts
-var q2 = quote;
 function makePlan(desired, actual, opts = {}) {
   const ix = indexActual(actual);
   const { deployments, errors } = resolveNames(desired, ix);
@@ -52077,24 +52407,37 @@ function makePlan(desired, actual, opts = {}) {
     });
   }
   if (errors.length > 0) return { errors };
-  const ignore = tokenMatcher(desired.ignore);
-  const protect = tokenMatcher(desired.protect);
+  const parts = diffAll(deployments, ix, desired, opts);
+  return { errors: [], plan: assemble(parts, desired, actual) };
+}
+function diffAll(deployments, ix, desired, opts) {
+  const protect = subjectMatcher(desired.protect);
   const watchProtect = desired.protect.length > 0;
-  const tokenRefs = /* @__PURE__ */ new Map();
-  const tokenRef = (t) => {
-    let r = tokenRefs.get(t.id);
-    if (!r) tokenRefs.set(t.id, r = { type: "token", id: t.id, name: t.name, scope: t.scope });
-    return r;
+  const ctx = { ignore: subjectMatcher(desired.ignore) };
+  const parts = {
+    actions: [],
+    unmanaged: [],
+    ignored: [],
+    warnings: [],
+    expirations: [],
+    subjectWarnings: [],
+    deployments: [],
+    affected: /* @__PURE__ */ new Set(),
+    protectedSubjects: [],
+    unchanged: 0
   };
-  const actions = [];
-  const unmanaged = [];
-  const ignored = [];
-  const warnings = [];
-  const planDeployments = [];
-  const affected = /* @__PURE__ */ new Map();
-  const protectCandidates = /* @__PURE__ */ new Map();
-  let unchanged = 0;
-  const stateWatch = tokenStateWatch(opts.now);
+  const protectCandidates = /* @__PURE__ */ new Set();
+  const stateWatch = subjectStateWatch(opts.now);
+  const gather2 = (diff) => {
+    for (const b of diff.honoured) stateWatch.note(b.subject, b.source);
+    append2(parts.actions, diff.actions);
+    append2(parts.unmanaged, diff.unmanaged);
+    append2(parts.ignored, diff.ignored);
+    append2(parts.warnings, diff.warnings);
+    append2(parts.expirations, diff.expirations);
+    for (const s of diff.affected) parts.affected.add(s);
+    parts.unchanged += diff.unchanged;
+  };
   for (const rd of deployments) {
     const dep = {
       id: rd.deployment.id,
@@ -52103,85 +52446,40 @@ function makePlan(desired, actual, opts = {}) {
       workspaceName: rd.workspace.name
     };
     const live = ix.bindingsByDeployment.get(dep.id) ?? [];
-    if (watchProtect) for (const lb of live) protectCandidates.set(lb.token.id, lb.token);
-    const managedKinds = TOKEN_KINDS.filter((k) => rd.bindings[k] !== void 0);
+    if (watchProtect) for (const lb of live) protectCandidates.add(lb.subject);
+    const managedKinds = BINDING_KINDS.map((k) => k.kind).filter((k) => rd.bindings[k] !== void 0);
     let existing = 0;
     let after = 0;
     for (const kind2 of managedKinds) {
-      const declared = /* @__PURE__ */ new Map();
-      for (const b of rd.bindings[kind2] ?? []) {
-        if (watchProtect) protectCandidates.set(b.token.id, b.token);
-        const pattern = ignore.match(b.token);
-        if (pattern === null) {
-          declared.set(b.token.id, b);
-          stateWatch.note(b.token, b.source);
-        } else {
-          warnings.push({
-            deployment: dep,
-            subject: tokenRef(b.token),
-            text: `${b.source}: token ${q2(b.token.name)} (${b.token.id}) is declared on deployment ${q2(dep.name)} (${dep.id}) but matches ignore pattern ${q2(pattern)}; the declaration is skipped and its binding left as it is`
-          });
-        }
-      }
-      const liveOfKind = /* @__PURE__ */ new Map();
-      for (const lb of live) if (lb.kind === kind2 && !liveOfKind.has(lb.token.id)) liveOfKind.set(lb.token.id, lb);
-      for (const [id, lb] of liveOfKind) {
-        const pattern = ignore.match(lb.token);
-        if (pattern !== null) {
-          ignored.push(binding2(dep, tokenRef(lb.token), lb.role, `matches ignore pattern ${q2(pattern)}`));
-          continue;
-        }
-        existing++;
-        const want = declared.get(id);
-        if (want === void 0) {
-          if (rd.desired.prune) {
-            const remove = action("remove", dep, tokenRef(lb.token), lb.role, null, "not declared and prune is on", null);
-            const orphaned = dagRolesOn(lb.token, dep.id);
-            if (orphaned.length > 0) {
-              remove.orphanedDagRoles = orphaned;
-              remove.reason += `; would orphan its DAG roles here: ${describeDagRoles(orphaned)}`;
-              warnings.push({
-                deployment: dep,
-                subject: tokenRef(lb.token),
-                text: `token ${q2(lb.token.name)} (${lb.token.id}) would lose its role on deployment ${q2(dep.name)} (${dep.id}) but keep DAG roles there (${describeDagRoles(orphaned)}); apply refuses this unless --allow-unsafe`
-              });
-            }
-            actions.push(remove);
-            affected.set(id, lb.token);
-          } else {
-            unmanaged.push(binding2(dep, tokenRef(lb.token), lb.role, "not declared and prune is off for this deployment"));
-            after++;
-          }
-          continue;
-        }
-        after++;
-        if (want.role === lb.role) unchanged++;
-        else {
-          const reason = `role differs: ${lb.role} → ${want.role}`;
-          actions.push(action("update", dep, tokenRef(lb.token), lb.role, want.role, reason, want.source));
-          affected.set(id, lb.token);
-        }
-      }
-      for (const [id, want] of declared) {
-        if (liveOfKind.has(id)) continue;
-        after++;
-        actions.push(action("add", dep, tokenRef(want.token), null, want.role, "declared in manifest", want.source));
-        affected.set(id, want.token);
-      }
+      const declared = rd.bindings[kind2] ?? [];
+      if (watchProtect) for (const b of declared) protectCandidates.add(b.subject);
+      const diff = diffDeployment({ deployment: dep, kind: kind2, declared, live, prune: rd.desired.prune, now: opts.now }, ctx);
+      gather2(diff);
+      existing += diff.existing;
+      after += diff.desired;
     }
-    planDeployments.push(planDeployment(dep, rd, managedKinds, existing, after));
+    parts.deployments.push(planDeployment(dep, rd, managedKinds, existing, after, opts.now));
   }
+  parts.subjectWarnings = stateWatch.warnings();
+  const protectedIds = [...protectCandidates.values()].filter((s) => protect.match(s) !== null).map((s) => s.id);
+  parts.protectedSubjects = [...new Set(protectedIds)].sort(cmp);
+  return parts;
+}
+function append2(to, from) {
+  for (const x of from) to.push(x);
+}
+function assemble(parts, desired, actual) {
+  const { actions, unmanaged, ignored, warnings, expirations } = parts;
   actions.sort(compareEntries);
   unmanaged.sort(compareEntries);
   ignored.sort(compareEntries);
   warnings.sort(compareEntries);
-  planDeployments.sort(compareDeployments);
-  const tokens = {};
-  for (const id of [...affected.keys()].sort(cmp)) {
-    const t = affected.get(id);
-    if (t) tokens[id] = { fingerprint: fingerprintRoles(t.roles) };
-  }
-  const protectedSubjects = [...protectCandidates.values()].filter((t) => protect.match(t) !== null).map((t) => t.id).sort(cmp);
+  expirations.sort((a, b) => compareEntries(a, b) || cmp(a.endsAt, b.endsAt));
+  parts.deployments.sort(compareDeployments);
+  const fingerprints2 = { tokens: {}, users: {}, teams: {} };
+  const mapOf = { token: fingerprints2.tokens, user: fingerprints2.users, team: fingerprints2.teams };
+  const affected = [...parts.affected.values()].sort((a, b) => cmp(a.id, b.id));
+  for (const s of affected) mapOf[s.type][s.id] = { fingerprint: subjectFingerprint(s) };
   const count = (k) => actions.filter((a) => a.action === k).length;
   const plan = {
     formatVersion: 2,
@@ -52192,58 +52490,25 @@ function makePlan(desired, actual, opts = {}) {
       add: count("add"),
       update: count("update"),
       remove: count("remove"),
-      unchanged,
+      unchanged: parts.unchanged,
       unmanaged: unmanaged.length,
       ignored: ignored.length
     },
     actions,
     unmanaged,
     ignored,
-    warnings: [...warnings.map((w) => w.text), ...stateWatch.warnings()],
-    expirations: [],
-    deployments: planDeployments,
-    protectedSubjects,
-    tokens,
-    users: {},
-    teams: {}
+    warnings: [...warnings.map((w) => w.text), ...parts.subjectWarnings],
+    expirations,
+    deployments: parts.deployments,
+    protectedSubjects: parts.protectedSubjects,
+    ...fingerprints2
   };
   plan.checksum = planChecksum(plan);
-  return { errors: [], plan };
+  return plan;
 }
-function tokenStateWatch(now) {
-  const seen = /* @__PURE__ */ new Map();
-  return {
-    note(t, source) {
-      const entry = seen.get(t.id);
-      if (entry) entry.sources.push(source);
-      else seen.set(t.id, { token: t, sources: [source] });
-    },
-    warnings() {
-      const out = [];
-      const tokens = [...seen.values()].sort((a, b) => cmp(a.token.name, b.token.name) || cmp(a.token.id, b.token.id));
-      for (const { token: t, sources } of tokens) {
-        const where2 = `token ${q2(t.name)} (${t.id}), bound at ${sources.join(", ")}`;
-        const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
-        if (now !== void 0 && !Number.isNaN(end) && end <= now) {
-          out.push(`${where2}: expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
-        }
-        if (t.kind === "DIRECT_ACCESS") {
-          out.push(`${where2}: is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles`);
-        }
-      }
-      return out;
-    }
-  };
-}
-function action(kind2, deployment2, subject2, before, after, reason, source) {
-  return { action: kind2, deployment: deployment2, subject: subject2, before, after, reason, source };
-}
-function binding2(deployment2, subject2, role, reason) {
-  return { deployment: deployment2, subject: subject2, role, reason };
-}
-function planDeployment(dep, rd, managedKinds, existing, desired) {
-  const raw = (k) => rd.desired[tokenListKey(k)];
-  const explicitEmpty = managedKinds.length > 0 && managedKinds.every((k) => raw(k)?.length === 0);
+function planDeployment(dep, rd, managedKinds, existing, desired, now) {
+  const emptyList = (k) => rd.desired[bindingKind(k).listKey]?.every((b) => endingOf(b, now)?.expired === true) ?? false;
+  const explicitEmpty = managedKinds.length > 0 && managedKinds.every(emptyList);
   return { ...dep, managedKinds, existing, desired, explicitEmpty, source: sourceOf(rd.desired.at) };
 }
 
@@ -52369,12 +52634,12 @@ function ordered(value, keys, nested2 = {}) {
 }
 var deploymentRef = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName"]);
 var subjectRef = (t) => ordered(t, ["type", "id", "name", "scope"]);
-var action2 = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
+var action = (a) => ordered(a, ["action", "deployment", "subject", "before", "after", "reason", "source", "expires", "orphanedDagRoles"], {
   deployment: deploymentRef,
   subject: subjectRef,
   orphanedDagRoles: (list2) => list2.map((r) => ordered(r, ["entityType", "entityId", "role"]))
 });
-var binding3 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
+var binding2 = (b) => ordered(b, ["deployment", "subject", "role", "reason"], { deployment: deploymentRef, subject: subjectRef });
 var expiration = (e) => ordered(e, ["deployment", "subject", "role", "expires", "endsAt", "expired", "source"], { deployment: deploymentRef, subject: subjectRef });
 var deployment = (d) => ordered(d, ["id", "name", "workspaceId", "workspaceName", "managedKinds", "existing", "desired", "explicitEmpty", "source"]);
 function fingerprints(t) {
@@ -52391,9 +52656,9 @@ function planToOrderedObject(plan) {
     ["formatVersion", "organizationId", "manifestDigest", "checksum", "summary", "actions", "unmanaged", "ignored", "warnings", "expirations", "deployments", "protectedSubjects", "tokens", "users", "teams"],
     {
       summary: (s) => ordered(s, ["add", "update", "remove", "unchanged", "unmanaged", "ignored"]),
-      actions: (list2) => list2.map(action2),
-      unmanaged: (list2) => list2.map(binding3),
-      ignored: (list2) => list2.map(binding3),
+      actions: (list2) => list2.map(action),
+      unmanaged: (list2) => list2.map(binding2),
+      ignored: (list2) => list2.map(binding2),
       expirations: (list2) => list2.map(expiration),
       deployments: (list2) => list2.map(deployment),
       tokens: fingerprints,
@@ -52454,8 +52719,8 @@ async function writeOutputFile(env, path, content, opts = {}) {
 var PLAN_FILE_NAME = "astro-access-plan.json";
 var SUMMARY_MAX_CHARS = 9e5;
 async function loadManifests(io, inputs) {
-  const { files, problems } = await expandManifestPatterns(io.workspace, inputs.manifests);
-  const errors = problems.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
+  const { files, problems: problems2 } = await expandManifestPatterns(io.workspace, inputs.manifests);
+  const errors = problems2.map((message) => ({ file: files[0] ?? inputs.manifests[0] ?? "", line: 1, col: 1, message }));
   if (files.length === 0) return { files, desired: null, errors };
   const result = await loadManifestFiles(files, io.workspace);
   for (const w of result.warnings) io.warning(logText(formatDiagnostic(w)));

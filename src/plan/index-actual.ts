@@ -1,14 +1,16 @@
 import type { Deployment, Role, Workspace } from '../astro/types.ts';
-import type { TokenKind } from '../manifest/types.ts';
+import type { BindingKind, TokenKind } from '../manifest/types.ts';
 import type { Actual, ActualToken } from '../astro/actual.ts';
+import { teamSubject, tokenSubject, userSubject } from './subjects.ts';
+import type { Subject, TeamSubject, TokenSubject, UserSubject } from './subjects.ts';
 
 // One pass over the snapshot builds every lookup the resolver and planner need, so planning stays
 // linear in the size of the organization and the manifest.
 
-/** A token's DEPLOYMENT entry as read. */
+/** A token's DEPLOYMENT entry, or a user's or team's deploymentRoles entry, as read. */
 export interface LiveBinding {
-  token: ActualToken;
-  kind: TokenKind;
+  subject: Subject;
+  kind: BindingKind;
   role: string;
 }
 
@@ -30,13 +32,32 @@ export interface ActualIndex {
   workspaceTokensByName: Map<string, Map<string, ActualToken[]>>;
   orgTokens: ActualToken[];
   orgTokensByName: Map<string, ActualToken[]>;
-  /** deploymentId → DEPLOYMENT entries of workspace and organization tokens (deployment-scoped excluded). */
+  /** The planner's one subject object per token, by ID. */
+  tokenSubjects: Map<string, TokenSubject>;
+  /** Undefined when the live state holds no users (not read). */
+  users?: SubjectIndex<UserSubject>;
+  /** Undefined when the live state holds no teams (not read). */
+  teams?: SubjectIndex<TeamSubject>;
+  /**
+   * deploymentId → DEPLOYMENT entries of workspace and organization tokens (deployment-scoped excluded),
+   * and the deploymentRoles entries of users and teams when they were read.
+   */
   bindingsByDeployment: Map<string, LiveBinding[]>;
   /** Custom DEPLOYMENT-scoped roles by name. */
   rolesByName: Map<string, Role[]>;
   /** Names of the API's default DEPLOYMENT roles: valid on every deployment. */
   defaultRoleNames: Set<string>;
 }
+
+export interface SubjectIndex<S extends Subject> {
+  all: S[];
+  byId: Map<string, S>;
+  /** Users: by lower-cased username (emails match case-insensitively); teams: by exact name. */
+  byName: Map<string, S[]>;
+}
+
+/** The key a user's email is looked up by: its lower case (ASCII and beyond, as JavaScript lowers it). */
+export const emailKey = (email: string): string => email.toLowerCase();
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -74,6 +95,7 @@ export function indexActual(actual: Actual): ActualIndex {
     workspaceTokensByName: new Map(),
     orgTokens: [],
     orgTokensByName: new Map(),
+    tokenSubjects: new Map(),
     bindingsByDeployment: new Map(),
     rolesByName: new Map(),
     defaultRoleNames: new Set(actual.defaultRoles.filter((r) => r.scopeType === 'DEPLOYMENT').map((r) => r.name)),
@@ -101,12 +123,38 @@ export function indexActual(actual: Actual): ActualIndex {
       push(ix.orgTokensByName, t.name, t);
     }
     if (kind === null) continue;
+    const subject = tokenSubject(t);
+    ix.tokenSubjects.set(t.id, subject);
     for (const r of t.roles) {
-      if (r.entityType === 'DEPLOYMENT') push(ix.bindingsByDeployment, r.entityId, { token: t, kind, role: r.role });
+      if (r.entityType === 'DEPLOYMENT') push(ix.bindingsByDeployment, r.entityId, { subject, kind, role: r.role });
     }
+  }
+  if (actual.users !== undefined) {
+    ix.users = subjectIndex(actual.users.map(userSubject), (s) => emailKey(s.name));
+    indexDeploymentRoles(ix, ix.users.all, 'user');
+  }
+  if (actual.teams !== undefined) {
+    ix.teams = subjectIndex(actual.teams.map(teamSubject), (s) => s.name);
+    indexDeploymentRoles(ix, ix.teams.all, 'team');
   }
   for (const r of actual.roles) {
     if (r.scopeType === 'DEPLOYMENT') push(ix.rolesByName, r.name, r);
   }
   return ix;
+}
+
+function subjectIndex<S extends Subject>(all: S[], nameKey: (s: S) => string): SubjectIndex<S> {
+  const index: SubjectIndex<S> = { all, byId: new Map(), byName: new Map() };
+  for (const s of all) {
+    index.byId.set(s.id, s);
+    push(index.byName, nameKey(s), s);
+  }
+  return index;
+}
+
+function indexDeploymentRoles(ix: ActualIndex, subjects: readonly (UserSubject | TeamSubject)[], kind: 'user' | 'team'): void {
+  for (const subject of subjects) {
+    const entries = subject.type === 'user' ? subject.user.deploymentRoles : subject.team.deploymentRoles;
+    for (const r of entries) push(ix.bindingsByDeployment, r.deploymentId, { subject, kind, role: r.role });
+  }
 }

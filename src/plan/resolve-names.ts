@@ -1,38 +1,42 @@
 import type { Deployment, Workspace } from '../astro/types.ts';
 import type {
+  BindingKind,
   Desired,
-  DesiredBinding,
   DesiredDeployment,
+  DesiredExpiry,
   Diagnostic,
   Reference,
   SourceLocation,
-  TokenKind,
 } from '../manifest/types.ts';
-import type { ActualToken } from '../astro/actual.ts';
 import { didYouMean } from '../util/closest.ts';
-import { tokenWorkspaceIds } from './index-actual.ts';
 import type { ActualIndex } from './index-actual.ts';
 import { quote } from '../util/sanitize.ts';
-import { TOKEN_KINDS, tokenListKey } from '../manifest/raw.ts';
+import { BINDING_KINDS } from '../manifest/raw.ts';
 import { sortDiagnostics } from '../manifest/sort-diagnostics.ts';
+import { ambiguous, notRead, resolveSubject, ws } from './resolve-subject.ts';
+import type { Found } from './resolve-subject.ts';
+import { describeSubject } from './subjects.ts';
+import type { Subject } from './subjects.ts';
 
-// Manifest references (names or IDs) → live objects. Exact and case-sensitive; every problem becomes a
-// Diagnostic at the reference's position, and all of them are collected before planning stops.
+// Manifest references (names or IDs) → live objects. Exact and case-sensitive, except user emails
+// (resolve-subject.ts); every problem becomes a Diagnostic at the reference's position, and all of them
+// are collected before planning stops.
 
 export interface ResolvedBinding {
-  token: ActualToken;
+  subject: Subject;
   role: string;
   /** "file:line" of the list entry. */
   source: string;
   at: SourceLocation;
+  expires?: DesiredExpiry;
 }
 
 export interface ResolvedDeployment {
   desired: DesiredDeployment;
   workspace: Workspace;
   deployment: Deployment;
-  /** Present exactly for the token kinds the manifest manages on this deployment. */
-  bindings: Partial<Record<TokenKind, ResolvedBinding[]>>;
+  /** Present exactly for the kinds the manifest manages on this deployment. */
+  bindings: Partial<Record<BindingKind, ResolvedBinding[]>>;
 }
 
 export interface Resolution {
@@ -40,20 +44,8 @@ export interface Resolution {
   errors: Diagnostic[];
 }
 
-type Found<T> = { ok: T } | { error: string };
-
-
 const q = quote;
-const ws = (w: Workspace): string => `workspace ${q(w.name)} (${w.id})`;
-const tok = (t: ActualToken): string => `token ${q(t.name)} (${t.id})`;
 export const sourceOf = (at: SourceLocation): string => `${at.file}:${at.line}`;
-
-const DEPLOYMENT_SCOPED =
-  'deployment-scoped tokens belong to their deployment and are not managed by astro-access';
-
-function ambiguous(what: string, name: string, ids: string[], key: string): string {
-  return `${ids.length} ${what} are named ${q(name)}: ${ids.sort().join(', ')}; write \`${key}:\` to pick one`;
-}
 
 function resolveWorkspace(ref: Reference, ix: ActualIndex): Found<Workspace> {
   if (ref.id !== undefined) {
@@ -95,43 +87,6 @@ function resolveDeployment(ref: Reference, w: Workspace, ix: ActualIndex): Found
           .join(', ')}`
       : didYouMean(name, (ix.deploymentsByWorkspace.get(w.id) ?? []).map((d) => d.name));
   return { error: `deployment ${q(name)} not found in ${ws(w)}${hint}` };
-}
-
-/** Why a token of the wrong scope or workspace cannot stand in this list. */
-function misplaced(t: ActualToken, kind: TokenKind, w: Workspace, ix: ActualIndex): string | null {
-  if (t.scope === 'DEPLOYMENT') return `${tok(t)} is deployment-scoped: ${DEPLOYMENT_SCOPED}`;
-  if (kind === 'workspace' && t.scope === 'ORGANIZATION') {
-    return `${tok(t)} is an organization token: list it under organizationTokens`;
-  }
-  if (kind === 'organization' && t.scope === 'WORKSPACE') {
-    return `${tok(t)} is a workspace token: list it under workspaceTokens`;
-  }
-  if (kind === 'workspace' && !tokenWorkspaceIds(t).includes(w.id)) {
-    const owners = tokenWorkspaceIds(t).map((id) => { const o = ix.workspacesById.get(id); return o ? ws(o) : id; });
-    return `workspace ${tok(t)} belongs to ${owners.join(', ') || 'no workspace'}, not to ${ws(w)}: a workspace token can only hold roles on deployments of its own workspace`;
-  }
-  return null;
-}
-
-function resolveToken(ref: Reference, kind: TokenKind, w: Workspace, ix: ActualIndex): Found<ActualToken> {
-  if (ref.id !== undefined) {
-    const t = ix.tokensById.get(ref.id);
-    if (!t) return { error: `token ID ${ref.id} not found in the organization` };
-    const why = misplaced(t, kind, w, ix);
-    return why ? { error: why } : { ok: t };
-  }
-  const name = ref.name ?? '';
-  const found =
-    (kind === 'workspace' ? ix.workspaceTokensByName.get(w.id)?.get(name) : ix.orgTokensByName.get(name)) ?? [];
-  if (found.length === 1 && found[0]) return { ok: found[0] };
-  const what = kind === 'workspace' ? `workspace tokens in ${ws(w)}` : 'organization tokens';
-  if (found.length > 1) return { error: ambiguous(what, name, found.map((t) => t.id), 'tokenId') };
-  // Not in the right scope: say where the name does exist, else suggest near names of the right scope.
-  const other = (ix.tokensByName.get(name) ?? []).map((t) => misplaced(t, kind, w, ix)).filter((m) => m !== null);
-  if (other.length > 0) return { error: [...new Set(other)].sort().join('; ') };
-  const pool = kind === 'workspace' ? (ix.workspaceTokens.get(w.id) ?? []) : ix.orgTokens;
-  const scope = kind === 'workspace' ? `workspace token ${q(name)} not found in ${ws(w)}` : `organization token ${q(name)} not found`;
-  return { error: scope + didYouMean(name, pool.map((t) => t.name)) };
 }
 
 /** Valid deployment role names per workspace (the API's default roles and the custom roles allowed there). */
@@ -177,6 +132,7 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
   const checkRole = roleChecker(ix);
   const deployments: ResolvedDeployment[] = [];
   const seenDeployments = new Map<string, SourceLocation>();
+  const unread = new Set<BindingKind>();
 
   for (const dd of desired.deployments) {
     const w = resolveWorkspace(dd.workspace, ix);
@@ -192,27 +148,35 @@ export function resolveNames(desired: Desired, ix: ActualIndex): Resolution {
       else seenDeployments.set(d.ok.id, dd.deployment.at);
     }
     // Bindings are resolved even when the deployment is not, so every error is reported in one run.
-    const bindings: Partial<Record<TokenKind, ResolvedBinding[]>> = {};
-    const seenTokens = new Map<string, SourceLocation>();
-    for (const kind of TOKEN_KINDS) {
-      const list: DesiredBinding[] | undefined = kind === 'workspace' ? dd.workspaceTokens : dd.organizationTokens;
+    const bindings: Partial<Record<BindingKind, ResolvedBinding[]>> = {};
+    // Subjects are one object each (made by the index): the same token, user or team is the same key.
+    const seen = new Map<Subject, SourceLocation>();
+    for (const { kind, listKey } of BINDING_KINDS) {
+      const list = dd[listKey];
       if (list === undefined) continue;
+      if ((kind === 'user' && ix.users === undefined) || (kind === 'team' && ix.teams === undefined)) {
+        if (!unread.has(kind)) fail(dd.at, notRead(listKey === 'users' ? 'users' : 'teams'));
+        unread.add(kind);
+        continue;
+      }
       const out: ResolvedBinding[] = [];
       for (const b of list) {
-        const t = resolveToken(b.subject, kind, w.ok, ix);
+        const s: Found<Subject> = resolveSubject(b.subject, kind, w.ok, ix);
         const roleError = checkRole(b.role, w.ok);
         if (roleError) fail(b.roleAt, roleError);
-        if ('error' in t) {
-          fail(b.subject.at, `${tokenListKey(kind)}: ${t.error}`);
+        if ('error' in s) {
+          fail(b.subject.at, `${listKey}: ${s.error}`);
           continue;
         }
-        const prev = seenTokens.get(t.ok.id);
+        const prev = seen.get(s.ok);
         if (prev) {
-          fail(b.subject.at, `${tok(t.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
+          fail(b.subject.at, `${describeSubject(s.ok)} is declared twice on this deployment (also at ${sourceOf(prev)})`);
           continue;
         }
-        seenTokens.set(t.ok.id, b.at);
-        out.push({ token: t.ok, role: b.role, source: sourceOf(b.at), at: b.at });
+        seen.set(s.ok, b.at);
+        const r: ResolvedBinding = { subject: s.ok, role: b.role, source: sourceOf(b.at), at: b.at };
+        if (b.expires !== undefined) r.expires = b.expires;
+        out.push(r);
       }
       bindings[kind] = out;
     }

@@ -1,5 +1,5 @@
 import type { TokenScope } from '../astro/types.ts';
-import type { TokenKind } from '../manifest/types.ts';
+import type { BindingKind } from '../manifest/types.ts';
 
 // The JSON plan (formatVersion 2) is the contract: renderers, the checksum, the PR comment and
 // `apply PLAN.json` all read this shape and nothing computed beside it.
@@ -39,15 +39,18 @@ export interface PlanAction {
   before: string | null;
   after: string | null;
   reason: string;
-  /** "file:line" of the manifest entry behind the action; null for removals of undeclared bindings. */
+  /**
+   * "file:line" of the manifest entry behind the action; null for removals of undeclared bindings. The
+   * removal of an expired grant names its entry (its reason says `expired on …`).
+   */
   source: string | null;
   /** On an add or update of a grant the manifest gives an end: `expires` as written. */
   expires?: string;
-  /** On a remove only: the token's DAG entries on this deployment the removal would orphan (a guard refuses it). */
+  /** On a remove only: the subject's DAG and DAG_TAG entries on this deployment the removal would orphan (a guard refuses it). */
   orphanedDagRoles?: PlanDagRole[];
 }
 
-/** A live binding the plan leaves alone, and why (prune off, ignore glob). */
+/** A live binding the plan leaves alone, and why (prune off, possibly for an expired grant; ignore glob). */
 export interface PlanBinding {
   deployment: PlanDeploymentRef;
   subject: PlanSubjectRef;
@@ -71,12 +74,12 @@ export interface PlanExpiration {
 
 /** Per managed deployment: what the guards need, so they can run from a saved plan alone. */
 export interface PlanDeployment extends PlanDeploymentRef {
-  managedKinds: TokenKind[];
-  /** Bindings of the managed kinds that exist now (ignored tokens excluded). */
+  managedKinds: BindingKind[];
+  /** Bindings of the managed kinds (tokens, users, teams) that exist now (ignored subjects excluded). */
   existing: number;
   /** Bindings of the managed kinds after the plan. */
   desired: number;
-  /** The manifest lists every managed kind here as an explicit empty list. */
+  /** The manifest lists every managed kind here as an explicit empty list (or one whose grants have all expired). */
   explicitEmpty: boolean;
   source: string;
 }

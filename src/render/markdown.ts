@@ -1,8 +1,8 @@
-import type { Plan, PlanAction, PlanBinding } from '../plan/types.ts';
+import type { Plan, PlanAction, PlanBinding, PlanExpiration } from '../plan/types.ts';
 import { MarkdownDoc } from './markdown-doc.ts';
 import { code, escapeCodeLine, escapeMarkdownText as esc, fenceFor } from './markdown-escape.ts';
 import { alignCells } from './width.ts';
-import { changeCounts, countKinds, groupByDeployment, keptCounts, MARKER, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
+import { changeCounts, countKinds, expirationState, groupByDeployment, keptCounts, MARKER, origin, roleChange, subjectLabel, type DeploymentGroup } from './wording.ts';
 import { plural } from '../util/plural.ts';
 
 // Markdown for PR comments and job summaries, rendered from the JSON plan alone. Summary first, so a
@@ -85,6 +85,22 @@ function bindingTable(doc: MarkdownDoc, title: string, bindings: readonly PlanBi
   doc.closeDetails().line('');
 }
 
+/** Grants that have ended or end within 7 days: what the scheduled run and a reviewer need to see. */
+function expirationTable(doc: MarkdownDoc, expirations: readonly PlanExpiration[]): void {
+  if (expirations.length === 0) return;
+  const expired = expirations.filter((e) => e.expired).length;
+  doc.openDetails(`Expirations (${expired} expired, ${expirations.length - expired} within 7 days)`);
+  doc.line('| Deployment | Subject | ID | Kind | Role | Expires | Ends at (UTC) | State | Source |', '|---|---|---|---|---|---|---|---|---|');
+  for (const e of expirations) {
+    const cells = [
+      `${esc(e.deployment.name)} ${code(e.deployment.id)}`, esc(e.subject.name), code(e.subject.id), esc(subjectLabel(e.subject)),
+      esc(e.role), esc(e.expires), esc(e.endsAt), expirationState(e), esc(e.source),
+    ];
+    doc.line(`| ${cells.join(' | ')} |`);
+  }
+  doc.closeDetails().line('');
+}
+
 export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const doc = new MarkdownDoc();
   if (opts.heading !== undefined) doc.line(opts.heading, '');
@@ -101,6 +117,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     doc.line(...plan.warnings.map((w) => `- ${esc(w)}`));
     doc.closeDetails().line('');
   }
+  expirationTable(doc, plan.expirations);
   for (const g of groupByDeployment({ actions: plan.actions, unmanaged: [], ignored: [] })) deploymentSection(doc, g, opts.labels);
   bindingTable(doc, 'Unmanaged bindings, kept', plan.unmanaged);
   bindingTable(doc, 'Ignored bindings', plan.ignored);

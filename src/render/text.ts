@@ -6,7 +6,8 @@ import { changeCounts, groupByDeployment, keptCounts, MARKER, NO_CHANGES, origin
 
 
 // Terraform-like terminal output, rendered from the JSON plan alone. Within a deployment block the
-// columns are: marker, token name, token id, scope, role change, origin (manifest line or reason).
+// columns are: marker, subject name (token name, user email, team name), subject id, kind (workspace,
+// organization, user, team), role change, origin (manifest line and any `expires`, or the reason).
 // `?` marks an unmanaged binding (kept: prune is off), `!` an ignored one (matches `ignore`).
 
 const ACTION_STYLE: Record<PlanAction['action'], Style> = { add: 'green', update: 'yellow', remove: 'red' };

@@ -1,4 +1,4 @@
-import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSubjectRef, PlanSummary } from '../plan/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanExpiration, PlanSubjectRef, PlanSummary } from '../plan/types.ts';
 
 // Words and grouping shared by the text and markdown renderers, so both say the same thing.
 // Everything here reads the plan only; strings from the API are returned raw (callers escape them).
@@ -33,9 +33,20 @@ export function roleChange(a: Pick<PlanAction, 'action' | 'before' | 'after'>): 
 
 export const MARKER: Record<ActionKind, string> = { add: '+', update: '~', remove: '-' };
 
-/** Where an action comes from: the manifest line, or for undeclared removals the planner's reason. */
-export function origin(a: Pick<PlanAction, 'source' | 'reason'>): string {
-  return a.source ?? a.reason;
+/**
+ * Where an action comes from: the manifest line (`, expires 2026-12-31` when the grant has an end), or for
+ * removals the planner's reason (`not declared…`, or `file:line, expired on 2026-01-01` for an expired
+ * grant, whose entry is the source).
+ */
+export function origin(a: Pick<PlanAction, 'action' | 'source' | 'reason' | 'expires'>): string {
+  if (a.source === null) return a.reason;
+  if (a.action === 'remove') return `${a.source}, ${a.reason}`;
+  return a.expires === undefined ? a.source : `${a.source}, expires ${a.expires}`;
+}
+
+/** `expired` or `expires soon`: the state of a listed expiration. */
+export function expirationState(e: Pick<PlanExpiration, 'expired'>): string {
+  return e.expired ? 'expired' : 'expires soon';
 }
 
 export interface DeploymentGroup {

@@ -1,6 +1,7 @@
-import type { Deployment, Role, Workspace } from '../../src/astro/types.ts';
+import type { Deployment, Role, UserStatus, Workspace } from '../../src/astro/types.ts';
 import type { Desired, DesiredBinding, DesiredDeployment, Reference, SourceLocation } from '../../src/manifest/types.ts';
-import type { Actual, ActualToken } from '../../src/astro/actual.ts';
+import type { Actual, ActualTeam, ActualToken, ActualUser } from '../../src/astro/actual.ts';
+import { parseExpiry } from '../../src/manifest/expiry.ts';
 
 // Small builders for planner inputs: an organization (Actual) and a manifest (Desired) in a few lines.
 
@@ -62,6 +63,48 @@ export class OrgBuilder {
     return this.token(name, 'DEPLOYMENT', deploymentEntries([[dep, 'DEPLOYMENT_ADMIN']]), id);
   }
 
+  /** Users and teams are read (present, maybe empty) only once one is made or this is called. */
+  readUsers(): ActualUser[] {
+    return (this.actual.users ??= []);
+  }
+
+  readTeams(): ActualTeam[] {
+    return (this.actual.teams ??= []);
+  }
+
+  /** A user with an organization role, the given deployment roles, and optionally more of its role set. */
+  user(
+    email: string,
+    bindings: [Deployment, string][] = [],
+    more: { id?: string; status?: UserStatus; dagRoles?: ActualUser['dagRoles']; workspaceRoles?: ActualUser['workspaceRoles'] } = {},
+  ): ActualUser {
+    const u: ActualUser = {
+      id: more.id ?? this.nextId(), username: email, fullName: email.split('@')[0] ?? email, avatarUrl: '',
+      status: more.status ?? 'ACTIVE', organizationRole: 'ORGANIZATION_MEMBER', createdAt: T, updatedAt: T,
+      workspaceRoles: more.workspaceRoles ?? [],
+      deploymentRoles: bindings.map(([d, role]) => ({ deploymentId: d.id, role })),
+      dagRoles: more.dagRoles ?? [],
+    };
+    this.readUsers().push(u);
+    return u;
+  }
+
+  team(
+    name: string,
+    bindings: [Deployment, string][] = [],
+    more: { id?: string; isIdpManaged?: boolean; dagRoles?: ActualTeam['dagRoles']; workspaceRoles?: ActualTeam['workspaceRoles'] } = {},
+  ): ActualTeam {
+    const t: ActualTeam = {
+      id: more.id ?? this.nextId(), name, isIdpManaged: more.isIdpManaged ?? false, organizationId: ORG,
+      organizationRole: 'ORGANIZATION_MEMBER', createdAt: T, updatedAt: T,
+      workspaceRoles: more.workspaceRoles ?? [],
+      deploymentRoles: bindings.map(([d, role]) => ({ deploymentId: d.id, role })),
+      dagRoles: more.dagRoles ?? [],
+    };
+    this.readTeams().push(t);
+    return t;
+  }
+
   customRole(name: string, restrictedTo: Workspace[] = []): Role {
     const who = { id: 'cu1', subjectType: 'USER' as const };
     const r: Role = {
@@ -87,18 +130,29 @@ export function ref(r: Ref): Reference {
   return typeof r === 'string' ? { name: r, at: at() } : { id: r.id, at: at() };
 }
 
-export function bind(token: Ref, role: string): DesiredBinding {
-  return { at: at(), subject: ref(token), role, roleAt: at() };
+/** A list entry; `expires` as written in a manifest (parsed by the manifest's own parser). */
+export function bind(subject: Ref, role: string, expires?: string): DesiredBinding {
+  const b: DesiredBinding = { at: at(), subject: ref(subject), role, roleAt: at() };
+  if (expires !== undefined) {
+    const parsed = parseExpiry(expires);
+    if (!('endsAt' in parsed)) throw new Error(`bad expires in a test: ${parsed.problem}`);
+    b.expires = { text: expires, endsAt: parsed.endsAt, at: at() };
+  }
+  return b;
 }
 
 export function dep(
   workspace: Ref,
   deployment: Ref,
-  kinds: { workspaceTokens?: DesiredBinding[]; organizationTokens?: DesiredBinding[]; prune?: boolean } = {},
+  kinds: {
+    workspaceTokens?: DesiredBinding[]; organizationTokens?: DesiredBinding[]; users?: DesiredBinding[]; teams?: DesiredBinding[]; prune?: boolean;
+  } = {},
 ): DesiredDeployment {
   const d: DesiredDeployment = { at: at(), workspace: ref(workspace), deployment: ref(deployment), prune: kinds.prune ?? true };
   if (kinds.workspaceTokens) d.workspaceTokens = kinds.workspaceTokens;
   if (kinds.organizationTokens) d.organizationTokens = kinds.organizationTokens;
+  if (kinds.users) d.users = kinds.users;
+  if (kinds.teams) d.teams = kinds.teams;
   return d;
 }
 

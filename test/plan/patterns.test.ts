@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closestNames } from '../../src/util/closest.ts';
-import { tokenMatcher } from '../../src/plan/patterns.ts';
+import { subjectMatcher } from '../../src/plan/patterns.ts';
 
-describe('tokenMatcher', () => {
-  const m = tokenMatcher(['break-glass-*', 'bot-?', 'a.b(c)', 'cabc000000000000000000001']);
+describe('subjectMatcher', () => {
+  const m = subjectMatcher(['break-glass-*', 'bot-?', 'a.b(c)', 'cabc000000000000000000001']);
   const t = (name: string, id = 'cother') => ({ id, name });
 
   it('matches globs against the whole name', () => {
@@ -20,8 +20,20 @@ describe('tokenMatcher', () => {
     expect(m.match(t('whatever', 'cabc000000000000000000001'))).toBe('cabc000000000000000000001');
   });
 
-  it('is case-sensitive', () => {
+  it('is case-sensitive on token and team names', () => {
     expect(m.match(t('Break-glass-admin'))).toBeNull();
+    expect(m.match({ type: 'team', id: 'cteam', name: 'Break-glass-admins' })).toBeNull();
+    expect(m.match({ type: 'team', id: 'cteam', name: 'break-glass-admins' })).toBe('break-glass-*');
+  });
+
+  it('matches user emails case-insensitively, on both sides', () => {
+    const users = subjectMatcher(['*@Contractor.example', 'ops-?@example.com']);
+    expect(users.match({ type: 'user', id: 'cu1', name: 'Bob@CONTRACTOR.EXAMPLE' })).toBe('*@Contractor.example');
+    expect(users.match({ type: 'user', id: 'cu2', name: 'OPS-1@Example.com' })).toBe('ops-?@example.com');
+    expect(users.match({ type: 'user', id: 'cu3', name: 'bob@contractor.example.org' })).toBeNull();
+    expect(users.match({ type: 'team', id: 'ct1', name: 'x@CONTRACTOR.EXAMPLE' })).toBeNull();
+    // The cache is per subject type: the same ID as a token is matched as a token.
+    expect(users.match({ type: 'token', id: 'cu1', name: 'Bob@CONTRACTOR.EXAMPLE' })).toBeNull();
   });
 });
 

@@ -33,8 +33,8 @@ describe('resolveNames', () => {
     ]), indexActual(o.actual));
     expect(r.errors).toEqual([]);
     expect(r.deployments[0]?.deployment.id).toBe(prod.id);
-    expect(r.deployments[0]?.bindings.workspace?.map((b) => b.token.id)).toEqual([ci.id]);
-    expect(r.deployments[0]?.bindings.organization?.map((b) => b.token.id)).toEqual([obs.id]);
+    expect(r.deployments[0]?.bindings.workspace?.map((b) => b.subject.id)).toEqual([ci.id]);
+    expect(r.deployments[0]?.bindings.organization?.map((b) => b.subject.id)).toEqual([obs.id]);
   });
 
   it('rejects a custom role outside its restricted workspaces, positioned at the role', () => {

@@ -1,5 +1,5 @@
 import type { TokenScope } from '../../src/astro/types.ts';
-import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanSubjectRef } from '../../src/plan/types.ts';
+import type { ActionKind, Plan, PlanAction, PlanBinding, PlanDeploymentRef, PlanExpiration, PlanSubjectRef } from '../../src/plan/types.ts';
 
 // Small builders for hand-made plans: the renderers are tested without the planner.
 
@@ -14,6 +14,22 @@ export function deployment(over: Partial<PlanDeploymentRef> = {}): PlanDeploymen
 
 export function token(over: Partial<PlanSubjectRef> = {}): PlanSubjectRef {
   return { type: 'token', id: 'clz9k2w1q000108mh3tq4a7vd', name: 'ci-deployer', scope: 'WORKSPACE' as TokenScope, ...over };
+}
+
+export function user(over: Partial<PlanSubjectRef> = {}): PlanSubjectRef {
+  return { type: 'user', id: 'clu5r1x2y000108mh3tq4user1', name: 'ana.lopez@example.com', ...over };
+}
+
+export function team(over: Partial<PlanSubjectRef> = {}): PlanSubjectRef {
+  return { type: 'team', id: 'clt3a9m2k000108mh3tq4team1', name: 'Data Engineers', ...over };
+}
+
+/** A listed expiration: by default a user's grant ending in a few days. */
+export function expiration(over: Partial<PlanExpiration> = {}): PlanExpiration {
+  return {
+    deployment: deployment(), subject: user(), role: 'DEPLOYMENT_ADMIN', expires: '2026-12-31',
+    endsAt: '2027-01-01T00:00:00.000Z', expired: false, source: 'astro-access.yaml:30', ...over,
+  };
 }
 
 export function action(kind: ActionKind, over: Partial<PlanAction> = {}): PlanAction {
@@ -40,7 +56,9 @@ export function binding(over: Partial<PlanBinding> = {}): PlanBinding {
 }
 
 /** A plan whose summary counts agree with its lists. */
-export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[]; ignored?: PlanBinding[]; warnings?: string[]; organizationId?: string } = {}): Plan {
+export function plan(parts: {
+  actions?: PlanAction[]; unmanaged?: PlanBinding[]; ignored?: PlanBinding[]; warnings?: string[]; organizationId?: string; expirations?: PlanExpiration[];
+} = {}): Plan {
   const actions = parts.actions ?? [];
   const count = (k: ActionKind) => actions.filter((a) => a.action === k).length;
   const unmanaged = parts.unmanaged ?? [];
@@ -56,12 +74,16 @@ export function plan(parts: { actions?: PlanAction[]; unmanaged?: PlanBinding[];
     ignored,
     warnings: parts.warnings ?? [],
     deployments: [],
-    expirations: [],
+    expirations: parts.expirations ?? [],
     protectedSubjects: [],
-    tokens: Object.fromEntries(actions.map((a) => [a.subject.id, { fingerprint: 'sha256:' + 'c'.repeat(64) }])),
-    users: {},
-    teams: {},
+    tokens: fingerprints(actions, 'token'),
+    users: fingerprints(actions, 'user'),
+    teams: fingerprints(actions, 'team'),
   };
+}
+
+function fingerprints(actions: readonly PlanAction[], type: PlanSubjectRef['type']): Plan['tokens'] {
+  return Object.fromEntries(actions.filter((a) => a.subject.type === type).map((a) => [a.subject.id, { fingerprint: 'sha256:' + 'c'.repeat(64) }]));
 }
 
 /** The example used across tests: one deployment with an add, an update and a remove, plus kept bindings. */
