@@ -1,11 +1,15 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/executor.ts';
 import type { AstroClient } from '../../src/astro/client.ts';
 import { fingerprintRoleSet } from '../../src/plan/fingerprint.ts';
 import type { Plan, PlanAction, PlanSubjectRef } from '../../src/plan/types.ts';
 import { action, deployment, plan as makePlan } from '../render/builders.ts';
-import { posts } from './harness.ts';
-import { scenario, type Scenario } from './scenario.ts';
+import type { Receipt } from '../../src/apply/receipt.ts';
+import { sentinelToken, tempDir } from '../support/cli.ts';
+import { posts, runMain } from './harness.ts';
+import { ORG, scenario, type Scenario } from './scenario.ts';
 
 // Users and teams written through the real client against the emulator of the example organization:
 // the server's Workspace Accessor side effect, a user without an organization role, a conflict, retries.
@@ -146,3 +150,35 @@ describe('users and teams against the emulator', () => {
     }
   });
 });
+
+describe('users and teams through the CLI: planned, applied, converged', () => {
+  it('one apply converges a manifest of users and teams; the server’s accessor entry is no drift on the next plan', async () => {
+    const s = await scenario();
+    try {
+      const dir = tempDir();
+      const file = join(dir, 'astro-access.yaml');
+      writeFileSync(file, [
+        'version: 1', `organizationId: ${ORG}`, 'workspaces:',
+        '  - workspace: Data Platform', '    deployments:',
+        '      - deployment: staging', '        users:', '          - user: JANE.DOE@example.com', '            role: DEPLOYMENT_ADMIN',
+        '        teams:', '          - team: Data Engineering', '            role: DAG_VIEWER',
+        '  - workspace: Analytics', '    deployments:',
+        '      - deployment: ml', '        teams:', '          - team: Data Engineering', '            role: DEPLOYMENT_ADMIN', '',
+      ].join('\n'));
+      const env = { ASTRO_API_URL: s.emulator.url, ASTRO_API_TOKEN: sentinelToken() };
+      const receiptFile = join(dir, 'receipt.json');
+      const applied = await runMain(['apply', '--auto-approve', '-f', file, '--receipt', receiptFile], env);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('Apply complete: 2 of 2 subjects updated.');
+      expect(applied.stdout).toMatch(new RegExp(`^applied +team +Data Engineering +${DATA_ENG.id}: 2 changes`, 'm'));
+      const receipt = JSON.parse(readFileSync(receiptFile, 'utf8')) as Receipt;
+      expect(receipt.subjects.map((r) => [r.subject, r.status])).toEqual([[DATA_ENG, 'applied'], [JANE, 'applied']]);
+      expect(team(s).workspaceRoles).toContainEqual({ workspaceId: ANALYTICS, role: 'WORKSPACE_ACCESSOR' });
+      const again = await runMain(['plan', '--detailed-exitcode', '-f', file], env);
+      expect(again.code, again.stdout).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
