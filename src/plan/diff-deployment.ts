@@ -101,7 +101,9 @@ export function diffDeployment(input: DiffInput, ctx: DiffContext): DeploymentDi
     if (want === undefined) {
       const ended = expired.get(id);
       if (input.prune) {
-        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source } : { reason: 'not declared and prune is on', source: null };
+        const why = ended
+          ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source, expires: ended.ending.expires.text }
+          : { reason: 'not declared and prune is on', source: null };
         out.actions.push(removal(dep, lb, why, out));
         out.affected.push(lb.subject);
       } else {
@@ -146,13 +148,15 @@ function withExpiry(a: PlanAction, want: ResolvedBinding): PlanAction {
 function removal(
   dep: PlanDeploymentRef,
   lb: LiveBinding,
-  why: Pick<PlanAction, 'reason' | 'source'>,
+  why: Pick<PlanAction, 'reason' | 'source' | 'expires'>,
   out: DeploymentDiff,
 ): PlanAction {
   const subject = lb.subject.ref;
   const remove: PlanAction = {
     action: 'remove', deployment: dep, subject, before: lb.role, after: null, reason: why.reason, source: why.source,
   };
+  // A removal because the grant ended carries that end, as an add or update of the grant did.
+  if (why.expires !== undefined) remove.expires = why.expires;
   const orphaned = subjectDagRolesOn(lb.subject, dep.id);
   if (orphaned.length > 0) {
     remove.orphanedDagRoles = orphaned;

@@ -55,7 +55,7 @@ export function endingWarning(deployment: PlanDeploymentRef, b: ResolvedBinding,
  */
 export function onlyExpiryRemovals(plan: Pick<Plan, 'actions' | 'expirations'>): boolean {
   const expired = new Set(plan.expirations.filter((e) => e.expired).map((e) => entryKey(e)));
-  return plan.actions.length > 0 && plan.actions.every((a) => a.action === 'remove' && expired.has(entryKey(a)));
+  return plan.actions.length > 0 && plan.actions.every((a) => a.action === 'remove' && a.expires !== undefined && expired.has(entryKey(a)));
 }
 
 const entryKey = (e: { deployment: { id: string }; subject: { type: string; id: string } }): string =>

@@ -52,7 +52,7 @@ describe('expired grants', () => {
       action: 'remove',
       deployment: expect.objectContaining({ id: prod.id }),
       subject: { type: 'user', id: u.id, name: 'temp@example.com' },
-      before: 'DAG_VIEWER', after: null, reason: 'expired on 2026-12-31', source: src(b),
+      before: 'DAG_VIEWER', after: null, reason: 'expired on 2026-12-31', source: src(b), expires: '2026-12-31',
     }]);
     expect(atEnd.expirations).toEqual([expect.objectContaining({ expired: true, endsAt: '2027-01-01T00:00:00.000Z' })]);
     expect(atEnd.deployments[0]).toMatchObject({ existing: 1, desired: 0 });
@@ -223,7 +223,7 @@ describe('a plan with users, teams and expirations, saved', () => {
     const p = plan(m, o.actual, at('2026-06-01T00:00:00Z'));
     // gone@ sorts before soon@.
     expect(p.actions.map((a) => [a.action, a.subject.type, a.expires])).toEqual([
-      ['add', 'token', '2026-06-04T00:00:00Z'], ['remove', 'user', undefined], ['update', 'user', '2026-06-03'], ['add', 'team', undefined],
+      ['add', 'token', '2026-06-04T00:00:00Z'], ['remove', 'user', '2026-05-01'], ['update', 'user', '2026-06-03'], ['add', 'team', undefined],
     ]);
     expect(p.expirations).toHaveLength(3);
     const saved = JSON.parse(renderJson(p)) as Plan;
