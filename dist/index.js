@@ -51930,7 +51930,7 @@ function diffDeployment(input, ctx) {
     if (want === void 0) {
       const ended = expired.get(id);
       if (input.prune) {
-        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source } : { reason: "not declared and prune is on", source: null };
+        const why = ended ? { reason: expiredReason(ended.ending.expires), source: ended.binding.source, expires: ended.ending.expires.text } : { reason: "not declared and prune is on", source: null };
         out.actions.push(removal(dep, lb, why, out));
         out.affected.push(lb.subject);
       } else {
@@ -51986,6 +51986,7 @@ function removal(dep, lb, why, out) {
     reason: why.reason,
     source: why.source
   };
+  if (why.expires !== void 0) remove.expires = why.expires;
   const orphaned = subjectDagRolesOn(lb.subject, dep.id);
   if (orphaned.length > 0) {
     remove.orphanedDagRoles = orphaned;
