@@ -97,7 +97,7 @@ describe('Ctrl-C during apply', () => {
     child.kill('SIGINT');
     const r = await result;
     expect(r.code).toBe(130);
-    expect(r.stdout).toContain('Interrupted: 1 applied, 5 not started');
+    expect(r.stdout).toContain('Interrupted: 1 applied, 6 not started');
     const named = /Receipt written to (\S+)/.exec(r.stderr)?.[1];
     expect(named).toMatch(/^\.astro-access\/receipts\/apply-.*\.json$/);
     const receipt = JSON.parse(readFileSync(join(cwd, named!), 'utf8')) as { status: string; subjects: { subject: { id: string }; status: string; after: unknown }[] };
@@ -108,7 +108,7 @@ describe('Ctrl-C during apply', () => {
     const applied = receipt.subjects.filter((t) => t.status === 'applied');
     expect(applied.map((t) => t.subject.id)).toEqual(posted);
     expect(applied[0]!.after).not.toBeNull();
-    expect(receipt.subjects.filter((t) => t.status === 'not-started')).toHaveLength(5);
+    expect(receipt.subjects.filter((t) => t.status === 'not-started')).toHaveLength(6);
   });
 
   it('a second SIGINT stops at once, still writing what is known (the write in flight as interrupted)', async () => {
@@ -123,7 +123,7 @@ describe('Ctrl-C during apply', () => {
     child.kill('SIGINT');
     const r = await result;
     expect(r.code).toBe(130);
-    expect(r.stdout).toContain('Interrupted: 0 applied, 4 not started, 2 interrupted while being written');
+    expect(r.stdout).toContain('Interrupted: 0 applied, 5 not started, 2 interrupted while being written');
     const receipt = JSON.parse(readFileSync(receiptFile, 'utf8')) as { subjects: { status: string; before: unknown }[] };
     const inFlight = receipt.subjects.filter((t) => t.status === 'interrupted');
     expect(inFlight).toHaveLength(2);

@@ -78,7 +78,7 @@ describe('apply on a terminal', () => {
       const r = await runMain(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env, tty: true });
       expect(r.code).toBe(0);
       const updates = r.stderr.split(CLEAR).filter((s) => s.startsWith('Applying '));
-      const total = Number(/\/(\d+) tokens/.exec(updates[0] ?? '')?.[1]);
+      const total = Number(/\/(\d+) subjects/.exec(updates[0] ?? '')?.[1]); // the example mixes tokens and a team
       expect(total).toBeGreaterThan(1);
       expect(updates.map((u) => /^Applying (\d+)\//.exec(u)?.[1])).toEqual(Array.from({ length: total }, (_, i) => String(i + 1)));
       expect(r.stderr).toMatch(/\r\x1b\[2K$|\r\x1b\[2K[^\r]*\n[^\r]*$/);
