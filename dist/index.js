@@ -43345,7 +43345,7 @@ function renderReceiptText(receipt) {
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${plural(s.conflicts, noun)} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+        `The plan is stale: ${plural(s.conflicts, subjectNoun(receipt.subjects.filter((t) => t.status === "conflict").map((t) => t.subject.type)))} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
       );
     }
   }

@@ -24,14 +24,14 @@ const eng = { type: 'team' as const, id: cuid(2, 't'), name: 'data\x1b[2Jeng' };
 const bot = token({ id: cuid(3) }) as SubjectReceipt['subject'] & { type: 'token' };
 
 describe('renderReceiptText', () => {
-  it('names each subject’s type, escapes API text, and counts subjects when kinds are mixed', () => {
+  it('names each subject’s type, escapes API text, counts subjects when kinds are mixed, and names the conflicts’ kind', () => {
     const text = renderReceiptText(receipt([entry(bot, 'applied'), entry(ada, 'failed', 'its organizationRole reads as null'), entry(eng, 'conflict', 'changed')]));
     expect(text.split('\n')).toEqual([
       `applied  token ci-deployer      ${bot.id}: 1 change`,
       `failed   user  ada@example.com  ${ada.id}: its organizationRole reads as null`,
       `conflict team  data\\x1b[2Jeng   ${eng.id}: changed`,
       'Apply PARTIAL: 1 of 3 subjects updated, 1 conflicts, 1 failed.',
-      "The plan is stale: 1 subject changed since it was made. Run 'astro-access plan' again and apply the new plan.",
+      "The plan is stale: 1 team changed since it was made. Run 'astro-access plan' again and apply the new plan.",
       '',
     ]);
   });
