@@ -41721,8 +41721,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
+    function fmtDef(validate, compare2) {
+      return { validate, compare: compare2 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -42773,6 +42773,81 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/util/sanitize.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function visible(ch) {
+  const code2 = ch.codePointAt(0) ?? 0;
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function sanitizeTerminal(s) {
+  return s.replace(UNSAFE, visible);
+}
+function sanitizeLines(s, keep) {
+  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(keep)) {
+    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
+}
+var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+function safeJson(value, indent) {
+  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+function quote(s) {
+  return safeJson(s);
+}
+
+// src/apply/receipt.ts
+function isTokenReceipt(r) {
+  return r.subject.type === "token";
+}
+function receiptStatus(subjects) {
+  if (subjects.length === 0) return "nothing-to-do";
+  if (subjects.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
+  if (subjects.every((t) => t.status === "already-applied")) return "already-applied";
+  return subjects.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
+}
+function subjectNoun(types) {
+  const kinds = new Set(types);
+  return kinds.size === 1 ? [...kinds][0] : "subject";
+}
+
+// src/plan/fingerprint.ts
+import { createHash } from "node:crypto";
+function canonicalRole(r) {
+  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
+  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
+  return c;
+}
+function fingerprintRoles(roles) {
+  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
+  return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+function canonicalRoleSet(set) {
+  const sorted = (list2) => list2.map((e) => [JSON.stringify(e), e]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, e]) => e);
+  return {
+    organizationRole: set.organizationRole ?? null,
+    workspaceRoles: sorted((set.workspaceRoles ?? []).map((r) => ({ workspaceId: r.workspaceId, role: r.role }))),
+    deploymentRoles: sorted((set.deploymentRoles ?? []).map((r) => ({ deploymentId: r.deploymentId, role: r.role }))),
+    dagRoles: sorted((set.dagRoles ?? []).map((r) => {
+      const c = { deploymentId: r.deploymentId, role: r.role };
+      if (r.dagId !== void 0) c.dagId = r.dagId;
+      if (r.dagTag !== void 0) c.dagTag = r.dagTag;
+      return c;
+    }))
+  };
+}
+function fingerprintRoleSet(set) {
+  return "sha256:" + createHash("sha256").update(JSON.stringify(canonicalRoleSet(set))).digest("hex");
+}
+function fingerprintsOf(plan, type) {
+  return type === "token" ? plan.tokens : type === "user" ? plan.users : plan.teams;
+}
+
 // src/errors.ts
 var ManifestError = class extends Error {
   diagnostics;
@@ -42840,82 +42915,146 @@ var GitHubAnswerError = class extends Error {
   }
 };
 
-// src/plan/fingerprint.ts
-import { createHash } from "node:crypto";
-function canonicalRole(r) {
-  const c = { entityType: r.entityType, entityId: r.entityId, role: r.role };
-  if (r.deploymentId !== void 0) c.deploymentId = r.deploymentId;
-  return c;
+// src/apply/write-outcome.ts
+var RetryStopped = class extends Error {
+  constructor(outcome) {
+    super(outcome);
+    this.outcome = outcome;
+    this.name = "RetryStopped";
+  }
+  outcome;
+};
+function refusedOutright(err) {
+  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
 }
-function fingerprintRoles(roles) {
-  const lines = roles.map((r) => JSON.stringify(canonicalRole(r))).sort();
-  return "sha256:" + createHash("sha256").update(lines.join("\n")).digest("hex");
-}
-function canonicalRoleSet(set) {
-  const sorted = (list2) => list2.map((e) => [JSON.stringify(e), e]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, e]) => e);
-  return {
-    organizationRole: set.organizationRole ?? null,
-    workspaceRoles: sorted((set.workspaceRoles ?? []).map((r) => ({ workspaceId: r.workspaceId, role: r.role }))),
-    deploymentRoles: sorted((set.deploymentRoles ?? []).map((r) => ({ deploymentId: r.deploymentId, role: r.role }))),
-    dagRoles: sorted((set.dagRoles ?? []).map((r) => {
-      const c = { deploymentId: r.deploymentId, role: r.role };
-      if (r.dagId !== void 0) c.dagId = r.dagId;
-      if (r.dagTag !== void 0) c.dagTag = r.dagTag;
-      return c;
-    }))
-  };
-}
-function fingerprintRoleSet(set) {
-  return "sha256:" + createHash("sha256").update(JSON.stringify(canonicalRoleSet(set))).digest("hex");
+function describeFailure(err, type = "token") {
+  if (err instanceof AstroApiError && err.status === 404) return `${type} not found (deleted since the plan?): ${err.message}`;
+  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
-// src/util/sanitize.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function visible(ch) {
-  const code2 = ch.codePointAt(0) ?? 0;
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-}
-function sanitizeTerminal(s) {
-  return s.replace(UNSAFE, visible);
-}
-function sanitizeLines(s, keep) {
-  if (keep === void 0) return s.replace(UNSAFE_IN_LINES, visible);
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(keep)) {
-    out += s.slice(last, m.index).replace(UNSAFE_IN_LINES, visible) + m[0];
-    last = m.index + m[0].length;
+// src/apply/cas-write.ts
+async function casWrite(s, receipt, stop) {
+  const { type, expected } = s;
+  receipt.status = "interrupted";
+  try {
+    const first = await s.read();
+    receipt.before = s.record(first);
+    const changed = s.fingerprint(first) !== expected;
+    if (expected !== void 0 && changed && s.alreadyLive(first)) {
+      receipt.status = "already-applied";
+      return;
+    }
+    if (expected === void 0 || changed) {
+      receipt.status = "conflict";
+      receipt.error = expected === void 0 ? `the plan holds no fingerprint for this ${type}; nothing written` : "its roles changed since the plan was made; nothing written (plan again)";
+      return;
+    }
+    const built = s.build(first);
+    if ("problem" in built) {
+      receipt.status = "failed";
+      receipt.error = built.problem;
+      return;
+    }
+    let sent = built.body;
+    const beforeRetry = async () => {
+      const now = await s.read();
+      if (s.landed(now, sent)) throw new RetryStopped("landed");
+      if (s.fingerprint(now) !== expected) throw new RetryStopped("conflict");
+      if (stop?.aborted) throw new RetryStopped("interrupted");
+      const again = s.build(now);
+      if ("problem" in again) throw new Error(again.problem);
+      sent = again.body;
+      return sent;
+    };
+    let result;
+    try {
+      const answer = await s.write(sent, beforeRetry);
+      if (answer.requestId) receipt.requestIds.push(answer.requestId);
+      result = answer.result;
+    } catch (err) {
+      if (!(err instanceof RetryStopped)) {
+        if (refusedOutright(err)) throw err;
+        return await settleUnknownWrite(s, receipt, sent, err);
+      }
+      if (err.outcome === "conflict") {
+        receipt.status = "conflict";
+        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
+        return;
+      }
+      if (err.outcome === "interrupted") {
+        receipt.status = "interrupted";
+        receipt.error = `the write failed and apply was interrupted before its retry; the ${type} is as it was (re-read)`;
+        return;
+      }
+    }
+    receipt.after = sent;
+    let problems2 = [];
+    if (result !== void 0 && !s.answerConfirms(result)) {
+      try {
+        problems2 = s.mismatches(await s.read(), sent);
+      } catch (err) {
+        receipt.status = "failed";
+        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err, type)}`;
+        return;
+      }
+    }
+    if (problems2.length > 0) {
+      receipt.status = "failed";
+      receipt.error = `written, but the result does not match: ${problems2.join("; ")}`;
+      return;
+    }
+    receipt.status = "applied";
+  } catch (err) {
+    receipt.status = "failed";
+    receipt.error = describeFailure(err, type);
+    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
   }
-  return out + s.slice(last).replace(UNSAFE_IN_LINES, visible);
 }
-var JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
-function safeJson(value, indent) {
-  return JSON.stringify(value, null, indent).replace(JSON_RAW_UNSAFE, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
-}
-function quote(s) {
-  return safeJson(s);
+async function settleUnknownWrite(s, receipt, sent, err) {
+  const { type } = s;
+  receipt.status = "failed";
+  let now;
+  try {
+    now = await s.read();
+  } catch (readErr) {
+    receipt.error = `${describeFailure(err, type)}; the write may have landed, and the ${type} could not be re-read (${describeFailure(readErr, type)}): plan again`;
+    return;
+  }
+  if (s.landed(now, sent)) {
+    receipt.status = "applied";
+    receipt.after = sent;
+  } else if (s.fingerprint(now) === s.expected) {
+    receipt.error = `${describeFailure(err, type)}; nothing written (the ${type} is as planned)`;
+  } else {
+    receipt.error = `${describeFailure(err, type)}; the ${type} changed: the write may have landed in part or someone else wrote (plan again)`;
+  }
 }
 
 // src/apply/merge-roles.ts
 function mergeRoles(read, actions) {
+  return mergeOwned(read, actions, {
+    deploymentOf: (e) => e.entityType === "DEPLOYMENT" ? e.entityId : void 0,
+    create: (deploymentId, role) => ({ entityType: "DEPLOYMENT", entityId: deploymentId, role })
+  });
+}
+function mergeOwned(read, actions, how) {
   const desired = /* @__PURE__ */ new Map();
   for (const a of actions) desired.set(a.deployment.id, a.after);
   const merged = [];
   const placed = /* @__PURE__ */ new Set();
   for (const entry of read) {
-    if (entry.entityType !== "DEPLOYMENT" || !desired.has(entry.entityId)) {
+    const deploymentId = how.deploymentOf(entry);
+    if (deploymentId === void 0 || !desired.has(deploymentId)) {
       merged.push(entry);
       continue;
     }
-    const after = desired.get(entry.entityId) ?? null;
-    if (after !== null && !placed.has(entry.entityId)) merged.push({ ...entry, role: after });
-    placed.add(entry.entityId);
+    const after = desired.get(deploymentId) ?? null;
+    if (after !== null && !placed.has(deploymentId)) merged.push({ ...entry, role: after });
+    placed.add(deploymentId);
   }
   for (const [deploymentId, after] of desired) {
-    if (after !== null && !placed.has(deploymentId)) {
-      merged.push({ entityType: "DEPLOYMENT", entityId: deploymentId, role: after });
-    }
+    if (after !== null && !placed.has(deploymentId)) merged.push(how.create(deploymentId, after));
   }
   return merged;
 }
@@ -42960,71 +43099,208 @@ function alreadyLive(read, actions) {
   return verifyRoles(read, actions).length === 0;
 }
 
-// src/apply/receipt.ts
-function receiptStatus(tokens) {
-  if (tokens.length === 0) return "nothing-to-do";
-  if (tokens.some((t) => t.status === "interrupted" || t.status === "not-started")) return "interrupted";
-  if (tokens.every((t) => t.status === "already-applied")) return "already-applied";
-  return tokens.every((t) => t.status === "applied" || t.status === "already-applied") ? "applied" : "partial";
+// src/apply/write-token.ts
+function applyToken(plan, client, receipt, stop) {
+  const { subject: subject2, actions } = receipt;
+  const id = subject2.id;
+  return casWrite(
+    {
+      type: "token",
+      expected: plan.tokens[id]?.fingerprint,
+      read: async () => {
+        const { token, requestId } = await client.getToken(id);
+        if (requestId) receipt.requestIds.push(requestId);
+        return token;
+      },
+      fingerprint: (t) => fingerprintRoles(t.roles),
+      alreadyLive: (t) => alreadyLive(t.roles, actions),
+      build: (t) => {
+        const body = mergeRoles(t.roles, actions);
+        const unsafe = ownScopeProblem(t.scope, body);
+        return unsafe ? { problem: `${unsafe}; nothing written` } : { body };
+      },
+      // Every entry sent is held (a server may add entries of its own) and the owned deployments are as planned.
+      landed: (t, sent) => holdsAll(t.roles, sent) && verifyRoles(t.roles, actions).length === 0,
+      write: (body, beforeRetry) => client.replaceTokenRoles(id, body, { beforeRetry }),
+      answerConfirms: (result) => verifyResult(result, actions).length === 0,
+      mismatches: (t) => verifyRoles(t.roles, actions),
+      record: (t) => t.roles
+    },
+    receipt,
+    stop
+  );
+}
+
+// src/apply/user-team-roles.ts
+function roleSetOf(s) {
+  return {
+    organizationRole: s.organizationRole ?? null,
+    workspaceRoles: s.workspaceRoles,
+    deploymentRoles: s.deploymentRoles,
+    dagRoles: s.dagRoles
+  };
+}
+var WORKSPACE_ACCESSOR = "WORKSPACE_ACCESSOR";
+function userTeamBody(read, actions) {
+  const deploymentRoles = mergeOwned(read.deploymentRoles, actions, {
+    deploymentOf: (e) => e.deploymentId,
+    create: (deploymentId, role) => ({ deploymentId, role })
+  });
+  return {
+    organizationRole: read.organizationRole,
+    workspaceRoles: read.workspaceRoles,
+    deploymentRoles,
+    dagRoles: read.dagRoles
+  };
+}
+function deploymentRolesLive(read, actions) {
+  return actions.every((a) => {
+    const held = read.deploymentRoles.filter((r) => r.deploymentId === a.deployment.id);
+    return a.after === null ? held.length === 0 : held.length === 1 && held[0].role === a.after;
+  });
+}
+function differences(now, sent, actions) {
+  const problems2 = [];
+  if (now.organizationRole !== sent.organizationRole) {
+    problems2.push(`organization role: sent ${sent.organizationRole ?? "none"}, the API reports ${now.organizationRole ?? "none"}`);
+  }
+  const sentWorkspaces = new Set(sent.workspaceRoles.map((r) => r.workspaceId));
+  const accessorMayAppear = new Set(actions.filter((a) => a.after !== null && !sentWorkspaces.has(a.deployment.workspaceId)).map((a) => a.deployment.workspaceId));
+  const ws2 = compare(now.workspaceRoles, sent.workspaceRoles, (r) => [r.workspaceId, r.role]);
+  const added = ws2.extra.filter((r) => {
+    const serverOwn = r.role === WORKSPACE_ACCESSOR && accessorMayAppear.has(r.workspaceId);
+    if (serverOwn) accessorMayAppear.delete(r.workspaceId);
+    return !serverOwn;
+  });
+  const names = new Map(actions.map((a) => [a.deployment.id, a.deployment.name]));
+  const dep = (id) => names.has(id) ? `deployment ${names.get(id)} (${id})` : `deployment ${id}`;
+  for (const r of ws2.missing) problems2.push(`workspace ${r.workspaceId}: sent ${r.role}, missing now`);
+  for (const r of added) problems2.push(`workspace ${r.workspaceId}: ${r.role} held, not sent`);
+  const deps = compare(now.deploymentRoles, sent.deploymentRoles, (r) => [r.deploymentId, r.role]);
+  for (const r of deps.missing) problems2.push(`${dep(r.deploymentId)}: sent ${r.role}, missing now`);
+  for (const r of deps.extra) problems2.push(`${dep(r.deploymentId)}: ${r.role} held, not sent`);
+  const dags = compare(now.dagRoles, sent.dagRoles, (r) => [r.deploymentId, r.role, r.dagId ?? null, r.dagTag ?? null]);
+  const dag = (r) => `DAG ${r.dagId ?? `tag ${r.dagTag ?? ""}`} on ${dep(r.deploymentId)}`;
+  for (const r of dags.missing) problems2.push(`${dag(r)}: sent ${r.role}, missing now`);
+  for (const r of dags.extra) problems2.push(`${dag(r)}: ${r.role} held, not sent`);
+  return problems2;
+}
+function compare(held, sent, key) {
+  const left = /* @__PURE__ */ new Map();
+  for (const r of sent) {
+    const k = JSON.stringify(key(r));
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  const extra = [];
+  for (const r of held) {
+    const k = JSON.stringify(key(r));
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else extra.push(r);
+  }
+  const missing = sent.filter((r) => {
+    const k = JSON.stringify(key(r));
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n > 0;
+  });
+  return { extra, missing };
+}
+
+// src/apply/write-user-team.ts
+function applyUserOrTeam(plan, client, receipt, stop) {
+  const { subject: subject2, actions } = receipt;
+  const { type, id } = subject2;
+  return casWrite(
+    {
+      type,
+      expected: fingerprintsOf(plan, type)[id]?.fingerprint,
+      read: async () => {
+        const got = type === "user" ? await client.getUser(id) : await client.getTeam(id);
+        if (got.requestId) receipt.requestIds.push(got.requestId);
+        return roleSetOf("user" in got ? got.user : got.team);
+      },
+      fingerprint: fingerprintRoleSet,
+      alreadyLive: (read) => deploymentRolesLive(read, actions),
+      build: (read) => {
+        const { organizationRole } = read;
+        if (organizationRole === null) {
+          return { problem: `its organizationRole reads as null and the roles write requires one; nothing written (give the ${type} an organization role, then plan again)` };
+        }
+        return { body: userTeamBody({ ...read, organizationRole }, actions) };
+      },
+      // The set read equals the set sent, but for the server's own Workspace Accessor entry.
+      landed: (now, sent) => differences(now, sent, actions).length === 0,
+      write: (body, beforeRetry) => type === "user" ? client.updateUserRoles(id, body, { beforeRetry }) : client.updateTeamRoles(id, body, { beforeRetry }),
+      // The answer documents deployment roles for tokens only: a GET always confirms.
+      answerConfirms: () => false,
+      mismatches: (now, sent) => differences(now, sent, actions),
+      record: (read) => read
+    },
+    receipt,
+    stop
+  );
 }
 
 // src/apply/executor.ts
-function actionsByToken(plan) {
-  const byToken = /* @__PURE__ */ new Map();
+function actionsBySubject(plan) {
+  const bySubject = /* @__PURE__ */ new Map();
   for (const a of plan.actions) {
-    const list2 = byToken.get(a.subject.id);
+    const key = `${a.subject.type}:${a.subject.id}`;
+    const list2 = bySubject.get(key);
     if (list2) list2.push(a);
-    else byToken.set(a.subject.id, [a]);
+    else bySubject.set(key, [a]);
   }
-  return byToken;
+  return [...bySubject.values()];
 }
-function applyPlan(plan, writer, opts = {}) {
-  return startApply(plan, writer, opts).done;
+function applyPlan(plan, client, opts = {}) {
+  return startApply(plan, client, opts).done;
 }
-function startApply(plan, writer, opts = {}) {
-  const groups = [...actionsByToken(plan)];
-  const receipts = groups.map(([tokenId, actions]) => ({
-    tokenId,
-    tokenName: actions[0].subject.name,
-    status: "not-started",
-    actions,
-    before: null,
-    after: null,
-    requestIds: []
-  }));
+function startApply(plan, client, opts = {}) {
+  const receipts = actionsBySubject(plan).map(notStarted);
+  const unit = `${subjectNoun(receipts.map((r) => r.subject.type))}s`;
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < groups.length && !opts.stop?.aborted) {
+    while (next < receipts.length && !opts.stop?.aborted) {
       const i = next++;
       const r = receipts[i] = { ...receipts[i] };
-      await applyToken(plan, writer, r, opts.stop);
+      await (isTokenReceipt(r) ? applyToken(plan, client, r, opts.stop) : applyUserOrTeam(plan, client, r, opts.stop));
       done++;
+      const { type, name, id } = r.subject;
       const error2 = r.error ? `: ${sanitizeTerminal(r.error)}` : "";
-      opts.onProgress?.(`[${done}/${groups.length}] ${r.status} ${sanitizeTerminal(r.tokenName)} (${sanitizeTerminal(r.tokenId)})${error2}`, {
+      opts.onProgress?.(`[${done}/${receipts.length}] ${r.status} ${type} ${sanitizeTerminal(name)} (${sanitizeTerminal(id)})${error2}`, {
         done,
-        total: groups.length,
+        total: receipts.length,
         status: r.status,
-        tokenName: r.tokenName
+        subjectType: type,
+        subjectName: name,
+        unit
       });
     }
   };
-  const width = Math.max(1, Math.min(opts.concurrency ?? 4, groups.length));
+  const width = Math.max(1, Math.min(opts.concurrency ?? 4, receipts.length));
   const snapshot = () => buildReceipt(plan, structuredClone(receipts), opts.overriddenGuards ?? []);
   return {
     done: Promise.all(Array.from({ length: width }, worker)).then(() => buildReceipt(plan, receipts, opts.overriddenGuards ?? [])),
     snapshot
   };
 }
+function notStarted(actions) {
+  const { type, id, name, scope } = actions[0].subject;
+  const entry = { status: "not-started", actions, before: null, after: null, requestIds: [] };
+  if (type === "token") return { subject: { type, id, name, ...scope === void 0 ? {} : { scope } }, ...entry };
+  return { subject: { type, id, name }, ...entry };
+}
 function buildReceipt(plan, receipts, overriddenGuards) {
   const count = (s) => receipts.filter((r) => r.status === s).length;
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     organizationId: plan.organizationId,
     checksum: plan.checksum,
     status: receiptStatus(receipts),
     summary: {
-      tokens: receipts.length,
+      subjects: receipts.length,
       applied: count("applied"),
       alreadyApplied: count("already-applied"),
       conflicts: count("conflict"),
@@ -43033,121 +43309,8 @@ function buildReceipt(plan, receipts, overriddenGuards) {
       notStarted: count("not-started")
     },
     overriddenGuards,
-    tokens: receipts
+    subjects: receipts
   };
-}
-var RetryStopped = class extends Error {
-  constructor(outcome) {
-    super(outcome);
-    this.outcome = outcome;
-  }
-  outcome;
-};
-async function applyToken(plan, writer, receipt, stop) {
-  const { tokenId, actions } = receipt;
-  receipt.status = "interrupted";
-  const read = async () => {
-    const { token, requestId } = await writer.getToken(tokenId);
-    if (requestId) receipt.requestIds.push(requestId);
-    return token;
-  };
-  try {
-    const token = await read();
-    receipt.before = token.roles;
-    const expected = plan.tokens[tokenId]?.fingerprint;
-    if (expected !== void 0 && fingerprintRoles(token.roles) !== expected && alreadyLive(token.roles, actions)) {
-      receipt.status = "already-applied";
-      return;
-    }
-    if (expected === void 0 || fingerprintRoles(token.roles) !== expected) {
-      receipt.status = "conflict";
-      receipt.error = expected === void 0 ? "the plan holds no fingerprint for this token; nothing written" : "its roles changed since the plan was made; nothing written (plan again)";
-      return;
-    }
-    let sent = mergeRoles(token.roles, actions);
-    const unsafe = ownScopeProblem(token.scope, sent);
-    if (unsafe) {
-      receipt.status = "failed";
-      receipt.error = `${unsafe}; nothing written`;
-      return;
-    }
-    const beforeRetry = async () => {
-      const now = await read();
-      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) throw new RetryStopped("landed");
-      if (fingerprintRoles(now.roles) !== expected) throw new RetryStopped("conflict");
-      if (stop?.aborted) throw new RetryStopped("interrupted");
-      sent = mergeRoles(now.roles, actions);
-      return sent;
-    };
-    const settleUnknownWrite = async (err) => {
-      receipt.status = "failed";
-      let now;
-      try {
-        now = await read();
-      } catch (readErr) {
-        receipt.error = `${describeFailure(err)}; the write may have landed, and the token could not be re-read (${describeFailure(readErr)}): plan again`;
-        return;
-      }
-      if (holdsAll(now.roles, sent) && verifyRoles(now.roles, actions).length === 0) {
-        receipt.status = "applied";
-        receipt.after = sent;
-      } else if (fingerprintRoles(now.roles) === expected) {
-        receipt.error = `${describeFailure(err)}; nothing written (the token is as planned)`;
-      } else {
-        receipt.error = `${describeFailure(err)}; the token changed: the write may have landed in part or someone else wrote (plan again)`;
-      }
-    };
-    let result;
-    try {
-      const answer = await writer.replaceTokenRoles(tokenId, sent, { beforeRetry });
-      if (answer.requestId) receipt.requestIds.push(answer.requestId);
-      result = answer.result;
-    } catch (err) {
-      if (!(err instanceof RetryStopped)) {
-        if (refusedOutright(err)) throw err;
-        return await settleUnknownWrite(err);
-      }
-      if (err.outcome === "conflict") {
-        receipt.status = "conflict";
-        receipt.error = "its roles changed while the write was retried (someone else wrote); nothing more written (plan again)";
-        return;
-      }
-      if (err.outcome === "interrupted") {
-        receipt.status = "interrupted";
-        receipt.error = "the write failed and apply was interrupted before its retry; the token is as it was (re-read)";
-        return;
-      }
-    }
-    receipt.after = sent;
-    let problems2 = result === void 0 ? [] : verifyResult(result, actions);
-    if (problems2.length > 0) {
-      try {
-        problems2 = verifyRoles((await read()).roles, actions);
-      } catch (err) {
-        receipt.status = "failed";
-        receipt.error = `written (the server accepted it), but the confirming read failed: ${describeFailure(err)}`;
-        return;
-      }
-    }
-    if (problems2.length > 0) {
-      receipt.status = "failed";
-      receipt.error = `written, but the result does not match: ${problems2.join("; ")}`;
-      return;
-    }
-    receipt.status = "applied";
-  } catch (err) {
-    receipt.status = "failed";
-    receipt.error = describeFailure(err);
-    if (err instanceof AstroApiError && err.requestId) receipt.requestIds.push(err.requestId);
-  }
-}
-function refusedOutright(err) {
-  return err instanceof AstroApiError && err.method === "POST" && err.status !== void 0 && err.status >= 400 && err.status < 500;
-}
-function describeFailure(err) {
-  if (err instanceof AstroApiError && err.status === 404) return `token not found (deleted since the plan?): ${err.message}`;
-  if (err instanceof AstroApiError && err.hint) return `${err.message}; ${err.hint}`;
-  return err instanceof Error ? err.message : String(err);
 }
 
 // src/util/plural.ts
@@ -43158,13 +43321,14 @@ function plural(n, one, many = `${one}s`) {
 // src/apply/receipt-text.ts
 function renderReceiptText(receipt) {
   const lines = [];
-  const width = Math.max(0, ...receipt.tokens.map((t) => sanitizeTerminal(t.tokenName).length));
-  for (const t of receipt.tokens) {
+  const width = Math.max(0, ...receipt.subjects.map((t) => sanitizeTerminal(t.subject.name).length));
+  const noun = subjectNoun(receipt.subjects.map((t) => t.subject.type));
+  for (const t of receipt.subjects) {
     const ids = t.requestIds.length > 0 ? `  [request ${t.requestIds.map(sanitizeTerminal).join(", ")}]` : "";
     const changes = plural(t.actions.length, "change");
     const detail = t.error ? `: ${sanitizeTerminal(t.error)}` : t.status === "already-applied" ? `: ${changes} already live; nothing written` : `: ${changes}`;
     if (t.status === "not-started") continue;
-    lines.push(`${t.status.padEnd(8)} ${sanitizeTerminal(t.tokenName).padEnd(width)}  ${sanitizeTerminal(t.tokenId)}${detail}${ids}`);
+    lines.push(`${t.status.padEnd(8)} ${t.subject.type.padEnd(5)} ${sanitizeTerminal(t.subject.name).padEnd(width)}  ${sanitizeTerminal(t.subject.id)}${detail}${ids}`);
   }
   for (const g of receipt.overriddenGuards) lines.push(`overridden guard (--allow-unsafe): ${sanitizeTerminal(g)}`);
   const s = receipt.summary;
@@ -43174,14 +43338,14 @@ function renderReceiptText(receipt) {
     lines.push(`Interrupted: ${s.applied} applied${already}, ${s.notStarted} not started${unknown}.`);
   } else if (receipt.status === "nothing-to-do") lines.push("Apply complete: nothing to do.");
   else if (receipt.status === "already-applied") lines.push("Apply complete: this plan was already applied; nothing was written.");
-  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.tokens} tokens updated${already}.`);
+  else if (receipt.status === "applied") lines.push(`Apply complete: ${s.applied} of ${s.subjects} ${noun}s updated${already}.`);
   else {
     lines.push(
-      `Apply PARTIAL: ${s.applied} of ${s.tokens} tokens updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
+      `Apply PARTIAL: ${s.applied} of ${s.subjects} ${noun}s updated${already}, ${s.conflicts} conflicts, ${s.failed} failed.`
     );
     if (s.conflicts > 0) {
       lines.push(
-        `The plan is stale: ${plural(s.conflicts, "token")} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
+        `The plan is stale: ${plural(s.conflicts, subjectNoun(receipt.subjects.filter((t) => t.status === "conflict").map((t) => t.subject.type)))} changed since it was made. Run 'astro-access plan' again and apply the new plan.`
       );
     }
   }
@@ -52669,9 +52833,13 @@ async function applyStep(ctx, plan, conn, comment) {
 function forLog(r) {
   return {
     ...r,
-    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...t.error === void 0 ? {} : { error: logText(t.error) } })),
+    subjects: r.subjects.map(subjectForLog),
     overriddenGuards: r.overriddenGuards.map(logText)
   };
+}
+function subjectForLog(t) {
+  const subject2 = { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) };
+  return { ...t, subject: subject2, ...t.error === void 0 ? {} : { error: logText(t.error) } };
 }
 async function setCommentStatus(ctx, comment, status2) {
   if (comment === null || ctx.octokit === null) return;

@@ -8,25 +8,40 @@ import type { PlanAction } from '../plan/types.ts';
  * their deploymentId) is sent back exactly as read, in its original position.
  */
 export function mergeRoles(read: readonly ApiTokenRole[], actions: readonly PlanAction[]): ApiTokenRole[] {
+  return mergeOwned(read, actions, {
+    deploymentOf: (e) => (e.entityType === 'DEPLOYMENT' ? e.entityId : undefined),
+    create: (deploymentId, role) => ({ entityType: 'DEPLOYMENT', entityId: deploymentId, role }),
+  });
+}
+
+/**
+ * A list of deployment role entries (a token's, or a user's or team's deploymentRoles) with the plan's
+ * changes: an owned deployment's entry takes its new role in place or is dropped, a deployment without
+ * one gets an entry appended; every entry `deploymentOf` does not place on an owned deployment stays as is.
+ */
+export function mergeOwned<T extends { role: string }>(
+  read: readonly T[],
+  actions: readonly PlanAction[],
+  how: { deploymentOf: (entry: T) => string | undefined; create: (deploymentId: string, role: string) => T },
+): T[] {
   const desired = new Map<string, string | null>();
   for (const a of actions) desired.set(a.deployment.id, a.after);
 
-  const merged: ApiTokenRole[] = [];
+  const merged: T[] = [];
   const placed = new Set<string>();
   for (const entry of read) {
-    if (entry.entityType !== 'DEPLOYMENT' || !desired.has(entry.entityId)) {
+    const deploymentId = how.deploymentOf(entry);
+    if (deploymentId === undefined || !desired.has(deploymentId)) {
       merged.push(entry);
       continue;
     }
-    const after = desired.get(entry.entityId) ?? null;
-    // A token holds at most one role per deployment; a second entry for an owned deployment is dropped.
-    if (after !== null && !placed.has(entry.entityId)) merged.push({ ...entry, role: after });
-    placed.add(entry.entityId);
+    const after = desired.get(deploymentId) ?? null;
+    // At most one role per deployment; a second entry for an owned deployment is dropped.
+    if (after !== null && !placed.has(deploymentId)) merged.push({ ...entry, role: after });
+    placed.add(deploymentId);
   }
   for (const [deploymentId, after] of desired) {
-    if (after !== null && !placed.has(deploymentId)) {
-      merged.push({ entityType: 'DEPLOYMENT', entityId: deploymentId, role: after });
-    }
+    if (after !== null && !placed.has(deploymentId)) merged.push(how.create(deploymentId, after));
   }
   return merged;
 }

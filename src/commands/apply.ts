@@ -23,25 +23,25 @@ export const spec = {
   usage: `Usage: astro-access apply [-f FILE]... [--auto-approve] [PLAN.json]
 
 Make the live Astro roles match the manifest. The plan is always shown first and checked by the safety
-guards; then each affected token is re-read, compared with the plan, and written once with its whole
-role list. Role entries the plan does not own are sent back exactly as read.
+guards; then each affected token, user or team is re-read, compared with the plan, and written once
+with its whole role set. Role entries the plan does not own are sent back exactly as read.
 
-With PLAN.json (from 'astro-access plan --out'), carry out exactly that saved plan: tokens whose live
+With PLAN.json (from 'astro-access plan --out'), carry out exactly that saved plan: subjects whose live
 roles changed since it was made are refused as conflicts, and nothing else is touched.
 
 Options:
   -f, --file FILE        manifest file (repeatable; default astro-access.yaml; not with PLAN.json)
       --auto-approve     do not ask for confirmation (required without a terminal)
-      --receipt FILE     write the receipt (per token: before, after, status, request IDs) as JSON;
+      --receipt FILE     write the receipt (per subject: before, after, status, request IDs) as JSON;
                          checked before the first request, never one of the input files
       --max-removals N   refuse plans removing more than N bindings in all (default 50)
       --allow-unsafe     override the safety guards (recorded in the receipt)
-      --parallelism N    tokens written at once (default 4; one token is never written twice at once)
+      --parallelism N    subjects written at once (default 4; one is never written twice at once)
       --debug            print each API request (the token is never printed) to stderr
 ${RATE_LIMIT_HELP}
   -h, --help             show this help
 
-Ctrl-C (SIGINT) or SIGTERM: no new token is started, writes in flight finish, the receipt is written
+Ctrl-C (SIGINT) or SIGTERM: no new subject is started, writes in flight finish, the receipt is written
 (to --receipt, else under .astro-access/receipts/) and apply exits 130. A second signal stops at once.
 
 Exit codes: 0 applied (or nothing to do), 1 error or partial apply, 3 refused by a safety guard,
@@ -133,11 +133,11 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
       }
     }
     const interrupt = trapInterrupts((signal) =>
-      say(io, `\n${signal}: starting no new token; waiting for the writes in flight (send it again to stop at once)`),
+      say(io, `\n${signal}: starting no new subject; waiting for the writes in flight (send it again to stop at once)`),
     );
-    // Plain progress lines are for long runs (the receipt below says the same for every token); a terminal
+    // Plain progress lines are for long runs (the receipt below says the same for every subject); a terminal
     // gets one line updated in place, cleared before the receipt.
-    const long = Object.keys(plan.tokens ?? {}).length > 10;
+    const long = Object.keys(plan.tokens).length + Object.keys(plan.users).length + Object.keys(plan.teams).length > 10;
     const shown = progress(io.stderr, io.env, long ? (line) => say(io, line) : undefined);
     try {
       const run = startApply(plan, conn.writer, {
@@ -148,7 +148,7 @@ export async function applyCommand(io: Io, argv: string[]): Promise<number> {
       });
       const outcome = await Promise.race([run.done, interrupt.forced]).finally(() => shown.finish());
       const receipt = outcome === 'forced' ? run.snapshot() : outcome;
-      // A signal that came when every token had already started still ends the run as interrupted.
+      // A signal that came when every subject had already started still ends the run as interrupted.
       if (interrupt.stop.aborted) receipt.status = 'interrupted';
       io.stdout.write(renderReceiptText(receipt));
       const receiptPath = values.receipt ?? (receipt.status === 'interrupted' ? defaultReceiptPath() : undefined);

@@ -38,9 +38,14 @@ export async function applyStep(ctx: ActionContext, plan: Plan, conn: Connection
 function forLog(r: Receipt): Receipt {
   return {
     ...r,
-    tokens: r.tokens.map((t) => ({ ...t, tokenName: logText(t.tokenName), tokenId: logText(t.tokenId), ...(t.error === undefined ? {} : { error: logText(t.error) }) })),
+    subjects: r.subjects.map(subjectForLog),
     overriddenGuards: r.overriddenGuards.map(logText),
   };
+}
+
+function subjectForLog<T extends Receipt['subjects'][number]>(t: T): T {
+  const subject = { ...t.subject, name: logText(t.subject.name), id: logText(t.subject.id) };
+  return { ...t, subject, ...(t.error === undefined ? {} : { error: logText(t.error) }) };
 }
 
 /** Rewrites the status line of the Action's own comment. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsAll, ownScopeProblem, verifyResult, verifyRoles } from '../../src/apply/merge-roles.ts';
+import { alreadyLive, holdsAll, mergeRoles, ownScopeProblem, verifyResult, verifyRoles } from '../../src/apply/merge-roles.ts';
 import type { ApiTokenRole } from '../../src/astro/types.ts';
 import { action } from '../render/builders.ts';
 
@@ -42,5 +42,40 @@ describe('verifying a write', () => {
     expect(verifyRoles([WS, DEP], add)).toEqual([]);
     expect(verifyRoles([WS], add)).toEqual([expect.stringContaining('expected DEPLOYMENT_ADMIN, the API reports no role')]);
     expect(verifyRoles([WS, DEP], [action('remove')])).toHaveLength(1);
+  });
+});
+
+describe('mergeRoles', () => {
+  const OTHER: ApiTokenRole = { entityType: 'DEPLOYMENT', entityId: 'cother', role: 'DAG_VIEWER' };
+  const dagOnDep: ApiTokenRole = { ...DAG, deploymentId: DEP.entityId };
+
+  it('changes only the owned deployment entry, in place; every other entry is sent back as read', () => {
+    const read = [OTHER, WS, { ...DEP, role: 'DAG_VIEWER' }, dagOnDep];
+    expect(mergeRoles(read, [action('update')])).toEqual([OTHER, WS, DEP, dagOnDep]);
+  });
+
+  it('appends an added deployment and drops a removed one, keeping DAG entries on it', () => {
+    expect(mergeRoles([WS, OTHER], [action('add')])).toEqual([WS, OTHER, DEP]);
+    expect(mergeRoles([WS, DEP, dagOnDep], [action('remove')])).toEqual([WS, dagOnDep]);
+  });
+
+  it('a second entry for an owned deployment is dropped (one role per deployment)', () => {
+    expect(mergeRoles([DEP, WS, { ...DEP, role: 'DAG_VIEWER' }], [action('add')])).toEqual([DEP, WS]);
+  });
+
+  it('does not change the list it was given', () => {
+    const read = [WS, { ...DEP, role: 'DAG_VIEWER' }];
+    const copy = structuredClone(read);
+    mergeRoles(read, [action('update')]);
+    expect(read).toEqual(copy);
+  });
+});
+
+describe('alreadyLive', () => {
+  it('is true only when every owned deployment holds the planned role, once', () => {
+    expect(alreadyLive([WS, DEP], [action('add')])).toBe(true);
+    expect(alreadyLive([WS], [action('remove')])).toBe(true);
+    expect(alreadyLive([WS, { ...DEP, role: 'DAG_VIEWER' }], [action('add')])).toBe(false);
+    expect(alreadyLive([WS, DEP, DEP], [action('add')])).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
+import { normalizeTeam, normalizeUser } from '../../src/astro/subjects.ts';
 import { loadState } from '../../src/emulator/index.ts';
 import { loadManifestFiles } from '../../src/manifest/load.ts';
 import { makePlan } from '../../src/plan/planner.ts';
@@ -18,7 +19,10 @@ async function examplePlan(): Promise<Plan> {
     tokens: s.tokens.map((t) => ({ ...t, roles: t.roles ?? [] })),
     roles: s.roles,
     defaultRoles: s.defaultRoles,
-  } as never);
+    // The example manifest manages a user and a team: read as the client reads them.
+    users: (s.users ?? []).map(normalizeUser),
+    teams: (s.teams ?? []).map(normalizeTeam),
+  });
   return JSON.parse(renderJson(plan!)) as Plan;
 }
 

@@ -97,18 +97,18 @@ describe('Ctrl-C during apply', () => {
     child.kill('SIGINT');
     const r = await result;
     expect(r.code).toBe(130);
-    expect(r.stdout).toContain('Interrupted: 1 applied, 5 not started');
+    expect(r.stdout).toContain('Interrupted: 1 applied, 6 not started');
     const named = /Receipt written to (\S+)/.exec(r.stderr)?.[1];
     expect(named).toMatch(/^\.astro-access\/receipts\/apply-.*\.json$/);
-    const receipt = JSON.parse(readFileSync(join(cwd, named!), 'utf8')) as { status: string; tokens: { tokenId: string; status: string; after: unknown }[] };
+    const receipt = JSON.parse(readFileSync(join(cwd, named!), 'utf8')) as { status: string; subjects: { subject: { id: string }; status: string; after: unknown }[] };
     expect(receipt.status).toBe('interrupted');
     const posted = emulator.log.filter((e) => e.method === 'POST' && e.status === 200).map((e) => e.path.split('/').at(-2));
     expect(posted).toHaveLength(1);
     // Every token the server accepted is in the receipt as applied, with what was written.
-    const applied = receipt.tokens.filter((t) => t.status === 'applied');
-    expect(applied.map((t) => t.tokenId)).toEqual(posted);
+    const applied = receipt.subjects.filter((t) => t.status === 'applied');
+    expect(applied.map((t) => t.subject.id)).toEqual(posted);
     expect(applied[0]!.after).not.toBeNull();
-    expect(receipt.tokens.filter((t) => t.status === 'not-started')).toHaveLength(5);
+    expect(receipt.subjects.filter((t) => t.status === 'not-started')).toHaveLength(6);
   });
 
   it('a second SIGINT stops at once, still writing what is known (the write in flight as interrupted)', async () => {
@@ -123,9 +123,9 @@ describe('Ctrl-C during apply', () => {
     child.kill('SIGINT');
     const r = await result;
     expect(r.code).toBe(130);
-    expect(r.stdout).toContain('Interrupted: 0 applied, 4 not started, 2 interrupted while being written');
-    const receipt = JSON.parse(readFileSync(receiptFile, 'utf8')) as { tokens: { status: string; before: unknown }[] };
-    const inFlight = receipt.tokens.filter((t) => t.status === 'interrupted');
+    expect(r.stdout).toContain('Interrupted: 0 applied, 5 not started, 2 interrupted while being written');
+    const receipt = JSON.parse(readFileSync(receiptFile, 'utf8')) as { subjects: { status: string; before: unknown }[] };
+    const inFlight = receipt.subjects.filter((t) => t.status === 'interrupted');
     expect(inFlight).toHaveLength(2);
     expect(inFlight.every((t) => t.before !== null)).toBe(true);
   });

@@ -127,16 +127,17 @@ workspaces:
 });
 
 describe('apply', () => {
-  it('converges: one POST per changed token, foreign entries kept byte for byte, then an empty plan', async () => {
+  it('converges: one POST per changed token or team, foreign entries kept byte for byte, then an empty plan', async () => {
     const { emulator, env } = await setup();
     const before = emulator.state();
     const r = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply complete: 6 of 6 tokens updated.');
+    expect(r.stdout).toContain('Apply complete: 7 of 7 subjects updated.');
 
     const written = posts(emulator).map((e) => e.path.split('/')[5]).sort();
-    expect(written).toEqual([IDS.ciDeployer, IDS.dagReader, IDS.legacyBot, IDS.analyticsCi, IDS.sharedBot, IDS.orgObserver].sort());
+    const dataEngineering = 'c2pkuw4ek65y7f0p273p9gfb0'; // the example's team: a grant added on prod, an ended one removed on staging
+    expect(written).toEqual([IDS.ciDeployer, IDS.dagReader, IDS.legacyBot, IDS.analyticsCi, IDS.sharedBot, IDS.orgObserver, dataEngineering].sort());
 
     // Every role entry that is not a DEPLOYMENT entry on a managed deployment is exactly as before.
     const managed = new Set([IDS.prod, IDS.staging, 'c6yyp01uwfa475kqahw0yamn3', 'c4h0n0au52c1s1disogtvleq5']);
@@ -157,8 +158,8 @@ describe('apply', () => {
     const noop = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--receipt', receiptFile], { env });
     expect(noop.code).toBe(0);
     expect(noop.stdout).toContain('Apply complete: nothing to do.');
-    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ status: 'nothing-to-do', tokens: [] });
-    expect(posts(emulator)).toHaveLength(6);
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ status: 'nothing-to-do', subjects: [] });
+    expect(posts(emulator)).toHaveLength(7);
   });
 
   it('converges against a server that adds role entries of its own on every write', async () => {
@@ -166,7 +167,7 @@ describe('apply', () => {
     const { emulator, env } = await setup({ implicitRoles: [serverAdded] });
     const r = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply complete: 6 of 6 tokens updated.');
+    expect(r.stdout).toContain('Apply complete: 7 of 7 subjects updated.');
     expect(rolesOf(emulator, IDS.ciDeployer)).toContainEqual(serverAdded);
     const again = await runCli(['plan', '-f', EXAMPLE_MANIFEST, '--detailed-exitcode'], { env });
     expect(again.code).toBe(0);
@@ -201,9 +202,9 @@ describe('apply', () => {
     expect(r.code).toBe(1);
     const receipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
     expect(receipt.status).toBe('partial');
-    const byId = new Map(receipt.tokens.map((t: { tokenId: string; status: string }) => [t.tokenId, t.status]));
+    const byId = new Map(receipt.subjects.map((t: { subject: { id: string }; status: string }) => [t.subject.id, t.status]));
     expect(byId.get(IDS.legacyBot)).toBe('conflict');
-    expect([...byId.values()].filter((s) => s === 'applied')).toHaveLength(5);
+    expect([...byId.values()].filter((s) => s === 'applied')).toHaveLength(6);
     expect(rolesOf(emulator, IDS.legacyBot)).toEqual(foreignWrite);
     expect(posts(emulator).some((e) => e.path.includes(IDS.legacyBot))).toBe(false);
   });
@@ -216,10 +217,10 @@ describe('apply', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Apply PARTIAL');
     const receipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
-    const failed = receipt.tokens.filter((t: { status: string }) => t.status === 'failed');
-    expect(failed.map((t: { tokenId: string }) => t.tokenId)).toEqual([IDS.sharedBot]);
+    const failed = receipt.subjects.filter((t: { status: string }) => t.status === 'failed');
+    expect(failed.map((t: { subject: { id: string } }) => t.subject.id)).toEqual([IDS.sharedBot]);
     expect(failed[0].requestIds.length).toBeGreaterThan(0);
-    expect(receipt.summary.applied).toBe(5);
+    expect(receipt.summary.applied).toBe(6);
   });
 
   it('refuses an edited plan file', async () => {

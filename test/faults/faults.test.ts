@@ -25,7 +25,7 @@ async function survives(faults: Fault[], check?: (s: Scenario) => void, clientOp
     const { plan } = await planWith(s.client);
     for (const f of faults) s.emulator.fault(f);
     const receipt = await applyWith(plan, s.client);
-    expect(receipt.tokens.filter((t) => t.status !== 'applied')).toEqual([]);
+    expect(receipt.subjects.filter((t) => t.status !== 'applied')).toEqual([]);
     expect(receipt.status).toBe('applied');
     s.emulator.clearFaults();
     expect(lostEntries(s.before, snapshotRoles(s.emulator), ownedBy(plan))).toEqual([]);
@@ -128,9 +128,9 @@ describe('connections', () => {
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'hang', times: 100, method: 'POST', path: `/tokens/${LEGACY_BOT}/roles` });
       const receipt = await applyWith(plan, s.client);
-      const bot = receipt.tokens.find((t) => t.tokenId === LEGACY_BOT)!;
+      const bot = receipt.subjects.find((t) => t.subject.id === LEGACY_BOT)!;
       expect(bot.status).toBe('failed');
-      expect(receipt.tokens.filter((t) => t.tokenId !== LEGACY_BOT).every((t) => t.status === 'applied')).toBe(true);
+      expect(receipt.subjects.filter((t) => t.subject.id !== LEGACY_BOT).every((t) => t.status === 'applied')).toBe(true);
       expect(receipt.status).toBe('partial');
       const after = snapshotRoles(s.emulator);
       expect(after.get(LEGACY_BOT)).toEqual(s.before.get(LEGACY_BOT));
@@ -150,11 +150,11 @@ describe('the organization changes between plan and apply', () => {
         st.tokens = st.tokens.filter((t) => t.id !== LEGACY_BOT);
       });
       const receipt = await applyWith(plan, s.client);
-      const bot = receipt.tokens.find((t) => t.tokenId === LEGACY_BOT)!;
+      const bot = receipt.subjects.find((t) => t.subject.id === LEGACY_BOT)!;
       expect(bot.status).toBe('failed');
       expect(bot.error).toMatch(/not found/);
-      expect(receipt.tokens.filter((t) => t.tokenId !== LEGACY_BOT).map((t) => t.status)).toEqual(
-        Array(receipt.tokens.length - 1).fill('applied'),
+      expect(receipt.subjects.filter((t) => t.subject.id !== LEGACY_BOT).map((t) => t.status)).toEqual(
+        Array(receipt.subjects.length - 1).fill('applied'),
       );
       expect(receipt.status).toBe('partial');
       expect(posts(s.emulator).some((e) => e.path.includes(LEGACY_BOT))).toBe(false);
@@ -177,10 +177,10 @@ describe('the organization changes between plan and apply', () => {
       });
       const changed = snapshotRoles(s.emulator).get(CI_DEPLOYER);
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('conflict');
       expect(ci.error).toMatch(/changed since the plan/);
-      expect(receipt.tokens.filter((t) => t.tokenId !== CI_DEPLOYER).every((t) => t.status === 'applied')).toBe(true);
+      expect(receipt.subjects.filter((t) => t.subject.id !== CI_DEPLOYER).every((t) => t.status === 'applied')).toBe(true);
       expect(posts(s.emulator).some((e) => e.path.includes(CI_DEPLOYER))).toBe(false);
       const after = snapshotRoles(s.emulator);
       expect(after.get(CI_DEPLOYER)).toEqual(changed);
@@ -197,7 +197,7 @@ describe('the organization changes between plan and apply', () => {
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'status', status: 401, times: 1, method: 'POST', path: `/tokens/${CI_DEPLOYER}/roles` });
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('failed');
       expect(ci.error).toMatch(/401/);
       expect(receipt.status).toBe('partial');
@@ -216,7 +216,7 @@ describe('the organization changes between plan and apply', () => {
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'status', status: 401, times: 1000, method: 'POST' });
       const receipt = await applyWith(plan, s.client);
-      expect(receipt.tokens.every((t) => t.status === 'failed')).toBe(true);
+      expect(receipt.subjects.every((t) => t.status === 'failed')).toBe(true);
       expect(snapshotRoles(s.emulator)).toEqual(s.before);
     } finally {
       await s.close();

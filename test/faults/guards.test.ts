@@ -83,8 +83,9 @@ describe('safety guards through the CLI', () => {
   });
 
   it('refuses more removals in all than --max-removals', async () => {
-    const receipt = await refusedThenOverridden(EXAMPLE_MANIFEST, /2 bindings would be removed in total, more than the limit of 1/, ['--max-removals', '1']);
-    expect(receipt.tokens.find((t) => t.tokenName === 'legacy-bot')?.status).toBe('applied');
+    // Counted across all kinds: legacy-bot's two bindings and the team's ended grant on staging.
+    const receipt = await refusedThenOverridden(EXAMPLE_MANIFEST, /3 bindings would be removed in total, more than the limit of 1/, ['--max-removals', '1']);
+    expect(receipt.subjects.find((t) => t.subject.name === 'legacy-bot')?.status).toBe('applied');
   });
 
   it('refuses emptying a deployment without an explicit empty list', async () => {

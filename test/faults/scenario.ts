@@ -56,7 +56,10 @@ export async function scenario(
 
 /** Read with the read-only view and plan, as `plan` does. */
 export async function planWith(client: AstroClient, desired: Desired = exampleDesired()): Promise<{ plan: Plan; warnings: string[] }> {
-  const { actual, warnings } = await readActual(readOnly(client), { workspaceIds: [] });
+  // Users and teams are read when the manifest manages them, as the CLI does.
+  const users = desired.deployments.some((d) => d.users !== undefined);
+  const teams = desired.deployments.some((d) => d.teams !== undefined);
+  const { actual, warnings } = await readActual(readOnly(client), { workspaceIds: [], users, teams });
   const { plan, errors } = makePlan(desired, actual);
   if (!plan) throw new Error(`plan failed: ${errors.map((e) => e.message).join('; ')}`);
   return { plan, warnings };

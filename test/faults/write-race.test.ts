@@ -26,13 +26,13 @@ describe('a retried roles POST never sends a list older than its last read', () 
       s.emulator.fault({ kind: 'status', status: 429, retryAfter: '0', times: 1, method: 'POST', path: ciRoles });
       s.emulator.fault({ kind: 'foreignWrite', on: 'rejectedWrite', tokenId: CI_DEPLOYER, roles: [...current, foreign] });
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('conflict');
       expect(ci.error).toMatch(/changed while the write was retried/);
       expect(ci.after).toBeNull();
       expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles)).map((e) => e.status)).toEqual([429]);
       expect(snapshotRoles(s.emulator).get(CI_DEPLOYER)).toContain(entryKey(foreign));
-      expect(receipt.tokens.filter((t) => t.tokenId !== CI_DEPLOYER).every((t) => t.status === 'applied')).toBe(true);
+      expect(receipt.subjects.filter((t) => t.subject.id !== CI_DEPLOYER).every((t) => t.status === 'applied')).toBe(true);
       expect(lostEntries(s.before, snapshotRoles(s.emulator), ownedBy(plan))).toEqual([]);
     } finally {
       await s.close();
@@ -45,7 +45,7 @@ describe('a retried roles POST never sends a list older than its last read', () 
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'reset', when: 'mid-body', times: 1, method: 'POST', path: ciRoles });
       const receipt = await applyWith(plan, s.client);
-      expect(receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!.status).toBe('applied');
+      expect(receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!.status).toBe('applied');
       expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles))).toHaveLength(1);
       expect((await planWith(s.client)).plan.actions).toEqual([]);
     } finally {
@@ -59,7 +59,7 @@ describe('a retried roles POST never sends a list older than its last read', () 
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'malformed', body: '[]', times: 1, method: 'POST', path: ciRoles });
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('applied');
       expect(ci.after).not.toBeNull();
       expect(posts(s.emulator).filter((e) => e.path.endsWith(ciRoles))).toHaveLength(1);
@@ -75,7 +75,7 @@ describe('a retried roles POST never sends a list older than its last read', () 
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'malformed', times: 1, method: 'POST', path: ciRoles });
       const receipt = await applyWith(plan, s.client);
-      expect(receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!.status).toBe('applied');
+      expect(receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!.status).toBe('applied');
       expect((await planWith(s.client)).plan.actions).toEqual([]);
     } finally {
       await s.close();
@@ -88,7 +88,7 @@ describe('a retried roles POST never sends a list older than its last read', () 
       const { plan } = await planWith(s.client);
       s.emulator.fault({ kind: 'reset', when: 'before-response', times: 1, method: 'POST', path: ciRoles });
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('failed');
       expect(ci.error).toMatch(/nothing written/);
       expect(ci.after).toBeNull();
@@ -122,13 +122,13 @@ describe('never a blind write', () => {
       const { plan } = await planWith(s.client);
       expect(plan.actions.some((a) => a.subject.id === ORG_OBSERVER)).toBe(true);
       const receipt = await applyWith(plan, s.client);
-      const observer = receipt.tokens.find((t) => t.tokenId === ORG_OBSERVER)!;
+      const observer = receipt.subjects.find((t) => t.subject.id === ORG_OBSERVER)!;
       expect(observer.status).toBe('failed');
       expect(observer.error).toMatch(/exactly one ORGANIZATION entry.*nothing written/);
       expect(observer.after).toBeNull();
       expect(posts(s.emulator).some((e) => e.path.includes(ORG_OBSERVER))).toBe(false);
       expect(snapshotRoles(s.emulator).get(ORG_OBSERVER)).toEqual(s.before.get(ORG_OBSERVER));
-      expect(receipt.tokens.filter((t) => t.tokenId !== ORG_OBSERVER).every((t) => t.status === 'applied')).toBe(true);
+      expect(receipt.subjects.filter((t) => t.subject.id !== ORG_OBSERVER).every((t) => t.status === 'applied')).toBe(true);
     } finally {
       await s.close();
     }
@@ -141,7 +141,7 @@ describe('the POST answer is not proof', () => {
     try {
       const { plan } = await planWith(s.client);
       const receipt = await applyWith(plan, s.client);
-      expect(receipt.tokens.filter((t) => t.status !== 'applied')).toEqual([]);
+      expect(receipt.subjects.filter((t) => t.status !== 'applied')).toEqual([]);
       const written = new Set(posts(s.emulator).map((e) => e.path.replace(/\/roles$/, '')));
       const gets = s.emulator.log.filter((e) => e.method === 'GET' && written.has(e.path));
       expect(gets).toHaveLength(2 * written.size); // the read before the write, and one confirmation
@@ -159,7 +159,7 @@ describe('the POST answer is not proof', () => {
       // Right after our write is answered, another admin puts the old list back: the confirming GET sees it.
       s.emulator.fault({ kind: 'foreignWrite', on: 'write', tokenId: CI_DEPLOYER, roles: current });
       const receipt = await applyWith(plan, s.client);
-      const ci = receipt.tokens.find((t) => t.tokenId === CI_DEPLOYER)!;
+      const ci = receipt.subjects.find((t) => t.subject.id === CI_DEPLOYER)!;
       expect(ci.status).toBe('failed');
       expect(ci.error).toMatch(/does not match/);
     } finally {

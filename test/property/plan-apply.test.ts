@@ -81,7 +81,7 @@ it('plan then apply: only owned entries change, managed bindings match the manif
       const { plan } = await planWith(client, desired!);
       for (const k of ['add', 'update', 'remove', 'unmanaged', 'ignored'] as const) seen[k] += plan.summary[k];
       const receipt = await applyWith(plan, client);
-      expect(receipt.tokens.filter((t) => t.status !== 'applied'), c.yaml).toEqual([]);
+      expect(receipt.subjects.filter((t) => t.status !== 'applied'), c.yaml).toEqual([]);
       const after = snapshotRoles(emulator);
       const owned = ownedBy(plan);
       expect(unowned(after, owned)).toEqual(unowned(before, owned));
@@ -152,14 +152,14 @@ it('the retry race: with foreign writes, 429s and 5xx interleaved at random, no 
         // The foreign write fires only when that token's POST met its 429; then the token is a conflict.
         if (wrote) {
           raced++;
-          expect(receipt.tokens.find((t) => t.tokenId === tokenId)?.status, c.yaml).toBe('conflict');
+          expect(receipt.subjects.find((t) => t.subject.id === tokenId)?.status, c.yaml).toBe('conflict');
         } else {
-          expect(receipt.tokens.find((t) => t.tokenId === tokenId)?.status, c.yaml).not.toBe('conflict');
+          expect(receipt.subjects.find((t) => t.subject.id === tokenId)?.status, c.yaml).not.toBe('conflict');
         }
       }
       // Tokens that met no foreign write end applied (retries outlast the faults) or, for a token
       // the guards of a live server refuse, failed; never a conflict.
-      for (const t of receipt.tokens) if (!foreign.has(t.tokenId)) expect(t.status, `${t.tokenName}: ${t.error}`).not.toBe('conflict');
+      for (const t of receipt.subjects) if (!foreign.has(t.subject.id)) expect(t.status, `${t.subject.name}: ${t.error}`).not.toBe('conflict');
       cases++;
     }),
     { seed: 4242, numRuns: 200 },

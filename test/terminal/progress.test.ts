@@ -10,7 +10,7 @@ import { progress, type ProgressEvent } from '../../src/commands/progress.ts';
 const CLEAR = '\r\x1b[2K';
 
 function events(total: number): ProgressEvent[] {
-  return Array.from({ length: total }, (_, i) => ({ done: i + 1, total, status: 'applied', tokenName: `token-${i + 1}` }));
+  return Array.from({ length: total }, (_, i) => ({ done: i + 1, total, status: 'applied', subjectType: 'token', subjectName: `token-${i + 1}`, unit: 'tokens' }));
 }
 
 describe('progress on a terminal', () => {
@@ -22,15 +22,15 @@ describe('progress on a terminal', () => {
     for (const e of events(4)) {
       clock += 2000;
       const before = tty.text.length;
-      p.onProgress(`[${e.done}/4] applied ${e.tokenName}`, e);
+      p.onProgress(`[${e.done}/4] applied token ${e.subjectName}`, e);
       writes.push(tty.text.slice(before));
     }
     p.finish();
     expect(writes).toEqual([
-      `${CLEAR}Applying 1/4 tokens · ETA 6 s · applied token-1`,
-      `${CLEAR}Applying 2/4 tokens · ETA 4 s · applied token-2`,
-      `${CLEAR}Applying 3/4 tokens · ETA 2 s · applied token-3`,
-      `${CLEAR}Applying 4/4 tokens · applied token-4`,
+      `${CLEAR}Applying 1/4 tokens · ETA 6 s · applied token token-1`,
+      `${CLEAR}Applying 2/4 tokens · ETA 4 s · applied token token-2`,
+      `${CLEAR}Applying 3/4 tokens · ETA 2 s · applied token token-3`,
+      `${CLEAR}Applying 4/4 tokens · applied token token-4`,
     ]);
     expect(tty.text.endsWith(CLEAR)).toBe(true);
     expect(tty.text).not.toContain('\n');
@@ -40,9 +40,10 @@ describe('progress on a terminal', () => {
     const tty = new Capture(true);
     tty.columns = 70;
     const p = progress(tty, {}, undefined, () => 0);
-    p.onProgress('', { done: 1, total: 2, status: 'applied', tokenName: `evil\x1b[2J\r${'x'.repeat(80)}` });
+    p.onProgress('', { done: 1, total: 2, status: 'applied', subjectType: 'user', unit: 'subjects', subjectName: `evil\x1b[2J\r${'x'.repeat(80)}` });
     const line = tty.text.slice(CLEAR.length);
     expect(line).not.toMatch(/[\x00-\x1f]/);
+    expect(line.startsWith('Applying 1/2 subjects · ETA 0 s · applied user evil')).toBe(true);
     expect(line).toContain('evil\\x1b[2J\\x0d');
     expect(line.length).toBeLessThanOrEqual(69);
     expect(line.endsWith('…')).toBe(true);
@@ -54,9 +55,9 @@ describe('progress elsewhere', () => {
     const piped = new Capture(false);
     const lines: string[] = [];
     const p = progress(piped, {}, (l) => lines.push(l));
-    for (const e of events(3)) p.onProgress(`[${e.done}/3] applied ${e.tokenName}`, e);
+    for (const e of events(3)) p.onProgress(`[${e.done}/3] applied token ${e.subjectName}`, e);
     p.finish();
-    expect(lines).toEqual(['[1/3] applied token-1', '[2/3] applied token-2', '[3/3] applied token-3']);
+    expect(lines).toEqual(['[1/3] applied token token-1', '[2/3] applied token token-2', '[3/3] applied token token-3']);
     expect(piped.text).toBe('');
   });
 
@@ -64,7 +65,7 @@ describe('progress elsewhere', () => {
     const tty = new Capture(true);
     const lines: string[] = [];
     const p = progress(tty, { TERM: 'dumb' }, (l) => lines.push(l));
-    p.onProgress('[1/1] applied a', { done: 1, total: 1, status: 'applied', tokenName: 'a' });
+    p.onProgress('[1/1] applied a', { done: 1, total: 1, status: 'applied', subjectType: 'team', subjectName: 'a', unit: 'teams' });
     expect(lines).toEqual(['[1/1] applied a']);
     expect(tty.text).toBe('');
   });
@@ -77,7 +78,7 @@ describe('apply on a terminal', () => {
       const r = await runMain(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], { env, tty: true });
       expect(r.code).toBe(0);
       const updates = r.stderr.split(CLEAR).filter((s) => s.startsWith('Applying '));
-      const total = Number(/\/(\d+) tokens/.exec(updates[0] ?? '')?.[1]);
+      const total = Number(/\/(\d+) subjects/.exec(updates[0] ?? '')?.[1]); // the example mixes tokens and a team
       expect(total).toBeGreaterThan(1);
       expect(updates.map((u) => /^Applying (\d+)\//.exec(u)?.[1])).toEqual(Array.from({ length: total }, (_, i) => String(i + 1)));
       expect(r.stderr).toMatch(/\r\x1b\[2K$|\r\x1b\[2K[^\r]*\n[^\r]*$/);
@@ -126,11 +127,11 @@ describe('a long apply, piped and on a terminal', () => {
       expect(r.code).toBe(0);
       const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l));
       expect(lines).toHaveLength(N);
-      expect(lines.map((l) => /^\[(\d+)\/12\] applied bulk-\d+ \(cbulk\d+\)$/.exec(l)?.[1])).toEqual(
+      expect(lines.map((l) => /^\[(\d+)\/12\] applied token bulk-\d+ \(cbulk\d+\)$/.exec(l)?.[1])).toEqual(
         Array.from({ length: N }, (_, i) => String(i + 1)),
       );
       expect(r.stderr).not.toContain('\r');
-      expect(r.stdout.match(/^applied +bulk-/gm)).toHaveLength(N);
+      expect(r.stdout.match(/^applied +token bulk-/gm)).toHaveLength(N);
     } finally {
       await run.close();
     }
@@ -143,7 +144,7 @@ describe('a long apply, piped and on a terminal', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/);
       expect(r.stderr).toContain(`${CLEAR}Applying ${N}/${N} tokens`);
-      expect(r.stdout.match(/^applied +bulk-/gm)).toHaveLength(N);
+      expect(r.stdout.match(/^applied +token bulk-/gm)).toHaveLength(N);
     } finally {
       await run.close();
     }
