@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Fault } from './faults.ts';
 import { DOCUMENTED_RATE_LIMITS } from './rate-limit.ts';
 import { startEmulator } from './server.ts';
+import { parseSubjectRolesBody } from './subjects.ts';
 
 // `astro-access emulator`: serve the emulated Astro API until SIGINT/SIGTERM.
 
@@ -118,15 +119,22 @@ function intOption(out: EmulatorStreams, name: string, v: string | undefined): n
   return null;
 }
 
-// The fields each kind needs: a request fault without `times` would never fire, silently.
-const FAULT_FIELDS: Record<Fault['kind'], Record<string, 'number' | 'string' | 'array'>> = {
-  status: { status: 'number', times: 'number' },
-  delay: { ms: 'number', times: 'number' },
-  reset: { times: 'number', when: 'string' },
-  hang: { times: 'number' },
-  malformed: { times: 'number' },
-  foreignWrite: { tokenId: 'string', roles: 'array' },
+// The fields each kind needs (a foreign write: one of three shapes): a request fault without `times` would never fire, silently.
+type FieldType = 'number' | 'string' | 'array' | 'object';
+const FAULT_FIELDS: Record<Fault['kind'], Record<string, FieldType>[]> = {
+  status: [{ status: 'number', times: 'number' }],
+  delay: [{ ms: 'number', times: 'number' }],
+  reset: [{ times: 'number', when: 'string' }],
+  hang: [{ times: 'number' }],
+  malformed: [{ times: 'number' }],
+  foreignWrite: [{ tokenId: 'string', roles: 'array' }, { userId: 'string', set: 'object' }, { teamId: 'string', set: 'object' }],
 };
+
+function hasType(v: unknown, type: FieldType): boolean {
+  if (type === 'array') return Array.isArray(v);
+  if (type === 'object') return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === type;
+}
 
 /** A fault given as JSON on the command line (paths as strings); undefined after saying why not. */
 function parseFault(out: EmulatorStreams, text: string): Fault | undefined {
@@ -138,14 +146,25 @@ function parseFault(out: EmulatorStreams, text: string): Fault | undefined {
   }
   const o = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
   const kind = o['kind'];
-  const fields = typeof kind === 'string' && Object.hasOwn(FAULT_FIELDS, kind) ? FAULT_FIELDS[kind as Fault['kind']] : undefined;
-  const missing = Object.entries(fields ?? {})
-    .filter(([k, type]) => (type === 'array' ? !Array.isArray(o[k]) : typeof o[k] !== type))
-    .map(([k, type]) => `${k} (${type})`);
-  if (fields === undefined || missing.length > 0) {
-    const why = fields === undefined ? `a kind (${Object.keys(FAULT_FIELDS).join(', ')})` : `${missing.join(', ')} for kind ${String(kind)}`;
+  const shapes = typeof kind === 'string' && Object.hasOwn(FAULT_FIELDS, kind) ? FAULT_FIELDS[kind as Fault['kind']] : undefined;
+  const missing = (shapes ?? []).map((fields) =>
+    Object.entries(fields).filter(([k, type]) => !hasType(o[k], type)).map(([k, type]) => `${k} (${type})`),
+  );
+  if (shapes === undefined || missing.every((m) => m.length > 0)) {
+    const why = shapes === undefined
+      ? `a kind (${Object.keys(FAULT_FIELDS).join(', ')})`
+      : `${missing.map((m) => m.join(', ')).join(' or ')} for kind ${String(kind)}`;
     out.stderr.write(`astro-access emulator: --fault must be a JSON object with ${why}, got ${text}\n`);
     return undefined;
+  }
+  if (o['set'] !== undefined && o['tokenId'] === undefined) {
+    // A user's or team's set is stored as given: check its shape as the roles POST would.
+    try {
+      parseSubjectRolesBody(o['set']);
+    } catch (err) {
+      out.stderr.write(`astro-access emulator: --fault set: ${(err as Error).message}, got ${text}\n`);
+      return undefined;
+    }
   }
   return f as Fault;
 }

@@ -1,7 +1,7 @@
-import type { ApiTokenRole } from '../astro/types.ts';
+import type { ApiTokenRole, UpdateSubjectRolesRequest } from '../astro/types.ts';
 
 // Faults injected on demand. Each request-level fault matches by method and path and fires `times` times;
-// a foreignWrite fires once, after the Nth GET of one token.
+// a foreignWrite fires once, after the Nth GET of one token, user or team (or roles POST to it).
 
 /** Which requests a fault applies to. `path`: a string matches the whole path or its tail at a segment
  * boundary, `*` standing for one segment (`/tokens/* /roles` without the space); a RegExp is tested on the whole path. */
@@ -27,12 +27,28 @@ export type Fault =
    * `on: 'rejectedWrite'` after the Nth roles POST answered by an injected status fault (a 429 or 5xx:
    * the write a client will retry). `afterReads` counts these events, whichever they are.
    */
-  | { kind: 'foreignWrite'; tokenId: string; roles: ApiTokenRole[]; afterReads?: number; on?: ForeignWriteTrigger };
+  | ({ kind: 'foreignWrite'; tokenId: string; roles: ApiTokenRole[] } & ForeignWriteWhen)
+  /** The same for a user's or a team's whole role set (stored as given: no checks, no server additions). */
+  | ({ kind: 'foreignWrite'; userId: string; set: UpdateSubjectRolesRequest } & ForeignWriteWhen)
+  | ({ kind: 'foreignWrite'; teamId: string; set: UpdateSubjectRolesRequest } & ForeignWriteWhen);
+
+export interface ForeignWriteWhen {
+  afterReads?: number;
+  on?: ForeignWriteTrigger;
+}
 
 export type ForeignWriteTrigger = 'read' | 'write' | 'rejectedWrite';
 
 export type RequestFault = Exclude<Fault, { kind: 'foreignWrite' }>;
-type ForeignWrite = Extract<Fault, { kind: 'foreignWrite' }>;
+export type ForeignWrite = Extract<Fault, { kind: 'foreignWrite' }>;
+
+/** What a foreign write replaces: `token:ID`, `user:ID` or `team:ID`. */
+export type SubjectKey = `${'token' | 'user' | 'team'}:${string}`;
+
+export function foreignWriteTarget(f: ForeignWrite): SubjectKey {
+  if ('tokenId' in f) return `token:${f.tokenId}`;
+  return 'userId' in f ? `user:${f.userId}` : `team:${f.teamId}`;
+}
 
 export class FaultQueue {
   private request: { fault: RequestFault; left: number }[] = [];
@@ -66,14 +82,14 @@ export class FaultQueue {
     return { delayMs, fault };
   }
 
-  /** Counts an event on the token for each of its foreign writes with that trigger; returns the roles to write now if one is due. */
-  tokenRead(tokenId: string, on: ForeignWriteTrigger = 'read'): ApiTokenRole[] | undefined {
-    const mine = this.foreign.filter((e) => e.fault.tokenId === tokenId && (e.fault.on ?? 'read') === on);
+  /** Counts an event on the subject for each of its foreign writes with that trigger; returns the write due now, if any. */
+  subjectEvent(subject: SubjectKey, on: ForeignWriteTrigger = 'read'): ForeignWrite | undefined {
+    const mine = this.foreign.filter((e) => foreignWriteTarget(e.fault) === subject && (e.fault.on ?? 'read') === on);
     for (const e of mine) e.reads += 1;
     const due = mine.find((e) => e.reads >= (e.fault.afterReads ?? 1));
     if (due === undefined) return undefined;
     this.foreign = this.foreign.filter((e) => e !== due);
-    return due.fault.roles;
+    return due.fault;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ApiTokenRole } from '../astro/types.ts';
+import type { SubjectKey } from './faults.ts';
 import type { Query } from './query.ts';
 import type { ValidationRules } from './validate-roles.ts';
 
@@ -56,6 +57,6 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body?: unknown;
-  /** Set when this was a GET of one token (foreign-write faults count these). */
-  tokenRead?: string;
+  /** Set when this was a GET of one token, user or team (foreign-write faults count these). */
+  read?: SubjectKey;
 }

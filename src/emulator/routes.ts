@@ -31,7 +31,7 @@ export function handle(store: Store, cfg: RouteConfig, req: ApiRequest): ApiResp
       store.removeToken(id);
       return { status: 204 };
     }
-    return { status: 200, body: servedToken(cfg, token), tokenRead: id };
+    return { status: 200, body: servedToken(cfg, token), read: `token:${id}` };
   }
   if (resource === 'tokens' && id !== undefined && sub === 'roles') {
     allow('POST');

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ApiTokenRole, BasicSubjectProfile } from '../astro/types.ts';
 import { tokenIdFromJwt } from '../astro/jwt.ts';
 import { FaultQueue } from './faults.ts';
-import type { Fault, ForeignWriteTrigger, RequestFault } from './faults.ts';
+import type { Fault, ForeignWrite, ForeignWriteTrigger, RequestFault, SubjectKey } from './faults.ts';
 import { HttpError } from './http-error.ts';
 import { loadState } from './load-state.ts';
 import { parseQuery } from './query.ts';
@@ -15,7 +15,7 @@ import { handle, writeRoles } from './routes.ts';
 import type { ApiResponse, ListQuirks, RouteConfig, SubjectConfig } from './route-types.ts';
 import type { EmulatorState, NormalizedState } from './state.ts';
 import { Store } from './store.ts';
-import { DEFAULT_SUBJECT_CONFIG } from './subjects.ts';
+import { DEFAULT_SUBJECT_CONFIG, storeSubjectRoles } from './subjects.ts';
 import { allRules } from './validate-roles.ts';
 import type { ValidationRule } from './validate-roles.ts';
 
@@ -169,12 +169,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (fault?.kind === 'malformed' && fault.body !== undefined) answer.raw = fault.body;
     const mangle = fault?.kind === 'malformed' && fault.body === undefined ? 'malformed' : undefined;
     send(res, answer, mangle ?? (fault?.kind === 'reset' ? 'cut' : undefined));
-    const event = tokenEvent(method, url.pathname, answer, fault);
+    const event = subjectEvent(method, url.pathname, answer, fault);
     if (event !== undefined) {
-      const roles = faults.tokenRead(event.tokenId, event.on);
-      const token = store.tokens.get(event.tokenId);
-      if (roles !== undefined && token !== undefined) writeRoles(store, token, roles, FOREIGN_ADMIN);
+      const due = faults.subjectEvent(event.subject, event.on);
+      if (due !== undefined) foreignWrite(due);
     }
+  }
+
+  /** Another admin replaces the subject's roles (a token's list, a user's or team's whole set), unchecked. */
+  function foreignWrite(f: ForeignWrite): void {
+    if ('tokenId' in f) {
+      const token = store.tokens.get(f.tokenId);
+      if (token !== undefined) writeRoles(store, token, f.roles, FOREIGN_ADMIN);
+      return;
+    }
+    const subject = 'userId' in f ? store.users.get(f.userId) : store.teams.get(f.teamId);
+    if (subject !== undefined) storeSubjectRoles(store, subject, f.set);
   }
 
   async function answerRequest(
@@ -241,13 +251,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   };
 }
 
-/** What a foreignWrite fault counts: a GET of one token, or a roles POST to it (answered, or rejected by a fault). */
-function tokenEvent(method: string, path: string, answer: Answer, fault: RequestFault | undefined): { tokenId: string; on: ForeignWriteTrigger } | undefined {
-  if (answer.tokenRead !== undefined) return { tokenId: answer.tokenRead, on: 'read' };
-  const tokenId = method === 'POST' ? /\/tokens\/([^/]+)\/roles$/.exec(path)?.[1] : undefined;
-  if (tokenId === undefined) return undefined;
-  if (fault?.kind === 'status') return { tokenId, on: 'rejectedWrite' };
-  return answer.status === 200 ? { tokenId, on: 'write' } : undefined;
+const SUBJECT_OF_PATH: Record<string, 'token' | 'user' | 'team'> = { tokens: 'token', users: 'user', teams: 'team' };
+
+/** What a foreignWrite fault counts: a GET of one token, user or team, or a roles POST to it (answered, or rejected by a fault). */
+function subjectEvent(method: string, path: string, answer: Answer, fault: RequestFault | undefined): { subject: SubjectKey; on: ForeignWriteTrigger } | undefined {
+  if (answer.read !== undefined) return { subject: answer.read, on: 'read' };
+  const m = method === 'POST' ? /\/(tokens|users|teams)\/([^/]+)\/roles$/.exec(path) : null;
+  if (m === null) return undefined;
+  const subject: SubjectKey = `${SUBJECT_OF_PATH[m[1]!]!}:${m[2]!}`;
+  if (fault?.kind === 'status') return { subject, on: 'rejectedWrite' };
+  return answer.status === 200 ? { subject, on: 'write' } : undefined;
 }
 
 function errorResponse(err: HttpError, requestId: string): ApiResponse {

@@ -37,7 +37,7 @@ export function handleSubjects(
   if (sub === undefined) {
     allow('GET');
     if (subject === undefined) throw notFound(kind, id);
-    return { status: 200, body: served(kind, subject, {}) };
+    return { status: 200, body: served(kind, subject, {}), read: `${kind === 'users' ? 'user' : 'team'}:${id}` };
   }
   if (sub !== 'roles') throw new HttpError(404, `no such endpoint: ${req.method} /v1/organizations/${store.organizationId}/${kind}/${id}/${sub}`);
   allow('POST');
@@ -101,16 +101,21 @@ function replaceSubjectRoles(store: Store, cfg: RouteConfig, kind: SubjectKind, 
   const errors = checkSubjectRoles(store, cfg, next);
   if (errors.length > 0) throw new HttpError(400, `invalid roles: ${errors.map((e) => e.message).join('; ')}`, errors);
   if (cfg.subjects.workspaceAccessor.includes(kind)) addWorkspaceAccessor(store, next);
-  subject.organizationRole = next.organizationRole;
-  subject.workspaceRoles = next.workspaceRoles ?? [];
-  subject.deploymentRoles = next.deploymentRoles ?? [];
-  subject.dagRoles = next.dagRoles ?? [];
-  const prev = Date.parse(subject.updatedAt);
-  subject.updatedAt = new Date(Math.max(Date.now(), (Number.isNaN(prev) ? 0 : prev) + 1)).toISOString();
-  store.changed();
+  storeSubjectRoles(store, subject, next);
   if (cfg.rolesAnswer === 'empty') return { status: 200, body: {} };
   const { organizationRole, workspaceRoles, deploymentRoles, dagRoles } = subject;
   return { status: 200, body: structuredClone({ organizationRole, workspaceRoles, deploymentRoles, dagRoles }) };
+}
+
+/** Replaces a subject's whole role set as given (the roles POST, after its checks; a foreign-write fault, as is). */
+export function storeSubjectRoles(store: Store, subject: Subject, next: UpdateSubjectRolesRequest): void {
+  subject.organizationRole = next.organizationRole;
+  subject.workspaceRoles = structuredClone(next.workspaceRoles ?? []);
+  subject.deploymentRoles = structuredClone(next.deploymentRoles ?? []);
+  subject.dagRoles = structuredClone(next.dagRoles ?? []);
+  const prev = Date.parse(subject.updatedAt);
+  subject.updatedAt = new Date(Math.max(Date.now(), (Number.isNaN(prev) ? 0 : prev) + 1)).toISOString();
+  store.changed();
 }
 
 /** The [assumed] side effect: a deployment role given without any role on its workspace brings

@@ -88,6 +88,12 @@ describe('astro-access emulator', () => {
     const noTimes = await emulator('--fault', '{"kind":"status","status":503}');
     expect(noTimes.code).toBe(1);
     expect(noTimes.stderr).toMatch(/--fault must be a JSON object with times \(number\) for kind status/);
+    const noSubject = await emulator('--fault', '{"kind":"foreignWrite"}');
+    expect(noSubject.code).toBe(1);
+    expect(noSubject.stderr).toMatch(/with tokenId \(string\), roles \(array\) or userId \(string\), set \(object\) or teamId \(string\), set \(object\) for kind foreignWrite/);
+    const badSet = await emulator('--fault', '{"kind":"foreignWrite","teamId":"t1","set":{"workspaceRoles":[]}}');
+    expect(badSet.code).toBe(1);
+    expect(badSet.stderr).toMatch(/--fault set: invalid roles: organizationRole/);
     const unknown = await emulator('--bogus');
     expect(unknown.code).toBe(1);
     const badState = await emulator('--state', resolve(ROOT, 'package.json'));

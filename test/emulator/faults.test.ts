@@ -1,9 +1,9 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiToken, ApiTokenRole, DeploymentsPaginated } from '../../src/astro/types.ts';
+import type { ApiToken, ApiTokenRole, DeploymentsPaginated, Team, UpdateSubjectRolesRequest, User } from '../../src/astro/types.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { call, closeAll, start } from './helpers.ts';
-import { DEP_A1, DEP_A2, ORG, TOK_WS, WS_A } from '../support/emulator-states.ts';
+import { ANN, DATA, DEP_A1, DEP_A2, ORG, TOK_WS, WS_A, WS_B, subjectsState } from '../support/emulator-states.ts';
 
 afterEach(closeAll);
 
@@ -159,6 +159,50 @@ describe('foreign writes', () => {
     emu.fault({ kind: 'foreignWrite', tokenId: TOK_WS, roles: newRoles });
     await call(emu, 'GET', `/tokens/${TOK_WS}`);
     expect(storedRoles(emu)).toEqual(newRoles);
+  });
+});
+
+describe('foreign writes on users and teams', () => {
+  const set: UpdateSubjectRolesRequest = {
+    organizationRole: 'ORGANIZATION_OWNER',
+    workspaceRoles: [{ workspaceId: WS_B, role: 'WORKSPACE_MEMBER' }],
+    deploymentRoles: [],
+    dagRoles: [],
+  };
+  const stored = (emu: Emulator, id: string) => {
+    const s = emu.state();
+    const { organizationRole, workspaceRoles, deploymentRoles, dagRoles } = [...(s.users ?? []), ...(s.teams ?? [])].find((x) => x.id === id)!;
+    return { organizationRole, workspaceRoles, deploymentRoles, dagRoles };
+  };
+
+  it("replace a user's whole set right after its Nth GET, stored as given (no Workspace Accessor added)", async () => {
+    const emu = await start({ state: subjectsState() });
+    const before = stored(emu, ANN);
+    emu.fault({ kind: 'foreignWrite', userId: ANN, set, afterReads: 2 });
+    const get = async () => (await call<User>(emu, 'GET', `/users/${ANN}`)).json;
+    await call(emu, 'GET', '/users'); // a list is not a GET of the user
+    expect((await get()).organizationRole).toBe(before.organizationRole);
+    expect(stored(emu, ANN)).toEqual(before);
+    const second = await get();
+    expect(second.workspaceRoles).toEqual(before.workspaceRoles); // the read itself saw the old set
+    expect(stored(emu, ANN)).toEqual(set);
+    expect(Date.parse((await get()).updatedAt)).toBeGreaterThan(Date.parse(second.updatedAt));
+  });
+
+  it("replace a team's set after its roles POST met an injected 429 (the race with a retry), once; a token's fault is not counted", async () => {
+    const emu = await start({ state: subjectsState() });
+    const path = `/teams/${DATA}/roles`;
+    const body = { organizationRole: 'ORGANIZATION_MEMBER', workspaceRoles: [{ workspaceId: WS_A, role: 'WORKSPACE_OWNER' }] };
+    emu.fault({ kind: 'foreignWrite', on: 'rejectedWrite', teamId: DATA, set });
+    emu.fault({ kind: 'status', status: 429, times: 1, method: 'POST', path: `/tokens/${TOK_WS}/roles` });
+    emu.fault({ kind: 'status', status: 429, times: 1, method: 'POST', path });
+    expect((await call(emu, 'POST', `/tokens/${TOK_WS}/roles`, { body: { roles: newRoles } })).status).toBe(429);
+    expect((await call<Team>(emu, 'GET', `/teams/${DATA}`)).status).toBe(200);
+    expect(stored(emu, DATA)).not.toEqual(set); // neither a read nor another subject's rejected write fires it
+    expect((await call(emu, 'POST', path, { body })).status).toBe(429);
+    expect(stored(emu, DATA)).toEqual(set);
+    expect((await call(emu, 'POST', path, { body })).status).toBe(200); // the retry overwrites: the client must not send it
+    expect(stored(emu, DATA).workspaceRoles).toEqual(body.workspaceRoles);
   });
 });
 
