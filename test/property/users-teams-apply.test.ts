@@ -250,6 +250,6 @@ it('users and teams under the retry race: with foreign writes, 429s, 5xx and res
   );
   expect(cases).toBeGreaterThanOrEqual(150);
   // The race was actually run: in many runs another admin wrote a user or team between a 429 and its retry.
-  expect(racedRuns).toBeGreaterThan(30);
+  expect(racedRuns).toBeGreaterThan(40);
   expect(raced).toBeGreaterThanOrEqual(racedRuns);
 }, 240_000);
