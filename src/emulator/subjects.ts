@@ -105,7 +105,7 @@ function replaceSubjectRoles(store: Store, cfg: RouteConfig, kind: SubjectKind, 
   subject.workspaceRoles = next.workspaceRoles ?? [];
   subject.deploymentRoles = next.deploymentRoles ?? [];
   subject.dagRoles = next.dagRoles ?? [];
-  const prev = Date.parse(subject.updatedAt);
+  const prev = Date.parse(subject.updatedAt ?? '');
   subject.updatedAt = new Date(Math.max(Date.now(), (Number.isNaN(prev) ? 0 : prev) + 1)).toISOString();
   store.changed();
   if (cfg.rolesAnswer === 'empty') return { status: 200, body: {} };
