@@ -51416,6 +51416,11 @@ function found(data, expected) {
   }
 }
 
+// src/util/email-key.ts
+function emailKey(email) {
+  return email.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 // src/manifest/semantic-checks.ts
 var SemanticChecks = class {
   #organization;
@@ -51476,7 +51481,7 @@ var SemanticChecks = class {
             const ref2 = reference(entry, nameKey);
             if (!ref2) continue;
             const refAt = locator.value([...entryPath, ref2.key]);
-            const key = ref2.key === "user" ? `user:${ref2.value.toLowerCase()}` : `${ref2.key}:${ref2.value}`;
+            const key = ref2.key === "user" ? `user:${emailKey(ref2.value)}` : `${ref2.key}:${ref2.value}`;
             const first = seen.get(key);
             if (!first) {
               seen.set(key, { at: refAt, name: ref2.value });
@@ -52012,7 +52017,6 @@ function removal(dep, lb, why, out) {
 }
 
 // src/plan/index-actual.ts
-var emailKey = (email) => email.toLowerCase();
 function push(map, key, value) {
   const list2 = map.get(key);
   if (list2) list2.push(value);
@@ -52134,7 +52138,7 @@ function globMatch(glob, name) {
 // src/plan/patterns.ts
 function subjectMatcher(patterns) {
   if (patterns.length === 0) return { match: () => null };
-  const lowered = patterns.map((p) => p.toLowerCase());
+  const lowered = patterns.map(emailKey);
   const cache = /* @__PURE__ */ new Map();
   return {
     match(subject2) {
@@ -52142,7 +52146,7 @@ function subjectMatcher(patterns) {
       const key = `${type}:${subject2.id}`;
       const hit = cache.get(key);
       if (hit !== void 0 && hit.name === subject2.name) return hit.result;
-      const email = type === "user" ? subject2.name.toLowerCase() : void 0;
+      const email = type === "user" ? emailKey(subject2.name) : void 0;
       const found2 = patterns.find((p, i) => p === subject2.id || (email === void 0 ? globMatch(p, subject2.name) : globMatch(lowered[i] ?? p, email)));
       const result = found2 ?? null;
       cache.set(key, { name: subject2.name, result });
@@ -52392,7 +52396,7 @@ function problems(s, now) {
     const t = s.token;
     const end = t.endAt === void 0 || t.endAt === null ? NaN : Date.parse(t.endAt);
     if (now !== void 0 && !Number.isNaN(end) && end <= now) {
-      out.push(`expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+      out.push(`expired on ${sanitizeTerminal(t.endAt ?? "")}; its roles have no effect until it is rotated or replaced`);
     }
     if (t.kind === "DIRECT_ACCESS") {
       out.push("is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles");

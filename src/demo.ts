@@ -1,5 +1,6 @@
 // `npm run demo`: the whole cycle on the embedded emulator, no account needed.
-// Starts the Astro API emulator from examples/, then runs the real CLI: plan, apply, plan again.
+// Starts the Astro API emulator from examples/, then runs the real CLI: plan, apply, plan again, for
+// tokens, a user and a team.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,7 @@ try {
   const again = await step('3. Plan again: nothing left to do', ['plan', '-f', manifest, '--detailed-exitcode']);
   failed ||= again !== 0;
   const posts = emulator.log.filter((e) => e.method === 'POST').length;
-  process.stdout.write(`\nThe emulator saw ${emulator.log.length} requests, ${posts} of them writes (one per changed token).\n`);
+  process.stdout.write(`\nThe emulator saw ${emulator.log.length} requests, ${posts} of them writes (one per changed token, user or team).\n`);
 } finally {
   await emulator.close();
 }

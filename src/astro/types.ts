@@ -127,13 +127,14 @@ export interface User extends SubjectRoleSet {
   id: string;
   /** The user's email. */
   username: string;
-  fullName: string;
-  avatarUrl: string;
+  /** Required by the API's schema, but read leniently (an invited user may have none): may be absent. */
+  fullName?: string;
+  avatarUrl?: string;
   status: UserStatus;
   /** Optional in the schema; may arrive null. */
   organizationRole?: string | null;
-  createdAt: string;
-  updatedAt: string;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface Team extends SubjectRoleSet {
@@ -141,11 +142,12 @@ export interface Team extends SubjectRoleSet {
   name: string;
   description?: string;
   isIdpManaged: boolean;
-  organizationId: string;
+  /** Required by the API's schema; read leniently, so these may be absent. */
+  organizationId?: string;
   organizationRole: string;
   rolesCount?: number;
-  createdAt: string;
-  updatedAt: string;
+  createdAt?: string;
+  updatedAt?: string;
   createdBy?: BasicSubjectProfile;
   updatedBy?: BasicSubjectProfile;
 }

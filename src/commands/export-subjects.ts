@@ -3,6 +3,7 @@ import type { ActualTeam, ActualUser } from '../astro/actual.ts';
 import type { Deployment } from '../astro/types.ts';
 import { EMAIL_PATTERN } from '../manifest/raw.ts';
 import { comment, countBy, nameScalar, sharedOrUnwritable, type IdCheck, type RoleScalar } from './export-scalars.ts';
+import { emailKey } from '../util/email-key.ts';
 
 // `export`'s users and teams under a deployment: `user: <email>` / `team: <name>` where that reference
 // reads back as exactly this one subject, else `userId:` / `teamId:` with the email or name in a comment.
@@ -21,7 +22,6 @@ function emailScalar(s: string): string | undefined {
 }
 
 /** How the planner matches a manifest's email to a username: ignoring case. */
-const emailKey = (email: string): string => email.toLowerCase();
 
 interface Bound<S> { subject: S; role: string }
 

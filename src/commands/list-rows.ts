@@ -1,5 +1,6 @@
 import type { ActualTeam, ActualToken, ActualUser } from '../astro/actual.ts';
 import { formatTable, relativeTime } from '../render/table.ts';
+import { emailKey } from '../util/email-key.ts';
 
 // The rows `list` shows for one deployment, per kind: the columns of the astro CLI's
 // `astro deployment token workspace-token list`, `astro deployment user list` and `astro deployment team list`,
@@ -35,7 +36,7 @@ function subjectRows<S extends { id: string; deploymentRoles: { deploymentId: st
 export function userRows(users: readonly ActualUser[], deploymentId: string): UserRow[] {
   return subjectRows(users, deploymentId)
     .map(({ subject, role }) => ({ user: subject, role }))
-    .sort((a, b) => byName(a.user.username.toLowerCase(), b.user.username.toLowerCase()) || byName(a.user.id, b.user.id) || byName(a.role, b.role));
+    .sort((a, b) => byName(emailKey(a.user.username), emailKey(b.user.username)) || byName(a.user.id, b.user.id) || byName(a.role, b.role));
 }
 
 /** Teams holding a role on the deployment, by name then ID. */
@@ -50,7 +51,8 @@ function createdBy(t: ActualToken): string {
 }
 
 /** CREATE DATE as the astro CLI prints it (RFC 3339, whole seconds, UTC); a value that is no date as given. */
-export function createDate(iso: string): string {
+export function createDate(iso: string | undefined): string {
+  if (iso === undefined) return '';
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -68,10 +70,10 @@ export const tokenJson = ({ token, role }: TokenRow) => ({
 export const userJson = ({ user, role }: UserRow) => ({
   id: user.id,
   email: user.username,
-  fullName: user.fullName,
+  fullName: user.fullName ?? '',
   status: user.status,
   deploymentRole: role,
-  createdAt: user.createdAt,
+  createdAt: user.createdAt ?? null,
 });
 
 export const teamJson = ({ team, role }: TeamRow) => ({
@@ -80,7 +82,7 @@ export const teamJson = ({ team, role }: TeamRow) => ({
   description: team.description ?? '',
   deploymentRole: role,
   isIdpManaged: team.isIdpManaged,
-  createdAt: team.createdAt,
+  createdAt: team.createdAt ?? null,
 });
 
 /** The seed's token table. */
@@ -95,7 +97,7 @@ export function tokenTable(rows: readonly TokenRow[], now: number): string {
 export function userTable(rows: readonly UserRow[]): string {
   return formatTable(
     ['FULLNAME', 'EMAIL', 'ID', 'DEPLOYMENT ROLE', 'CREATE DATE'],
-    rows.map(({ user, role }) => [user.fullName, user.username, user.id, role, createDate(user.createdAt)]),
+    rows.map(({ user, role }) => [user.fullName ?? '', user.username, user.id, role, createDate(user.createdAt)]),
   );
 }
 

@@ -5,7 +5,7 @@ import type { NormalizedState } from './state.ts';
 // The in-memory state with the indexes that keep gets O(1) and paging O(page): each filtered, sorted
 // list is computed once and cached until the next change, so reading every page of 25,000 tokens is linear.
 
-type Item = { id: string; createdAt: string };
+type Item = { id: string; createdAt?: string };
 
 export class Store {
   private s!: NormalizedState;

@@ -113,7 +113,7 @@ export function storeSubjectRoles(store: Store, subject: Subject, next: UpdateSu
   subject.workspaceRoles = structuredClone(next.workspaceRoles ?? []);
   subject.deploymentRoles = structuredClone(next.deploymentRoles ?? []);
   subject.dagRoles = structuredClone(next.dagRoles ?? []);
-  const prev = Date.parse(subject.updatedAt);
+  const prev = Date.parse(subject.updatedAt ?? '');
   subject.updatedAt = new Date(Math.max(Date.now(), (Number.isNaN(prev) ? 0 : prev) + 1)).toISOString();
   store.changed();
 }

@@ -5,6 +5,7 @@ import { EXPIRES_SHAPE, parseExpiry } from './expiry.ts';
 import { isRecord } from '../util/is-record.ts';
 import { quote } from '../util/sanitize.ts';
 import { CUID } from '../util/cuid.ts';
+import { emailKey } from '../util/email-key.ts';
 
 // Checks across all files that the schema cannot express: duplicates, one organization, real calendar dates.
 // Reads the data defensively, so files with schema errors are still checked where they are well formed.
@@ -78,7 +79,7 @@ export class SemanticChecks {
             if (!ref) continue;
             const refAt = locator.value([...entryPath, ref.key]);
             // Emails match case-insensitively (the resolver matches them so against usernames); names and IDs exactly.
-            const key = ref.key === 'user' ? `user:${ref.value.toLowerCase()}` : `${ref.key}:${ref.value}`;
+            const key = ref.key === 'user' ? `user:${emailKey(ref.value)}` : `${ref.key}:${ref.value}`;
             const first = seen.get(key);
             if (!first) {
               seen.set(key, { at: refAt, name: ref.value });

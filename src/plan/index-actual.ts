@@ -3,6 +3,7 @@ import type { BindingKind, TokenKind } from '../manifest/types.ts';
 import type { Actual, ActualToken } from '../astro/actual.ts';
 import { teamSubject, tokenSubject, userSubject } from './subjects.ts';
 import type { Subject, TeamSubject, TokenSubject, UserSubject } from './subjects.ts';
+import { emailKey } from '../util/email-key.ts';
 
 // One pass over the snapshot builds every lookup the resolver and planner need, so planning stays
 // linear in the size of the organization and the manifest.
@@ -56,8 +57,6 @@ export interface SubjectIndex<S extends Subject> {
   byName: Map<string, S[]>;
 }
 
-/** The key a user's email is looked up by: its lower case (ASCII and beyond, as JavaScript lowers it). */
-export const emailKey = (email: string): string => email.toLowerCase();
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -1,8 +1,9 @@
 import type { SubjectType } from './types.ts';
 import { globMatch } from './glob.ts';
+import { emailKey } from '../util/email-key.ts';
 
 // `ignore` and `protect` entries: a glob (`*`, `?`) on the whole token name, user email or team name, or
-// an exact ID of any of them. Emails compare case-insensitively (as the resolver matches them); token
+// an exact ID of any of them. Emails compare ignoring ASCII case (as the resolver matches them); token
 // and team names exactly.
 
 export interface SubjectMatcher {
@@ -13,7 +14,7 @@ export interface SubjectMatcher {
 export function subjectMatcher(patterns: readonly string[]): SubjectMatcher {
   // No patterns (the common case): nothing to match, and no key to build per binding.
   if (patterns.length === 0) return { match: () => null };
-  const lowered = patterns.map((p) => p.toLowerCase());
+  const lowered = patterns.map(emailKey);
   // Cached per subject (checking the name too): the planner asks twice for every binding.
   const cache = new Map<string, { name: string; result: string | null }>();
   return {
@@ -22,7 +23,7 @@ export function subjectMatcher(patterns: readonly string[]): SubjectMatcher {
       const key = `${type}:${subject.id}`;
       const hit = cache.get(key);
       if (hit !== undefined && hit.name === subject.name) return hit.result;
-      const email = type === 'user' ? subject.name.toLowerCase() : undefined;
+      const email = type === 'user' ? emailKey(subject.name) : undefined;
       const found = patterns.find((p, i) =>
         p === subject.id || (email === undefined ? globMatch(p, subject.name) : globMatch(lowered[i] ?? p, email)));
       const result = found ?? null;

@@ -34,7 +34,7 @@ function problems(s: Subject, now: number | undefined): string[] {
     const t = s.token;
     const end = t.endAt === undefined || t.endAt === null ? NaN : Date.parse(t.endAt);
     if (now !== undefined && !Number.isNaN(end) && end <= now) {
-      out.push(`expired on ${t.endAt}; its roles have no effect until it is rotated or replaced`);
+      out.push(`expired on ${sanitizeTerminal(t.endAt ?? '')}; its roles have no effect until it is rotated or replaced`);
     }
     if (t.kind === 'DIRECT_ACCESS') {
       out.push('is a DIRECT_ACCESS token, not a STANDARD API token; check that it should hold deployment roles');

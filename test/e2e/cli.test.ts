@@ -44,23 +44,30 @@ describe('plan', () => {
     const r = await runCli(['plan', '-f', EXAMPLE_MANIFEST], { env });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Plan: 4 to add, 1 to change, 2 to remove.');
+    expect(r.stdout).toContain('Plan: 4 to add, 2 to change, 3 to remove.');
     expect(r.stdout).toMatch(/\+\s+dag-reader/);
     expect(r.stdout).toMatch(/-\s+legacy-bot/);
     expect(r.stdout).toMatch(/~\s+ci-deployer/);
+    expect(r.stdout).toMatch(/~\s+Data Engineering\s+\S+\s+team\s+DAG_VIEWER → DEPLOYMENT_ADMIN\s+\S+:\d+, expires 2027-06-30/);
+    expect(r.stdout).toMatch(/-\s+Data Engineering\s+\S+\s+team\s+DEPLOYMENT_ADMIN → \(none\)\s+\S+:\d+, expired on 2026-10-31/);
     expect(posts(emulator)).toHaveLength(0);
   });
 
-  it('reads every list once: one request per list page, no per-token reads', async () => {
+  it('reads every list once: one request per list page, no per-token, per-user or per-team reads', async () => {
     const { emulator, env } = await setup();
     await runCli(['plan', '-f', EXAMPLE_MANIFEST], { env });
     const paths = emulator.log.map((e) => `${e.method} ${e.path}`).sort();
     expect(paths).toEqual([
       `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/deployments`,
       `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/roles`,
+      `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/teams`,
       `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/tokens`,
+      `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/users`,
       `GET /v1/organizations/clx42kkcm01fo01o06agtmshg/workspaces`,
     ]);
+    // Read organization-wide: a list filtered by deployment carries only part of a subject's roles.
+    const subjectReads = emulator.log.filter((e) => /\/(users|teams)$/.test(e.path));
+    expect(subjectReads.map((e) => Object.keys(e.query).filter((k) => k !== 'limit' && k !== 'offset'))).toEqual([[], []]);
   });
 
   it('writes the JSON plan with --out and exits 2 with --detailed-exitcode when there are changes', async () => {
@@ -72,8 +79,11 @@ describe('plan', () => {
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     expect(saved).toEqual(printed);
     expect(saved.formatVersion).toBe(2);
-    expect(saved.summary).toMatchObject({ add: 4, update: 1, remove: 2, unchanged: 1, unmanaged: 1, ignored: 1 });
+    expect(saved.summary).toMatchObject({ add: 4, update: 2, remove: 3, unchanged: 2, unmanaged: 1, ignored: 1 });
     expect(Object.keys(saved.tokens)).toHaveLength(6);
+    expect(Object.keys(saved.teams)).toEqual(['c2pkuw4ek65y7f0p273p9gfb0']);
+    expect(saved.users).toEqual({});
+    expect(saved.expirations).toEqual([expect.objectContaining({ expires: '2026-10-31', expired: true })]);
     expect(saved.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -82,7 +92,7 @@ describe('plan', () => {
     const r = await runCli(['plan', '-f', EXAMPLE_MANIFEST, '--format', 'markdown'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('```diff');
-    expect(r.stdout).toMatch(/4 to add, 1 to change, 2 to remove/);
+    expect(r.stdout).toMatch(/4 to add, 2 to change, 3 to remove/);
   });
 
   it('falls back to per-workspace token lists when the org-wide list is refused, for workspaces named in the manifest', async () => {

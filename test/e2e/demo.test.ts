@@ -11,9 +11,12 @@ describe('npm run demo', () => {
       );
     });
     expect(code).toBe(0);
-    expect(stdout).toContain('Plan: 4 to add, 1 to change, 2 to remove.');
-    expect(stdout).toContain('Apply complete: 6 of 6 tokens updated.');
+    expect(stdout).toContain('Plan: 4 to add, 2 to change, 3 to remove.');
+    // Tokens, a team whose grant changes on one deployment and ended on another, a user already in place.
+    expect(stdout).toMatch(/~\s+Data Engineering\s.*team\s+DAG_VIEWER → DEPLOYMENT_ADMIN/);
+    expect(stdout).toMatch(/-\s+Data Engineering\s.*team\s+DEPLOYMENT_ADMIN → \(none\).*expired on 2026-10-31/);
+    expect(stdout).toContain('Apply complete: 7 of 7 subjects updated.');
     expect(stdout).toContain('No changes. The live roles match the manifest.');
-    expect(stdout).toContain('6 of them writes');
+    expect(stdout).toContain('7 of them writes');
   }, 150_000); // a chain of processes (npm, tsx, three CLI runs): seconds alone, a minute or more on a loaded machine
 });

@@ -186,7 +186,7 @@ describe('foreign writes on users and teams', () => {
     const second = await get();
     expect(second.workspaceRoles).toEqual(before.workspaceRoles); // the read itself saw the old set
     expect(stored(emu, ANN)).toEqual(set);
-    expect(Date.parse((await get()).updatedAt)).toBeGreaterThan(Date.parse(second.updatedAt));
+    expect(Date.parse((await get()).updatedAt ?? '')).toBeGreaterThan(Date.parse(second.updatedAt ?? ''));
   });
 
   it("replace a team's set after its roles POST met an injected 429 (the race with a retry), once; a token's fault is not counted", async () => {

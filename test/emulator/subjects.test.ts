@@ -141,7 +141,7 @@ describe('POST /users/{id}/roles and /teams/{id}/roles', () => {
     expect(r.json).toEqual({ ...body, dagRoles: [] });
     const after = (await call<User>(emu, 'GET', `/users/${ANN}`)).json;
     expect(after).toMatchObject({ ...body, dagRoles: [] });
-    expect(Date.parse(after.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
+    expect(Date.parse(after.updatedAt ?? '')).toBeGreaterThan(Date.parse(before.updatedAt ?? ''));
     // Lists follow the write.
     expect((await users(emu, `?deploymentId=${DEP_A1}`)).users).toEqual([]);
     expect((await users(emu, `?deploymentId=${DEP_A2}`)).users.map((u) => u.id)).toEqual([ANN]);

@@ -21,7 +21,7 @@ describe('action drift check', () => {
     expect(issue.labels.map((l) => l.name)).toEqual(['astro-access-drift']);
     expect(issue.body).toContain('<!-- astro-access:drift v1 -->');
     expect(issue.body).toContain('legacy-bot');
-    expect(opened.stdout).toMatch(/^::warning::Drift: 7 action/m);
+    expect(opened.stdout).toMatch(/^::warning::Drift: 9 action/m);
 
     const quiet = world.github.writes().length;
     const same = await world.run('workflow_dispatch', fixturePayload('workflow_dispatch'), { bundle: true });
@@ -38,7 +38,8 @@ describe('action drift check', () => {
       `PATCH /repos/acme/astro-config/issues/${issue.number}`,
     ]);
     expect(world.github.state.issues).toHaveLength(1);
-    expect(updated.outputs['remove']).toBe('1');
+    // legacy-bot on sandbox, and the team's ended grant on staging.
+    expect(updated.outputs['remove']).toBe('2');
 
     // Someone applies the manifest with the CLI; the next check closes the issue.
     const apply = await runCli(['apply', '-f', EXAMPLE_MANIFEST, '--auto-approve'], {

@@ -50,11 +50,11 @@ describe('action on pull_request', () => {
     // The base branch declares ci-deployer on staging already: that action is drift, the rest proposed.
     expect(comment?.body).toMatch(/ci-deployer .*DAG_VIEWER → DEPLOYMENT_ADMIN .*\(drift\)/);
     expect(comment?.body).toMatch(/dag-reader .*DAG_VIEWER .*\(proposed\)/);
-    expect(comment?.body).toContain('6 proposed by this pull request, 1 drift');
-    expect(first.outputs).toMatchObject({ 'has-changes': 'true', add: '4', update: '1', remove: '2' });
+    expect(comment?.body).toContain('8 proposed by this pull request, 1 drift');
+    expect(first.outputs).toMatchObject({ 'has-changes': 'true', add: '4', update: '2', remove: '3' });
     const planFile = JSON.parse(readFileSync(first.outputs['plan-file']!, 'utf8')) as { checksum: string; actions: unknown[] };
     expect(planFile.checksum).toBe(first.outputs['checksum']);
-    expect(planFile.actions).toHaveLength(7);
+    expect(planFile.actions).toHaveLength(9);
     expect(first.summary).toContain('### astro-access plan · pull request #42');
     expect(first.summary).toContain('dag-reader');
 
@@ -78,7 +78,7 @@ describe('action on pull_request', () => {
     world = await startWorld();
     const run = await world.run('pull_request', prPayload());
     expect(run.code, run.stdout).toBe(0);
-    expect(commentsOn42(world)[0]?.body).toContain('7 proposed by this pull request, 0 drift');
+    expect(commentsOn42(world)[0]?.body).toContain('9 proposed by this pull request, 0 drift');
   });
 
   it('keeps a plan of 5,000 actions under 65,536 characters, a table per deployment first, with the full plan in the job summary', async () => {

@@ -108,6 +108,17 @@ describe('token states', () => {
     }
   });
 
+  it("escapes an endAt the API sends with a line break in it (Date.parse reads text in parentheses as a comment)", () => {
+    const o = new OrgBuilder();
+    const ws = o.workspace('Data');
+    o.deployment(ws, 'prod');
+    const t = o.workspaceToken(ws, 'odd');
+    t.endAt = 'Jan 1 2020 (\n::error::x)';
+    const p = plan(manifest([dep('Data', 'prod', { workspaceTokens: [bind('odd', 'DEPLOYMENT_ADMIN')] })]), o.actual, NOW);
+    expect(p.warnings.join('|')).toContain('expired on Jan 1 2020 (\\x0a::error::x)');
+    expect(p.warnings.join('|')).not.toContain('\n');
+  });
+
   it('is pure: without "now" no expiry is judged, and an unbound expired token is not flagged', () => {
     const o = new OrgBuilder();
     const ws = o.workspace('Data');

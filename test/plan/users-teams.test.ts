@@ -38,6 +38,18 @@ const brief = (p: Plan): string[] =>
 const opts = { maxRemovals: 50, selfTokenId: null, allowUnsafe: false };
 
 describe('resolving users and teams', () => {
+  it('folds only ASCII case: a username with a letter that lowers to ASCII (the Kelvin sign) is another account', () => {
+    const { o, prod } = small();
+    const lookalike = o.user('\u212Aate@example.com'); // shows as "Kate@example.com"
+    const byEmail = (email: string) => manifest([dep('Data', 'prod', { users: [bind(email, 'DEPLOYMENT_ADMIN')] })]);
+    expect(errorsOf(byEmail('kate@example.com'), o.actual).map((e) => e.message).join('\n')).toMatch(/not found/);
+    const kate = o.user('kate@example.com');
+    const p = plan(byEmail('KATE@example.com'), o.actual);
+    expect(p.actions.map((a) => a.subject.id)).toEqual([kate.id]);
+    expect(p.actions.map((a) => a.deployment.id)).toEqual([prod.id]);
+    expect(p.actions.some((a) => a.subject.id === lookalike.id)).toBe(false);
+  });
+
   it('matches a user by email case-insensitively and names the subject by its username as read', () => {
     const { o, prod } = small();
     const alice = o.user('alice.smith+ops@example.com');

@@ -70,6 +70,8 @@ describe('the CLI never shows the API token', () => {
     expectClean('plan.json', readFileSync(file('plan.json'), 'utf8'));
     expect((await run(['list', '--deployment-id', PROD, '--organization-id', ORG])).code).toBe(0);
     expect((await run(['list', '--deployment-id', PROD, '--organization-id', ORG, '--format', 'json', '--all-scopes'])).code).toBe(0);
+    expect((await run(['list', '--deployment-id', PROD, '--organization-id', ORG, '--kind', 'all'])).code).toBe(0);
+    expect((await run(['list', '--deployment-id', PROD, '--organization-id', ORG, '--kind', 'all', '--format', 'json'])).code).toBe(0);
     expect((await run(['export', '--organization-id', ORG, '-o', file('export.yaml')])).code).toBe(0);
     expectClean('export.yaml', readFileSync(file('export.yaml'), 'utf8'));
     expect((await run(['apply', '--auto-approve', '--debug', '--receipt', file('receipt.json'), file('plan.json')])).code).toBe(0);
@@ -123,6 +125,9 @@ describe('the Action never shows either token', () => {
     const drift = await world.run('schedule', fixturePayload('schedule'));
     expect(drift.code, drift.stdout).toBe(0);
     expect(world.github.state.issues.length).toBeGreaterThan(0);
+    // The example's team grant on staging has ended: the scheduled run may remove it on its own.
+    const expiring = await world.run('schedule', fixturePayload('schedule'), { inputs: { 'apply-expirations': 'true' } });
+    expect(expiring.code, expiring.stdout).toBe(0);
     const broken = await world.run('pull_request', prPayload('aaaabbbbccccddddeeeeffff0000111122223333'), {
       files: { 'astro-access.yaml': readFileSync(HOSTILE, 'utf8') },
     });
