@@ -1,7 +1,10 @@
 import type { Deployment, Role, UserStatus, Workspace } from '../../src/astro/types.ts';
-import type { Desired, DesiredBinding, DesiredDeployment, Reference, SourceLocation } from '../../src/manifest/types.ts';
+import { expect } from 'vitest';
+import type { Desired, DesiredBinding, DesiredDeployment, Diagnostic, Reference, SourceLocation } from '../../src/manifest/types.ts';
 import type { Actual, ActualTeam, ActualToken, ActualUser } from '../../src/astro/actual.ts';
 import { parseExpiry } from '../../src/manifest/expiry.ts';
+import { makePlan } from '../../src/plan/planner.ts';
+import type { Plan } from '../../src/plan/types.ts';
 
 // Small builders for planner inputs: an organization (Actual) and a manifest (Desired) in a few lines.
 
@@ -168,3 +171,18 @@ export function manifest(deployments: DesiredDeployment[], opts: { ignore?: stri
 }
 
 export const src = (b: { at: SourceLocation }): string => `${b.at.file}:${b.at.line}`;
+
+/** makePlan that must succeed: no errors, a plan. `now` is the planning instant (for expiry and token states). */
+export function planOf(desired: Desired, actual: Actual, now?: number): Plan {
+  const r = makePlan(desired, actual, now === undefined ? {} : { now });
+  expect(r.errors).toEqual([]);
+  if (!r.plan) throw new Error('no plan');
+  return r.plan;
+}
+
+/** makePlan that must fail: its diagnostics, and no plan. */
+export function planErrors(desired: Desired, actual: Actual): Diagnostic[] {
+  const r = makePlan(desired, actual);
+  expect(r.plan).toBeUndefined();
+  return r.errors;
+}

@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
-import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
-import type { Actual } from '../../src/astro/actual.ts';
-import type { Desired } from '../../src/manifest/types.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 import { renderText } from '../../src/render/text.ts';
-import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
+import { OrgBuilder, bind, dep, manifest, src, planOf } from './builders.ts';
 
 // Two things the plan must show before apply meets them: a removal that would orphan a token's DAG
 // roles (refused by a guard), and bound tokens that are expired or DIRECT_ACCESS (flagged).
 
-function plan(desired: Desired, actual: Actual, now?: number): Plan {
-  const r = makePlan(desired, actual, now === undefined ? {} : { now });
-  expect(r.errors).toEqual([]);
-  if (!r.plan) throw new Error('no plan');
-  return r.plan;
-}
+const plan = planOf;
 
 const render = (p: Plan): Record<string, string> => ({
   text: renderText(p, { color: false }),

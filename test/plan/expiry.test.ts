@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkSavedPlan } from '../../src/apply/saved-plan.ts';
 import { planChecksum } from '../../src/plan/checksum.ts';
-import { onlyExpiryRemovals } from '../../src/plan/expiry.ts';
-import { isExpiryRemoval } from '../../src/plan/expiry.ts';
+import { isExpiryRemoval, onlyExpiryRemovals } from '../../src/plan/expiry.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
-import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
-import type { Actual } from '../../src/astro/actual.ts';
-import type { Desired } from '../../src/manifest/types.ts';
 import { renderJson } from '../../src/render/json.ts';
-import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
+import { OrgBuilder, bind, dep, manifest, src, planOf } from './builders.ts';
 
 // Grants with `expires`: at and after their end they count as not declared; within 7 days before it
 // they are flagged; the plan lists both in `expirations`, inside the checksum.
 
-function plan(desired: Desired, actual: Actual, now?: number): Plan {
-  const r = makePlan(desired, actual, now === undefined ? {} : { now });
-  expect(r.errors).toEqual([]);
-  if (!r.plan) throw new Error('no plan');
-  return r.plan;
-}
+const plan = planOf;
 
 const at = (iso: string): number => Date.parse(iso);
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintRoles } from '../../src/plan/fingerprint.ts';
-import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import type { Actual } from '../../src/astro/actual.ts';
-import type { Desired } from '../../src/manifest/types.ts';
-import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
+import { OrgBuilder, bind, dep, manifest, src, planOf } from './builders.ts';
 
-function plan(desired: Desired, actual: Actual): Plan {
-  const r = makePlan(desired, actual);
-  expect(r.errors).toEqual([]);
-  if (!r.plan) throw new Error('no plan');
-  return r.plan;
-}
+const plan = planOf;
 
 /** One workspace "Data" with deployments prod and dev. */
 function small() {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Desired, Diagnostic } from '../../src/manifest/types.ts';
 import { indexActual } from '../../src/plan/index-actual.ts';
 import { makePlan } from '../../src/plan/planner.ts';
 import { resolveNames } from '../../src/plan/resolve-names.ts';
-import type { Actual } from '../../src/astro/actual.ts';
-import { FILE, OrgBuilder, bind, dep, manifest } from './builders.ts';
+import { FILE, OrgBuilder, bind, dep, manifest, planErrors } from './builders.ts';
 
 function org() {
   const o = new OrgBuilder();
@@ -17,11 +15,7 @@ function org() {
   return { o, data, analytics, prod, reporting };
 }
 
-function errorsOf(desired: Desired, actual: Actual): Diagnostic[] {
-  const r = makePlan(desired, actual);
-  expect(r.plan).toBeUndefined();
-  return r.errors;
-}
+const errorsOf = planErrors;
 
 describe('resolveNames', () => {
   it('resolves names and IDs of workspaces, deployments and tokens of both kinds', () => {

@@ -1,27 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintRoleSet } from '../../src/plan/fingerprint.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
-import { makePlan } from '../../src/plan/planner.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import type { Actual } from '../../src/astro/actual.ts';
-import type { Desired, Diagnostic } from '../../src/manifest/types.ts';
-import { OrgBuilder, bind, dep, manifest, src } from './builders.ts';
+import { OrgBuilder, bind, dep, manifest, src, planOf, planErrors } from './builders.ts';
 
 // Users and teams beside tokens: resolution, live bindings from deploymentRoles, prune per kind,
 // ignore/protect, fingerprints of the whole role set, DAG orphans, and the subjects' own states.
 
-function plan(desired: Desired, actual: Actual): Plan {
-  const r = makePlan(desired, actual);
-  expect(r.errors).toEqual([]);
-  if (!r.plan) throw new Error('no plan');
-  return r.plan;
-}
+const plan = planOf;
 
-function errorsOf(desired: Desired, actual: Actual): Diagnostic[] {
-  const r = makePlan(desired, actual);
-  expect(r.plan).toBeUndefined();
-  return r.errors;
-}
+const errorsOf = planErrors;
 
 function small() {
   const o = new OrgBuilder();
