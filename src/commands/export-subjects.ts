@@ -21,8 +21,6 @@ function emailScalar(s: string): string | undefined {
   return PLAIN_EMAIL.test(s) && parse(s) === s ? s : nameScalar(s);
 }
 
-/** How the planner matches a manifest's email to a username: ignoring case. */
-
 interface Bound<S> { subject: S; role: string }
 
 /** The subjects holding a role on the deployment; a second role for one subject there is a problem. */
@@ -47,6 +45,31 @@ export const userNameCounts = (users: readonly ActualUser[]): Map<string, number
 /** Counts of each exact team name over the whole organization. */
 export const teamNameCounts = (teams: readonly ActualTeam[]): Map<string, number> => countBy(teams, (t) => t.name);
 
+/** What differs between the `users:` and `teams:` lists: the key, the order, and how one entry is referenced. */
+interface ListOf<S> {
+  key: 'users' | 'teams';
+  describe(s: S): string;
+  sortKey(s: S): string;
+  /** The entry's first line: by email or name when that reads back as this one subject, else by ID. */
+  reference(s: S): string;
+}
+
+/** A deployment's list of one kind, or nothing when no subject of that kind holds a role on it (`[]` when `managed`). */
+function subjectLines<S extends { id: string; deploymentRoles: { deploymentId: string; role: string }[] }>(
+  d: Deployment,
+  subjects: readonly S[],
+  list: ListOf<S>,
+  role: RoleScalar,
+  problems: string[],
+  managed: boolean,
+): string[] {
+  const bound = boundOn(subjects, d, list.describe, problems).sort(
+    (a, b) => list.sortKey(a.subject).localeCompare(list.sortKey(b.subject)) || a.subject.id.localeCompare(b.subject.id),
+  );
+  if (bound.length === 0) return managed ? [`        ${list.key}: []`] : [];
+  return [`        ${list.key}:`, ...bound.flatMap(({ subject, role: r }) => [list.reference(subject), `            role: ${role(r)}`])];
+}
+
 /** The `users:` list of a deployment, or nothing when no user holds a role on it. */
 export function userLines(
   d: Deployment,
@@ -57,26 +80,21 @@ export function userLines(
   problems: string[],
   managed = false,
 ): string[] {
-  const bound = boundOn(users, d, (u) => `user ${comment(u.username)} (${comment(u.id)})`, problems).sort(
-    (a, b) => emailKey(a.subject.username).localeCompare(emailKey(b.subject.username)) || a.subject.id.localeCompare(b.subject.id),
-  );
-  if (bound.length === 0) return managed ? ['        users: []'] : [];
-  const lines = ['        users:'];
-  for (const { subject: u, role: r } of bound) {
-    const count = names.get(emailKey(u.username));
-    // The schema takes an email (one @, no white space); anything else is written by ID.
-    const email = count === 1 ? emailScalar(u.username) : undefined;
-    // Worth knowing when reading the manifest: the planner points these users out too.
-    const status = u.status !== 'ACTIVE' ? `status ${comment(u.status)}` : undefined;
-    const why = (count ?? 0) > 1 ? `username shared by ${count} users when compared ignoring case` : 'username not usable in a manifest';
-    lines.push(
-      email !== undefined
-        ? `          - user: ${email}  # ${comment(id('user', u.id))}${status ? ` (${status})` : ''}`
-        : `          - userId: ${id('user', u.id)}  # ${comment(u.username)} (${[why, ...(status ? [status] : [])].join('; ')})`,
-      `            role: ${role(r)}`,
-    );
-  }
-  return lines;
+  return subjectLines(d, users, {
+    key: 'users',
+    describe: (u) => `user ${comment(u.username)} (${comment(u.id)})`,
+    sortKey: (u) => emailKey(u.username),
+    reference: (u) => {
+      const count = names.get(emailKey(u.username));
+      // The schema takes an email (one @, no white space); anything else is written by ID.
+      const email = count === 1 ? emailScalar(u.username) : undefined;
+      // Worth knowing when reading the manifest: the planner points these users out too.
+      const status = u.status !== 'ACTIVE' ? `status ${comment(u.status)}` : undefined;
+      if (email !== undefined) return `          - user: ${email}  # ${comment(id('user', u.id))}${status ? ` (${status})` : ''}`;
+      const why = (count ?? 0) > 1 ? `username shared by ${count} users when compared ignoring case` : 'username not usable in a manifest';
+      return `          - userId: ${id('user', u.id)}  # ${comment(u.username)} (${[why, ...(status ? [status] : [])].join('; ')})`;
+    },
+  }, role, problems, managed);
 }
 
 /** The `teams:` list of a deployment, or nothing when no team holds a role on it. */
@@ -89,20 +107,16 @@ export function teamLines(
   problems: string[],
   managed = false,
 ): string[] {
-  const bound = boundOn(teams, d, (t) => `team ${comment(t.name)} (${comment(t.id)})`, problems).sort(
-    (a, b) => a.subject.name.localeCompare(b.subject.name) || a.subject.id.localeCompare(b.subject.id),
-  );
-  if (bound.length === 0) return managed ? ['        teams: []'] : [];
-  const lines = ['        teams:'];
-  for (const { subject: t, role: r } of bound) {
-    const name = names.get(t.name) === 1 ? nameScalar(t.name) : undefined;
-    const idp = t.isIdpManaged ? 'managed by the identity provider' : undefined;
-    lines.push(
-      name !== undefined
+  return subjectLines(d, teams, {
+    key: 'teams',
+    describe: (t) => `team ${comment(t.name)} (${comment(t.id)})`,
+    sortKey: (t) => t.name,
+    reference: (t) => {
+      const name = names.get(t.name) === 1 ? nameScalar(t.name) : undefined;
+      const idp = t.isIdpManaged ? 'managed by the identity provider' : undefined;
+      return name !== undefined
         ? `          - team: ${name}  # ${comment(id('team', t.id))}${idp ? ` (${idp})` : ''}`
-        : `          - teamId: ${id('team', t.id)}  # ${comment(t.name)} (${[sharedOrUnwritable(names.get(t.name), 'teams'), ...(idp ? [idp] : [])].join('; ')})`,
-      `            role: ${role(r)}`,
-    );
-  }
-  return lines;
+        : `          - teamId: ${id('team', t.id)}  # ${comment(t.name)} (${[sharedOrUnwritable(names.get(t.name), 'teams'), ...(idp ? [idp] : [])].join('; ')})`;
+    },
+  }, role, problems, managed);
 }
