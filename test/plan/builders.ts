@@ -186,3 +186,13 @@ export function planErrors(desired: Desired, actual: Actual): Diagnostic[] {
   expect(r.plan).toBeUndefined();
   return r.errors;
 }
+
+/** One workspace "Data" with deployments prod and dev, and a custom DAG_VIEWER role. */
+export function smallOrg() {
+  const o = new OrgBuilder();
+  const ws = o.workspace('Data');
+  const prod = o.deployment(ws, 'prod');
+  const dev = o.deployment(ws, 'dev');
+  o.customRole('DAG_VIEWER');
+  return { o, ws, prod, dev };
+}

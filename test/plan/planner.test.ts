@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintRoles } from '../../src/plan/fingerprint.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import type { Actual } from '../../src/astro/actual.ts';
-import { OrgBuilder, bind, dep, manifest, src, planOf } from './builders.ts';
+import { OrgBuilder, bind, dep, manifest, src, planOf, smallOrg } from './builders.ts';
 
 const plan = planOf;
 
-/** One workspace "Data" with deployments prod and dev. */
-function small() {
-  const o = new OrgBuilder();
-  const ws = o.workspace('Data');
-  const prod = o.deployment(ws, 'prod');
-  const dev = o.deployment(ws, 'dev');
-  o.customRole('DAG_VIEWER');
-  return { o, ws, prod, dev };
-}
+const small = smallOrg;
 
 const brief = (p: Plan): string[] =>
   p.actions.map((a) => `${a.action} ${a.deployment.name} ${a.subject.name} ${a.before ?? '-'}>${a.after ?? '-'}`);

@@ -3,7 +3,7 @@ import { fingerprintRoleSet } from '../../src/plan/fingerprint.ts';
 import { checkGuards } from '../../src/plan/guards.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import type { Actual } from '../../src/astro/actual.ts';
-import { OrgBuilder, bind, dep, manifest, src, planOf, planErrors } from './builders.ts';
+import { bind, dep, manifest, src, planOf, planErrors, smallOrg } from './builders.ts';
 
 // Users and teams beside tokens: resolution, live bindings from deploymentRoles, prune per kind,
 // ignore/protect, fingerprints of the whole role set, DAG orphans, and the subjects' own states.
@@ -12,14 +12,7 @@ const plan = planOf;
 
 const errorsOf = planErrors;
 
-function small() {
-  const o = new OrgBuilder();
-  const ws = o.workspace('Data');
-  const prod = o.deployment(ws, 'prod');
-  const dev = o.deployment(ws, 'dev');
-  o.customRole('DAG_VIEWER');
-  return { o, ws, prod, dev };
-}
+const small = smallOrg;
 
 const brief = (p: Plan): string[] =>
   p.actions.map((a) => `${a.action} ${a.deployment.name} ${a.subject.type} ${a.subject.name} ${a.before ?? '-'}>${a.after ?? '-'}`);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bashComplete } from '../support/bash-complete.ts';
 import { EXAMPLE_MANIFEST, exampleEmulator, runCli, tempDir } from '../support/cli.ts';
 import { runMain, validateText } from '../support/in-process.ts';
 
@@ -45,16 +45,6 @@ describe('help', () => {
 });
 
 describe('completion', () => {
-  /** Ask the bash script what it completes for the words typed so far. */
-  function bashComplete(script: string, words: string[]): string[] {
-    const file = join(tempDir(), 'completion.bash');
-    writeFileSync(file, script);
-    const array = words.map((w) => `'${w}'`).join(' ');
-    const out = execFileSync('bash', ['-c', `source ${file}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _astro_access; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-      encoding: 'utf8',
-    });
-    return out.split('\n').filter((l) => l !== '');
-  }
 
   it('bash completes commands, then each command\'s flags, then shells and command names', async () => {
     const r = await runMain(['completion', 'bash']);

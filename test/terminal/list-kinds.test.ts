@@ -1,15 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/cli.ts';
+import { bashComplete } from '../support/bash-complete.ts';
 import { emulatorPerTest, runMain } from '../support/in-process.ts';
 
 // Issue 16 point 6: `list --kind tokens|users|teams|all` with the astro CLI's columns, JSON per kind,
 // users and teams read from the organization-wide lists, every value escaped.
 
 const ORG = 'clx42kkcm01fo01o06agtmshg';
-const PROD = 'clvduhrvd000008l842ohcpvb';
 const SANDBOX = 'c6yyp01uwfa475kqahw0yamn3';
 const JANE = 'cnuuiqes0qgfe0ijl9j1eg191';
 const DATA_ENG = 'c2pkuw4ek65y7f0p273p9gfb0';
@@ -146,15 +142,6 @@ describe('list --kind: usage', () => {
 });
 
 describe('completion offers the kinds', () => {
-  function bashComplete(script: string, words: string[]): string[] {
-    const file = join(tempDir(), 'completion.bash');
-    writeFileSync(file, script);
-    const array = words.map((w) => `'${w}'`).join(' ');
-    const out = execFileSync('bash', ['-c', `source ${file}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _astro_access; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-      encoding: 'utf8',
-    });
-    return out.split('\n').filter((l) => l !== '');
-  }
 
   it('bash: after --kind of list and export, the kinds; elsewhere the flags still', async () => {
     const r = await runMain(['completion', 'bash']);
